@@ -1,0 +1,95 @@
+// Package credproc holds temporary AWS credentials and encodes them in the
+// credential_process format the AWS CLI and SDKs read.
+package credproc
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Credentials are one set of AWS credentials. Long-term IAM user keys have
+// no SessionToken and a zero Expiration.
+type Credentials struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      time.Time
+}
+
+// Temporary reports whether the credentials carry a session token.
+func (c Credentials) Temporary() bool { return c.SessionToken != "" }
+
+// Remaining is how long the credentials stay valid at now; long-term keys
+// never expire.
+func (c Credentials) Remaining(now time.Time) time.Duration {
+	if c.Expiration.IsZero() {
+		return 1<<63 - 1
+	}
+	return c.Expiration.Sub(now)
+}
+
+// Output is the credential_process document. The field order is the one
+// AWS documents; Expiration is RFC 3339 in UTC with a "Z".
+type Output struct {
+	Version         int    `json:"Version"`
+	AccessKeyID     string `json:"AccessKeyId"`
+	SecretAccessKey string `json:"SecretAccessKey"`
+	SessionToken    string `json:"SessionToken,omitempty"`
+	Expiration      string `json:"Expiration,omitempty"`
+}
+
+// NewOutput converts credentials to the credential_process document.
+func NewOutput(c Credentials) Output {
+	o := Output{Version: 1, AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}
+	if !c.Expiration.IsZero() {
+		o.Expiration = c.Expiration.UTC().Format(time.RFC3339)
+	}
+	return o
+}
+
+// Encode returns the credential_process JSON for c, one line with a newline.
+func Encode(c Credentials) ([]byte, error) {
+	if c.AccessKeyID == "" || c.SecretAccessKey == "" {
+		return nil, fmt.Errorf("refusing to print incomplete credentials")
+	}
+	b, err := json.Marshal(NewOutput(c))
+	if err != nil {
+		return nil, fmt.Errorf("encoding credentials: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// Write encodes c and writes it to w in a single write, so that a caller
+// reading stdout sees either the whole document or nothing.
+func Write(w io.Writer, c Credentials) error {
+	b, err := Encode(c)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("writing credentials: %w", err)
+	}
+	return nil
+}
+
+// Decode parses a credential_process document.
+func Decode(b []byte) (Credentials, error) {
+	var o Output
+	if err := json.Unmarshal(b, &o); err != nil {
+		return Credentials{}, fmt.Errorf("decoding credential_process output: %w", err)
+	}
+	if o.Version != 1 {
+		return Credentials{}, fmt.Errorf("credential_process output has Version %d, want 1", o.Version)
+	}
+	c := Credentials{AccessKeyID: o.AccessKeyID, SecretAccessKey: o.SecretAccessKey, SessionToken: o.SessionToken}
+	if o.Expiration != "" {
+		t, err := time.Parse(time.RFC3339, o.Expiration)
+		if err != nil {
+			return Credentials{}, fmt.Errorf("credential_process Expiration: %w", err)
+		}
+		c.Expiration = t
+	}
+	return c, nil
+}

@@ -1,0 +1,89 @@
+package keystore
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Key is an IAM user's long-term access key as stscred stores it.
+type Key struct {
+	AccessKeyID     string    `json:"AccessKeyId"`
+	SecretAccessKey string    `json:"SecretAccessKey"`
+	Added           time.Time `json:"Added"`
+	// UserARN is the identity STS reported when the key was verified; empty
+	// when it was stored with --no-verify.
+	UserARN string `json:"UserArn,omitempty"`
+}
+
+// KeyName is the store entry of profile's long-term key; versioned so that
+// a later format can live beside this one.
+func KeyName(profile string) string { return "v1:key:" + profile }
+
+// DataKeyName is the store entry of the session cache's encryption key.
+const DataKeyName = "v1:cache-data-key"
+
+// GetKey reads profile's long-term key.
+func GetKey(s Store, profile string) (Key, error) {
+	raw, err := s.Get(KeyName(profile))
+	if err != nil {
+		return Key{}, err
+	}
+	var k Key
+	if err := json.Unmarshal([]byte(raw), &k); err != nil || k.AccessKeyID == "" || k.SecretAccessKey == "" {
+		// Never include raw in the message: it holds the secret.
+		return Key{}, fmt.Errorf("the %s entry for profile %q is not a stscred key", s.Backend(), profile)
+	}
+	return k, nil
+}
+
+// PutKey stores profile's long-term key after checking its shape.
+func PutKey(s Store, profile string, k Key) error {
+	if err := ValidateKey(k.AccessKeyID, k.SecretAccessKey); err != nil {
+		return err
+	}
+	b, err := json.Marshal(k)
+	if err != nil {
+		return fmt.Errorf("encoding key: %w", err)
+	}
+	if err := s.Set(KeyName(profile), string(b)); err != nil {
+		return fmt.Errorf("storing key for %q in the %s: %w", profile, s.Backend(), err)
+	}
+	return nil
+}
+
+// DeleteKey removes profile's long-term key.
+func DeleteKey(s Store, profile string) error {
+	return s.Delete(KeyName(profile))
+}
+
+// ErrInvalidKey reports an access key that cannot be a long-term IAM key.
+var ErrInvalidKey = errors.New("invalid access key")
+
+// ValidateKey checks the shape of a long-term key pair without revealing it.
+func ValidateKey(id, secret string) error {
+	switch {
+	case id == "":
+		return fmt.Errorf("%w: the access key id is empty", ErrInvalidKey)
+	case strings.HasPrefix(id, "ASIA"):
+		return fmt.Errorf("%w: %s is a temporary (ASIA) key id; stscred stores an IAM user's long-term (AKIA) key", ErrInvalidKey, MaskID(id))
+	case len(id) < 16 || len(id) > 128 || strings.ContainsAny(id, " \t\r\n"):
+		return fmt.Errorf("%w: %q does not look like an access key id (AKIA followed by 16 letters and digits)", ErrInvalidKey, MaskID(id))
+	case secret == "":
+		return fmt.Errorf("%w: the secret access key is empty", ErrInvalidKey)
+	case strings.ContainsAny(secret, " \t\r\n"):
+		return fmt.Errorf("%w: the secret access key contains whitespace", ErrInvalidKey)
+	}
+	return nil
+}
+
+// MaskID shortens an access key id for display: AKIA…WXYZ. Key ids are not
+// secret, but there is no need to print them whole.
+func MaskID(id string) string {
+	if len(id) <= 8 {
+		return id
+	}
+	return id[:4] + "…" + id[len(id)-4:]
+}

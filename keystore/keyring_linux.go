@@ -1,0 +1,7 @@
+package keystore
+
+const osBackendName = "secret-service"
+
+var unavailableHints = []string{
+	"stscred keeps keys in the Secret Service (gnome-keyring, KWallet, KeePassXC); make sure one is running and unlocked in this session (DBUS_SESSION_BUS_ADDRESS must point at its bus)",
+}

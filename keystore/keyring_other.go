@@ -1,0 +1,9 @@
+//go:build !linux && !darwin && !windows
+
+package keystore
+
+const osBackendName = "os-keyring"
+
+var unavailableHints = []string{
+	"stscred keeps keys in the OS keyring (a Secret Service on this system); make sure one is running and unlocked",
+}

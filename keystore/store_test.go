@@ -1,0 +1,83 @@
+package keystore
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestKeyRoundTrip(t *testing.T) {
+	s := NewMemory()
+	k := Key{AccessKeyID: "AKIAAAAAAAAAAAAAAAAA", SecretAccessKey: "secret/with+chars", Added: time.Unix(1700000000, 0).UTC(), UserARN: "arn:aws:iam::1:user/a"}
+	if err := PutKey(s, "alice", k); err != nil {
+		t.Fatal(err)
+	}
+	got, err := GetKey(s, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != k {
+		t.Fatalf("got %+v want %+v", got, k)
+	}
+	if _, err := GetKey(s, "bob"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("missing key: err = %v, want ErrNotFound", err)
+	}
+	if err := DeleteKey(s, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if err := DeleteKey(s, "alice"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("second delete: %v", err)
+	}
+}
+
+func TestStoreErrorIsNotAMiss(t *testing.T) {
+	s := NewMemory()
+	s.Err = errors.New("bus unreachable")
+	_, err := GetKey(s, "alice")
+	if err == nil || errors.Is(err, ErrNotFound) {
+		t.Fatalf("a broken store must not look like a miss: %v", err)
+	}
+}
+
+func TestGetKeyCorruptEntryHidesValue(t *testing.T) {
+	s := NewMemory()
+	_ = s.Set(KeyName("alice"), "SECRETVALUE-not-json")
+	_, err := GetKey(s, "alice")
+	if err == nil || strings.Contains(err.Error(), "SECRETVALUE") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestValidateKey(t *testing.T) {
+	for _, tc := range []struct {
+		id, secret, want string
+	}{
+		{"AKIAAAAAAAAAAAAAAAAA", "abc", ""},
+		{"", "abc", "empty"},
+		{"ASIAAAAAAAAAAAAAAAAA", "abc", "temporary"},
+		{"AKIA", "abc", "does not look like"},
+		{"AKIAAAAAAAAAAAAAAAAA", "", "secret access key is empty"},
+		{"AKIAAAAAAAAAAAAAAAAA", "ab c", "whitespace"},
+	} {
+		err := ValidateKey(tc.id, tc.secret)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("%q: unexpected %v", tc.id, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrInvalidKey) {
+			t.Errorf("%q/%q: err = %v, want %q", tc.id, tc.secret, err, tc.want)
+		}
+		if err != nil && tc.secret != "" && strings.Contains(err.Error(), tc.secret) && len(tc.secret) > 3 {
+			t.Errorf("error echoes the secret: %v", err)
+		}
+	}
+}
+
+func TestMaskID(t *testing.T) {
+	if got := MaskID("AKIAABCDEFGHIJKLWXYZ"); got != "AKIA…WXYZ" {
+		t.Fatal(got)
+	}
+}
