@@ -1,0 +1,88 @@
+// Package awsconfig reads the AWS shared config file (~/.aws/config) into
+// resolved profiles: source_profile chains, include_profile merges,
+// inheritance of region and mfa_serial, and cycle detection.
+//
+// It only reads. It follows the AWS CLI v2 (botocore) reading of the file,
+// and looks at no environment variable: callers apply AWS_* overrides.
+//
+// Parsing is built for stscred's hot path: Parse checks the syntax of the
+// whole file in one pass that records where each section is, and a
+// section's keys are parsed only when a resolution needs them.
+package awsconfig
+
+import (
+	"os"
+	"strconv"
+	"sync"
+)
+
+// File is a parsed config file. It is safe for concurrent use.
+type File struct {
+	// Path is the file's path as given to Load or Parse; error messages
+	// show it as is.
+	Path string
+
+	text     string
+	sections []section
+	index    map[sectionKey]int
+
+	mu sync.Mutex // guards the lazily parsed entries of sections
+}
+
+// Load reads and parses the config file at path. When the file does not
+// exist the error satisfies errors.Is(err, fs.ErrNotExist).
+func Load(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse parses data as the config file at path (used in messages). It
+// checks the syntax of every line and returns a *ParseError (with a hint)
+// for the first mistake; the keys of a section are read on first use.
+func Parse(path string, data []byte) (*File, error) {
+	f := &File{Path: path, text: string(data)}
+	if err := scan(f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// lookupProfile returns the index of the section defining profile name, or
+// -1. [profile default] wins over [default] when both exist, as in the AWS
+// SDK for Go v2.
+func (f *File) lookupProfile(name string) int {
+	if i, ok := f.index[sectionKey{kindProfile, name}]; ok {
+		return i
+	}
+	if name == "default" {
+		if i, ok := f.index[sectionKey{kindBareDefault, name}]; ok {
+			return i
+		}
+	}
+	return -1
+}
+
+// ProfileNames returns the names of the profiles in file order, "default"
+// included when the file has [default] or [profile default].
+func (f *File) ProfileNames() []string {
+	var names []string
+	_, profileDefault := f.index[sectionKey{kindProfile, "default"}]
+	for _, s := range f.sections {
+		switch {
+		case s.kind == kindProfile,
+			s.kind == kindBareDefault && !profileDefault:
+			names = append(names, s.name)
+		}
+	}
+	return names
+}
+
+// Has reports whether the file defines profile name.
+func (f *File) Has(name string) bool {
+	return f.lookupProfile(name) >= 0
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

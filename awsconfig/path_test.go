@@ -1,0 +1,36 @@
+package awsconfig
+
+import (
+	"path/filepath"
+	"testing"
+)
+
+func TestDefaultPath(t *testing.T) {
+	home := filepath.FromSlash("/home/u")
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+		err  bool
+	}{
+		{"home", map[string]string{homeEnv: home}, filepath.Join(home, ".aws", "config"), false},
+		{"AWS_CONFIG_FILE", map[string]string{homeEnv: home, "AWS_CONFIG_FILE": "/etc/aws.cfg"}, "/etc/aws.cfg", false},
+		{"AWS_CONFIG_FILE with ~", map[string]string{homeEnv: home, "AWS_CONFIG_FILE": "~/cfg/aws"}, filepath.Join(home, "cfg", "aws"), false},
+		{"AWS_CONFIG_FILE is ~", map[string]string{homeEnv: home, "AWS_CONFIG_FILE": "~"}, home, false},
+		{"~user is not expanded", map[string]string{homeEnv: home, "AWS_CONFIG_FILE": "~bob/cfg"}, "~bob/cfg", false},
+		{"relative AWS_CONFIG_FILE", map[string]string{"AWS_CONFIG_FILE": "cfg"}, "cfg", false},
+		{"no home", map[string]string{}, "", true},
+		{"no home for ~", map[string]string{"AWS_CONFIG_FILE": "~/cfg"}, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := DefaultPath(func(k string) string { return tt.env[k] })
+			if (err != nil) != tt.err || got != tt.want {
+				t.Fatalf("DefaultPath = %q, %v; want %q, error %v", got, err, tt.want, tt.err)
+			}
+			if err != nil && len(hintsOf(err)) == 0 {
+				t.Error("error without hint")
+			}
+		})
+	}
+}

@@ -1,0 +1,121 @@
+package awsconfig
+
+// Profile is a resolved profile: its own keys, the keys pulled in through
+// include_profile, and the settings inherited from its source chain.
+type Profile struct {
+	// Name is the profile's name ("default" for [default]).
+	Name string
+	// Line is the line of its section header.
+	Line int
+
+	// Region is the profile's own region, else one inherited through
+	// include_profile, else the source profile's.
+	Region string
+
+	// RoleARN is the role to assume; "" for a root profile.
+	RoleARN string
+	// SourceProfile is the value of source_profile, as written.
+	SourceProfile string
+
+	// MFASerial is the profile's own mfa_serial, else one inherited through
+	// include_profile, else the first one found walking the source chain
+	// toward the root.
+	MFASerial string
+	// MFAProcess is inherited like MFASerial.
+	MFAProcess string
+
+	// ExternalID, RoleSessionName and SourceIdentity are AssumeRole
+	// parameters (own or included).
+	ExternalID, RoleSessionName, SourceIdentity string
+
+	// DurationSeconds is 0 when unset, else a positive number of seconds.
+	DurationSeconds int
+
+	// SessionTags is parsed from session_tags = k1=v1,k2=v2; nil when unset.
+	SessionTags map[string]string
+	// TransitiveSessionTags is parsed from transitive_session_tags = k1,k2.
+	TransitiveSessionTags []string
+
+	// STSRegionalEndpoints is "", "regional" or "legacy"; inherited like
+	// Region.
+	STSRegionalEndpoints string
+
+	// EndpointURL is the STS endpoint: the endpoint_url nested under sts in
+	// the [services NAME] section the profile names, else the profile's
+	// endpoint_url; inherited like Region.
+	EndpointURL string
+
+	// CredentialProcess is the profile's own credential_process (never
+	// inherited).
+	CredentialProcess string
+
+	// Diagnostics: recorded, never acted upon.
+	CredentialSource     string // credential_source
+	WebIdentityTokenFile string // web_identity_token_file
+	SSOSession           string // sso_session
+	SSOStartURL          string // sso_start_url
+	IncludeProfile       string // include_profile
+	Services             string // services
+
+	// Keys holds every raw key of the section after the include_profile
+	// merge, lowercased; a nested "parent =" sub-section appears as
+	// "parent" (empty) plus "parent.child" keys. Values are as written and
+	// may be secrets if the user put keys in the config file: never print
+	// them.
+	Keys map[string]string
+
+	// Source is the resolved source profile; nil for a root profile. For a
+	// role profile whose source_profile names itself, Source is a copy of
+	// the same profile without its role fields.
+	Source *Profile
+}
+
+// IsRole reports whether the profile assumes a role.
+func (p *Profile) IsRole() bool { return p.RoleARN != "" }
+
+// Root follows Source to the end of the chain.
+func (p *Profile) Root() *Profile {
+	for p.Source != nil {
+		p = p.Source
+	}
+	return p
+}
+
+// Chain returns p, p.Source, ..., the root.
+func (p *Profile) Chain() []*Profile {
+	var out []*Profile
+	for q := p; q != nil; q = q.Source {
+		out = append(out, q)
+	}
+	return out
+}
+
+// HasRoleAndProcess reports the mistake of putting role_arn and
+// credential_process in one profile: the AWS CLI and SDKs then assume the
+// role themselves and never run credential_process.
+func (p *Profile) HasRoleAndProcess() bool {
+	return p.RoleARN != "" && p.CredentialProcess != ""
+}
+
+// rootCopy returns p as the root of its own chain: the same profile
+// without the role fields.
+func (p *Profile) rootCopy() *Profile {
+	c := *p
+	c.RoleARN, c.SourceProfile = "", ""
+	c.ExternalID, c.RoleSessionName, c.SourceIdentity = "", "", ""
+	c.DurationSeconds = 0
+	c.SessionTags, c.TransitiveSessionTags = nil, nil
+	c.Source = nil
+	c.Keys = make(map[string]string, len(p.Keys))
+	for k, v := range p.Keys {
+		c.Keys[k] = v
+	}
+	// Keys that only make sense for assuming a role.
+	for _, k := range [...]string{
+		"role_arn", "source_profile", "external_id", "role_session_name",
+		"duration_seconds", "session_tags", "transitive_session_tags", "source_identity",
+	} {
+		delete(c.Keys, k)
+	}
+	return &c
+}

@@ -1,0 +1,112 @@
+package awsconfig
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/stscred/stscred/hint"
+)
+
+// notFound reports that the file has no profile name, with hints about
+// sections that look like what the user meant.
+func (f *File) notFound(name string) error {
+	hints := f.suggest(name)
+	hints = append(hints, "add a "+sectionFor(name)+" section to "+f.Path+`, or run "stscred list" to see the profiles it has`)
+	return hint.With(&refError{
+		msg: "profile " + strconv.Quote(name) + " not found in " + f.Path,
+		err: ErrProfileNotFound,
+	}, hints...)
+}
+
+// suggest returns hints naming sections close to profile name: a header
+// without the "profile " prefix or with other spelling, a non-profile
+// section of that name, a profile differing only in case or by a typo. It
+// runs on the error path only.
+func (f *File) suggest(name string) []string {
+	var out []string
+	squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
+	want := squash(name)
+	lineOf := func(s section) string { return f.Path + " line " + itoa(s.line) }
+	for _, s := range f.sections {
+		switch s.kind {
+		case kindOther:
+			h := squash(s.header)
+			switch {
+			case s.header == name:
+				out = append(out, lineOf(s)+" has ["+s.header+"], but in the config file a profile's header must read "+sectionFor(name))
+			case h == want || h == "profile"+want:
+				out = append(out, lineOf(s)+" has ["+s.header+"], which is not a profile header: write "+sectionFor(name))
+			}
+		case kindSSOSession:
+			if s.name == name {
+				out = append(out, lineOf(s)+" has ["+s.header+"], an sso-session section, not a profile")
+			}
+		case kindServices:
+			if s.name == name {
+				out = append(out, lineOf(s)+" has ["+s.header+"], a services section, not a profile")
+			}
+		}
+	}
+	// Profiles differing in case, else by a small typo.
+	var caseHits, typoHits []string
+	limit := 1 // edits accepted in a short name
+	if len(name) >= 6 {
+		limit = 2 // and in a longer one
+	}
+	best := limit + 1
+	for _, n := range f.ProfileNames() {
+		if n == name {
+			continue
+		}
+		if strings.EqualFold(n, name) {
+			caseHits = append(caseHits, strconv.Quote(n))
+			continue
+		}
+		if len(name) < 3 || len(n) < 3 {
+			continue
+		}
+		switch d := distance(n, name, limit+1); {
+		case d < best:
+			best, typoHits = d, []string{strconv.Quote(n)}
+		case d == best && d <= limit && len(typoHits) < 3:
+			typoHits = append(typoHits, strconv.Quote(n))
+		}
+	}
+	switch {
+	case len(caseHits) > 0:
+		out = append(out, "did you mean "+strings.Join(caseHits, " or ")+"? profile names are case-sensitive")
+	case len(typoHits) > 0:
+		out = append(out, "did you mean "+strings.Join(typoHits, " or ")+"?")
+	}
+	return out
+}
+
+// distance returns the Levenshtein distance between a and b, or limit when
+// it is at least limit.
+func distance(a, b string, limit int) int {
+	if d := len(a) - len(b); d >= limit || -d >= limit {
+		return limit
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		low := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			low = min(low, cur[j])
+		}
+		if low >= limit {
+			return limit
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(b)], limit)
+}

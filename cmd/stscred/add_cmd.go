@@ -1,0 +1,176 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/stscred/stscred/awsconfig"
+	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/session"
+)
+
+// AddCmd stores an IAM user's long-term access key.
+type AddCmd struct {
+	Name     string `arg:"" help:"Profile the key belongs to (the IAM user's profile in ~/.aws/config)."`
+	Env      bool   `help:"Read the key from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."`
+	NoVerify bool   `name:"no-verify" help:"Store without checking the key with STS GetCallerIdentity."`
+}
+
+func (c *AddCmd) Run(env *Env, g *Globals) error {
+	p, inConfig, err := c.profile(env)
+	if err != nil {
+		return err
+	}
+	id, secret, err := c.read(env)
+	if err != nil {
+		return err
+	}
+	if err := keystore.ValidateKey(id, secret); err != nil {
+		return hint.With(err, "nothing was stored; copy the key from the IAM console or the CSV AWS gave you")
+	}
+	key := keystore.Key{AccessKeyID: id, SecretAccessKey: secret, Added: env.Now().UTC()}
+	if !c.NoVerify {
+		ep := env.Settings().EndpointFor(p)
+		ident, err := env.NewAPI(ep).GetCallerIdentity(env.context(), credproc.Credentials{AccessKeyID: id, SecretAccessKey: secret})
+		if err != nil {
+			return verifyFailed(err, id)
+		}
+		key.UserARN = ident.ARN
+	}
+	keys := env.Keys()
+	old, err := keystore.GetKey(keys, c.Name)
+	replacing := err == nil
+	if err != nil && !errors.Is(err, keystore.ErrNotFound) {
+		return fmt.Errorf("nothing was stored: %w", err)
+	}
+	if err := keystore.PutKey(keys, c.Name, key); err != nil {
+		return err
+	}
+	if ch, err := env.Cache(); err == nil {
+		if replacing && old.AccessKeyID != id {
+			if _, err := ch.DeleteWhere(func(h cache.Header) bool { return h.Involves(c.Name) }); err != nil {
+				fmt.Fprintf(env.Stderr, "stscred: warning: could not drop the old key's cached sessions: %v\n", err)
+			}
+		}
+		if err := session.RememberKeyID(ch, c.Name, id, env.Now()); err != nil {
+			fmt.Fprintf(env.Stderr, "stscred: warning: could not update the session cache: %v\n", err)
+		}
+	}
+	who := ""
+	if key.UserARN != "" {
+		who = " (" + key.UserARN + ")"
+	}
+	verb := "stored"
+	if replacing {
+		verb = "replaced the stored key with"
+	}
+	fmt.Fprintf(env.Stdout, "stscred: %s access key %s for profile %s%s in the %s keyring\n", verb, keystore.MaskID(id), c.Name, who, keys.Backend())
+	if !inConfig {
+		path, _ := env.ConfigPath()
+		fmt.Fprintf(env.Stdout, "stscred: note: %s has no [profile %s] yet; add one (with region and mfa_serial) so roles can use it as source_profile\n", path, c.Name)
+	}
+	return nil
+}
+
+// profile finds the endpoint settings for the key's verification: the
+// profile's when it is in the config, else the environment's defaults.
+func (c *AddCmd) profile(env *Env) (*awsconfig.Profile, bool, error) {
+	if strings.TrimSpace(c.Name) == "" || strings.ContainsAny(c.Name, "[]\r\n") {
+		return nil, false, hint.With(fmt.Errorf("%q is not a usable profile name", c.Name), "use the name of the IAM user's profile, e.g. stscred add alice")
+	}
+	f, err := env.Config()
+	if err != nil {
+		return nil, false, err
+	}
+	if !f.Has(c.Name) {
+		return &awsconfig.Profile{Name: c.Name}, false, nil
+	}
+	p, err := f.Resolve(c.Name)
+	if err != nil {
+		return nil, true, err
+	}
+	if p.IsRole() && p.SourceProfile != p.Name {
+		return nil, true, hint.With(fmt.Errorf("profile %s is a role (role_arn = %s); keys belong to the IAM user's profile", p.Name, p.RoleARN),
+			"store the key under its source profile: stscred add "+p.Root().Name)
+	}
+	return p, true, nil
+}
+
+// read gets the key: from the environment with --env, by prompting when
+// stdin is a terminal, else as two lines on stdin (key id, then secret).
+func (c *AddCmd) read(env *Env) (id, secret string, err error) {
+	switch {
+	case c.Env:
+		id, secret = env.Getenv("AWS_ACCESS_KEY_ID"), env.Getenv("AWS_SECRET_ACCESS_KEY")
+		if id == "" || secret == "" {
+			return "", "", hint.With(errors.New("--env: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must both be set"),
+				"export them first, or run stscred add without --env to be prompted")
+		}
+		if env.Getenv("AWS_SESSION_TOKEN") != "" {
+			return "", "", hint.With(errors.New("--env: AWS_SESSION_TOKEN is set, so these are temporary credentials, not an IAM user's key"),
+				"stscred stores long-term keys; unset AWS_SESSION_TOKEN if the key id starts with AKIA")
+		}
+	case env.StdinTerminal:
+		fmt.Fprintf(env.Stderr, "Access key ID for %s: ", c.Name)
+		line, rerr := env.Stdin.ReadString('\n')
+		if rerr != nil && rerr != io.EOF {
+			return "", "", fmt.Errorf("reading the access key id: %w", rerr)
+		}
+		id = line
+		fmt.Fprintf(env.Stderr, "Secret access key (not shown): ")
+		secret, err = env.ReadSecret()
+		fmt.Fprintln(env.Stderr)
+		if err != nil {
+			return "", "", fmt.Errorf("reading the secret access key: %w", err)
+		}
+	default:
+		id, err = readLine(env, "the access key id (first line of stdin)")
+		if err != nil {
+			return "", "", err
+		}
+		secret, err = readLine(env, "the secret access key (second line of stdin)")
+		if err != nil {
+			return "", "", err
+		}
+	}
+	return strings.TrimSpace(id), strings.TrimSpace(secret), nil
+}
+
+func readLine(env *Env, what string) (string, error) {
+	line, err := env.Stdin.ReadString('\n')
+	if err == io.EOF && line != "" {
+		err = nil
+	}
+	if err != nil {
+		return "", hint.With(fmt.Errorf("reading %s: stdin ended", what),
+			"pipe two lines: printf '%s\\n%s\\n' \"$KEY_ID\" \"$SECRET\" | stscred add NAME, or use --env")
+	}
+	return line, nil
+}
+
+// verifyFailed explains why STS did not accept the key; nothing is stored.
+func verifyFailed(err error, id string) error {
+	var ue *session.UnreachableError
+	if errors.As(err, &ue) {
+		return hint.With(fmt.Errorf("could not verify the key, nothing was stored: %w", err),
+			"check the network, or store it unchecked with --no-verify")
+	}
+	var ae *session.APIError
+	if errors.As(err, &ae) {
+		switch ae.Code {
+		case "InvalidClientTokenId":
+			return hint.With(fmt.Errorf("STS does not know the access key %s (%s); nothing was stored", keystore.MaskID(id), strings.TrimSuffix(ae.Message, ".")),
+				"check the key id; a deleted or deactivated key cannot be used")
+		case "SignatureDoesNotMatch":
+			return hint.With(fmt.Errorf("STS rejected the secret for access key %s; nothing was stored", keystore.MaskID(id)),
+				"check the secret access key (copy it again from where you saved it)",
+				"if this machine's clock is more than 5 minutes off, correct it")
+		}
+	}
+	return hint.With(fmt.Errorf("could not verify the key, nothing was stored: %w", err), "store it unchecked with --no-verify if you are sure it is right")
+}

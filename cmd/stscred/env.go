@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/stscred/stscred/awsconfig"
+	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/mfa"
+	"github.com/stscred/stscred/session"
+)
+
+// Env is everything a command may touch outside the process: main fills it
+// with the real thing, tests with fakes. Commands get it through kong.Bind.
+type Env struct {
+	Stdin         *bufio.Reader
+	Stdout        io.Writer
+	Stderr        io.Writer
+	StdinTerminal bool
+	ReadSecret    func() (string, error) // reads a line from the terminal without echo
+	Getenv        func(string) string
+	Now           func() time.Time
+	OpenTTY       func() (mfa.TTY, error)
+	LookPath      func(string) (string, error)
+	PID           int
+	GOOS          string
+	Version       string
+
+	// Set up on first use.
+	cfg   *awsconfig.File
+	keys  keystore.Store
+	cache *cache.Cache
+}
+
+// ConfigPath is the AWS config file in use.
+func (e *Env) ConfigPath() (string, error) {
+	return awsconfig.DefaultPath(e.Getenv)
+}
+
+// Config loads the AWS config file; a missing file is an empty config.
+func (e *Env) Config() (*awsconfig.File, error) {
+	if e.cfg != nil {
+		return e.cfg, nil
+	}
+	path, err := e.ConfigPath()
+	if err != nil {
+		return nil, err
+	}
+	f, err := awsconfig.Load(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		f, err = awsconfig.Parse(path, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	e.cfg = f
+	return f, nil
+}
+
+// Profile resolves name in the config file.
+func (e *Env) Profile(name string) (*awsconfig.Profile, error) {
+	f, err := e.Config()
+	if err != nil {
+		return nil, err
+	}
+	return f.Resolve(name)
+}
+
+// KeyringService is the OS keyring service stscred files entries under.
+func (e *Env) KeyringService() string {
+	if s := e.Getenv("STSCRED_KEYRING_SERVICE"); s != "" {
+		return s
+	}
+	return keystore.DefaultService
+}
+
+// Keys is the keystore of long-term keys.
+func (e *Env) Keys() keystore.Store {
+	if e.keys == nil {
+		timeout := 60 * time.Second
+		if d, err := time.ParseDuration(e.Getenv("STSCRED_KEYRING_TIMEOUT")); err == nil && d > 0 {
+			timeout = d
+		}
+		e.keys = keystore.NewKeyring(e.KeyringService(), timeout)
+	}
+	return e.keys
+}
+
+// CacheDir is where cached sessions and lock files live.
+func (e *Env) CacheDir() (string, error) {
+	if d := e.Getenv("STSCRED_CACHE_DIR"); d != "" {
+		return d, nil
+	}
+	switch e.GOOS {
+	case "windows":
+		if d := e.Getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "stscred"), nil
+		}
+	case "darwin":
+		if h := e.Getenv("HOME"); h != "" {
+			return filepath.Join(h, "Library", "Caches", "stscred"), nil
+		}
+	default:
+		if d := e.Getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
+			return filepath.Join(d, "stscred"), nil
+		}
+		if h := e.Getenv("HOME"); h != "" {
+			return filepath.Join(h, ".cache", "stscred"), nil
+		}
+	}
+	return "", hint.With(errors.New("cannot tell where to keep the session cache: HOME is not set"),
+		"set HOME, or STSCRED_CACHE_DIR to a directory only you can read")
+}
+
+// Cache is the session cache.
+func (e *Env) Cache() (*cache.Cache, error) {
+	if e.cache != nil {
+		return e.cache, nil
+	}
+	dir, err := e.CacheDir()
+	if err != nil {
+		return nil, err
+	}
+	dk := cache.NewDataKey(e.Keys(), e.KeyringService(), dir)
+	e.cache = cache.New(dir, dk.Get)
+	return e.cache, nil
+}
+
+// Settings are the environment's STS endpoint and region settings.
+func (e *Env) Settings() session.Settings {
+	region := e.Getenv("AWS_REGION")
+	if region == "" {
+		region = e.Getenv("AWS_DEFAULT_REGION")
+	}
+	return session.Settings{
+		Region:              region,
+		EndpointURLSTS:      e.Getenv("AWS_ENDPOINT_URL_STS"),
+		EndpointURL:         e.Getenv("AWS_ENDPOINT_URL"),
+		RegionalEndpoints:   e.Getenv("AWS_STS_REGIONAL_ENDPOINTS"),
+		IgnoreConfiguredURL: strings.EqualFold(e.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true"),
+	}
+}
+
+// NewAPI returns the STS client for an endpoint.
+func (e *Env) NewAPI(ep session.Endpoint) session.API { return session.NewSDK(ep) }
+
+// Resolver returns the credential resolver configured by g.
+func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
+	c, err := e.Cache()
+	if err != nil {
+		return nil, err
+	}
+	chooser := mfa.Chooser{
+		Token: g.MFAToken, Mode: g.Prompt, OpenTTY: e.OpenTTY, LookPath: e.LookPath,
+		Getenv: e.Getenv, GOOS: e.GOOS, Stderr: e.Stderr,
+	}
+	return &session.Resolver{
+		Keys: e.Keys(), Cache: c, NewAPI: e.NewAPI, Settings: e.Settings(), MFA: chooser.For,
+		Now: e.Now, MinRemaining: g.MinRemaining, SessionDuration: session.DefaultSessionDuration,
+		LockTimeout: g.LockTimeout, PID: e.PID, Warn: e.Stderr,
+		OnWait: func(h cache.Holder) {
+			e.notify(fmt.Sprintf("waiting for %s to finish (it may be asking for an MFA code)", h))
+		},
+		Notify: e.notify,
+	}, nil
+}
+
+// notify tells the user on the terminal, if there is one.
+func (e *Env) notify(msg string) { mfa.Notify(e.OpenTTY, msg) }
+
+// context is the context commands run in.
+func (e *Env) context() context.Context { return context.Background() }

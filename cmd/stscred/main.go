@@ -1,0 +1,40 @@
+// Command stscred keeps AWS IAM users' long-term keys in the OS keyring and
+// hands out short-lived STS credentials: as a credential_process, to a
+// shell, or to one command.
+package main
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"runtime"
+	"time"
+
+	"github.com/stscred/stscred/mfa"
+	"golang.org/x/term"
+)
+
+// version is set at build time by install.sh (-ldflags -X main.version=...).
+var version = "dev"
+
+func main() {
+	stdinTTY := term.IsTerminal(int(os.Stdin.Fd()))
+	env := &Env{
+		Stdin:         bufio.NewReader(os.Stdin),
+		Stdout:        os.Stdout,
+		Stderr:        os.Stderr,
+		StdinTerminal: stdinTTY,
+		ReadSecret: func() (string, error) {
+			b, err := term.ReadPassword(int(os.Stdin.Fd()))
+			return string(b), err
+		},
+		Getenv:   os.Getenv,
+		Now:      time.Now,
+		OpenTTY:  mfa.OpenTTY,
+		LookPath: exec.LookPath,
+		PID:      os.Getpid(),
+		GOOS:     runtime.GOOS,
+		Version:  version,
+	}
+	os.Exit(run(os.Args[1:], env))
+}

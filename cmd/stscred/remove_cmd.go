@@ -1,0 +1,58 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/keystore"
+)
+
+// RemoveCmd deletes a stored key and every session derived from it.
+type RemoveCmd struct {
+	Name string `arg:"" help:"Profile whose key to delete."`
+	Yes  bool   `short:"y" help:"Do not ask for confirmation."`
+}
+
+func (c *RemoveCmd) Run(env *Env) error {
+	keys := env.Keys()
+	k, err := keystore.GetKey(keys, c.Name)
+	if errors.Is(err, keystore.ErrNotFound) {
+		return hint.With(fmt.Errorf("no access key is stored for profile %s", c.Name), "see what is stored: stscred list")
+	}
+	if err != nil {
+		return err
+	}
+	if !c.Yes {
+		if !env.StdinTerminal {
+			return hint.With(fmt.Errorf("refusing to delete the key of %s without confirmation", c.Name),
+				"a deleted key cannot be recovered from stscred; pass --yes if you mean it")
+		}
+		fmt.Fprintf(env.Stderr, "Delete access key %s of profile %s from the %s keyring? It cannot be recovered. [y/N] ", keystore.MaskID(k.AccessKeyID), c.Name, keys.Backend())
+		answer, _ := env.Stdin.ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			return hint.With(fmt.Errorf("the key of %s was not deleted: %w", c.Name, errNotConfirmed), "answer y to delete it")
+		}
+	}
+	if err := keystore.DeleteKey(keys, c.Name); err != nil {
+		return fmt.Errorf("deleting the key of %s: %w", c.Name, err)
+	}
+	n := 0
+	if ch, err := env.Cache(); err == nil {
+		n, err = ch.DeleteWhere(func(h cache.Header) bool { return h.Involves(c.Name) })
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "stscred: warning: could not drop cached sessions: %v\n", err)
+		}
+	}
+	fmt.Fprintf(env.Stdout, "stscred: deleted access key %s of profile %s and %d cached entr%s\n", keystore.MaskID(k.AccessKeyID), c.Name, n, plural(n, "y", "ies"))
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,133 @@
+// Package testenv gives tests the real components stscred meets in use: a
+// Secret Service (gnome-keyring on a private D-Bus session) and a freshly
+// built stscred binary. A missing component fails the tests; it is never
+// skipped.
+package testenv
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+)
+
+const insideMarker = "STSCRED_TEST_SECRET_SERVICE"
+
+// MainWithSecretService runs m inside a private D-Bus session with an
+// unlocked gnome-keyring providing the Secret Service: it re-executes the
+// test binary under dbus-run-session unless it already runs there. Use it
+// from TestMain:
+//
+//	func TestMain(m *testing.M) { os.Exit(testenv.MainWithSecretService(m)) }
+func MainWithSecretService(m *testing.M) int {
+	if os.Getenv(insideMarker) != "" {
+		return m.Run()
+	}
+	var missing []string
+	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon", "secret-tool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			missing = append(missing, tool)
+		}
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(os.Stderr, "FAIL: these tests need a real Secret Service, but %s not found.\n"+
+			"Install the Debian packages: apt-get install -y dbus gnome-keyring libsecret-tools\n", strings.Join(missing, ", "))
+		return 1
+	}
+	home, err := os.MkdirTemp("", "stscred-keyring-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL:", err)
+		return 1
+	}
+	defer os.RemoveAll(home)
+	tmp := filepath.Join(home, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL:", err)
+		return 1
+	}
+	script := `printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 97; exec "$@"`
+	args := append([]string{"--", "sh", "-c", script, "sh", os.Args[0]}, os.Args[1:]...)
+	cmd := exec.Command("dbus-run-session", args...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	// The Go caches stay where they were: a fresh HOME must not mean a
+	// cold build of stscred inside the tests.
+	goEnv, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH").Output()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "FAIL: go env:", err)
+		return 1
+	}
+	vals := strings.Split(strings.TrimSpace(string(goEnv)), "\n")
+	cmd.Env = append(os.Environ(), "GOCACHE="+vals[0], "GOMODCACHE="+vals[1], "GOPATH="+vals[2])
+	cmd.Env = append(cmd.Env, insideMarker+"=1", "HOME="+home, "XDG_DATA_HOME="+filepath.Join(home, "data"),
+		"XDG_RUNTIME_DIR="+home, "TMPDIR="+tmp)
+	if err := cmd.Run(); err != nil {
+		if ee, ok := err.(*exec.ExitError); ok {
+			if ee.ExitCode() == 97 {
+				fmt.Fprintln(os.Stderr, "FAIL: gnome-keyring-daemon could not start and unlock a keyring")
+			}
+			return ee.ExitCode()
+		}
+		fmt.Fprintln(os.Stderr, "FAIL: running under dbus-run-session:", err)
+		return 1
+	}
+	return 0
+}
+
+// RequireSecretService fails t unless the Secret Service answers on the
+// session bus.
+func RequireSecretService(t testing.TB) {
+	t.Helper()
+	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
+		t.Fatal("no D-Bus session: run the tests through testenv.MainWithSecretService")
+	}
+	out, err := exec.Command("secret-tool", "search", "--all", "service", "stscred-probe").CombinedOutput()
+	if err != nil && len(out) > 0 && strings.Contains(string(out), "rror") {
+		t.Fatalf("the Secret Service does not answer: %s", out)
+	}
+}
+
+var (
+	buildOnce sync.Once
+	buildPath string
+	buildErr  error
+)
+
+// Stscred builds stscred once per test binary and returns its path.
+func Stscred(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "stscred-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildPath = filepath.Join(dir, "stscred")
+		if runtime.GOOS == "windows" {
+			buildPath += ".exe"
+		}
+		cmd := exec.Command("go", "build", "-o", buildPath, "github.com/stscred/stscred/cmd/stscred")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return buildPath
+}
+
+// Build compiles the main package pkg into dir and returns the binary.
+func Build(t testing.TB, pkg, dir string) string {
+	t.Helper()
+	out := filepath.Join(dir, filepath.Base(pkg))
+	b, err := exec.Command("go", "build", "-o", out, pkg).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
+	}
+	return out
+}

@@ -1,0 +1,91 @@
+package keystore
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stscred/stscred/internal/testenv"
+)
+
+func TestMain(m *testing.M) { os.Exit(testenv.MainWithSecretService(m)) }
+
+func testService(t *testing.T) string {
+	return fmt.Sprintf("stscred-test-%s-%d", t.Name(), time.Now().UnixNano())
+}
+
+// The keyring backend stores in the real Secret Service: what it writes,
+// secret-tool (libsecret, a different client) reads back.
+func TestKeyringRealSecretService(t *testing.T) {
+	testenv.RequireSecretService(t)
+	svc := testService(t)
+	s := NewKeyring(svc, 10*time.Second)
+	if _, err := s.Get("v1:key:alice"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("empty keyring: err = %v, want ErrNotFound", err)
+	}
+	k := Key{AccessKeyID: "AKIAIOSFODNN7EXAMPLE", SecretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", Added: time.Now().UTC().Truncate(time.Second)}
+	if err := PutKey(s, "alice", k); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("secret-tool", "lookup", "service", svc, "username", "v1:key:alice").Output()
+	if err != nil {
+		t.Fatalf("secret-tool lookup: %v", err)
+	}
+	if !strings.Contains(string(out), k.SecretAccessKey) {
+		t.Fatalf("secret-tool sees %d bytes without the key", len(out))
+	}
+	got, err := GetKey(s, "alice")
+	if err != nil || got != k {
+		t.Fatalf("GetKey = %+v, %v", got, err)
+	}
+	// Replacing overwrites instead of adding a second item.
+	k2 := k
+	k2.AccessKeyID = "AKIAIOSFODNN7EXAMPL2"
+	if err := PutKey(s, "alice", k2); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := GetKey(s, "alice"); got.AccessKeyID != k2.AccessKeyID {
+		t.Fatalf("after replace: %+v", got)
+	}
+	if err := DeleteKey(s, "alice"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := GetKey(s, "alice"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("after delete: %v", err)
+	}
+	if err := DeleteKey(s, "alice"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("second delete: %v", err)
+	}
+	if s.Backend() != "secret-service" {
+		t.Fatalf("backend %q", s.Backend())
+	}
+}
+
+// With no Secret Service reachable, every call is an error with a hint,
+// never ErrNotFound. godbus keeps one session connection per process, so
+// this runs in a child process with the bus disabled.
+func TestKeyringUnreachableIsNotAMiss(t *testing.T) {
+	if os.Getenv("STSCRED_KEYSTORE_CHILD") == "1" {
+		s := NewKeyring("stscred-test-unreachable", 5*time.Second)
+		_, err := s.Get("v1:key:alice")
+		if err == nil || errors.Is(err, ErrNotFound) {
+			fmt.Println("BAD: ", err)
+			os.Exit(1)
+		}
+		fmt.Println("ERR:", err)
+		os.Exit(0)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKeyringUnreachableIsNotAMiss$")
+	cmd.Env = append(os.Environ(), "STSCRED_KEYSTORE_CHILD=1", "DBUS_SESSION_BUS_ADDRESS=disabled:")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "ERR: reading from the secret-service") {
+		t.Fatalf("child output: %s", out)
+	}
+}

@@ -1,0 +1,78 @@
+package mfa
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// TTY is the controlling terminal: prompts are written to it and codes read
+// from it, never through stdout or stderr, which credential_process callers
+// capture.
+type TTY interface {
+	io.ReadWriteCloser
+}
+
+// Terminal prompts on the terminal that Open returns.
+type Terminal struct {
+	Open func() (TTY, error)
+}
+
+func (t Terminal) Name() string      { return "terminal" }
+func (t Terminal) Interactive() bool { return true }
+
+func (t Terminal) Code(ctx context.Context, req Request) (string, error) {
+	tty, err := t.Open()
+	if err != nil {
+		return "", fmt.Errorf("opening the terminal: %w", err)
+	}
+	defer tty.Close()
+	type answer struct {
+		code string
+		err  error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		r := bufio.NewReader(tty)
+		for try := 0; try < 3; try++ {
+			fmt.Fprintf(tty, "stscred: MFA code for %s (profile %s): ", req.Serial, req.Profile)
+			line, err := r.ReadString('\n')
+			code := normalize(line)
+			if ValidCode(code) {
+				done <- answer{code: code}
+				return
+			}
+			if err != nil {
+				fmt.Fprintln(tty)
+				done <- answer{err: fmt.Errorf("reading the MFA code from the terminal: %w", err)}
+				return
+			}
+			if strings.TrimSpace(line) != "" {
+				fmt.Fprintln(tty, "stscred: an MFA code is 6 digits")
+			}
+		}
+		done <- answer{err: fmt.Errorf("no valid MFA code entered")}
+	}()
+	select {
+	case a := <-done:
+		return a.code, a.err
+	case <-ctx.Done():
+		return "", fmt.Errorf("waiting for the MFA code: %w", ctx.Err())
+	}
+}
+
+// Notify writes a line to the terminal if there is one; used to tell the
+// user what stscred is doing (e.g. waiting for another process).
+func Notify(open func() (TTY, error), msg string) {
+	if open == nil {
+		return
+	}
+	tty, err := open()
+	if err != nil {
+		return
+	}
+	defer tty.Close()
+	fmt.Fprintf(tty, "stscred: %s\n", msg)
+}

@@ -1,0 +1,31 @@
+package mfa
+
+import (
+	"os"
+)
+
+type console struct {
+	in, out *os.File
+}
+
+func (c console) Read(p []byte) (int, error)  { return c.in.Read(p) }
+func (c console) Write(p []byte) (int, error) { return c.out.Write(p) }
+func (c console) Close() error {
+	c.out.Close()
+	return c.in.Close()
+}
+
+// OpenTTY opens the console (CONIN$/CONOUT$), which works even when stdin
+// and stdout are redirected by the caller.
+func OpenTTY() (TTY, error) {
+	in, err := os.OpenFile("CONIN$", os.O_RDWR, 0)
+	if err != nil {
+		return nil, err
+	}
+	out, err := os.OpenFile("CONOUT$", os.O_RDWR, 0)
+	if err != nil {
+		in.Close()
+		return nil, err
+	}
+	return console{in: in, out: out}, nil
+}

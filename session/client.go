@@ -1,0 +1,225 @@
+// Package session turns resolved profiles into temporary credentials: it
+// makes the STS calls (behind the narrow API interface) and caches what
+// they return.
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
+	"github.com/aws/smithy-go"
+	"github.com/stscred/stscred/credproc"
+)
+
+// Endpoint says where STS is and which region signs for it.
+type Endpoint struct {
+	URL    string // the endpoint; "" lets the SDK derive it from Region
+	Region string
+}
+
+// String is the endpoint as users should see it in messages.
+func (e Endpoint) String() string {
+	if e.URL != "" {
+		return e.URL
+	}
+	ep, err := sts.NewDefaultEndpointResolverV2().ResolveEndpoint(context.Background(), sts.EndpointParameters{Region: aws.String(e.Region)})
+	if err != nil {
+		return "STS in " + e.Region
+	}
+	return ep.URI.String()
+}
+
+// SessionTokenInput is a GetSessionToken request.
+type SessionTokenInput struct {
+	Duration  time.Duration
+	MFASerial string
+	MFACode   string
+}
+
+// AssumeRoleInput is an AssumeRole request.
+type AssumeRoleInput struct {
+	RoleARN        string
+	SessionName    string
+	ExternalID     string
+	SourceIdentity string
+	Duration       time.Duration
+	Tags           map[string]string
+	TransitiveTags []string
+}
+
+// Identity is GetCallerIdentity's answer.
+type Identity struct {
+	UserID  string `json:"UserId"`
+	Account string `json:"Account"`
+	ARN     string `json:"Arn"`
+}
+
+// API is the set of STS calls stscred makes. Each call names the
+// credentials that sign it.
+type API interface {
+	GetSessionToken(ctx context.Context, signer credproc.Credentials, in SessionTokenInput) (credproc.Credentials, error)
+	AssumeRole(ctx context.Context, signer credproc.Credentials, in AssumeRoleInput) (credproc.Credentials, error)
+	GetCallerIdentity(ctx context.Context, creds credproc.Credentials) (Identity, error)
+}
+
+// SDK is API on aws-sdk-go-v2's STS client.
+type SDK struct {
+	ep     Endpoint
+	client *sts.Client
+}
+
+// NewSDK returns an STS client for ep. It reads no shared config and no
+// environment: everything it needs is in ep.
+func NewSDK(ep Endpoint) *SDK {
+	opts := sts.Options{
+		Region: ep.Region,
+		HTTPClient: awshttp.NewBuildableClient().
+			WithTimeout(30 * time.Second).
+			WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second }),
+	}
+	if ep.URL != "" {
+		opts.BaseEndpoint = aws.String(ep.URL)
+	}
+	return &SDK{ep: ep, client: sts.New(opts)}
+}
+
+func signWith(c credproc.Credentials) func(*sts.Options) {
+	return func(o *sts.Options) {
+		o.Credentials = credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
+	}
+}
+
+func (s *SDK) GetSessionToken(ctx context.Context, signer credproc.Credentials, in SessionTokenInput) (credproc.Credentials, error) {
+	req := &sts.GetSessionTokenInput{}
+	if in.Duration > 0 {
+		req.DurationSeconds = aws.Int32(int32(in.Duration / time.Second))
+	}
+	if in.MFASerial != "" {
+		req.SerialNumber = aws.String(in.MFASerial)
+		req.TokenCode = aws.String(in.MFACode)
+	}
+	out, err := s.client.GetSessionToken(ctx, req, signWith(signer))
+	if err != nil {
+		return credproc.Credentials{}, s.wrap("GetSessionToken", err)
+	}
+	return fromSDK(out.Credentials)
+}
+
+func (s *SDK) AssumeRole(ctx context.Context, signer credproc.Credentials, in AssumeRoleInput) (credproc.Credentials, error) {
+	req := &sts.AssumeRoleInput{RoleArn: aws.String(in.RoleARN), RoleSessionName: aws.String(in.SessionName)}
+	if in.Duration > 0 {
+		req.DurationSeconds = aws.Int32(int32(in.Duration / time.Second))
+	}
+	if in.ExternalID != "" {
+		req.ExternalId = aws.String(in.ExternalID)
+	}
+	if in.SourceIdentity != "" {
+		req.SourceIdentity = aws.String(in.SourceIdentity)
+	}
+	for k, v := range in.Tags {
+		req.Tags = append(req.Tags, ststypes.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	req.TransitiveTagKeys = in.TransitiveTags
+	out, err := s.client.AssumeRole(ctx, req, signWith(signer))
+	if err != nil {
+		return credproc.Credentials{}, s.wrap("AssumeRole", err)
+	}
+	return fromSDK(out.Credentials)
+}
+
+func (s *SDK) GetCallerIdentity(ctx context.Context, creds credproc.Credentials) (Identity, error) {
+	out, err := s.client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, signWith(creds))
+	if err != nil {
+		return Identity{}, s.wrap("GetCallerIdentity", err)
+	}
+	return Identity{UserID: aws.ToString(out.UserId), Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}, nil
+}
+
+func fromSDK(c *ststypes.Credentials) (credproc.Credentials, error) {
+	if c == nil || c.AccessKeyId == nil || c.SecretAccessKey == nil || c.Expiration == nil {
+		return credproc.Credentials{}, errors.New("STS answered without credentials")
+	}
+	return credproc.Credentials{
+		AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey,
+		SessionToken: aws.ToString(c.SessionToken), Expiration: c.Expiration.UTC(),
+	}, nil
+}
+
+// APIError is an error document STS returned.
+type APIError struct {
+	Op       string
+	Code     string
+	Message  string
+	Status   int
+	Endpoint string
+}
+
+func (e *APIError) Error() string {
+	return fmt.Sprintf("STS %s failed: %s: %s", e.Op, e.Code, e.Message)
+}
+
+// UnreachableError means no answer came from STS at all.
+type UnreachableError struct {
+	Op       string
+	Endpoint string
+	Err      error
+}
+
+func (e *UnreachableError) Error() string {
+	return fmt.Sprintf("cannot reach STS at %s: %v", e.Endpoint, e.Err)
+}
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// wrap turns the SDK's error into an APIError or UnreachableError.
+func (s *SDK) wrap(op string, err error) error {
+	var apiErr smithy.APIError
+	if errors.As(err, &apiErr) {
+		e := &APIError{Op: op, Code: apiErr.ErrorCode(), Message: apiErr.ErrorMessage(), Endpoint: s.ep.String()}
+		var re *awshttp.ResponseError
+		if errors.As(err, &re) {
+			e.Status = re.HTTPStatusCode()
+		}
+		return e
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) {
+		return &APIError{Op: op, Code: http.StatusText(re.HTTPStatusCode()), Message: "unexpected answer", Status: re.HTTPStatusCode(), Endpoint: s.ep.String()}
+	}
+	var uerr *url.Error
+	var nerr net.Error
+	var oerr *net.OpError
+	if errors.As(err, &uerr) || errors.As(err, &nerr) || errors.As(err, &oerr) || errors.Is(err, context.DeadlineExceeded) {
+		return &UnreachableError{Op: op, Endpoint: s.ep.String(), Err: rootCause(err)}
+	}
+	return fmt.Errorf("STS %s: %w", op, err)
+}
+
+// rootCause strips the SDK's layers of "operation error ..., exceeded
+// maximum number of attempts ..." down to the network error.
+func rootCause(err error) error {
+	var oerr *net.OpError
+	if errors.As(err, &oerr) {
+		return oerr
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return dnsErr
+	}
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
