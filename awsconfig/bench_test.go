@@ -47,13 +47,7 @@ func TestGenConfig(t *testing.T) {
 	if p.Source.Name != "user-249" || p.MFASerial != "arn:aws:iam::111111111111:mfa/user-249" || p.DurationSeconds != 3600 {
 		t.Errorf("role-499 = %+v", p)
 	}
-	parsed := 0
-	for _, s := range f.sections {
-		if s.parsed {
-			parsed++
-		}
-	}
-	if parsed != 2 {
+	if parsed := len(f.parsed); parsed != 2 {
 		t.Errorf("%d sections parsed, want only the 2 the resolution touched", parsed)
 	}
 }
@@ -136,6 +130,18 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
+		// scan and parseBody must agree: every section scan accepted
+		// parses, failing only on a duplicate key.
+		file.mu.Lock()
+		for i := range file.sections {
+			if _, err := file.entries(i); err != nil {
+				var pe *ParseError
+				if !errors.As(err, &pe) || !strings.HasPrefix(pe.Msg, "duplicate ") {
+					t.Fatalf("section %d: %v", i, err)
+				}
+			}
+		}
+		file.mu.Unlock()
 		for _, name := range file.ProfileNames() {
 			if !file.Has(name) {
 				t.Fatalf("Has(%q) = false for a listed profile", name)

@@ -13,19 +13,20 @@ import (
 // Sentinel errors. Every error returned by Resolve wraps one of them, or is
 // a *ParseError, so callers can test it with errors.Is or errors.As.
 var (
-	// ErrProfileNotFound: the profile asked for has no section in the file.
+	// ErrProfileNotFound reports that the profile asked for has no section
+	// in the file.
 	ErrProfileNotFound = errors.New("profile not found")
-	// ErrBadReference: a source_profile, include_profile or services key
-	// names a section the file does not have.
+	// ErrBadReference reports a source_profile, include_profile or services
+	// key naming a section the file does not have.
 	ErrBadReference = errors.New("reference to a missing section")
-	// ErrCycle: source_profile or include_profile links loop back on
-	// themselves.
+	// ErrCycle reports source_profile or include_profile links that loop
+	// back on themselves.
 	ErrCycle = errors.New("profile reference cycle")
-	// ErrNoSource: a profile has role_arn but no source_profile, so stscred
-	// has no credentials to assume the role with.
+	// ErrNoSource reports a profile with role_arn but no source_profile:
+	// stscred has no credentials to assume the role with.
 	ErrNoSource = errors.New("role profile without source_profile")
-	// ErrInvalidValue: a key stscred reads has a value it cannot use. Errors
-	// wrapping it are *ValueError.
+	// ErrInvalidValue reports a key whose value stscred cannot use; the
+	// errors wrapping it are *ValueError.
 	ErrInvalidValue = errors.New("invalid value")
 )
 
@@ -81,18 +82,22 @@ func excerpt(s string) string {
 	if looksSecret(s) {
 		return ""
 	}
-	const maxRunes = 24
-	if utf8.RuneCountInString(s) > maxRunes {
-		n := 0
-		for i := range s {
-			if n == maxRunes {
-				s = s[:i] + "..."
-				break
-			}
-			n++
-		}
+	return strconv.Quote(shorten(s, 24))
+}
+
+// shorten cuts s to at most n runes, marking a cut with "...".
+func shorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	return strconv.Quote(s)
+	k := 0
+	for i := range s {
+		if k == n {
+			return s[:i] + "..."
+		}
+		k++
+	}
+	return s
 }
 
 // looksSecret reports whether s contains a long whitespace-free word that

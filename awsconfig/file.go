@@ -23,10 +23,12 @@ type File struct {
 	Path string
 
 	text     string
+	cr       bool // text holds a "\r"
 	sections []section
 	index    map[sectionKey]int
 
-	mu sync.Mutex // guards the lazily parsed entries of sections
+	mu     sync.Mutex            // guards parsed
+	parsed map[int]parsedSection // section index -> its keys, filled lazily
 }
 
 // Load reads and parses the config file at path. When the file does not

@@ -14,8 +14,9 @@ import (
 //   - parseBody, run lazily for the sections a resolution touches, turns a
 //     section's lines into key/value entries.
 //
-// Both stages classify lines with the same function, so they agree on what
-// each line is. The rules follow Python's configparser as botocore uses it
+// Both stages apply the same line rules: parseBody through classify, scan
+// through an inlined copy of it (it runs for every line of the file);
+// FuzzParse checks that they agree. The rules follow Python's configparser as botocore uses it
 // (delimiters "=" and ":", "#" and ";" full-line comments, continuation by
 // deeper indentation, nested sub-sections after an empty value), plus inline
 // comments as the AWS SDK for Go v2 strips them.
@@ -37,17 +38,21 @@ type sectionKey struct {
 	name string
 }
 
-// section is one [header] and its body. entries and err are filled lazily.
+// section is one [header] and its body, as scan records it: small, as a
+// file may have thousands.
 type section struct {
-	kind   sectionKind
-	name   string // profile/session/services name; the header text for kindOther
-	header string // the header text between the brackets, trimmed
-	line   int    // line of the header
-	start  int    // byte offset of the first body line
-	end    int    // byte offset just past the body
-	parsed bool
-	ents   []entry
-	err    error
+	kind  sectionKind
+	name  string // profile/session/services name; the header text for kindOther
+	line  int    // line of the header
+	hdr   int    // byte offset of the header line
+	start int    // byte offset of the first body line
+	end   int    // byte offset just past the body
+}
+
+// parsedSection is a section's keys, parsed on first use.
+type parsedSection struct {
+	ents []entry
+	err  error
 }
 
 // entry is one key of a section.
@@ -111,26 +116,31 @@ func classify(text string) parsedLine {
 		pl.kind = lineHeader
 		return pl
 	}
-	t := pl.text
-	for j := 0; j < len(t); j++ {
-		if t[j] == '=' || t[j] == ':' {
-			pl.kind = lineKeyValue
-			pl.key = trimSpace(t[:j])
-			pl.value = t[j+1:]
-			return pl
-		}
+	if j := delimiter(pl.text); j >= 0 {
+		pl.kind = lineKeyValue
+		pl.key = trimSpace(pl.text[:j])
+		pl.value = pl.text[j+1:]
+		return pl
 	}
 	pl.kind = lineInvalid
 	return pl
 }
 
+// delimiter returns the index of the first "=" or ":" in t, or -1.
+func delimiter(t string) int {
+	for j := 0; j < len(t); j++ {
+		if t[j] == '=' || t[j] == ':' {
+			return j
+		}
+	}
+	return -1
+}
+
 // splitKeyValue splits an already-indentation-stripped line at its first
 // delimiter; ok is false when there is none.
 func splitKeyValue(t string) (key, value string, ok bool) {
-	for j := 0; j < len(t); j++ {
-		if t[j] == '=' || t[j] == ':' {
-			return trimSpace(t[:j]), t[j+1:], true
-		}
+	if j := delimiter(t); j >= 0 {
+		return trimSpace(t[:j]), t[j+1:], true
 	}
 	return "", "", false
 }
@@ -167,7 +177,8 @@ type lineReader struct {
 	s   string
 	pos int
 	end int
-	n   int // number of the line last returned
+	n   int  // number of the line last returned
+	cr  bool // s holds a "\r" somewhere; when not, lines need no check for one
 }
 
 func (r *lineReader) next() (string, bool) {
@@ -179,11 +190,13 @@ func (r *lineReader) next() (string, bool) {
 	if i := strings.IndexByte(rest, '\n'); i >= 0 {
 		text, adv = rest[:i], i+1
 	}
-	if j := strings.IndexByte(text, '\r'); j >= 0 {
-		if j < len(text)-1 {
-			adv = j + 1 // a lone CR ends the line
+	if r.cr {
+		if j := strings.IndexByte(text, '\r'); j >= 0 {
+			if j < len(text)-1 {
+				adv = j + 1 // a lone CR ends the line
+			}
+			text = text[:j]
 		}
-		text = text[:j]
 	}
 	r.pos += adv
 	r.n++
@@ -245,7 +258,8 @@ func classifySection(inner string) (sectionKind, string) {
 // scan validates the syntax of the whole text and records the sections.
 func scan(f *File) error {
 	s := f.text
-	r := lineReader{s: s, end: len(s)}
+	f.cr = strings.IndexByte(s, '\r') >= 0
+	r := lineReader{s: s, end: len(s), cr: f.cr}
 	if strings.HasPrefix(s, "\ufeff") {
 		r.pos = 3
 	}
@@ -260,25 +274,30 @@ func scan(f *File) error {
 		if !ok {
 			break
 		}
-		pl := classify(text)
-		if pl.kind == lineBlank || pl.kind == lineComment {
-			continue
+		// What classify does, without building a parsedLine: this loop
+		// runs for every line of the file.
+		i := 0
+		for i < len(text) && isSpace(text[i]) {
+			i++
 		}
-		if haveKey && pl.indent > keyIndent {
+		if i == len(text) || text[i] == '#' || text[i] == ';' {
+			continue // blank or comment
+		}
+		t := text[i:]
+		if haveKey && i > keyIndent {
 			// A continuation of the last key's value, or a line of its
 			// nested sub-section.
 			if nested {
-				if k, _, ok := splitKeyValue(pl.text); !ok {
-					return f.parseError(r.n, `expected "key = value" in a nested sub-section`+found(pl.text))
-				} else if k == "" {
+				if j := delimiter(t); j < 0 {
+					return f.parseError(r.n, `expected "key = value" in a nested sub-section`+found(t))
+				} else if j == 0 {
 					return f.parseError(r.n, `missing key name before "="`)
 				}
 			}
 			continue
 		}
-		switch pl.kind {
-		case lineHeader:
-			inner, msg := parseHeader(pl.text)
+		if t[0] == '[' {
+			inner, msg := parseHeader(t)
 			if msg != "" {
 				return f.parseError(r.n, msg)
 			}
@@ -287,28 +306,30 @@ func scan(f *File) error {
 			}
 			kind, name := classifySection(inner)
 			key := sectionKey{kind, name}
-			if prev, dup := f.index[key]; dup {
-				return f.parseError(r.n, "duplicate section ["+inner+"], first at line "+itoa(f.sections[prev].line))
+			n := len(f.index)
+			f.index[key] = len(f.sections) // one map operation per section
+			if len(f.index) == n {
+				return f.parseError(r.n, "duplicate section ["+shorten(inner, 64)+"], first at line "+itoa(f.firstLine(key)))
 			}
-			f.index[key] = len(f.sections)
-			f.sections = append(f.sections, section{kind: kind, name: name, header: inner, line: r.n, start: r.pos, end: len(s)})
+			f.sections = append(f.sections, section{kind: kind, name: name, line: r.n, hdr: lineStart, start: r.pos, end: len(s)})
 			cur = len(f.sections) - 1
 			haveKey = false
-		case lineKeyValue:
-			if cur < 0 {
-				what := "a key"
-				if k := safeKey(pl.key); k != "" {
-					what = "key " + k
-				}
-				return f.parseError(r.n, what+" appears before any [section] header")
-			}
-			if pl.key == "" {
-				return f.parseError(r.n, `missing key name before "="`)
-			}
-			haveKey, nested, keyIndent = true, valueIsEmpty(pl.value), pl.indent
-		default:
-			return f.parseError(r.n, `expected "key = value"`+found(pl.text))
+			continue
 		}
+		j := delimiter(t)
+		switch {
+		case j < 0:
+			return f.parseError(r.n, `expected "key = value"`+found(t))
+		case cur < 0:
+			what := "a key"
+			if k := safeKey(trimSpace(t[:j])); k != "" {
+				what = "key " + k
+			}
+			return f.parseError(r.n, what+" appears before any [section] header")
+		case j == 0: // t[0] is not a space, so the key is empty only here
+			return f.parseError(r.n, `missing key name before "="`)
+		}
+		haveKey, nested, keyIndent = true, valueIsEmpty(t[j+1:]), i
 	}
 	return nil
 }
@@ -319,21 +340,43 @@ func (f *File) parseError(line int, msg string) error {
 		"fix line "+itoa(line)+" of "+f.Path+"; see "+docsURL)
 }
 
+// firstLine returns the header line of the first section with key (for
+// the duplicate section error).
+func (f *File) firstLine(key sectionKey) int {
+	for _, s := range f.sections {
+		if s.kind == key.kind && s.name == key.name {
+			return s.line
+		}
+	}
+	return 0
+}
+
+// header returns the text between the brackets of sec's header.
+func (f *File) header(sec *section) string {
+	r := lineReader{s: f.text, pos: sec.hdr, end: sec.start, cr: f.cr}
+	text, _ := r.next()
+	inner, _ := parseHeader(classify(text).text)
+	return inner
+}
+
 // entries returns the keys of section i, parsing it on first use.
 // The caller holds f.mu.
 func (f *File) entries(i int) ([]entry, error) {
-	sec := &f.sections[i]
-	if !sec.parsed {
-		sec.ents, sec.err = f.parseBody(sec)
-		sec.parsed = true
+	if ps, ok := f.parsed[i]; ok {
+		return ps.ents, ps.err
 	}
-	return sec.ents, sec.err
+	if f.parsed == nil {
+		f.parsed = make(map[int]parsedSection)
+	}
+	ents, err := f.parseBody(&f.sections[i])
+	f.parsed[i] = parsedSection{ents, err}
+	return ents, err
 }
 
 // parseBody turns a section's lines into entries. scan has already checked
 // the syntax, so only duplicate keys are reported here.
 func (f *File) parseBody(sec *section) ([]entry, error) {
-	r := lineReader{s: f.text, pos: sec.start, end: sec.end, n: sec.line}
+	r := lineReader{s: f.text, pos: sec.start, end: sec.end, n: sec.line, cr: f.cr}
 	ents := make([]entry, 0, 8)
 	last, keyIndent, nested := -1, 0, false
 	for {
@@ -366,6 +409,11 @@ func (f *File) parseBody(sec *section) ([]entry, error) {
 			}
 			continue
 		}
+		if pl.kind != lineKeyValue || pl.key == "" {
+			// scan accepted the file, so this cannot happen; report it
+			// rather than misread the section.
+			return nil, f.parseError(r.n, `expected "key = value"`+found(pl.text))
+		}
 		key := strings.ToLower(pl.key)
 		for _, e := range ents {
 			if e.key == key {
@@ -373,7 +421,7 @@ func (f *File) parseBody(sec *section) ([]entry, error) {
 				if k := safeKey(key); k != "" {
 					what = "key " + k
 				}
-				return nil, f.parseError(r.n, "duplicate "+what+" in ["+sec.header+"], first at line "+itoa(e.line))
+				return nil, f.parseError(r.n, "duplicate "+what+" in ["+shorten(f.header(sec), 64)+"], first at line "+itoa(e.line))
 			}
 		}
 		v := cleanValue(pl.value)

@@ -110,6 +110,12 @@ func TestParseErrors(t *testing.T) {
 			msg:  "duplicate section [profile   a], first at line 1",
 		},
 		{
+			name: "duplicate section with a long name is shortened",
+			text: "[profile " + strings.Repeat("x", 100) + "]\n[profile " + strings.Repeat("x", 100) + "]\n",
+			line: 2,
+			msg:  "duplicate section [profile " + strings.Repeat("x", 56) + "...], first at line 1",
+		},
+		{
 			name: "duplicate default",
 			text: "[default]\n\n[default]\n",
 			line: 3,

@@ -27,23 +27,25 @@ func (f *File) suggest(name string) []string {
 	squash := func(s string) string { return strings.ToLower(strings.Join(strings.Fields(s), "")) }
 	want := squash(name)
 	lineOf := func(s section) string { return f.Path + " line " + itoa(s.line) }
-	for _, s := range f.sections {
+	for i := range f.sections {
+		s := f.sections[i]
+		header := f.header(&s)
 		switch s.kind {
 		case kindOther:
-			h := squash(s.header)
+			h := squash(header)
 			switch {
-			case s.header == name:
-				out = append(out, lineOf(s)+" has ["+s.header+"], but in the config file a profile's header must read "+sectionFor(name))
+			case header == name:
+				out = append(out, lineOf(s)+" has ["+header+"], but in the config file a profile's header must read "+sectionFor(name))
 			case h == want || h == "profile"+want:
-				out = append(out, lineOf(s)+" has ["+s.header+"], which is not a profile header: write "+sectionFor(name))
+				out = append(out, lineOf(s)+" has ["+header+"], which is not a profile header: write "+sectionFor(name))
 			}
 		case kindSSOSession:
 			if s.name == name {
-				out = append(out, lineOf(s)+" has ["+s.header+"], an sso-session section, not a profile")
+				out = append(out, lineOf(s)+" has ["+header+"], an sso-session section, not a profile")
 			}
 		case kindServices:
 			if s.name == name {
-				out = append(out, lineOf(s)+" has ["+s.header+"], a services section, not a profile")
+				out = append(out, lineOf(s)+" has ["+header+"], a services section, not a profile")
 			}
 		}
 	}
