@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/stscred/stscred/hint"
 )
 
 // Request describes the code wanted.
@@ -55,7 +57,8 @@ func (s Static) Interactive() bool { return false }
 func (s Static) Code(_ context.Context, req Request) (string, error) {
 	code := normalize(s.Token)
 	if !ValidCode(code) {
-		return "", fmt.Errorf("the MFA code given with --mfa-token/STSCRED_MFA_TOKEN is not 6 digits")
+		return "", hint.With(fmt.Errorf("the MFA code given with --mfa-token/STSCRED_MFA_TOKEN is not 6 digits"),
+			"pass the 6-digit code your MFA device shows now")
 	}
 	return code, nil
 }

@@ -9,8 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
-	"time"
+		"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -18,6 +17,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stscred/stscred/credproc"
 )
 
@@ -182,6 +182,12 @@ func (e *UnreachableError) Unwrap() error { return e.Err }
 
 // wrap turns the SDK's error into an APIError or UnreachableError.
 func (s *SDK) wrap(op string, err error) error {
+	var sendErr *smithyhttp.RequestSendError
+	var oerr *net.OpError
+	var dnsErr *net.DNSError
+	if errors.As(err, &sendErr) || errors.As(err, &oerr) || errors.As(err, &dnsErr) || errors.Is(err, context.DeadlineExceeded) {
+		return &UnreachableError{Op: op, Endpoint: s.ep.String(), Err: rootCause(err)}
+	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {
 		e := &APIError{Op: op, Code: apiErr.ErrorCode(), Message: apiErr.ErrorMessage(), Endpoint: s.ep.String()}
@@ -192,14 +198,8 @@ func (s *SDK) wrap(op string, err error) error {
 		return e
 	}
 	var re *awshttp.ResponseError
-	if errors.As(err, &re) {
+	if errors.As(err, &re) && re.Response != nil {
 		return &APIError{Op: op, Code: http.StatusText(re.HTTPStatusCode()), Message: "unexpected answer", Status: re.HTTPStatusCode(), Endpoint: s.ep.String()}
-	}
-	var uerr *url.Error
-	var nerr net.Error
-	var oerr *net.OpError
-	if errors.As(err, &uerr) || errors.As(err, &nerr) || errors.As(err, &oerr) || errors.Is(err, context.DeadlineExceeded) {
-		return &UnreachableError{Op: op, Endpoint: s.ep.String(), Err: rootCause(err)}
 	}
 	return fmt.Errorf("STS %s: %w", op, err)
 }

@@ -1,0 +1,299 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/internal/testenv"
+	"github.com/stscred/stscred/ststest"
+)
+
+func TestMain(m *testing.M) { os.Exit(testenv.MainWithSecretService(m)) }
+
+const (
+	awsCLI    = "/usr/bin/aws"
+	sysPython = "/usr/bin/python3"
+	adminRole = "arn:aws:iam::222222222222:role/Admin"
+	roRole    = "arn:aws:iam::222222222222:role/ReadOnly"
+)
+
+// world is one user's machine: a temp HOME with an AWS config, a private
+// keyring namespace, and an STS test server that knows the user.
+type world struct {
+	t       *testing.T
+	bin     string // the stscred binary
+	binDir  string
+	home    string
+	tmp     string
+	cfg     string
+	service string // keyring service: isolates this world's entries
+	srv     *ststest.Server
+	url     string
+	alice   *ststest.User
+	key     ststest.AccessKey
+	mfa     ststest.MFADevice
+
+	mu      sync.Mutex
+	outputs []string // every stdout seen, to check nothing secret lands on disk
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	testenv.RequireSecretService(t)
+	w := &world{t: t, bin: testenv.Stscred(t), home: t.TempDir(), tmp: t.TempDir()}
+	w.binDir = filepath.Dir(w.bin)
+	w.cfg = filepath.Join(w.home, ".aws", "config")
+	w.service = fmt.Sprintf("stscred-e2e-%d", time.Now().UnixNano())
+	w.srv = ststest.New(ststest.Options{})
+	w.url = w.srv.Start()
+	t.Cleanup(w.srv.Close)
+	w.alice = w.srv.AddUser("111111111111", "alice")
+	w.key = w.alice.AddAccessKey()
+	w.mfa = w.alice.AddMFADevice("alice")
+	w.srv.AddRole(ststest.Role{ARN: adminRole, RequireMFA: true, MaxSessionDuration: 12 * time.Hour})
+	w.srv.AddRole(ststest.Role{ARN: roRole})
+	w.writeConfig(w.standardConfig())
+	t.Cleanup(func() {
+		// Drop this world's copy of the cache key from the kernel keyring.
+		cache.NewDataKey(nil, w.service, w.cacheDir()).Forget()
+	})
+	return w
+}
+
+func (w *world) cacheDir() string { return filepath.Join(w.home, ".cache", "stscred") }
+
+// standardConfig is DESIGN.md's three-profile example.
+func (w *world) standardConfig() string {
+	return fmt.Sprintf(`[profile alice]
+region     = eu-west-1
+mfa_serial = %s
+
+[profile prod-admin]
+source_profile = alice
+role_arn       = %s
+duration_seconds = 3600
+
+[profile prod]
+credential_process = stscred role prod-admin
+region = eu-west-1
+`, w.mfa.Serial, adminRole)
+}
+
+func (w *world) writeConfig(s string) {
+	w.t.Helper()
+	if err := os.MkdirAll(filepath.Dir(w.cfg), 0o700); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := os.WriteFile(w.cfg, []byte(s), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// env is a clean environment: nothing of the host's AWS settings leaks in.
+func (w *world) env(extra ...string) []string {
+	env := []string{
+		"PATH=" + w.binDir + ":/usr/local/bin:/usr/bin:/bin",
+		"HOME=" + w.home,
+		"TMPDIR=" + w.tmp,
+		"LANG=C.UTF-8",
+		"DBUS_SESSION_BUS_ADDRESS=" + os.Getenv("DBUS_SESSION_BUS_ADDRESS"),
+		"AWS_CONFIG_FILE=" + w.cfg,
+		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(w.home, ".aws", "credentials"),
+		"AWS_ENDPOINT_URL_STS=" + w.url,
+		"AWS_PAGER=",
+		"STSCRED_KEYRING_SERVICE=" + w.service,
+		"STSCRED_KEYRING_TIMEOUT=20s",
+	}
+	return append(env, extra...)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+}
+
+// run runs a command in the world and records its output.
+func (w *world) run(stdin string, env []string, name string, args ...string) result {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Env = env
+	cmd.Dir = w.home
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	// A new session: no controlling terminal, as under CI or an IDE.
+	cmd.SysProcAttr = noTTY()
+	err := cmd.Run()
+	res := result{stdout: out.String(), stderr: errb.String()}
+	if err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			w.t.Fatalf("running %s: %v", name, err)
+		}
+		res.code = ee.ExitCode()
+	}
+	w.mu.Lock()
+	w.outputs = append(w.outputs, res.stdout)
+	w.mu.Unlock()
+	return res
+}
+
+func (w *world) stscred(args ...string) result {
+	w.t.Helper()
+	return w.run("", w.env(), w.bin, args...)
+}
+
+func (w *world) stscredEnv(env []string, args ...string) result {
+	w.t.Helper()
+	return w.run("", w.env(env...), w.bin, args...)
+}
+
+func (w *world) aws(env []string, args ...string) result {
+	w.t.Helper()
+	if _, err := os.Stat(awsCLI); err != nil {
+		w.t.Fatalf("the AWS CLI v2 is required at %s (Debian package awscli)", awsCLI)
+	}
+	return w.run("", w.env(env...), awsCLI, append(args, "--endpoint-url", w.url)...)
+}
+
+// addAlice stores alice's key the non-interactive way: two lines on stdin.
+func (w *world) addAlice() {
+	w.t.Helper()
+	res := w.run(w.key.ID+"\n"+w.key.Secret+"\n", w.env(), w.bin, "add", "alice")
+	if res.code != 0 {
+		w.t.Fatalf("stscred add alice: %s", res)
+	}
+}
+
+// code returns an MFA code the server has not seen yet.
+func (w *world) code() string {
+	w.t.Helper()
+	for i := 0; i < 40; i++ {
+		if c := w.srv.UnusedCode(w.mfa.Serial); c != "" {
+			return c
+		}
+		time.Sleep(time.Second)
+	}
+	w.t.Fatal("no unused MFA code")
+	return ""
+}
+
+// storedKey reads alice's entry with secret-tool: a client independent of
+// stscred, so the check does not trust stscred's own reading.
+func (w *world) storedKey(profile string) string {
+	w.t.Helper()
+	out, err := exec.Command("secret-tool", "lookup", "service", w.service, "username", "v1:key:"+profile).Output()
+	if err != nil {
+		return ""
+	}
+	return string(out)
+}
+
+func (w *world) counts() (gst, ar, gci int) {
+	return w.srv.Calls("GetSessionToken"), w.srv.Calls("AssumeRole"), w.srv.Calls("GetCallerIdentity")
+}
+
+// decode parses credential_process output, failing the test on anything
+// else on stdout.
+func (w *world) decode(res result) credproc.Credentials {
+	w.t.Helper()
+	if res.code != 0 {
+		w.t.Fatalf("stscred failed: %s", res)
+	}
+	c, err := credproc.Decode([]byte(res.stdout))
+	if err != nil || strings.Count(res.stdout, "\n") != 1 {
+		w.t.Fatalf("stdout is not exactly one credential_process document: %v\n%s", err, res.stdout)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(res.stdout), `Z"}`) {
+		w.t.Fatalf("Expiration must be RFC 3339 with Z: %s", res.stdout)
+	}
+	return c
+}
+
+// secrets are the values that must never be found on disk.
+func (w *world) secrets() []string {
+	s := []string{w.key.Secret}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, out := range w.outputs {
+		if c, err := credproc.Decode([]byte(out)); err == nil {
+			s = append(s, c.SecretAccessKey, c.SessionToken)
+		}
+	}
+	return s
+}
+
+// assertNoPlaintext fails if any file under dirs holds a secret.
+func (w *world) assertNoPlaintext(dirs ...string) {
+	w.t.Helper()
+	secrets := w.secrets()
+	if len(secrets) < 3 {
+		w.t.Fatalf("only %d secrets to look for: the test did not exercise anything", len(secrets))
+	}
+	files := 0
+	for _, dir := range dirs {
+		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return nil
+			}
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return nil
+			}
+			files++
+			for _, s := range secrets {
+				if s != "" && bytes.Contains(b, []byte(s)) {
+					w.t.Errorf("%s contains a secret in the clear", path)
+				}
+			}
+			return nil
+		})
+	}
+	if files == 0 {
+		w.t.Fatal("no files were written at all: the cache is not where the test looks")
+	}
+}
+
+// assertCleanFailure checks the contract for bad input: non-zero exit,
+// empty stdout, an error and a hint on stderr, no secret anywhere.
+func (w *world) assertCleanFailure(res result, wantInErr string) {
+	w.t.Helper()
+	if res.code == 0 {
+		w.t.Fatalf("want failure, got success: %s", res)
+	}
+	if res.stdout != "" {
+		w.t.Fatalf("stdout must be empty on failure: %q", res.stdout)
+	}
+	if !strings.Contains(res.stderr, "stscred: error: ") || !strings.Contains(res.stderr, "stscred: hint: ") {
+		w.t.Fatalf("stderr lacks error/hint lines: %s", res.stderr)
+	}
+	if !strings.Contains(res.stderr, wantInErr) {
+		w.t.Fatalf("stderr does not say %q: %s", wantInErr, res.stderr)
+	}
+	for _, s := range w.secrets() {
+		if s != "" && strings.Contains(res.stderr, s) {
+			w.t.Fatalf("stderr leaks a secret: %s", res.stderr)
+		}
+	}
+}
+
+func ststestRole(arn string) ststest.Role {
+	return ststest.Role{ARN: arn, MaxSessionDuration: 12 * time.Hour}
+}

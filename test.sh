@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# test.sh: the whole test suite.
+#
+# The tests use real components: a Secret Service (gnome-keyring on a
+# private D-Bus session), the AWS CLI v2 (/usr/bin/aws), boto3, and real
+# shells. Missing Debian packages are installed when running as root;
+# otherwise test.sh says which to install. Nothing is skipped.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+missing=()
+while read -r pkg; do
+	case $pkg in ''|'#'*) continue ;; esac
+	dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done < .ci/packages
+if ((${#missing[@]})); then
+	if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+		echo "test.sh: installing ${missing[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get update -q
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+	else
+		echo "test.sh: error: the tests need these Debian packages: ${missing[*]}" >&2
+		echo "test.sh: hint: sudo apt-get install -y ${missing[*]}" >&2
+		exit 1
+	fi
+fi
+
+echo "== go vet"
+go vet ./...
+echo "== cross-compile (CGO_ENABLED=0) for darwin and windows"
+for target in darwin/amd64 darwin/arm64 windows/amd64; do
+	CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null ./cmd/stscred
+done
+echo "== go test"
+go test -count=1 -race ./...
