@@ -230,6 +230,9 @@ func (w *world) decode(res result) credproc.Credentials {
 // secrets are the values that must never be found on disk.
 func (w *world) secrets() []string {
 	s := []string{w.key.Secret}
+	for _, sess := range w.srv.Sessions() {
+		s = append(s, sess.SecretAccessKey, sess.SessionToken)
+	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, out := range w.outputs {

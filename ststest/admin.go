@@ -1,0 +1,144 @@
+package ststest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// adminPrefix is where the admin API lives: a path no AWS client uses.
+const adminPrefix = "/_ststest/"
+
+// adminIndex documents the admin API; GET /_ststest/ serves it.
+const adminIndex = `ststest admin API (for tests and demos; unauthenticated)
+GET  /_ststest/calls                          {"calls":{action:n},"successes":{action:n}}
+GET  /_ststest/requests                       request log (JSON)
+GET  /_ststest/sessions                       issued sessions (JSON, no secrets)
+GET  /_ststest/code?serial=S[&unused=1]       current TOTP code of device S (unused=1: one not used yet)
+GET  /_ststest/accepted-codes?serial=S        codes device S accepted (JSON)
+POST /_ststest/fail?action=A&code=C&count=N   fail the next N calls of A (or *) with C
+POST /_ststest/clear-faults                   drop pending faults
+POST /_ststest/delay?action=A&duration=D      delay responses to A (or *) by D (0 removes)
+POST /_ststest/expire[?key=ASIA...]           expire one session, or all
+POST /_ststest/reset-counts                   zero counts, request log, accepted-code lists
+`
+
+func (s *Server) adminHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_ststest/{$}", func(w http.ResponseWriter, r *http.Request) {
+		writeText(w, http.StatusOK, adminIndex)
+	})
+	mux.HandleFunc("GET /_ststest/calls", func(w http.ResponseWriter, r *http.Request) {
+		calls, successes := s.Counts()
+		writeJSON(w, map[string]map[string]int{"calls": calls, "successes": successes})
+	})
+	mux.HandleFunc("GET /_ststest/requests", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, s.Requests())
+	})
+	mux.HandleFunc("GET /_ststest/sessions", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, s.Sessions())
+	})
+	mux.HandleFunc("GET /_ststest/code", s.adminCode)
+	mux.HandleFunc("GET /_ststest/accepted-codes", func(w http.ResponseWriter, r *http.Request) {
+		serial := r.FormValue("serial")
+		s.mu.Lock()
+		_, ok := s.devices[serial]
+		s.mu.Unlock()
+		if !ok {
+			writeText(w, http.StatusNotFound, fmt.Sprintf("no MFA device %q\n", serial))
+			return
+		}
+		codes := s.AcceptedCodes(serial)
+		if codes == nil {
+			codes = []string{}
+		}
+		writeJSON(w, codes)
+	})
+	mux.HandleFunc("POST /_ststest/fail", func(w http.ResponseWriter, r *http.Request) {
+		count := 1
+		if c := r.FormValue("count"); c != "" {
+			n, err := strconv.Atoi(c)
+			if err != nil {
+				writeText(w, http.StatusBadRequest, fmt.Sprintf("count %q is not a number\n", c))
+				return
+			}
+			count = n
+		}
+		if err := s.Fail(r.FormValue("action"), r.FormValue("code"), count); err != nil {
+			writeText(w, http.StatusBadRequest, err.Error()+"\n")
+			return
+		}
+		writeText(w, http.StatusOK, "ok\n")
+	})
+	mux.HandleFunc("POST /_ststest/clear-faults", func(w http.ResponseWriter, r *http.Request) {
+		s.ClearFaults()
+		writeText(w, http.StatusOK, "ok\n")
+	})
+	mux.HandleFunc("POST /_ststest/delay", func(w http.ResponseWriter, r *http.Request) {
+		d, err := time.ParseDuration(r.FormValue("duration"))
+		if err != nil {
+			writeText(w, http.StatusBadRequest, fmt.Sprintf("duration: %v\n", err))
+			return
+		}
+		if err := s.Delay(r.FormValue("action"), d); err != nil {
+			writeText(w, http.StatusBadRequest, err.Error()+"\n")
+			return
+		}
+		writeText(w, http.StatusOK, "ok\n")
+	})
+	mux.HandleFunc("POST /_ststest/expire", func(w http.ResponseWriter, r *http.Request) {
+		key := r.FormValue("key")
+		if key == "" {
+			s.ExpireAllSessions()
+		} else if err := s.ExpireSession(key); err != nil {
+			writeText(w, http.StatusNotFound, err.Error()+"\n")
+			return
+		}
+		writeText(w, http.StatusOK, "ok\n")
+	})
+	mux.HandleFunc("POST /_ststest/reset-counts", func(w http.ResponseWriter, r *http.Request) {
+		s.ResetCounts()
+		writeText(w, http.StatusOK, "ok\n")
+	})
+	return mux
+}
+
+// adminCode answers the current TOTP code of a device as plain text.
+func (s *Server) adminCode(w http.ResponseWriter, r *http.Request) {
+	serial := r.FormValue("serial")
+	s.mu.Lock()
+	var code string
+	var err error
+	if r.FormValue("unused") != "" {
+		code, err = s.unusedCode(serial)
+	} else {
+		code, err = s.codeAt(serial, totpStep(s.now()))
+	}
+	s.mu.Unlock()
+	switch {
+	case err != nil:
+		writeText(w, http.StatusNotFound, err.Error()+"\n")
+	case code == "":
+		writeText(w, http.StatusConflict, "the codes of the current and next step were both used; retry within 30s\n")
+	default:
+		writeText(w, http.StatusOK, code+"\n")
+	}
+}
+
+func writeText(w http.ResponseWriter, status int, text string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(text))
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		writeText(w, http.StatusInternalServerError, fmt.Sprintf("encoding JSON: %v\n", err))
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(append(b, '\n'))
+}

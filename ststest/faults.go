@@ -1,0 +1,154 @@
+package ststest
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// AnyAction stands for every action in Fail, Delay, Calls and Successes.
+const AnyAction = "*"
+
+// maxFaultCount bounds Fail's count, to keep a typo from eating memory.
+const maxFaultCount = 1_000_000
+
+type fault struct {
+	code      string
+	remaining int
+}
+
+// FaultCodes lists the error codes Fail can inject, each sent with the HTTP
+// status and message of the real service.
+func FaultCodes() []string {
+	return []string{
+		codeAccessDenied,          // 403
+		codeExpiredToken,          // 400
+		codeInvalidClientTokenID,  // 403
+		codeSignatureDoesNotMatch, // 403
+		codeRegionDisabled,        // 403
+		codeThrottling,            // 400 "Rate exceeded"
+		codeInternalFailure,       // 500
+		codeServiceUnavailable,    // 503
+	}
+}
+
+// Fail makes the next count requests that name action (AnyAction: any
+// action) fail with the error code, before their signature is even checked.
+// Faults queue up: Fail("AssumeRole", "Throttling", 1) then
+// Fail("AssumeRole", "InternalFailure", 1) fails the next two AssumeRole
+// calls in that order. Faults for a named action are used before those for
+// AnyAction. Injected failures count as calls, not successes.
+func (s *Server) Fail(action, code string, count int) error {
+	if err := s.checkActionName(action); err != nil {
+		return fmt.Errorf("ststest: fail %s: %w", action, err)
+	}
+	known := false
+	for _, c := range FaultCodes() {
+		known = known || c == code
+	}
+	if !known {
+		return fmt.Errorf("ststest: fail %s: cannot inject %q; use one of %s", action, code, strings.Join(FaultCodes(), ", "))
+	}
+	if count < 1 || count > maxFaultCount {
+		return fmt.Errorf("ststest: fail %s: count %d is outside 1-%d", action, count, maxFaultCount)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[action] = append(s.faults[action], fault{code: code, remaining: count})
+	return nil
+}
+
+// ClearFaults drops every pending injected fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.faults)
+}
+
+// Delay holds every response to action (AnyAction: to any action without a
+// delay of its own) for d before handling it, e.g. to have many clients in
+// flight at once. Zero removes the delay.
+func (s *Server) Delay(action string, d time.Duration) error {
+	if err := s.checkActionName(action); err != nil {
+		return fmt.Errorf("ststest: delay %s: %w", action, err)
+	}
+	if d < 0 {
+		return fmt.Errorf("ststest: delay %s: negative duration %v", action, d)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d == 0 {
+		delete(s.delays, action)
+	} else {
+		s.delays[action] = d
+	}
+	return nil
+}
+
+func (s *Server) checkActionName(action string) error {
+	if action == AnyAction {
+		return nil
+	}
+	if _, ok := s.sts.actions[action]; !ok {
+		return fmt.Errorf("unknown action %q", action)
+	}
+	return nil
+}
+
+// delayFor is the delay for action. Callers hold s.mu.
+func (s *Server) delayFor(action string) time.Duration {
+	if d, ok := s.delays[action]; ok {
+		return d
+	}
+	return s.delays[AnyAction]
+}
+
+// takeFault consumes the next fault for action and returns its code, or ""
+// when there is none. Callers hold s.mu.
+func (s *Server) takeFault(action string) string {
+	for _, key := range []string{action, AnyAction} {
+		q := s.faults[key]
+		if len(q) == 0 {
+			continue
+		}
+		code := q[0].code
+		q[0].remaining--
+		if q[0].remaining == 0 {
+			q = q[1:]
+		}
+		if len(q) == 0 {
+			delete(s.faults, key)
+		} else {
+			s.faults[key] = q
+		}
+		return code
+	}
+	return ""
+}
+
+// faultError is the error document for an injected fault, worded as the
+// real service would word it for this caller. Callers hold s.mu.
+func (s *Server) faultError(code, action, keyID string, params url.Values) *apiError {
+	arn, account := s.describeKey(keyID)
+	if arn == "" {
+		arn = "anonymous"
+	}
+	switch code {
+	case codeAccessDenied:
+		return accessDenied(arn, action, params.Get("RoleArn"))
+	case codeExpiredToken:
+		return newError(code, "%s", msgExpiredToken)
+	case codeInvalidClientTokenID:
+		return newError(code, "%s", msgInvalidToken)
+	case codeSignatureDoesNotMatch:
+		return newError(code, "%s", msgBadSignature)
+	case codeRegionDisabled:
+		return newError(code, "STS is not activated in this region for account:%s. Your account administrator can activate STS in this region using the IAM Console.", account)
+	case codeThrottling:
+		return newError(code, "%s", msgThrottling)
+	case codeServiceUnavailable:
+		return newError(code, "%s", msgUnavailable)
+	}
+	return newError(codeInternalFailure, "%s", msgInternal)
+}

@@ -1,0 +1,259 @@
+package ststest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// maxBodySize bounds request bodies; the real service's limit is far lower
+// than anything a client sends here.
+const maxBodySize = 1 << 20
+
+// Options configure a Server. The zero value is usable.
+type Options struct {
+	// Now is the server clock, used for signature age, expirations and TOTP
+	// steps. It must be safe for concurrent use. Default time.Now.
+	Now func() time.Time
+	// DateOffset is added to the Date header of every response and to
+	// nothing else, so the server can look skewed to a client that measures
+	// skew from that header while still checking signatures against Now.
+	DateOffset time.Duration
+	// Region, when set, is the only region accepted in a signature's
+	// credential scope; otherwise any region is.
+	Region string
+	// OnRequest, when set, is called after every STS API request (not the
+	// admin API), outside the server's lock, e.g. to log it. It must be safe
+	// for concurrent use.
+	OnRequest func(Request)
+}
+
+// Server is an STS test server. Create it with New, give it users and roles,
+// then serve it with Start or as an http.Handler. All methods are safe for
+// concurrent use.
+type Server struct {
+	opts  Options
+	sts   *api
+	admin http.Handler
+
+	mu         sync.Mutex
+	users      map[string]*userRecord    // by ARN
+	keys       map[string]*keyRecord     // long-term keys by id
+	devices    map[string]*deviceRecord  // by serial
+	roles      map[string]*roleRecord    // by ARN
+	sessions   map[string]*sessionRecord // by access key id
+	sessionSeq int
+	faults     map[string][]fault
+	delays     map[string]time.Duration
+	calls      map[string]int
+	successes  map[string]int
+	requests   []Request
+
+	listenMu sync.Mutex
+	httpSrv  *http.Server
+	url      string
+	served   chan struct{}
+}
+
+// New returns a server with no users or roles.
+func New(opts Options) *Server {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	s := &Server{
+		opts:      opts,
+		users:     map[string]*userRecord{},
+		keys:      map[string]*keyRecord{},
+		devices:   map[string]*deviceRecord{},
+		roles:     map[string]*roleRecord{},
+		sessions:  map[string]*sessionRecord{},
+		faults:    map[string][]fault{},
+		delays:    map[string]time.Duration{},
+		calls:     map[string]int{},
+		successes: map[string]int{},
+	}
+	s.sts = s.newSTSAPI()
+	s.admin = s.adminHandler()
+	return s
+}
+
+func (s *Server) now() time.Time { return s.opts.Now() }
+
+// Start serves on a random port of 127.0.0.1 and returns the endpoint URL,
+// "http://127.0.0.1:PORT". Like httptest.NewServer it panics if it cannot
+// listen, or if the server was already started.
+func (s *Server) Start() string {
+	s.listenMu.Lock()
+	defer s.listenMu.Unlock()
+	if s.httpSrv != nil {
+		panic("ststest: Start called twice")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		panic(fmt.Sprintf("ststest: listening on 127.0.0.1: %v", err))
+	}
+	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.url = "http://" + ln.Addr().String()
+	s.served = make(chan struct{})
+	go func(hs *http.Server, done chan struct{}) {
+		defer close(done)
+		_ = hs.Serve(ln) // returns http.ErrServerClosed on Close
+	}(s.httpSrv, s.served)
+	return s.url
+}
+
+// URL is the endpoint Start returned, or "" before Start.
+func (s *Server) URL() string {
+	s.listenMu.Lock()
+	defer s.listenMu.Unlock()
+	return s.url
+}
+
+// Close stops a server started with Start, dropping open connections. It
+// does nothing otherwise, so it suits t.Cleanup.
+func (s *Server) Close() {
+	s.listenMu.Lock()
+	defer s.listenMu.Unlock()
+	if s.httpSrv == nil {
+		return
+	}
+	_ = s.httpSrv.Close()
+	<-s.served
+	s.httpSrv = nil
+}
+
+// ServeHTTP serves the STS query API, and the admin API under /_ststest/.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, adminPrefix) {
+		s.admin.ServeHTTP(w, r)
+		return
+	}
+	s.serveAPI(w, r, s.sts)
+}
+
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, api *api) {
+	requestID := newRequestID()
+	req := Request{AccessKeyID: credentialKeyID(r), Time: s.now()}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodySize))
+	var params url.Values
+	if err == nil {
+		params, err = requestParams(r, body)
+	}
+	if err != nil {
+		aerr := newError(codeValidationError, "Could not read the request: %v", err)
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			aerr = newError(codeRequestTooLarge, "Request body is larger than %d bytes", maxBodySize)
+		}
+		s.finish(w, api, requestID, req, "", nil, aerr)
+		return
+	}
+	req.Action = params.Get("Action")
+
+	s.mu.Lock()
+	s.calls[req.Action]++
+	delay := s.delayFor(req.Action)
+	s.mu.Unlock()
+	if delay > 0 {
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			s.finish(w, api, requestID, req, "", nil, newError(codeInternalFailure, "client went away during the injected delay"))
+			return
+		}
+	}
+	result, aerr := s.process(r, body, api, params, req.AccessKeyID)
+	s.finish(w, api, requestID, req, req.Action, result, aerr)
+}
+
+// process runs a request after it was read: injected fault, signature,
+// action dispatch.
+func (s *Server) process(r *http.Request, body []byte, api *api, params url.Values, keyID string) (any, *apiError) {
+	action := params.Get("Action")
+	s.mu.Lock()
+	var injected *apiError
+	if code := s.takeFault(action); code != "" {
+		injected = s.faultError(code, action, keyID, params)
+	}
+	s.mu.Unlock()
+	if injected != nil {
+		return nil, injected
+	}
+	now := s.now()
+	c, err := s.authenticate(r, body, sigV4Scope{service: api.service, region: s.opts.Region}, now)
+	if err != nil {
+		return nil, err
+	}
+	handler, ok := api.actions[action]
+	if !ok || params.Get("Version") != api.version {
+		return nil, newError(codeInvalidAction, "Could not find operation %s for version %s", action, params.Get("Version"))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return handler(&call{action: action, params: params, caller: c, now: now})
+}
+
+// finish writes the response, records the request and reports it.
+func (s *Server) finish(w http.ResponseWriter, api *api, requestID string, req Request, action string, result any, aerr *apiError) {
+	if aerr != nil {
+		req.Status, req.Code, req.Message = aerr.status, aerr.code, aerr.message
+		s.writeError(w, api, requestID, aerr)
+	} else {
+		req.Status = http.StatusOK
+		s.writeResult(w, api, action, requestID, result)
+	}
+	s.mu.Lock()
+	s.record(req)
+	s.mu.Unlock()
+	if s.opts.OnRequest != nil {
+		s.opts.OnRequest(req)
+	}
+}
+
+// requestParams merges the query string and a form-encoded body.
+func requestParams(r *http.Request, body []byte) (url.Values, error) {
+	params, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("parsing query string: %w", err)
+	}
+	if len(body) == 0 {
+		return params, nil
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/x-www-form-urlencoded" {
+			return params, nil
+		}
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, fmt.Errorf("parsing form body: %w", err)
+	}
+	for k, v := range form {
+		params[k] = append(params[k], v...)
+	}
+	return params, nil
+}
+
+// credentialKeyID is the access key id named in the Authorization header,
+// for the request log, without checking anything.
+func credentialKeyID(r *http.Request) string {
+	_, after, ok := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	if !ok {
+		return ""
+	}
+	id, _, _ := strings.Cut(after, "/")
+	if len(id) > 128 {
+		id = id[:128]
+	}
+	return id
+}

@@ -1,0 +1,157 @@
+package ststest
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+)
+
+// Session describes temporary credentials the server issued, for tests to
+// inspect (see Server.Sessions).
+type Session struct {
+	AccessKeyID string `json:"accessKeyId"`
+	// Action is "GetSessionToken" or "AssumeRole".
+	Action string `json:"action"`
+	// ARN is what GetCallerIdentity reports for the session.
+	ARN string `json:"arn"`
+	// UserARN is the IAM user whose long-term key started the chain.
+	UserARN         string `json:"userArn"`
+	RoleARN         string `json:"roleArn,omitempty"` // empty for GetSessionToken sessions
+	RoleSessionName string `json:"roleSessionName,omitempty"`
+	// MFA is true when the session counts as MFA-authenticated: a code was
+	// checked for it or for the session it was obtained with.
+	MFA bool `json:"mfa"`
+	// Chained is true for AssumeRole called with AssumeRole credentials.
+	Chained           bool              `json:"chained"`
+	Issued            time.Time         `json:"issued"`
+	Expiration        time.Time         `json:"expiration"`
+	SourceIdentity    string            `json:"sourceIdentity,omitempty"`
+	ExternalID        string            `json:"externalId,omitempty"`
+	Tags              map[string]string `json:"tags,omitempty"`
+	TransitiveTagKeys []string          `json:"transitiveTagKeys,omitempty"`
+	// PolicyArns and Policy are the session policies passed, recorded as is.
+	PolicyArns []string `json:"policyArns,omitempty"`
+	Policy     string   `json:"policy,omitempty"`
+	// SecretAccessKey and SessionToken are the issued secrets, so tests can
+	// check that no copy of them lands anywhere it should not. The admin
+	// API does not serve them.
+	SecretAccessKey string `json:"-"`
+	SessionToken    string `json:"-"`
+}
+
+type sessionRecord struct {
+	Session
+	seq    int
+	secret string
+	token  string
+	user   *userRecord
+	role   *roleRecord // nil for GetSessionToken
+}
+
+// roleSession reports whether the session came from AssumeRole.
+func (r *sessionRecord) roleSession() bool { return r.role != nil }
+
+// caller is the principal that signed a request.
+type caller struct {
+	keyID   string
+	user    *userRecord    // the IAM user (the chain's origin for sessions)
+	session *sessionRecord // nil for long-term keys
+}
+
+func (c *caller) arn() string {
+	if c.session != nil && c.session.roleSession() {
+		return c.session.ARN
+	}
+	return c.user.arn()
+}
+
+func (c *caller) account() string {
+	if c.session != nil && c.session.roleSession() {
+		return c.session.role.account
+	}
+	return c.user.account
+}
+
+func (c *caller) userID() string {
+	if c.session != nil && c.session.roleSession() {
+		return c.session.role.ID + ":" + c.session.RoleSessionName
+	}
+	return c.user.id
+}
+
+// mfa reports whether the caller's credentials carry MFA context.
+func (c *caller) mfa() bool { return c.session != nil && c.session.MFA }
+
+// issueSession stores and returns new temporary credentials. Callers hold
+// s.mu and fill the descriptive fields of sess.
+func (s *Server) issueSession(sess Session, user *userRecord, role *roleRecord, now time.Time, d time.Duration, tokenSize int) *sessionRecord {
+	sess.AccessKeyID = s.uniqueID("ASIA", 16)
+	sess.Issued = now
+	sess.Expiration = now.Add(d).Truncate(time.Second)
+	s.sessionSeq++
+	rec := &sessionRecord{
+		Session: sess,
+		seq:     s.sessionSeq,
+		secret:  newSecret(),
+		token:   newSessionToken(tokenSize),
+		user:    user,
+		role:    role,
+	}
+	s.sessions[rec.AccessKeyID] = rec
+	return rec
+}
+
+// Sessions returns every session the server has issued and not revoked, in
+// the order issued.
+func (s *Server) Sessions() []Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	recs := slices.Collect(maps.Values(s.sessions))
+	slices.SortFunc(recs, func(a, b *sessionRecord) int { return a.seq - b.seq })
+	out := make([]Session, 0, len(recs))
+	for _, r := range recs {
+		c := r.Session
+		c.Tags = maps.Clone(r.Tags)
+		c.TransitiveTagKeys = slices.Clone(r.TransitiveTagKeys)
+		c.PolicyArns = slices.Clone(r.PolicyArns)
+		c.SecretAccessKey, c.SessionToken = r.secret, r.token
+		out = append(out, c)
+	}
+	return out
+}
+
+// ExpireSession makes the temporary credentials with this access key id
+// expire now: requests signed with them get ExpiredToken.
+func (s *Server) ExpireSession(accessKeyID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.sessions[accessKeyID]
+	if !ok {
+		return fmt.Errorf("ststest: expire session %s: no such session", accessKeyID)
+	}
+	rec.Expiration = s.now()
+	return nil
+}
+
+// ExpireAllSessions makes every issued session expire now.
+func (s *Server) ExpireAllSessions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.now()
+	for _, rec := range s.sessions {
+		rec.Expiration = now
+	}
+}
+
+// RevokeSession forgets the temporary credentials with this access key id:
+// requests signed with them get InvalidClientTokenId.
+func (s *Server) RevokeSession(accessKeyID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.sessions[accessKeyID]; !ok {
+		return fmt.Errorf("ststest: revoke session %s: no such session", accessKeyID)
+	}
+	delete(s.sessions, accessKeyID)
+	return nil
+}
