@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/mfa"
+)
+
+// testEnv is an Env with fakes: a memory keystore, a cache under a temp
+// dir, no terminal, and a config file with the given text.
+func testEnv(t *testing.T, config string) (*Env, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config")
+	if err := os.WriteFile(cfg, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"AWS_CONFIG_FILE": cfg, "HOME": dir}
+	var stdout, stderr bytes.Buffer
+	env := &Env{
+		Stdin: bufio.NewReader(strings.NewReader("")), Stdout: &stdout, Stderr: &stderr,
+		Getenv: func(k string) string { return vars[k] }, Now: time.Now,
+		OpenTTY:  func() (mfa.TTY, error) { return nil, errors.New("no tty") },
+		LookPath: func(string) (string, error) { return "", errors.New("none") },
+		GOOS:     "linux", Version: "test",
+	}
+	env.keys = keystore.NewMemory()
+	key := bytes.Repeat([]byte{7}, 32)
+	env.cache = cache.New(filepath.Join(dir, "cache"), func() ([]byte, error) { return key, nil })
+	return env, &stdout, &stderr
+}
+
+const cfg = `[profile alice]
+region = eu-west-1
+mfa_serial = arn:aws:iam::111111111111:mfa/alice
+[profile prod-admin]
+source_profile = alice
+role_arn = arn:aws:iam::222222222222:role/Admin
+[profile prod]
+credential_process = stscred role prod-admin
+`
+
+func TestPrintError(t *testing.T) {
+	var b bytes.Buffer
+	printError(&b, hint.With(errors.New("first line\nsecond line"), "do this", "or that"))
+	want := "stscred: error: first line\n  second line\nstscred: hint: do this\nstscred: hint: or that\n"
+	if b.String() != want {
+		t.Fatalf("got %q", b.String())
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	env, out, _ := testEnv(t, cfg)
+	if code := run([]string{"--version"}, env); code != 0 || strings.TrimSpace(out.String()) != "stscred test" {
+		t.Fatalf("--version: %d %q", code, out.String())
+	}
+	env, out, _ = testEnv(t, cfg)
+	if code := run([]string{"--help"}, env); code != 0 || !strings.Contains(out.String(), "credential_process") {
+		t.Fatalf("--help: %d %q", code, out.String())
+	}
+}
+
+// Usage errors: exit 2, nothing on stdout, error and hint on stderr.
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"frobnicate"},
+		{"role", "--duration", "soon"},
+		{"session"},
+		{"--prompt", "telepathy", "role", "prod-admin"},
+	} {
+		env, out, errb := testEnv(t, cfg)
+		code := run(args, env)
+		if code != 2 || out.Len() != 0 || !strings.Contains(errb.String(), "stscred: error: ") || !strings.Contains(errb.String(), "stscred: hint: ") {
+			t.Errorf("%v: exit %d stdout %q stderr %q", args, code, out.String(), errb.String())
+		}
+	}
+}
+
+// Errors the command layer catches before any keyring or STS access.
+func TestCommandErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"role"}, "which role?"},
+		{[]string{"role", "prod-admin", "--role-arn", "arn:aws:iam::1:role/x"}, "not both"},
+		{[]string{"role", "--role-arn", "nonsense", "--source", "alice"}, "not a role ARN"},
+		{[]string{"role", "--role-arn", "arn:aws:iam::1:role/x"}, "needs --source"},
+		{[]string{"role", "prod-admin", "--source", "alice"}, "--source goes with --role-arn"},
+		{[]string{"role", "prod-admin", "--duration", "13h"}, "outside what AssumeRole allows"},
+		{[]string{"role", "prod"}, "profile prod has no role_arn: it is a profile tools use"},
+		{[]string{"role", "alice"}, "profile alice has no role_arn"},
+		{[]string{"session", "prod-admin"}, "is a role"},
+		{[]string{"session", "prod"}, "gets its credentials from credential_process"},
+		{[]string{"session", "alice", "--duration", "10m"}, "outside what GetSessionToken allows"},
+		{[]string{"role", "prod-admin"}, "no access key is stored for profile alice"},
+		{[]string{"remove", "alice"}, "no access key is stored for profile alice"},
+		{[]string{"add", "prod-admin"}, "is a role"},
+	} {
+		env, out, errb := testEnv(t, cfg)
+		code := run(tc.args, env)
+		if code != 1 || out.Len() != 0 || !strings.Contains(errb.String(), tc.want) || !strings.Contains(errb.String(), "stscred: hint: ") {
+			t.Errorf("%v: exit %d stdout %q stderr %q", tc.args, code, out.String(), errb.String())
+		}
+	}
+}
+
+func TestClearAndListWithFakes(t *testing.T) {
+	env, out, _ := testEnv(t, cfg)
+	keystore.PutKey(env.keys, "alice", keystore.Key{AccessKeyID: "AKIAABCDEFGHIJKLMNOP", SecretAccessKey: "sekrit", Added: time.Now().Add(-50 * time.Hour)})
+	env.cache.Put(cache.Entry{Header: cache.Header{Key: "v1:role:x", Kind: cache.KindRole, Profile: "prod-admin", Chain: []string{"prod-admin", "alice"}, MFA: true}})
+	if code := run([]string{"list"}, env); code != 0 {
+		t.Fatal("list failed")
+	}
+	for _, want := range []string{"AKIA…MNOP (2d old)", "prod-admin  role", "role (MFA) expired", "prod        process"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("list lacks %q:\n%s", want, out.String())
+		}
+	}
+	if strings.Contains(out.String(), "sekrit") {
+		t.Fatal("list shows a secret")
+	}
+	out.Reset()
+	if code := run([]string{"clear", "alice"}, env); code != 0 || !strings.Contains(out.String(), "removed 1 cached session (alice)") {
+		t.Fatalf("clear: %q", out.String())
+	}
+}
