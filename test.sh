@@ -33,3 +33,5 @@ for target in darwin/amd64 darwin/arm64 windows/amd64; do
 done
 echo "== go test"
 go test -count=1 -race ./...
+echo "== benchmark, short mode (prints figures, asserts nothing about time)"
+go run ./bench -short

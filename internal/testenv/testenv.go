@@ -23,9 +23,15 @@ const insideMarker = "STSCRED_TEST_SECRET_SERVICE"
 // from TestMain:
 //
 //	func TestMain(m *testing.M) { os.Exit(testenv.MainWithSecretService(m)) }
-func MainWithSecretService(m *testing.M) int {
+func MainWithSecretService(m *testing.M) int { return WithSecretService(m.Run) }
+
+// WithSecretService runs run inside a private D-Bus session with an
+// unlocked gnome-keyring, re-executing the current program (with the same
+// arguments) under dbus-run-session unless it already runs there. It
+// returns the exit status.
+func WithSecretService(run func() int) int {
 	if os.Getenv(insideMarker) != "" {
-		return m.Run()
+		return run()
 	}
 	var missing []string
 	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon", "secret-tool"} {
@@ -34,7 +40,7 @@ func MainWithSecretService(m *testing.M) int {
 		}
 	}
 	if len(missing) > 0 {
-		fmt.Fprintf(os.Stderr, "FAIL: these tests need a real Secret Service, but %s not found.\n"+
+		fmt.Fprintf(os.Stderr, "FAIL: this needs a real Secret Service, but %s not found.\n"+
 			"Install the Debian packages: apt-get install -y dbus gnome-keyring libsecret-tools\n", strings.Join(missing, ", "))
 		return 1
 	}
