@@ -77,7 +77,7 @@ func run(args []string, env *Env) (status int) {
 //	stscred: error: ...
 //	stscred: hint: ...
 func printError(w io.Writer, err error) {
-	msg := strings.TrimSpace(err.Error())
+	msg := strings.TrimSuffix(strings.TrimSpace(err.Error()), ".")
 	msg = strings.ReplaceAll(msg, "\n", "\n  ")
 	fmt.Fprintf(w, "stscred: error: %s\n", msg)
 	for _, h := range hint.Of(err) {

@@ -52,7 +52,7 @@ credential_process = stscred role prod-admin
 
 func TestPrintError(t *testing.T) {
 	var b bytes.Buffer
-	printError(&b, hint.With(errors.New("first line\nsecond line"), "do this", "or that"))
+	printError(&b, hint.With(errors.New("first line\nsecond line."), "do this", "or that"))
 	want := "stscred: error: first line\n  second line\nstscred: hint: do this\nstscred: hint: or that\n"
 	if b.String() != want {
 		t.Fatalf("got %q", b.String())
