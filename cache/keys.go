@@ -70,3 +70,7 @@ func fileName(key string) string {
 	h := sha256.Sum256([]byte(key))
 	return hex.EncodeToString(h[:16])
 }
+
+// DeviceKey names the lock of an MFA device: held while a code for it is
+// obtained and sent, so no two processes send the same code.
+func DeviceKey(serial string) string { return "v1:mfa-device:" + digest("mfa-device", serial) }

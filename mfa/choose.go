@@ -99,5 +99,6 @@ func (c Chooser) noSource(req Request, mode, process string) error {
 	return hint.With(err,
 		"pass the code: --mfa-token 123456 or STSCRED_MFA_TOKEN=123456",
 		"or set mfa_process in the profile to a command that prints a code (e.g. mfa_process = ykman oath accounts code -s aws)",
-		"or run stscred once from a terminal (e.g. stscred role NAME) so later calls use the cached session")
+		"or run stscred once from a terminal (e.g. stscred role NAME) so later calls use the cached session",
+		"on a desktop without a terminal, stscred asks with zenity or kdialog (osascript on macOS) when DISPLAY or WAYLAND_DISPLAY is set")
 }

@@ -63,16 +63,18 @@ func (t Terminal) Code(ctx context.Context, req Request) (string, error) {
 	}
 }
 
-// Notify writes a line to the terminal if there is one; used to tell the
-// user what stscred is doing (e.g. waiting for another process).
-func Notify(open func() (TTY, error), msg string) {
+// Notify writes a line to the terminal if there is one, and reports
+// whether there was; used to tell the user what stscred is doing (e.g.
+// waiting for another process).
+func Notify(open func() (TTY, error), msg string) bool {
 	if open == nil {
-		return
+		return false
 	}
 	tty, err := open()
 	if err != nil {
-		return
+		return false
 	}
 	defer tty.Close()
 	fmt.Fprintf(tty, "stscred: %s\n", msg)
+	return true
 }

@@ -9,7 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-		"time"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"

@@ -38,6 +38,8 @@ type Resolver struct {
 	// MFA picks where a code comes from; process is the profile's
 	// mfa_process.
 	MFA func(req mfa.Request, process string) (mfa.Source, error)
+	// Used remembers the codes STS accepted, so none is sent twice.
+	Used mfa.UsedCodes
 
 	Now             func() time.Time
 	MinRemaining    time.Duration
@@ -221,14 +223,26 @@ func (r *Resolver) sessionWithMFA(ctx context.Context, api API, signer credproc.
 	if err != nil {
 		return credproc.Credentials{}, err
 	}
+	// One MFA device, one code at a time: two sources sharing a device
+	// (two keys of one IAM user) must not both send the same code.
+	lockCtx, cancel := context.WithTimeout(ctx, r.LockTimeout)
+	unlock, err := r.Cache.Lock(lockCtx, cache.DeviceKey(c.serial), cache.Holder{PID: r.PID, Profile: c.target.Name}, r.OnWait)
+	cancel()
+	if err != nil {
+		return credproc.Credentials{}, err
+	}
+	defer unlock()
 	for ; ; req.Attempt++ {
-		code, err := src.Code(ctx, req)
+		code, err := mfa.Fresh(ctx, src, req, r.Used, r.notify)
 		if err != nil {
 			return credproc.Credentials{}, fmt.Errorf("getting the MFA code for %s: %w", c.serial, err)
 		}
 		in.MFASerial, in.MFACode = c.serial, code
 		creds, err := api.GetSessionToken(ctx, signer, in)
 		if err == nil {
+			if err := r.Used.Remember(c.serial, code); err != nil {
+				r.warnf("%v", err)
+			}
 			return creds, nil
 		}
 		if !mfaRejected(err) {

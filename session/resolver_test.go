@@ -157,8 +157,9 @@ func newRig(t *testing.T) *rig {
 func (r *rig) resolver() *Resolver {
 	return &Resolver{
 		Keys: r.keys, Cache: r.cache, NewAPI: func(Endpoint) API { return r.sts },
-		MFA: func(mfa.Request, string) (mfa.Source, error) { return r.mfa, nil },
-		Now: func() time.Time { return r.now }, MinRemaining: 15 * time.Minute, SessionDuration: 12 * time.Hour,
+		MFA:  func(mfa.Request, string) (mfa.Source, error) { return r.mfa, nil },
+		Used: mfa.UsedCodes{Dir: r.cache.Dir(), Now: func() time.Time { return r.now }},
+		Now:  func() time.Time { return r.now }, MinRemaining: 15 * time.Minute, SessionDuration: 12 * time.Hour,
 		LockTimeout: time.Second, PID: os.Getpid(), Warn: &r.warn,
 	}
 }

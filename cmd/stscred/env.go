@@ -165,7 +165,8 @@ func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
 	}
 	return &session.Resolver{
 		Keys: e.Keys(), Cache: c, NewAPI: e.NewAPI, Settings: e.Settings(), MFA: chooser.For,
-		Now: e.Now, MinRemaining: g.MinRemaining, SessionDuration: session.DefaultSessionDuration,
+		Used: mfa.UsedCodes{Dir: c.Dir(), Now: e.Now},
+		Now:  e.Now, MinRemaining: g.MinRemaining, SessionDuration: session.DefaultSessionDuration,
 		LockTimeout: g.LockTimeout, PID: e.PID, Warn: e.Stderr,
 		OnWait: func(h cache.Holder) {
 			e.notify(fmt.Sprintf("waiting for %s to finish (it may be asking for an MFA code)", h))
@@ -174,8 +175,12 @@ func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
 	}, nil
 }
 
-// notify tells the user on the terminal, if there is one.
-func (e *Env) notify(msg string) { mfa.Notify(e.OpenTTY, msg) }
+// notify tells the user on the terminal, or on stderr when there is none.
+func (e *Env) notify(msg string) {
+	if !mfa.Notify(e.OpenTTY, msg) {
+		fmt.Fprintf(e.Stderr, "stscred: %s\n", msg)
+	}
+}
 
 // context is the context commands run in.
 func (e *Env) context() context.Context { return context.Background() }

@@ -1,0 +1,104 @@
+package mfa
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+type seqSource struct {
+	codes       []string
+	interactive bool
+	name        string
+	asked       int
+}
+
+func (s *seqSource) Name() string      { return s.name }
+func (s *seqSource) Interactive() bool { return s.interactive }
+func (s *seqSource) Code(context.Context, Request) (string, error) {
+	c := s.codes[min(s.asked, len(s.codes)-1)]
+	s.asked++
+	return c, nil
+}
+
+func TestUsedCodesWindow(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 10, 0, time.UTC)
+	u := UsedCodes{Dir: t.TempDir(), Now: func() time.Time { return now }}
+	if used, _ := u.Used("dev", "123456"); used {
+		t.Fatal("nothing used yet")
+	}
+	if err := u.Remember("dev", "123456"); err != nil {
+		t.Fatal(err)
+	}
+	used, until := u.Used("dev", "123456")
+	if !used || !until.Equal(time.Date(2026, 11, 24, 10, 1, 0, 0, time.UTC)) {
+		t.Fatalf("used %v until %s", used, until)
+	}
+	if used, _ := u.Used("dev", "654321"); used {
+		t.Fatal("another code is not used")
+	}
+	if used, _ := u.Used("other-dev", "123456"); used {
+		t.Fatal("per device")
+	}
+	now = until
+	if used, _ := u.Used("dev", "123456"); used {
+		t.Fatal("expired record still blocks")
+	}
+	// Only a hash is stored.
+	des, _ := os.ReadDir(u.Dir)
+	for _, de := range des {
+		b, _ := os.ReadFile(u.Dir + "/" + de.Name())
+		if strings.Contains(string(b), "123456") {
+			t.Fatal("code stored in the clear")
+		}
+	}
+}
+
+func TestFresh(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 10, 0, time.UTC)
+	u := UsedCodes{Dir: t.TempDir(), Now: func() time.Time { return now }}
+	u.Remember(req.Serial, "111111")
+	var said []string
+	say := func(s string) { said = append(said, s) }
+
+	// Interactive: told, asked again.
+	tty := &seqSource{codes: []string{"111111", "222222"}, interactive: true, name: "terminal"}
+	code, err := Fresh(context.Background(), tty, req, u, say)
+	if err != nil || code != "222222" || tty.asked != 2 || len(said) != 1 || !strings.Contains(said[0], "enter the next one") {
+		t.Fatalf("code %q err %v asked %d said %q", code, err, tty.asked, said)
+	}
+	// Given up front: an error, with a hint.
+	given := &seqSource{codes: []string{"111111"}, name: Static{}.Name()}
+	if _, err := Fresh(context.Background(), given, req, u, say); !errors.Is(err, ErrCodeUsed) {
+		t.Fatalf("err = %v", err)
+	}
+	// Unused code passes straight through.
+	if code, err := Fresh(context.Background(), &seqSource{codes: []string{"333333"}, name: "x"}, req, u, say); err != nil || code != "333333" {
+		t.Fatal(code, err)
+	}
+}
+
+// mfa_process giving the used code is run again once the next step starts.
+func TestFreshWaitsForProcess(t *testing.T) {
+	u := UsedCodes{Dir: t.TempDir(), Now: time.Now}
+	// The step boundary is at most 30s away; pretend it is 1s away by
+	// recording the use just before a boundary.
+	start := time.Now()
+	boundary := start.Truncate(Step).Add(Step)
+	if boundary.Sub(start) > 3*time.Second {
+		u.Now = func() time.Time { return time.Now().Add(boundary.Sub(start) - 1500*time.Millisecond) }
+	}
+	u.Remember(req.Serial, "111111")
+	proc := &seqSource{codes: []string{"111111", "444444"}, name: Process{}.Name()}
+	var said string
+	code, err := Fresh(context.Background(), proc, req, u, func(s string) { said = s })
+	if err != nil || code != "444444" || proc.asked != 2 || !strings.Contains(said, "waiting") {
+		t.Fatalf("code %q err %v asked %d said %q", code, err, proc.asked, said)
+	}
+	if time.Since(start) > 4*time.Second {
+		t.Fatalf("waited %s", time.Since(start))
+	}
+}
