@@ -49,7 +49,10 @@ mkdir -p "$BIN"
 tmp=$(mktemp "$BIN/.stscred.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 say "building stscred $version with Go $have"
-go build -trimpath -ldflags "-s -w -X main.version=$version" -o "$tmp" ./cmd/stscred
+# Static (CGO_ENABLED=0): stscred needs no C code, and a static binary
+# starts about a millisecond faster than one that loads libc, which every
+# credential_process call pays.
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$version" -o "$tmp" ./cmd/stscred
 chmod 755 "$tmp"
 mv -f "$tmp" "$BIN/stscred"
 trap - EXIT

@@ -14,6 +14,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"unsafe"
 )
 
 // File is a parsed config file. It is safe for concurrent use.
@@ -38,14 +39,23 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path, data)
+	if len(data) == 0 {
+		return Parse(path, nil)
+	}
+	// data is ours alone and never written again: use it as the text
+	// without a second copy (a large config is read on every call).
+	return parse(path, unsafe.String(&data[0], len(data)))
 }
 
 // Parse parses data as the config file at path (used in messages). It
 // checks the syntax of every line and returns a *ParseError (with a hint)
 // for the first mistake; the keys of a section are read on first use.
 func Parse(path string, data []byte) (*File, error) {
-	f := &File{Path: path, text: string(data)}
+	return parse(path, string(data))
+}
+
+func parse(path, text string) (*File, error) {
+	f := &File{Path: path, text: text}
 	if err := scan(f); err != nil {
 		return nil, err
 	}

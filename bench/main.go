@@ -37,11 +37,6 @@ type scenario struct {
 	env    []string
 }
 
-type stats struct {
-	median, p95 time.Duration
-	maxRSSKB    int64
-}
-
 func run() int {
 	short := flag.Bool("short", false, "few runs, to check the benchmark works")
 	runs := flag.Int("runs", 100, "runs per scenario")
@@ -63,34 +58,53 @@ func run() int {
 		{name: "`stscred role prod-admin`, cache hit, 1,000-profile config", args: []string{"role", "prod-admin"}, env: []string{"AWS_CONFIG_FILE=" + b.bigConfig}},
 		{name: "`stscred role prod-admin`, cold (MFA session cached, role not)", args: []string{"role", "prod-admin"}, before: b.dropRoles},
 	}
+	// Scenarios are measured round-robin, one run of each per round, so
+	// that the machine's drift (other load, frequency changes) spreads over
+	// all of them alike and the ratios stay comparable.
 	hitsBefore := b.stsCalls()
-	var floor time.Duration
-	fmt.Printf("stscred benchmark: %d runs per scenario, %s\n\n", *runs, time.Now().UTC().Format("2006-01-02"))
+	times := make([][]time.Duration, len(scenarios))
+	for round := -2; round < *runs; round++ {
+		for i, sc := range scenarios {
+			bin, args := b.stscred, sc.args
+			if i == 0 {
+				bin, args = b.floor, []string{b.output}
+			}
+			d, err := b.once(round < 0, sc.before, bin, args, sc.env...)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "bench: %s: %v\n", sc.name, err)
+				return 1
+			}
+			if round >= 0 {
+				times[i] = append(times[i], d)
+			}
+		}
+	}
+	// The cold scenario is last; the hits before it must not have called STS.
+	if n := b.stsCalls() - hitsBefore - (*runs + 2); n != 0 {
+		fmt.Fprintf(os.Stderr, "bench: cache hits made %d STS calls\n", n)
+		return 1
+	}
+	fmt.Printf("stscred benchmark: %d runs per scenario (round-robin), %s\n\n", *runs, time.Now().UTC().Format("2006-01-02"))
 	fmt.Println("| scenario | median | p95 | peak RSS | median ÷ floor |")
 	fmt.Println("|---|---:|---:|---:|---:|")
+	var floor time.Duration
 	for i, sc := range scenarios {
-		var st stats
+		bin, args := b.stscred, sc.args
 		if i == 0 {
-			st, err = b.measure(*runs, nil, b.floor, []string{b.output})
-		} else {
-			st, err = b.measure(*runs, sc.before, b.stscred, sc.args, sc.env...)
+			bin, args = b.floor, []string{b.output}
 		}
+		rss, err := b.peakRSS(sc.before, bin, args, sc.env...)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "bench: %s: %v\n", sc.name, err)
 			return 1
 		}
+		ts := times[i]
+		sort.Slice(ts, func(a, b int) bool { return ts[a] < ts[b] })
+		median, p95 := ts[len(ts)/2], ts[(len(ts)*95+99)/100-1]
 		if i == 0 {
-			floor = st.median
+			floor = median
 		}
-		if i == 3 {
-			// Hits end here: everything before the cold scenario must
-			// have made no STS call.
-			if n := b.stsCalls() - hitsBefore; n != 0 {
-				fmt.Fprintf(os.Stderr, "bench: cache hits made %d STS calls\n", n)
-				return 1
-			}
-		}
-		fmt.Printf("| %s | %s | %s | %.1f MiB | %.2f× |\n", sc.name, ms(st.median), ms(st.p95), float64(st.maxRSSKB)/1024, float64(st.median)/float64(floor))
+		fmt.Printf("| %s | %s | %s | %.1f MiB | %.2f× |\n", sc.name, ms(median), ms(p95), float64(rss)/1024, float64(median)/float64(floor))
 	}
 	fi, err := os.Stat(b.stscred)
 	if err != nil {
@@ -124,6 +138,7 @@ func setup() (*bench, error) {
 	b.floor = filepath.Join(dir, "floor")
 	for pkg, out := range map[string]string{"./cmd/stscred": b.stscred, "./bench/floor": b.floor} {
 		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, pkg)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // as install.sh builds it
 		if o, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("go build %s: %v\n%s", pkg, err, o)
 		}
@@ -194,39 +209,44 @@ func (b *bench) dropRoles() {
 	}
 }
 
-// measure runs bin args n times (after two warm-up runs) and returns the
-// median and 95th percentile wall time and the peak resident set size.
-func (b *bench) measure(n int, before func(), bin string, args []string, extraEnv ...string) (stats, error) {
-	var times []time.Duration
-	var st stats
-	for i := -2; i < n; i++ {
-		if before != nil {
-			before()
-		}
-		cmd := exec.Command(bin, args...)
-		cmd.Env = append(append([]string(nil), b.env...), extraEnv...)
-		var out bytes.Buffer
-		cmd.Stdout = &out
-		start := time.Now()
-		if err := cmd.Run(); err != nil {
-			return st, fmt.Errorf("%s %v: %v", filepath.Base(bin), args, err)
-		}
-		d := time.Since(start)
-		if !bytes.HasPrefix(out.Bytes(), []byte(`{"Version":1,`)) {
-			return st, fmt.Errorf("%s %v printed %q", filepath.Base(bin), args, out.String())
-		}
-		if i < 0 {
-			continue
-		}
-		times = append(times, d)
+// once runs bin args once and returns its wall time. A check run
+// captures stdout and verifies it is credential_process JSON; a timed run
+// writes to /dev/null, as cheaply for the floor as for stscred.
+func (b *bench) once(check bool, before func(), bin string, args []string, extraEnv ...string) (time.Duration, error) {
+	if before != nil {
+		before()
 	}
-	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
-	st.median = times[len(times)/2]
-	st.p95 = times[(len(times)*95+99)/100-1]
-	// Peak RSS through GNU time, in separate untimed runs: Go starts
-	// children with vfork, and Linux folds the parent's own high-water mark
-	// into such a child's ru_maxrss at exec; time(1) forks, from a parent
-	// of about 1 MiB.
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(append([]string(nil), b.env...), extraEnv...)
+	var out bytes.Buffer
+	if check {
+		cmd.Stdout = &out
+	} else {
+		devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
+			return 0, err
+		}
+		defer devnull.Close()
+		cmd.Stdout = devnull
+	}
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	if err != nil {
+		return 0, fmt.Errorf("%s %v: %v", filepath.Base(bin), args, err)
+	}
+	if check && !bytes.HasPrefix(out.Bytes(), []byte(`{"Version":1,`)) {
+		return 0, fmt.Errorf("%s %v printed %q", filepath.Base(bin), args, out.String())
+	}
+	return d, nil
+}
+
+// peakRSS runs bin args under GNU time three times and returns the largest
+// maximum resident set size, in KiB. Go starts children with vfork, and
+// Linux folds the parent's own high-water mark into such a child's
+// ru_maxrss at exec; time(1) forks, from a parent of about 1 MiB.
+func (b *bench) peakRSS(before func(), bin string, args []string, extraEnv ...string) (int64, error) {
+	var peak int64
 	for i := 0; i < 3; i++ {
 		if before != nil {
 			before()
@@ -236,14 +256,14 @@ func (b *bench) measure(n int, before func(), bin string, args []string, extraEn
 		var errb bytes.Buffer
 		cmd.Stderr = &errb
 		if err := cmd.Run(); err != nil {
-			return st, fmt.Errorf("/usr/bin/time %s: %v: %s", filepath.Base(bin), err, errb.String())
+			return 0, fmt.Errorf("/usr/bin/time %s: %v: %s", filepath.Base(bin), err, errb.String())
 		}
 		lines := strings.Split(strings.TrimSpace(errb.String()), "\n")
 		kb, err := strconv.ParseInt(lines[len(lines)-1], 10, 64)
 		if err != nil {
-			return st, fmt.Errorf("reading /usr/bin/time output %q: %v", errb.String(), err)
+			return 0, fmt.Errorf("reading /usr/bin/time output %q: %v", errb.String(), err)
 		}
-		st.maxRSSKB = max(st.maxRSSKB, kb)
+		peak = max(peak, kb)
 	}
-	return st, nil
+	return peak, nil
 }

@@ -24,12 +24,39 @@ type Globals struct {
 type CLI struct {
 	Globals
 
-	Add     AddCmd     `cmd:"" help:"Store an IAM user's access key in the OS keyring."`
-	Remove  RemoveCmd  `cmd:"" help:"Delete a stored access key and its cached sessions."`
-	List    ListCmd    `cmd:"" help:"Show profiles, stored keys and cached sessions (never secrets)."`
-	Clear   ClearCmd   `cmd:"" help:"Drop cached sessions (all, or those of one profile)."`
+	Add    AddCmd    `cmd:"" help:"Store an IAM user's access key in the OS keyring."`
+	Remove RemoveCmd `cmd:"" help:"Delete a stored access key and its cached sessions."`
+	List   ListCmd   `cmd:"" help:"Show profiles, stored keys and cached sessions (never secrets)."`
+	Clear  ClearCmd  `cmd:"" help:"Drop cached sessions (all, or those of one profile)."`
+
+	CredentialCommands `embed:""`
+}
+
+// CredentialCommands print credentials. The AWS CLI and every SDK run one
+// of them at each start, so they are also parsed by a grammar of their own
+// (credentialCLI): building kong's model of the whole CLI costs more than
+// a cache hit itself.
+type CredentialCommands struct {
 	Session SessionCmd `cmd:"" help:"Print credential_process JSON for an IAM user's session (GetSessionToken, with MFA)."`
 	Role    RoleCmd    `cmd:"" help:"Print credential_process JSON for a role (AssumeRole)."`
+}
+
+// credentialCLI is the grammar for the credential commands alone.
+type credentialCLI struct {
+	Globals
+	CredentialCommands `embed:""`
+}
+
+// isCredentialCommand reports whether args start with a credential command.
+func isCredentialCommand(args []string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	switch args[0] {
+	case "session", "role":
+		return true
+	}
+	return false
 }
 
 type exitCode int
@@ -37,7 +64,6 @@ type exitCode int
 // run parses args and runs the command, printing errors and hints to
 // stderr. It returns the process exit status.
 func run(args []string, env *Env) (status int) {
-	var cli CLI
 	defer func() {
 		if r := recover(); r != nil {
 			code, ok := r.(exitCode)
@@ -47,20 +73,25 @@ func run(args []string, env *Env) (status int) {
 			status = int(code)
 		}
 	}()
-	parser, err := kong.New(&cli,
-		kong.Name("stscred"),
-		kong.Description("AWS credentials from keys kept in the OS keyring: credential_process, shell and exec, with MFA and caching."),
-		kong.Writers(env.Stdout, env.Stderr),
-		kong.Exit(func(code int) { panic(exitCode(code)) }),
-		kong.Vars{"version": "stscred " + env.Version},
-		kong.Bind(env, &cli.Globals),
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-	)
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "stscred: error: %v\n", err)
-		return 2
+	if cmd, g, ok := fastParse(args, env.Getenv); ok {
+		if err := cmd.Run(env, g); err != nil {
+			printError(env.Stderr, err)
+			return 1
+		}
+		return 0
 	}
-	kctx, err := parser.Parse(args)
+	var kctx *kong.Context
+	var err error
+	if isCredentialCommand(args) {
+		var cli credentialCLI
+		kctx, err = parse(&cli, &cli.Globals, args, env)
+	}
+	if kctx == nil {
+		// Everything else, and any usage error (so that its message is
+		// the full grammar's).
+		var cli CLI
+		kctx, err = parse(&cli, &cli.Globals, args, env)
+	}
 	if err != nil {
 		printError(env.Stderr, hint.With(err, "see: stscred --help"))
 		return 2
@@ -70,6 +101,23 @@ func run(args []string, env *Env) (status int) {
 		return 1
 	}
 	return 0
+}
+
+// parse builds kong's parser for grammar and parses args.
+func parse(grammar any, g *Globals, args []string, env *Env) (*kong.Context, error) {
+	parser, err := kong.New(grammar,
+		kong.Name("stscred"),
+		kong.Description("AWS credentials from keys kept in the OS keyring: credential_process, shell and exec, with MFA and caching."),
+		kong.Writers(env.Stdout, env.Stderr),
+		kong.Exit(func(code int) { panic(exitCode(code)) }),
+		kong.Vars{"version": "stscred " + env.Version},
+		kong.Bind(env, g),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		return nil, err
+	}
+	return parser.Parse(args)
 }
 
 // printError writes err and its hints in stscred's format:

@@ -115,7 +115,8 @@ func Stscred(t testing.TB) string {
 		if runtime.GOOS == "windows" {
 			buildPath += ".exe"
 		}
-		cmd := exec.Command("go", "build", "-o", buildPath, "github.com/stscred/stscred/cmd/stscred")
+		cmd := exec.Command("go", "build", "-trimpath", "-o", buildPath, "github.com/stscred/stscred/cmd/stscred")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // as install.sh builds it
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
