@@ -71,6 +71,20 @@ func (r *ptyRun) expect(want string, count int) {
 	r.t.Fatalf("terminal never showed %q; it shows:\n%s", want, r.output())
 }
 
+// expectAfter waits until the terminal shows first, and then later second.
+func (r *ptyRun) expectAfter(first, second string) {
+	r.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		out := r.output()
+		if i := strings.Index(out, first); i >= 0 && strings.Contains(out[i+len(first):], second) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	r.t.Fatalf("terminal never showed %q then %q; it shows:\n%s", first, second, r.output())
+}
+
 func (r *ptyRun) typeLine(s string) {
 	r.t.Helper()
 	if _, err := io.WriteString(r.tty, s+"\r"); err != nil {

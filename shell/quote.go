@@ -6,7 +6,7 @@ package shell
 import "strings"
 
 // QuoteSh quotes s for POSIX shells (sh, bash, zsh): single quotes, with
-// each embedded single quote written as '\''. Nothing inside single quotes
+// each embedded single quote written as '\”. Nothing inside single quotes
 // is special to these shells, newlines included.
 func QuoteSh(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"

@@ -8,14 +8,32 @@ import (
 )
 
 // api is one query-protocol service the server speaks: its signing name,
-// API version, XML namespace and action table. STS is the only one today;
-// IAM would be a second api value (service "iam", version "2010-05-08")
-// whose handlers share the identity model and sigV4 verification.
+// the region its credential scope must name, API version, XML namespace and
+// action table. The server speaks STS (newSTSAPI) and IAM (newIAMAPI, in
+// iam.go) on the same listener; both share the identity model and the SigV4
+// verification, and a request goes to the one its credential scope names.
 type api struct {
 	service   string
+	region    string // empty: any region
 	version   string
 	namespace string
 	actions   map[string]actionFunc
+	// admit, when set, vets an authenticated caller before any action of
+	// the service runs, e.g. to refuse credentials the service never takes.
+	admit func(c *caller) *apiError
+	// wording maps messages shared by the services (written as STS words
+	// them) to this service's wording of them.
+	wording map[string]string
+}
+
+// reword returns e in the service's own wording.
+func (a *api) reword(e *apiError) *apiError {
+	if m, ok := a.wording[e.message]; ok {
+		c := *e
+		c.message = m
+		return &c
+	}
+	return e
 }
 
 // actionFunc handles one action for an authenticated caller. It runs with
@@ -39,6 +57,7 @@ const (
 func (s *Server) newSTSAPI() *api {
 	return &api{
 		service:   "sts",
+		region:    s.opts.Region,
 		version:   "2011-06-15",
 		namespace: "https://sts.amazonaws.com/doc/2011-06-15/",
 		actions: map[string]actionFunc{

@@ -16,9 +16,10 @@ const adminIndex = `ststest admin API (for tests and demos; unauthenticated)
 GET  /_ststest/calls                          {"calls":{action:n},"successes":{action:n}}
 GET  /_ststest/requests                       request log (JSON)
 GET  /_ststest/sessions                       issued sessions (JSON, no secrets)
+GET  /_ststest/keys?user=NAME[&account=A]     access keys of an IAM user: id, status, created (JSON, no secrets)
 GET  /_ststest/code?serial=S[&unused=1]       current TOTP code of device S (unused=1: one not used yet)
 GET  /_ststest/accepted-codes?serial=S        codes device S accepted (JSON)
-POST /_ststest/fail?action=A&code=C&count=N   fail the next N calls of A (or *) with C
+POST /_ststest/fail?action=A&code=C&count=N   fail the next N calls of A (or *) with C (STS or IAM action)
 POST /_ststest/clear-faults                   drop pending faults
 POST /_ststest/delay?action=A&duration=D      delay responses to A (or *) by D (0 removes)
 POST /_ststest/expire[?key=ASIA...]           expire one session, or all
@@ -39,6 +40,14 @@ func (s *Server) adminHandler() http.Handler {
 	})
 	mux.HandleFunc("GET /_ststest/sessions", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, s.Sessions())
+	})
+	mux.HandleFunc("GET /_ststest/keys", func(w http.ResponseWriter, r *http.Request) {
+		keys, status, err := s.adminKeys(r.FormValue("user"), r.FormValue("account"))
+		if err != nil {
+			writeText(w, status, err.Error()+"\n")
+			return
+		}
+		writeJSON(w, keys)
 	})
 	mux.HandleFunc("GET /_ststest/code", s.adminCode)
 	mux.HandleFunc("GET /_ststest/accepted-codes", func(w http.ResponseWriter, r *http.Request) {

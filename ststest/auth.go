@@ -35,7 +35,9 @@ func (s *Server) authenticate(r *http.Request, body []byte, scope sigV4Scope, no
 // session token that must (or must not) come with it. Callers hold s.mu.
 func (s *Server) lookupCredentials(keyID, token string, now time.Time) (*caller, string, *apiError) {
 	if k, ok := s.keys[keyID]; ok {
-		if !k.active || token != "" {
+		// An inactive key, a key IAM has not propagated yet, or a
+		// long-term key sent with a session token.
+		if !k.active || now.Before(k.usableAt) || token != "" {
 			return nil, "", newError(codeInvalidClientTokenID, "%s", msgInvalidToken)
 		}
 		return &caller{keyID: keyID, user: k.user}, k.key.Secret, nil

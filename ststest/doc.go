@@ -1,7 +1,17 @@
-// Package ststest is an AWS STS test server speaking the real wire protocol
-// (query API 2011-06-15: form-encoded POST, XML responses and error
-// documents), so that stscred and real AWS clients (the Go SDK, the AWS CLI,
-// boto3) can be tested without reaching AWS.
+// Package ststest is an AWS STS and IAM test server speaking the real wire
+// protocol (query APIs STS 2011-06-15 and IAM 2010-05-08: form-encoded POST,
+// XML responses and error documents), so that stscred and real AWS clients
+// (the Go SDK, the AWS CLI, boto3) can be tested without reaching AWS.
+//
+// One listener serves both: a request signed for service "iam" (region
+// us-east-1, IAM being global) goes to IAM, any other to STS, and an action
+// of the other service is an InvalidAction there. IAM speaks the access-key
+// actions of a key rotation (GetUser, ListAccessKeys, CreateAccessKey,
+// UpdateAccessKey, DeleteAccessKey) on the same users and keys as STS: a
+// user acts on its own keys (at most two), role sessions and
+// GetSessionToken sessions without MFA are refused, User.RequireMFAForIAM
+// refuses the long-term key, and Options.KeyPropagation holds back new keys
+// like IAM's eventual consistency.
 //
 // It verifies SigV4 signatures against the keys it knows (hand-written, not
 // the SDK's signer), checks TOTP codes and refuses a code used before,
@@ -21,6 +31,9 @@
 //	// point a client at url with key.ID / key.Secret ...
 //	_ = srv.Fail("AssumeRole", "Throttling", 2)
 //	n := srv.Calls("AssumeRole")
+//	// IAM: point an IAM client (region us-east-1) at the same url ...
+//	_ = srv.Fail("CreateAccessKey", "LimitExceeded", 1)
+//	for _, k := range alice.AccessKeys() { _, _ = srv.AccessKey(k.ID) }
 //
 // An admin HTTP API under /_ststest/ (see GET /_ststest/) exposes the same
 // controls to out-of-process tests; cmd/ststest runs a demo server.

@@ -14,10 +14,13 @@ const (
 	codeInternalFailure       = "InternalFailure"
 	codeInvalidAction         = "InvalidAction"
 	codeInvalidClientTokenID  = "InvalidClientTokenId"
+	codeLimitExceeded         = "LimitExceeded"
 	codeMissingAuthentication = "MissingAuthenticationToken"
+	codeNoSuchEntity          = "NoSuchEntity"
 	codePackedPolicyTooLarge  = "PackedPolicyTooLarge"
 	codeRegionDisabled        = "RegionDisabledException"
 	codeRequestTooLarge       = "RequestEntityTooLarge"
+	codeServiceFailure        = "ServiceFailure"
 	codeServiceUnavailable    = "ServiceUnavailable"
 	codeSignatureDoesNotMatch = "SignatureDoesNotMatch"
 	codeThrottling            = "Throttling"
@@ -78,7 +81,11 @@ func statusOf(code string) (int, bool) {
 		return http.StatusBadRequest, true
 	case codeRequestTooLarge:
 		return http.StatusRequestEntityTooLarge, true
-	case codeInternalFailure:
+	case codeNoSuchEntity:
+		return http.StatusNotFound, true
+	case codeLimitExceeded:
+		return http.StatusConflict, true
+	case codeInternalFailure, codeServiceFailure:
 		return http.StatusInternalServerError, true
 	case codeServiceUnavailable:
 		return http.StatusServiceUnavailable, true

@@ -3,6 +3,7 @@ package ststest
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -18,8 +19,9 @@ type fault struct {
 	remaining int
 }
 
-// FaultCodes lists the error codes Fail can inject, each sent with the HTTP
-// status and message of the real service.
+// FaultCodes lists the error codes Fail can inject into STS actions, each
+// sent with the HTTP status and message of the real service. IAMFaultCodes
+// lists those for IAM actions.
 func FaultCodes() []string {
 	return []string{
 		codeAccessDenied,          // 403
@@ -33,22 +35,38 @@ func FaultCodes() []string {
 	}
 }
 
+// IAMFaultCodes lists the error codes Fail can inject into IAM actions,
+// each sent with the HTTP status and message of the real service.
+func IAMFaultCodes() []string {
+	return []string{
+		codeAccessDenied,          // 403
+		codeExpiredToken,          // 400
+		codeInvalidClientTokenID,  // 403
+		codeSignatureDoesNotMatch, // 403
+		codeThrottling,            // 400 "Rate exceeded"
+		codeLimitExceeded,         // 409 "Cannot exceed quota for AccessKeysPerUser: 2"
+		codeNoSuchEntity,          // 404
+		codeServiceFailure,        // 500
+		codeServiceUnavailable,    // 503
+	}
+}
+
 // Fail makes the next count requests that name action (AnyAction: any
 // action) fail with the error code, before their signature is even checked.
-// Faults queue up: Fail("AssumeRole", "Throttling", 1) then
-// Fail("AssumeRole", "InternalFailure", 1) fails the next two AssumeRole
-// calls in that order. Faults for a named action are used before those for
-// AnyAction. Injected failures count as calls, not successes.
+// Action is an STS or an IAM action; code must be one of FaultCodes for an
+// STS action, of IAMFaultCodes for an IAM action, and of either for
+// AnyAction (sent as is, in the error document of whichever service the
+// request went to). Faults queue up: Fail("AssumeRole", "Throttling", 1)
+// then Fail("AssumeRole", "InternalFailure", 1) fails the next two
+// AssumeRole calls in that order. Faults for a named action are used before
+// those for AnyAction. Injected failures count as calls, not successes.
 func (s *Server) Fail(action, code string, count int) error {
 	if err := s.checkActionName(action); err != nil {
 		return fmt.Errorf("ststest: fail %s: %w", action, err)
 	}
-	known := false
-	for _, c := range FaultCodes() {
-		known = known || c == code
-	}
-	if !known {
-		return fmt.Errorf("ststest: fail %s: cannot inject %q; use one of %s", action, code, strings.Join(FaultCodes(), ", "))
+	codes := s.faultCodesFor(action)
+	if !slices.Contains(codes, code) {
+		return fmt.Errorf("ststest: fail %s: cannot inject %q; use one of %s", action, code, strings.Join(codes, ", "))
 	}
 	if count < 1 || count > maxFaultCount {
 		return fmt.Errorf("ststest: fail %s: count %d is outside 1-%d", action, count, maxFaultCount)
@@ -90,10 +108,29 @@ func (s *Server) checkActionName(action string) error {
 	if action == AnyAction {
 		return nil
 	}
-	if _, ok := s.sts.actions[action]; !ok {
+	_, sts := s.sts.actions[action]
+	_, iam := s.iam.actions[action]
+	if !sts && !iam {
 		return fmt.Errorf("unknown action %q", action)
 	}
 	return nil
+}
+
+// faultCodesFor lists the codes Fail accepts for action: those of its
+// service, or of both for AnyAction.
+func (s *Server) faultCodesFor(action string) []string {
+	if _, iam := s.iam.actions[action]; iam {
+		return IAMFaultCodes()
+	}
+	codes := FaultCodes()
+	if action == AnyAction {
+		for _, c := range IAMFaultCodes() {
+			if !slices.Contains(codes, c) {
+				codes = append(codes, c)
+			}
+		}
+	}
+	return codes
 }
 
 // delayFor is the delay for action. Callers hold s.mu.
@@ -104,10 +141,15 @@ func (s *Server) delayFor(action string) time.Duration {
 	return s.delays[AnyAction]
 }
 
-// takeFault consumes the next fault for action and returns its code, or ""
-// when there is none. Callers hold s.mu.
-func (s *Server) takeFault(action string) string {
-	for _, key := range []string{action, AnyAction} {
+// takeFault consumes the next fault for a request naming action, sent to
+// api, and returns its code, or "" when there is none. A fault for a named
+// action is only used by the service of that action. Callers hold s.mu.
+func (s *Server) takeFault(api *api, action string) string {
+	keys := []string{AnyAction}
+	if _, ok := api.actions[action]; ok {
+		keys = []string{action, AnyAction}
+	}
+	for _, key := range keys {
 		q := s.faults[key]
 		if len(q) == 0 {
 			continue
@@ -129,14 +171,28 @@ func (s *Server) takeFault(action string) string {
 
 // faultError is the error document for an injected fault, worded as the
 // real service would word it for this caller. Callers hold s.mu.
-func (s *Server) faultError(code, action, keyID string, params url.Values) *apiError {
+func (s *Server) faultError(api *api, code, action, keyID string, params url.Values) *apiError {
 	arn, account := s.describeKey(keyID)
 	if arn == "" {
 		arn = "anonymous"
 	}
 	switch code {
 	case codeAccessDenied:
+		if api == s.iam {
+			_, shown := s.faultUserName(keyID, params)
+			return iamAccessDenied(arn, action, shown, denyNoAllow)
+		}
 		return accessDenied(arn, action, params.Get("RoleArn"))
+	case codeNoSuchEntity:
+		if id := params.Get("AccessKeyId"); id != "" {
+			return noSuchKey(id)
+		}
+		name, _ := s.faultUserName(keyID, params)
+		return noSuchUser(name)
+	case codeLimitExceeded:
+		return newError(code, "%s", msgKeyQuota)
+	case codeServiceFailure:
+		return newError(code, "%s", msgInternal)
 	case codeExpiredToken:
 		return newError(code, "%s", msgExpiredToken)
 	case codeInvalidClientTokenID:

@@ -51,6 +51,13 @@ type userRecord struct {
 	account string
 	name    string
 	id      string // AIDA...
+	created time.Time
+	// mfaForIAM: IAM refuses the user's calls made without MFA context
+	// (see User.RequireMFAForIAM).
+	mfaForIAM bool
+	// iamAdmin: the user may call the IAM key actions on any user of its
+	// account (see User.SetIAMAdmin).
+	iamAdmin bool
 }
 
 func (u *userRecord) arn() string { return "arn:aws:iam::" + u.account + ":user/" + u.name }
@@ -60,6 +67,11 @@ type keyRecord struct {
 	key    AccessKey
 	user   *userRecord
 	active bool
+	seq    int // creation order
+	// created is when the key was made (server clock); the key is refused
+	// before usableAt (see Options.KeyPropagation).
+	created  time.Time
+	usableAt time.Time
 }
 
 // deviceRecord is an MFA device and what it has accepted.
@@ -107,6 +119,7 @@ func (s *Server) AddUser(account, name string) *User {
 		panic(fmt.Sprintf("ststest: AddUser: %s already exists", rec.arn()))
 	}
 	rec.id = s.uniqueID("AIDA", 17)
+	rec.created = s.now()
 	s.users[rec.arn()] = rec
 	return &User{srv: s, rec: rec}
 }
@@ -116,7 +129,7 @@ func (u *User) AddAccessKey() AccessKey {
 	u.srv.mu.Lock()
 	defer u.srv.mu.Unlock()
 	k := AccessKey{ID: u.srv.uniqueID("AKIA", 16), Secret: newSecret()}
-	u.srv.keys[k.ID] = &keyRecord{key: k, user: u.rec, active: true}
+	u.srv.addKey(k, u.rec, u.srv.now(), time.Time{})
 	return k
 }
 
@@ -136,7 +149,7 @@ func (u *User) ImportAccessKey(k AccessKey) AccessKey {
 	if u.srv.idTaken(k.ID) {
 		panic(fmt.Sprintf("ststest: ImportAccessKey: %s already exists", k.ID))
 	}
-	u.srv.keys[k.ID] = &keyRecord{key: k, user: u.rec, active: true}
+	u.srv.addKey(k, u.rec, u.srv.now(), time.Time{})
 	return k
 }
 

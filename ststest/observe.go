@@ -8,9 +8,13 @@ import (
 // maxLoggedRequests bounds the request log; older entries are dropped.
 const maxLoggedRequests = 10000
 
-// Request is one STS API request as the server saw it.
+// Request is one STS or IAM API request as the server saw it.
 type Request struct {
-	Action string `json:"action"`
+	// Service is "sts" or "iam": the API the request went to, by the
+	// service its signature's credential scope names (STS when it names
+	// none or another).
+	Service string `json:"service"`
+	Action  string `json:"action"`
 	// AccessKeyID is the key id named in the Authorization header, whether
 	// or not the signature verified; empty when there was none.
 	AccessKeyID string    `json:"accessKeyId,omitempty"`

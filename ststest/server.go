@@ -26,21 +26,29 @@ type Options struct {
 	// nothing else, so the server can look skewed to a client that measures
 	// skew from that header while still checking signatures against Now.
 	DateOffset time.Duration
-	// Region, when set, is the only region accepted in a signature's
-	// credential scope; otherwise any region is.
+	// Region, when set, is the only region accepted in the credential
+	// scope of an STS request's signature; otherwise any region is. IAM
+	// requests, IAM being global, must always be scoped to us-east-1.
 	Region string
-	// OnRequest, when set, is called after every STS API request (not the
-	// admin API), outside the server's lock, e.g. to log it. It must be safe
-	// for concurrent use.
+	// OnRequest, when set, is called after every STS or IAM API request
+	// (not the admin API), outside the server's lock, e.g. to log it. It
+	// must be safe for concurrent use.
 	OnRequest func(Request)
+	// KeyPropagation models IAM's eventual consistency: an access key made
+	// by the IAM action CreateAccessKey is refused with InvalidClientTokenId
+	// until this much server time (Now) has passed since its creation. Keys
+	// added with User.AddAccessKey or ImportAccessKey work at once. Default
+	// 0: new keys work at once.
+	KeyPropagation time.Duration
 }
 
-// Server is an STS test server. Create it with New, give it users and roles,
-// then serve it with Start or as an http.Handler. All methods are safe for
-// concurrent use.
+// Server is an STS and IAM test server. Create it with New, give it users
+// and roles, then serve it with Start or as an http.Handler. All methods are
+// safe for concurrent use.
 type Server struct {
 	opts  Options
 	sts   *api
+	iam   *api
 	admin http.Handler
 
 	mu         sync.Mutex
@@ -50,6 +58,7 @@ type Server struct {
 	roles      map[string]*roleRecord    // by ARN
 	sessions   map[string]*sessionRecord // by access key id
 	sessionSeq int
+	keySeq     int // creation order of long-term keys
 	faults     map[string][]fault
 	delays     map[string]time.Duration
 	calls      map[string]int
@@ -80,6 +89,7 @@ func New(opts Options) *Server {
 		successes: map[string]int{},
 	}
 	s.sts = s.newSTSAPI()
+	s.iam = s.newIAMAPI()
 	s.admin = s.adminHandler()
 	return s
 }
@@ -129,18 +139,34 @@ func (s *Server) Close() {
 	s.httpSrv = nil
 }
 
-// ServeHTTP serves the STS query API, and the admin API under /_ststest/.
+// ServeHTTP serves the STS and IAM query APIs, and the admin API under
+// /_ststest/. A request signed for service "iam" (its credential scope
+// ending /iam/aws4_request) goes to IAM; every other one to STS.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, adminPrefix) {
 		s.admin.ServeHTTP(w, r)
 		return
 	}
-	s.serveAPI(w, r, s.sts)
+	s.serveAPI(w, r, s.apiFor(r))
+}
+
+// apiFor picks the service a request is for from the service named in its
+// Authorization header's credential scope, without checking anything.
+func (s *Server) apiFor(r *http.Request) *api {
+	_, after, ok := strings.Cut(r.Header.Get("Authorization"), "Credential=")
+	if !ok {
+		return s.sts
+	}
+	cred, _, _ := strings.Cut(after, ",")
+	if parts := strings.Split(strings.TrimSpace(cred), "/"); len(parts) == 5 && parts[3] == s.iam.service {
+		return s.iam
+	}
+	return s.sts
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, api *api) {
 	requestID := newRequestID()
-	req := Request{AccessKeyID: credentialKeyID(r), Time: s.now()}
+	req := Request{Service: api.service, AccessKeyID: credentialKeyID(r), Time: s.now()}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodySize))
 	var params url.Values
 	if err == nil {
@@ -181,17 +207,22 @@ func (s *Server) process(r *http.Request, body []byte, api *api, params url.Valu
 	action := params.Get("Action")
 	s.mu.Lock()
 	var injected *apiError
-	if code := s.takeFault(action); code != "" {
-		injected = s.faultError(code, action, keyID, params)
+	if code := s.takeFault(api, action); code != "" {
+		injected = s.faultError(api, code, action, keyID, params)
 	}
 	s.mu.Unlock()
 	if injected != nil {
 		return nil, injected
 	}
 	now := s.now()
-	c, err := s.authenticate(r, body, sigV4Scope{service: api.service, region: s.opts.Region}, now)
+	c, err := s.authenticate(r, body, sigV4Scope{service: api.service, region: api.region}, now)
 	if err != nil {
 		return nil, err
+	}
+	if api.admit != nil {
+		if err := api.admit(c); err != nil {
+			return nil, err
+		}
 	}
 	handler, ok := api.actions[action]
 	if !ok || params.Get("Version") != api.version {
@@ -205,6 +236,7 @@ func (s *Server) process(r *http.Request, body []byte, api *api, params url.Valu
 // finish writes the response, records the request and reports it.
 func (s *Server) finish(w http.ResponseWriter, api *api, requestID string, req Request, action string, result any, aerr *apiError) {
 	if aerr != nil {
+		aerr = api.reword(aerr)
 		req.Status, req.Code, req.Message = aerr.status, aerr.code, aerr.message
 		s.writeError(w, api, requestID, aerr)
 	} else {

@@ -3,6 +3,7 @@ package ststest
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -99,6 +100,22 @@ func (v *validator) list(prefix, suffix string) []string {
 		}
 		out = append(out, val[0])
 	}
+}
+
+// enum checks a string parameter against its allowed values and returns it
+// and whether it was sent.
+func (v *validator) enum(param, field string, required bool, values ...string) (string, bool) {
+	val, ok := v.params[param]
+	if !ok {
+		if required {
+			v.fail(nil, field, "not be null")
+		}
+		return "", false
+	}
+	if !slices.Contains(values, val[0]) {
+		v.fail(val[0], field, "satisfy enum value set: ["+strings.Join(values, ", ")+"]")
+	}
+	return val[0], true
 }
 
 // err is the ValidationError for what was collected, or nil.

@@ -28,6 +28,7 @@ type Env struct {
 	StdinTerminal bool
 	ReadSecret    func() (string, error) // reads a line from the terminal without echo
 	Getenv        func(string) string
+	Environ       func() []string
 	Now           func() time.Time
 	OpenTTY       func() (mfa.TTY, error)
 	LookPath      func(string) (string, error)

@@ -12,7 +12,7 @@ type credentialRunner interface {
 }
 
 // fastParse recognises the one shape a credential_process line has —
-// `role NAME` or `session NAME`, nothing else — in an environment that
+// `role NAME`, `session NAME` (or `export NAME`), nothing else — in an environment that
 // sets none of the variables those commands read, and fills the command
 // and the globals with their defaults exactly as kong would, reading the
 // defaults from the same kong tags. Anything else returns ok=false and is
@@ -30,6 +30,8 @@ func fastParse(args []string, getenv func(string) string) (credentialRunner, *Gl
 		cmd = &RoleCmd{}
 	case "session":
 		cmd = &SessionCmd{}
+	case "export":
+		cmd = &ExportCmd{}
 	default:
 		return nil, nil, false
 	}

@@ -29,6 +29,7 @@ func main() {
 			return string(b), err
 		},
 		Getenv:   os.Getenv,
+		Environ:  os.Environ,
 		Now:      time.Now,
 		OpenTTY:  mfa.OpenTTY,
 		LookPath: exec.LookPath,

@@ -29,6 +29,11 @@ type CLI struct {
 	List   ListCmd   `cmd:"" help:"Show profiles, stored keys and cached sessions (never secrets)."`
 	Clear  ClearCmd  `cmd:"" help:"Drop cached sessions (all, or those of one profile)."`
 
+	Exec       ExecCmd       `cmd:"" help:"Run a command with a profile's credentials, renewed while it runs."`
+	ShellInit  ShellInitCmd  `cmd:"" name:"shell-init" help:"Print the shell integration (stscred use, renewal before each prompt)."`
+	Use        UseCmd        `cmd:"" help:"Switch this shell's credentials (needs the shell integration)."`
+	Completion CompletionCmd `cmd:"" hidden:"" help:"Print a completion script for bash, zsh or fish."`
+
 	CredentialCommands `embed:""`
 }
 
@@ -39,6 +44,7 @@ type CLI struct {
 type CredentialCommands struct {
 	Session SessionCmd `cmd:"" help:"Print credential_process JSON for an IAM user's session (GetSessionToken, with MFA)."`
 	Role    RoleCmd    `cmd:"" help:"Print credential_process JSON for a role (AssumeRole)."`
+	Export  ExportCmd  `cmd:"" help:"Print a profile's credentials as shell variables: eval \"$$(stscred export prod)\"."`
 }
 
 // credentialCLI is the grammar for the credential commands alone.
@@ -53,7 +59,7 @@ func isCredentialCommand(args []string) bool {
 		return false
 	}
 	switch args[0] {
-	case "session", "role":
+	case "session", "role", "export":
 		return true
 	}
 	return false
@@ -74,11 +80,7 @@ func run(args []string, env *Env) (status int) {
 		}
 	}()
 	if cmd, g, ok := fastParse(args, env.Getenv); ok {
-		if err := cmd.Run(env, g); err != nil {
-			printError(env.Stderr, err)
-			return 1
-		}
-		return 0
+		return finish(env, cmd.Run(env, g))
 	}
 	var kctx *kong.Context
 	var err error
@@ -96,11 +98,21 @@ func run(args []string, env *Env) (status int) {
 		printError(env.Stderr, hint.With(err, "see: stscred --help"))
 		return 2
 	}
-	if err := kctx.Run(); err != nil {
-		printError(env.Stderr, err)
-		return 1
+	return finish(env, kctx.Run())
+}
+
+// finish turns a command's error into the exit status, printing it unless
+// it is a child's exit status that exec passes on.
+func finish(env *Env, err error) int {
+	var ee exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.code
 	}
-	return 0
+	printError(env.Stderr, err)
+	return 1
 }
 
 // parse builds kong's parser for grammar and parses args.

@@ -35,11 +35,14 @@ func setupDemo(srv *ststest.Server) *ststest.User {
 
 // printBanner tells the user where the server is and what the demo
 // credentials are.
-func printBanner(w io.Writer, url string, alice *ststest.User, dateOffset time.Duration) {
+func printBanner(w io.Writer, url string, alice *ststest.User, dateOffset, keyPropagation time.Duration) {
 	p := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
-	p("ststest: STS test server (API 2011-06-15) listening on %s", url)
+	p("ststest: STS and IAM test server (STS API 2011-06-15, IAM API 2010-05-08) listening on %s", url)
 	if dateOffset != 0 {
 		p("ststest: the Date header of responses is off by %v", dateOffset)
+	}
+	if keyPropagation != 0 {
+		p("ststest: access keys made by IAM CreateAccessKey work after %v", keyPropagation)
 	}
 	p("")
 	p("  endpoint           %s", url)
@@ -58,5 +61,9 @@ func printBanner(w io.Writer, url string, alice *ststest.User, dateOffset time.D
 	p("  AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_REGION=eu-west-1 AWS_PAGER= \\", demoKeyID, demoSecret)
 	p("    /usr/bin/aws sts get-caller-identity --endpoint-url %s", url)
 	p("  export AWS_ENDPOINT_URL_STS=%s", url)
+	p("IAM (same endpoint, signed for us-east-1; alice may manage her own keys, at most two):")
+	p("  AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_PAGER= \\", demoKeyID, demoSecret)
+	p("    /usr/bin/aws iam list-access-keys --endpoint-url %s --region us-east-1", url)
+	p("  curl -s '%s/_ststest/keys?user=%s'", url, demoUserName)
 	p("Admin API: curl -s %s/_ststest/", url)
 }

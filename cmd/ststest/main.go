@@ -1,7 +1,10 @@
-// Command ststest runs the STS test server of package ststest with a fixed
-// demo world, for demos, README walk-throughs and shell-based tests:
+// Command ststest runs the STS and IAM test server of package ststest with a
+// fixed demo world, for demos, README walk-throughs and shell-based tests:
 //
-//	go run ./cmd/ststest [--listen 127.0.0.1:9911] [--date-offset 10m] [--region R] [--quiet]
+//	go run ./cmd/ststest [--listen 127.0.0.1:9911] [--date-offset 10m] [--region R] [--key-propagation 10s] [--quiet]
+//
+// One endpoint serves both APIs: requests signed for service "iam" (region
+// us-east-1) go to IAM, all others to STS.
 //
 // It prints the endpoint and the demo credentials on stdout, logs one line
 // per request on stderr (unless --quiet) and exits on SIGINT or SIGTERM.
@@ -41,12 +44,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("ststest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: ststest [flags]\n\nRuns an STS test server with a demo user and roles. Flags:\n")
+		fmt.Fprintf(fs.Output(), "usage: ststest [flags]\n\nRuns an STS and IAM test server with a demo user and roles. Flags:\n")
 		fs.PrintDefaults()
 	}
 	listen := fs.String("listen", "127.0.0.1:9911", "`address` to listen on")
 	dateOffset := fs.Duration("date-offset", 0, "add `offset` to the Date header of responses (e.g. 10m), to look skewed")
-	region := fs.String("region", "", "accept only signatures scoped to `region` (default: any region)")
+	region := fs.String("region", "", "accept only STS signatures scoped to `region` (default: any region; IAM always wants us-east-1)")
+	keyPropagation := fs.Duration("key-propagation", 0, "refuse keys made by IAM CreateAccessKey for this `long` (e.g. 10s), as IAM's eventual consistency does")
 	quiet := fs.Bool("quiet", false, "do not log requests to stderr")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -55,7 +59,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("unexpected argument %q (see --help)", fs.Arg(0))
 	}
 
-	opts := ststest.Options{DateOffset: *dateOffset, Region: *region}
+	if *keyPropagation < 0 {
+		return fmt.Errorf("--key-propagation %v is negative", *keyPropagation)
+	}
+	opts := ststest.Options{DateOffset: *dateOffset, Region: *region, KeyPropagation: *keyPropagation}
 	if !*quiet {
 		opts.OnRequest = requestLogger(stderr)
 	}
@@ -70,7 +77,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
-	printBanner(stdout, url, alice, *dateOffset)
+	printBanner(stdout, url, alice, *dateOffset, *keyPropagation)
 
 	select {
 	case err := <-served:

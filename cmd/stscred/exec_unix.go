@@ -1,0 +1,74 @@
+//go:build !windows
+
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// runChild runs the command with stdio passed through, relays signals, and
+// ends with the child's status: its exit code, or the signal that killed
+// it, raised again on this process.
+func (e *Env) runChild(path string, argv, environ []string) error {
+	cmd := exec.Command(path, argv[1:]...)
+	cmd.Args = argv
+	cmd.Env = environ
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2)
+	defer signal.Stop(sigs)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				if !fromTerminal(sig, cmd.Process.Pid) {
+					_ = cmd.Process.Signal(sig)
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	err := cmd.Wait()
+	close(done)
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			signal.Reset(ws.Signal())
+			_ = syscall.Kill(os.Getpid(), ws.Signal())
+			return exitError{code: 128 + int(ws.Signal())}
+		}
+		return exitError{code: ee.ExitCode()}
+	}
+	return err
+}
+
+// fromTerminal reports whether sig is a terminal's keyboard signal (Ctrl-C,
+// Ctrl-\) that the kernel already delivered to the child: it did when the
+// child is in the terminal's foreground process group. Relaying it again
+// would make, for one, terraform take a single Ctrl-C for two and abandon
+// its graceful shutdown.
+func fromTerminal(sig os.Signal, child int) bool {
+	if sig != syscall.SIGINT && sig != syscall.SIGQUIT {
+		return false
+	}
+	for _, fd := range []int{0, 1, 2} {
+		fg, err := unix.IoctlGetInt(fd, unix.TIOCGPGRP)
+		if err != nil {
+			continue
+		}
+		pg, err := syscall.Getpgid(child)
+		return err == nil && pg == fg
+	}
+	return false
+}

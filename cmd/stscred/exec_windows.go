@@ -1,0 +1,26 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"os/signal"
+)
+
+// runChild runs the command with stdio passed through and ends with its
+// exit code. Ctrl-C reaches the child through the shared console; stscred
+// only keeps running until the child is done.
+func (e *Env) runChild(path string, argv, environ []string) error {
+	cmd := exec.Command(path, argv[1:]...)
+	cmd.Args = argv
+	cmd.Env = environ
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	signal.Ignore(os.Interrupt)
+	defer signal.Reset(os.Interrupt)
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return exitError{code: ee.ExitCode()}
+	}
+	return err
+}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
+
+	"github.com/stscred/stscred/ststest"
+)
+
+func iamClient(url, id, secret string) *iam.Client {
+	return iam.New(iam.Options{
+		Region:       "us-east-1",
+		BaseEndpoint: aws.String(url),
+		Credentials:  credentials.NewStaticCredentialsProvider(id, secret, ""),
+		Retryer:      aws.NopRetryer{},
+	})
+}
+
+// TestDemoIAM: the demo endpoint serves IAM with the demo key, and
+// --key-propagation holds back keys CreateAccessKey makes.
+func TestDemoIAM(t *testing.T) {
+	b, stderr, _ := startRun(t, "--listen", "127.0.0.1:0", "--key-propagation", "1s")
+	url := b["endpoint"]
+	alice := iamClient(url, demoKeyID, demoSecret)
+	list, err := alice.ListAccessKeys(t.Context(), &iam.ListAccessKeysInput{})
+	if err != nil {
+		t.Fatalf("ListAccessKeys with the demo key: %v", err)
+	}
+	if len(list.AccessKeyMetadata) != 1 || aws.ToString(list.AccessKeyMetadata[0].AccessKeyId) != demoKeyID {
+		t.Fatalf("demo keys: %+v", list.AccessKeyMetadata)
+	}
+	created, err := alice.CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{})
+	if err != nil {
+		t.Fatalf("CreateAccessKey: %v", err)
+	}
+	made := time.Now()
+	fresh := stsClient(url, aws.ToString(created.AccessKey.AccessKeyId), aws.ToString(created.AccessKey.SecretAccessKey), "")
+	_, err = fresh.GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
+	var ae smithy.APIError
+	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidClientTokenId" {
+		t.Fatalf("new key before propagation: %v", err)
+	}
+	time.Sleep(time.Until(made.Add(1100 * time.Millisecond)))
+	if _, err := fresh.GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{}); err != nil {
+		t.Errorf("new key after propagation: %v", err)
+	}
+	if !strings.Contains(stderr.String(), "CreateAccessKey "+demoKeyID+" 200 OK") {
+		t.Errorf("stderr %q lacks the IAM request", stderr.String())
+	}
+	resp, err := http.Get(url + "/_ststest/keys?user=" + demoUserName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.Contains(string(body), demoKeyID) || strings.Contains(string(body), demoSecret) {
+		t.Errorf("keys endpoint: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestBannerMentionsIAM(t *testing.T) {
+	var out bytes.Buffer
+	srvURL := "http://127.0.0.1:1"
+	printBanner(&out, srvURL, setupDemo(ststest.New(ststest.Options{})), 0, 3*time.Second)
+	for _, want := range []string{
+		"STS and IAM test server (STS API 2011-06-15, IAM API 2010-05-08)",
+		"access keys made by IAM CreateAccessKey work after 3s",
+		"/usr/bin/aws iam list-access-keys --endpoint-url " + srvURL + " --region us-east-1",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("banner lacks %q:\n%s", want, out.String())
+		}
+	}
+	var stderr bytes.Buffer
+	if err := run(t.Context(), []string{"--key-propagation", "-1s"}, io.Discard, &stderr); err == nil {
+		t.Error("negative --key-propagation accepted")
+	}
+	stderr.Reset()
+	if err := run(t.Context(), []string{"--help"}, io.Discard, &stderr); !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "-key-propagation") {
+		t.Errorf("--help: %v %q", err, stderr.String())
+	}
+}

@@ -1,0 +1,122 @@
+package shell
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/stscred/stscred/credproc"
+)
+
+// Formats export can print.
+var Formats = []string{"sh", "fish", "powershell", "dotenv", "json"}
+
+// FormatFor picks the export format for the user's $SHELL: fish and
+// PowerShell have their own syntax; everything else reads sh.
+func FormatFor(shellPath string) string {
+	switch strings.TrimSuffix(filepath.Base(shellPath), ".exe") {
+	case "fish":
+		return "fish"
+	case "pwsh", "powershell":
+		return "powershell"
+	}
+	return "sh"
+}
+
+// Shadowing are variables that would make tools ignore the exported
+// credentials: botocore, for one, skips environment credentials when a
+// profile is named.
+var Shadowing = []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN"}
+
+// Export is what `stscred export` hands to a shell.
+type Export struct {
+	Profile string
+	Region  string // "" when unknown
+	Creds   credproc.Credentials
+}
+
+// Vars returns the variables to set, in a stable order. STSCRED_EXPIRES
+// (the expiry in Unix seconds) lets shell hooks compare it with their own
+// clock without starting a process.
+func (e Export) Vars() [][2]string {
+	v := [][2]string{
+		{"AWS_ACCESS_KEY_ID", e.Creds.AccessKeyID},
+		{"AWS_SECRET_ACCESS_KEY", e.Creds.SecretAccessKey},
+	}
+	if e.Creds.SessionToken != "" {
+		v = append(v, [2]string{"AWS_SESSION_TOKEN", e.Creds.SessionToken})
+	}
+	if !e.Creds.Expiration.IsZero() {
+		v = append(v,
+			[2]string{"AWS_CREDENTIAL_EXPIRATION", e.Creds.Expiration.UTC().Format(time.RFC3339)},
+			[2]string{"STSCRED_EXPIRES", fmt.Sprint(e.Creds.Expiration.Unix())})
+	}
+	if e.Region != "" {
+		v = append(v, [2]string{"AWS_REGION", e.Region}, [2]string{"AWS_DEFAULT_REGION", e.Region})
+	}
+	return append(v, [2]string{"STSCRED_PROFILE", e.Profile})
+}
+
+// Write prints e in format: assignments every shell of that kind reads
+// back as the exact values, whatever characters they hold.
+func Write(w io.Writer, format string, e Export) error {
+	var b strings.Builder
+	switch format {
+	case "sh":
+		fmt.Fprintf(&b, "unset %s\n", strings.Join(Shadowing, " "))
+		for _, kv := range e.Vars() {
+			fmt.Fprintf(&b, "export %s=%s\n", kv[0], QuoteSh(kv[1]))
+		}
+	case "fish":
+		for _, name := range Shadowing {
+			fmt.Fprintf(&b, "set -e %s\n", name)
+		}
+		for _, kv := range e.Vars() {
+			fmt.Fprintf(&b, "set -gx %s %s\n", kv[0], QuoteFish(kv[1]))
+		}
+	case "powershell":
+		for _, name := range Shadowing {
+			fmt.Fprintf(&b, "Remove-Item -Path Env:%s -ErrorAction SilentlyContinue\n", name)
+		}
+		for _, kv := range e.Vars() {
+			fmt.Fprintf(&b, "$Env:%s = %s\n", kv[0], QuotePowerShell(kv[1]))
+		}
+	case "dotenv":
+		for _, kv := range e.Vars() {
+			fmt.Fprintf(&b, "%s=%s\n", kv[0], QuoteDotenv(kv[1]))
+		}
+	case "json":
+		m := map[string]any{}
+		for _, name := range Shadowing {
+			m[name] = nil // null: unset it
+		}
+		for _, kv := range e.Vars() {
+			m[kv[0]] = kv[1]
+		}
+		out, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return err
+		}
+		b.Write(out)
+		b.WriteByte('\n')
+	default:
+		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// QuoteDotenv quotes s for .env files (docker compose, python-dotenv,
+// node dotenv): single quotes, which these read literally, when s has no
+// single quote or newline; else double quotes with \\, \", \n and \$
+// escaped.
+func QuoteDotenv(s string) string {
+	if !strings.ContainsAny(s, "'\n\r") {
+		return "'" + s + "'"
+	}
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "$", `\$`)
+	return `"` + r.Replace(s) + `"`
+}

@@ -1,0 +1,54 @@
+# stscred shell integration for PowerShell. Load it with:
+#   Invoke-Expression (& stscred shell-init powershell | Out-String)
+#
+# stscred use PROFILE    export PROFILE's credentials into this session
+# stscred use --off      remove them
+# Before each prompt the credentials are renewed when fewer than
+# STSCRED_REFRESH_WINDOW seconds (default 900) are left; while they are
+# fresh this costs no process start. stscred_prompt_info returns the
+# profile and minutes left.
+
+$global:__stscredExe = (Get-Command stscred -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
+
+function global:stscred {
+    if ($args.Count -ge 1 -and $args[0] -eq 'use') {
+        if ($args.Count -eq 2 -and $args[1] -eq '--off') {
+            foreach ($n in 'AWS_ACCESS_KEY_ID','AWS_SECRET_ACCESS_KEY','AWS_SESSION_TOKEN','AWS_CREDENTIAL_EXPIRATION','STSCRED_EXPIRES','STSCRED_PROFILE') {
+                Remove-Item -Path "Env:$n" -ErrorAction SilentlyContinue
+            }
+            return
+        }
+        if ($args.Count -ne 2) { Write-Error 'usage: stscred use PROFILE | stscred use --off'; return }
+        $out = & $global:__stscredExe export --format powershell -- $args[1]
+        if ($LASTEXITCODE -ne 0) { return }
+        Invoke-Expression ($out -join "`n")
+        return
+    }
+    & $global:__stscredExe @args
+}
+
+function global:__stscred_hook {
+    if (-not $Env:STSCRED_PROFILE) { return }
+    if ($Env:STSCRED_EXPIRES -notmatch '^[0-9]+$') { return }
+    $window = 900
+    if ($Env:STSCRED_REFRESH_WINDOW -match '^[0-9]+$') { $window = [int64]$Env:STSCRED_REFRESH_WINDOW }
+    $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    if (([int64]$Env:STSCRED_EXPIRES - $now) -lt $window -and $now -ge $global:__stscredRetryAt) {
+        $out = & $global:__stscredExe export --format powershell -- $Env:STSCRED_PROFILE
+        if ($LASTEXITCODE -eq 0) { Invoke-Expression ($out -join "`n"); $global:__stscredRetryAt = 0 }
+        else { $global:__stscredRetryAt = $now + 60 }
+    }
+}
+
+function global:stscred_prompt_info {
+    if (-not $Env:STSCRED_PROFILE -or $Env:STSCRED_EXPIRES -notmatch '^[0-9]+$') { return '' }
+    $left = [int64]$Env:STSCRED_EXPIRES - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    if ($left -le 0) { return "$Env:STSCRED_PROFILE expired" }
+    return "$Env:STSCRED_PROFILE $([math]::Floor($left / 60))m"
+}
+
+$global:__stscredRetryAt = 0
+if (-not $global:__stscredOrigPrompt) {
+    $global:__stscredOrigPrompt = $function:prompt
+    function global:prompt { __stscred_hook; & $global:__stscredOrigPrompt }
+}

@@ -1,0 +1,72 @@
+# stscred shell integration for zsh. Load it with:
+#   eval "$(stscred shell-init zsh)"
+#
+# stscred use PROFILE    export PROFILE's credentials into this shell
+# stscred use --off      remove them
+# Before each prompt the credentials are renewed when fewer than
+# STSCRED_REFRESH_WINDOW seconds (default 900) are left; while they are
+# fresh this costs no process start. stscred_prompt_info prints the
+# profile and minutes left, and STSCRED_PROMPT_INFO holds the same for a
+# fork-free prompt: setopt prompt_subst; PROMPT='${STSCRED_PROMPT_INFO:+($STSCRED_PROMPT_INFO) }%# '
+
+zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
+
+stscred() {
+  if [[ ${1-} == use ]]; then
+    shift
+    if [[ ${1-} == --off ]]; then
+      unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION \
+        STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at
+      return 0
+    fi
+    if (( $# != 1 )); then
+      print -u2 "usage: stscred use PROFILE | stscred use --off"
+      return 2
+    fi
+    local __stscred_out
+    __stscred_out=$(command stscred export --format sh -- "$1") || return
+    eval "$__stscred_out"
+    __stscred_hook
+    return 0
+  fi
+  command stscred "$@"
+}
+
+__stscred_hook() {
+  local __stscred_status=$? __stscred_t __stscred_out __stscred_window=900
+  if [[ -z ${STSCRED_PROFILE-} ]]; then
+    STSCRED_PROMPT_INFO=
+    return $__stscred_status
+  fi
+  # Only digits reach arithmetic: zsh evaluates variables in (( )).
+  [[ ${STSCRED_EXPIRES-} == <-> ]] || return $__stscred_status
+  [[ ${STSCRED_REFRESH_WINDOW-} == <-> ]] && __stscred_window=$STSCRED_REFRESH_WINDOW
+  [[ ${__stscred_retry_at-} == <-> ]] || __stscred_retry_at=0
+  if (( ${+EPOCHSECONDS} )); then
+    __stscred_t=$EPOCHSECONDS
+  else
+    __stscred_t=$(date +%s)
+  fi
+  if (( STSCRED_EXPIRES - __stscred_t < __stscred_window && __stscred_t >= __stscred_retry_at )); then
+    if __stscred_out=$(command stscred export --format sh -- "$STSCRED_PROFILE"); then
+      eval "$__stscred_out"
+      __stscred_retry_at=0
+    else
+      __stscred_retry_at=$(( __stscred_t + 60 ))  # don't retry at every prompt
+    fi
+    [[ ${STSCRED_EXPIRES-} == <-> ]] || return $__stscred_status
+  fi
+  if (( STSCRED_EXPIRES > __stscred_t )); then
+    STSCRED_PROMPT_INFO="$STSCRED_PROFILE $(( (STSCRED_EXPIRES - __stscred_t) / 60 ))m"
+  else
+    STSCRED_PROMPT_INFO="$STSCRED_PROFILE expired"
+  fi
+  return $__stscred_status
+}
+
+stscred_prompt_info() {
+  [[ -n ${STSCRED_PROMPT_INFO-} ]] && print -rn -- "$STSCRED_PROMPT_INFO"
+}
+
+typeset -ga precmd_functions
+(( ${precmd_functions[(Ie)__stscred_hook]} )) || precmd_functions=(__stscred_hook $precmd_functions)
