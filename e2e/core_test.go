@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -143,22 +144,31 @@ func TestGoSDKEndToEnd(t *testing.T) {
 	}
 }
 
-var sdkCallerPath string
+func buildSDKCaller(t *testing.T) string { return buildHelper(t, "sdkcaller") }
 
-func buildSDKCaller(t *testing.T) string {
+var (
+	helpersMu sync.Mutex
+	helpers   = map[string]string{}
+)
+
+// buildHelper builds one of the test programs under e2e/ once per run.
+func buildHelper(t *testing.T, name string) string {
 	t.Helper()
-	if sdkCallerPath == "" {
-		dir, err := os.MkdirTemp("", "sdkcaller-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		out, err := exec.Command("go", "build", "-o", dir+"/sdkcaller", "github.com/stscred/stscred/e2e/sdkcaller").CombinedOutput()
-		if err != nil {
-			t.Fatalf("building sdkcaller: %v\n%s", err, out)
-		}
-		sdkCallerPath = dir + "/sdkcaller"
+	helpersMu.Lock()
+	defer helpersMu.Unlock()
+	if p, ok := helpers[name]; ok {
+		return p
 	}
-	return sdkCallerPath
+	dir, err := os.MkdirTemp("", name+"-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("go", "build", "-o", dir+"/"+name, "github.com/stscred/stscred/e2e/"+name).CombinedOutput()
+	if err != nil {
+		t.Fatalf("building %s: %v\n%s", name, err, out)
+	}
+	helpers[name] = dir + "/" + name
+	return helpers[name]
 }
 
 func TestSessionAndInlineRole(t *testing.T) {
