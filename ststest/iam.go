@@ -6,7 +6,7 @@ package ststest
 
 import "time"
 
-// iamKeyActions are the IAM actions the server speaks.
+// The IAM actions the server speaks.
 const (
 	actionGetUser         = "GetUser"
 	actionListAccessKeys  = "ListAccessKeys"
@@ -41,10 +41,10 @@ func (s *Server) newIAMAPI() *api {
 }
 
 // admitIAM refuses credentials from GetSessionToken obtained without an MFA
-// code: "You cannot call any IAM API operations unless MFA authentication
-// information is included in the request" (GetSessionToken, STS API
-// reference). The real service answers InvalidClientTokenId, as if the
-// token were unknown.
+// code: the STS API reference (GetSessionToken) documents that they cannot
+// call IAM unless MFA information came with the GetSessionToken request.
+// The real service answers InvalidClientTokenId, as if the token were
+// unknown, in IAM's wording (no final period).
 func admitIAM(c *caller) *apiError {
 	if c.session != nil && !c.session.roleSession() && !c.session.MFA {
 		return newError(codeInvalidClientTokenID, "%s", msgIAMInvalidToken)

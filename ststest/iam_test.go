@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -309,5 +310,39 @@ func TestIAMDocuments(t *testing.T) {
 	if e := parseIAMError(t, body); resp.StatusCode != http.StatusNotFound || e.Code != "NoSuchEntity" || e.Type != "Sender" ||
 		e.Message != "The Access Key with id AKIAUNKNOWNKEY000000 cannot be found." || e.ReqID != resp.Header.Get("X-Amzn-Requestid") {
 		t.Errorf("error document %d %+v", resp.StatusCode, e)
+	}
+}
+
+// TestIAMConcurrentCreate: racing CreateAccessKey calls respect the quota.
+func TestIAMConcurrentCreate(t *testing.T) {
+	w := newWorld(t)
+	const n = 12
+	errs := make(chan error, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			_, err := w.iam(w.aliceCreds()).CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	ok, limited := 0, 0
+	for err := range errs {
+		var le *types.LimitExceededException
+		switch {
+		case err == nil:
+			ok++
+		case errors.As(err, &le):
+			limited++
+		default:
+			t.Errorf("CreateAccessKey: %v", err)
+		}
+	}
+	if ok != 1 || limited != n-1 || len(w.alice.AccessKeys()) != 2 {
+		t.Errorf("%d created, %d refused, keys %+v", ok, limited, w.alice.AccessKeys())
+	}
+	if w.srv.Calls("CreateAccessKey") != n || w.srv.Successes("CreateAccessKey") != 1 {
+		t.Errorf("counts %d/%d", w.srv.Calls("CreateAccessKey"), w.srv.Successes("CreateAccessKey"))
 	}
 }
