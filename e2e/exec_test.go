@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/stscred/stscred/ststest"
 )
 
 // startExec runs `stscred exec ARGS` in a new session (no terminal) with
@@ -188,4 +190,56 @@ func roleSessionKeyFor(w *world, role string) string {
 		}
 	}
 	return id
+}
+
+// A long-running command outlives several sets of role credentials: the
+// Go SDK and boto3 in the child keep calling GetCallerIdentity across the
+// expiries, renewing through the endpoint, and every call succeeds.
+func TestExecRenewsAcrossExpiry(t *testing.T) {
+	if _, err := exec.LookPath(sysPython); err != nil {
+		t.Fatalf("needs %s with python3-boto3", sysPython)
+	}
+	for _, tc := range []struct {
+		name string
+		argv func(t *testing.T, w *world) []string
+	}{
+		{"go-sdk", func(t *testing.T, w *world) []string {
+			return []string{buildSDKCaller(t), "-n", "9", "-interval", "1500ms"}
+		}},
+		{"boto3", func(t *testing.T, w *world) []string {
+			script := `import boto3, os, time
+c = boto3.Session().client("sts", endpoint_url=os.environ["AWS_ENDPOINT_URL_STS"])
+for i in range(9):
+    if i: time.sleep(1.5)
+    print(c.get_caller_identity()["Arn"], flush=True)
+`
+			return []string{sysPython, "-c", script}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Role credentials live 5 seconds: 9 calls 1.5s apart span
+			// two or three expiries.
+			w := newWorldWith(t, ststest.Options{MaxRoleCredentialLifetime: 5 * time.Second})
+			w.addAlice()
+			res := w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, append([]string{"exec", "prod", "--"}, tc.argv(t, w)...)...)
+			if res.code != 0 || strings.Count(res.stdout, "assumed-role/Admin/stscred-alice") != 9 {
+				t.Fatalf("child: %s", res)
+			}
+			keys := map[string]bool{}
+			for _, r := range w.srv.Requests() {
+				if r.Action == "GetCallerIdentity" && strings.HasPrefix(r.AccessKeyID, "ASIA") {
+					if r.Code != "" {
+						t.Fatalf("a call failed with %s", r.Code)
+					}
+					keys[r.AccessKeyID] = true
+				}
+			}
+			if len(keys) < 2 {
+				t.Fatalf("the child used %d role credential set(s): no renewal happened", len(keys))
+			}
+			if w.srv.Calls("GetSessionToken") != 1 {
+				t.Fatal("renewals must reuse the MFA session")
+			}
+		})
+	}
 }

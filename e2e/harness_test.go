@@ -50,12 +50,18 @@ type world struct {
 
 func newWorld(t *testing.T) *world {
 	t.Helper()
+	return newWorldWith(t, ststest.Options{})
+}
+
+// newWorldWith is newWorld with STS test server options.
+func newWorldWith(t *testing.T, opts ststest.Options) *world {
+	t.Helper()
 	testenv.RequireSecretService(t)
 	w := &world{t: t, bin: testenv.Stscred(t), home: t.TempDir(), tmp: t.TempDir()}
 	w.binDir = filepath.Dir(w.bin)
 	w.cfg = filepath.Join(w.home, ".aws", "config")
 	w.service = fmt.Sprintf("stscred-e2e-%d", time.Now().UnixNano())
-	w.srv = ststest.New(ststest.Options{})
+	w.srv = ststest.New(opts)
 	w.url = w.srv.Start()
 	t.Cleanup(w.srv.Close)
 	w.alice = w.srv.AddUser("111111111111", "alice")

@@ -88,6 +88,9 @@ func (c *caller) mfa() bool { return c.session != nil && c.session.MFA }
 func (s *Server) issueSession(sess Session, user *userRecord, role *roleRecord, now time.Time, d time.Duration, tokenSize int) *sessionRecord {
 	sess.AccessKeyID = s.uniqueID("ASIA", 16)
 	sess.Issued = now
+	if max := s.opts.MaxRoleCredentialLifetime; role != nil && max > 0 && d > max {
+		d = max
+	}
 	sess.Expiration = now.Add(d).Truncate(time.Second)
 	s.sessionSeq++
 	rec := &sessionRecord{
