@@ -72,7 +72,10 @@ func Write(w io.Writer, format string, e Export) error {
 		}
 	case "fish":
 		for _, name := range Shadowing {
-			fmt.Fprintf(&b, "set -e %s\n", name)
+			// set -e fails on an unset variable, and fish's assignments
+			// keep the last status: without "or true" the sourced export
+			// would end with a failure.
+			fmt.Fprintf(&b, "set -e %s; or true\n", name)
 		}
 		for _, kv := range e.Vars() {
 			fmt.Fprintf(&b, "set -gx %s %s\n", kv[0], QuoteFish(kv[1]))

@@ -58,6 +58,8 @@ func TestExportRoundTripInRealShells(t *testing.T) {
 				script = ". " + file + " && env -0"
 			}
 			cmd := tc.run(script)
+			// AWS_DEFAULT_PROFILE is left unset: unsetting an unset
+			// variable must not fail the export.
 			cmd.Env = append(os.Environ(), "AWS_PROFILE=shadow", "AWS_SECURITY_TOKEN=stale")
 			got, err := cmd.Output()
 			if err != nil {

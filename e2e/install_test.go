@@ -1,0 +1,176 @@
+package e2e
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// repoRoot is the checkout install.sh lives in.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "install.sh")); err != nil {
+		t.Fatalf("install.sh not found at %s", dir)
+	}
+	return dir
+}
+
+// goEnv keeps the Go toolchain and its caches when HOME is a temp dir.
+func goEnv(t *testing.T) []string {
+	t.Helper()
+	out, err := exec.Command("go", "env", "GOROOT", "GOCACHE", "GOMODCACHE", "GOPATH").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := strings.Split(strings.TrimSpace(string(out)), "\n")
+	return []string{"PATH=" + filepath.Join(v[0], "bin") + ":/usr/local/bin:/usr/bin:/bin", "GOCACHE=" + v[1], "GOMODCACHE=" + v[2], "GOPATH=" + v[3], "GOFLAGS=-buildvcs=false", "GOTOOLCHAIN=local"}
+}
+
+func runIn(t *testing.T, dir string, env []string, name string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = env
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return out.String(), code
+}
+
+func TestInstallScript(t *testing.T) {
+	root := repoRoot(t)
+	for _, sc := range []struct {
+		shell, rc, before string
+		loaded            []string // a command, run by the interactive shell, that succeeds once the hook is loaded
+	}{
+		{"bash", ".bashrc", "alias ll='ls -l'\nexport FOO=1", []string{"bash", "-i", "-c", `[ "$(type -t stscred)" = function ] && [ "$(type -t __stscred_hook)" = function ]`}},
+		{"zsh", ".zshrc", "setopt extendedglob\n", []string{"zsh", "-i", "-c", `[[ $(whence -w stscred) == *function* ]] && (( ${precmd_functions[(Ie)__stscred_hook]} ))`}},
+		{"fish", ".config/fish/config.fish", "", []string{"fish", "-i", "-c", "functions -q stscred __stscred_hook"}},
+	} {
+		t.Run(sc.shell, func(t *testing.T) {
+			home := t.TempDir()
+			prefix := filepath.Join(home, "opt")
+			rc := filepath.Join(home, sc.rc)
+			if sc.before != "" {
+				os.MkdirAll(filepath.Dir(rc), 0o755)
+				os.WriteFile(rc, []byte(sc.before), 0o644)
+			}
+			env := append(goEnv(t), "HOME="+home, "PREFIX="+prefix, "SHELL=/usr/bin/"+sc.shell, "TERM=dumb")
+			for i := 0; i < 2; i++ {
+				out, code := runIn(t, root, env, "sh", "install.sh", "--shell-hook")
+				if code != 0 {
+					t.Fatalf("install.sh (run %d): exit %d\n%s", i+1, code, out)
+				}
+				if i == 0 && (!strings.Contains(out, "installed "+prefix+"/bin/stscred") || !strings.Contains(out, "next:")) {
+					t.Fatalf("install.sh does not say what it did and what next:\n%s", out)
+				}
+			}
+			data, _ := os.ReadFile(rc)
+			if n := strings.Count(string(data), "# >>> stscred shell hook >>>"); n != 1 {
+				t.Fatalf("%s has the hook %d times:\n%s", rc, n, data)
+			}
+			if !strings.HasPrefix(string(data), sc.before) {
+				t.Fatalf("%s: the existing content changed", rc)
+			}
+			out, code := runIn(t, home, env, filepath.Join(prefix, "bin", "stscred"), "--version")
+			if code != 0 || !strings.HasPrefix(out, "stscred ") {
+				t.Fatalf("installed stscred --version: %d %s", code, out)
+			}
+			for _, f := range []string{"share/bash-completion/completions/stscred", "share/zsh/site-functions/_stscred", "share/fish/vendor_completions.d/stscred.fish"} {
+				if st, err := os.Stat(filepath.Join(prefix, f)); err != nil || st.Size() == 0 {
+					t.Fatalf("completion %s missing", f)
+				}
+			}
+			// The rc block loads the integration in a new interactive
+			// shell, with the installed binary found through PATH.
+			shellEnv := append([]string{"HOME=" + home, "PATH=/usr/bin:/bin", "TERM=dumb", "SHELL=/usr/bin/" + sc.shell}, "ZDOTDIR="+home)
+			if out, code := runIn(t, home, shellEnv, sc.loaded[0], sc.loaded[1:]...); code != 0 {
+				t.Fatalf("a new %s does not load the hook (exit %d):\n%s", sc.shell, code, out)
+			}
+			out, code = runIn(t, root, env, "sh", "install.sh", "--uninstall")
+			if code != 0 {
+				t.Fatalf("uninstall: %d\n%s", code, out)
+			}
+			after, err := os.ReadFile(rc)
+			switch {
+			case sc.before == "" && err == nil:
+				t.Fatalf("%s was created by install.sh and must be gone, it holds:\n%s", rc, after)
+			case sc.before != "" && string(after) != sc.before:
+				t.Fatalf("%s after uninstall:\n%q\nwant\n%q", rc, after, sc.before)
+			}
+			if _, err := os.Stat(prefix); err == nil {
+				var left []string
+				filepath.Walk(prefix, func(p string, _ os.FileInfo, _ error) error { left = append(left, p); return nil })
+				t.Fatalf("uninstall left %v", left)
+			}
+		})
+	}
+}
+
+// Bash completion completes commands, and profile names from the config.
+func TestBashCompletion(t *testing.T) {
+	w := newWorld(t)
+	script := w.stscred("completion", "bash")
+	if script.code != 0 {
+		t.Fatalf("completion: %s", script)
+	}
+	file := filepath.Join(t.TempDir(), "stscred.bash")
+	os.WriteFile(file, []byte(script.stdout), 0o644)
+	complete := func(words ...string) string {
+		t.Helper()
+		q := make([]string, len(words))
+		for i, wd := range words {
+			q[i] = "'" + wd + "'"
+		}
+		prog := ". " + file + "; COMP_WORDS=(" + strings.Join(q, " ") + "); COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 )); _stscred; printf '%s\\n' \"${COMPREPLY[@]}\""
+		out, code := runIn(t, w.home, w.env(), "bash", "--norc", "-c", prog)
+		if code != 0 {
+			t.Fatalf("completion %v: %s", words, out)
+		}
+		return strings.Join(strings.Fields(out), " ")
+	}
+	if got := complete("stscred", "ro"); got != "role" {
+		t.Errorf("stscred ro<TAB> = %q", got)
+	}
+	if got := complete("stscred", "role", "pro"); got != "prod-admin prod" {
+		t.Errorf("stscred role pro<TAB> = %q", got)
+	}
+	if got := complete("stscred", "shell-init", "f"); got != "fish" {
+		t.Errorf("stscred shell-init f<TAB> = %q", got)
+	}
+	if got := complete("stscred", "exec", "--e"); got != "--env" {
+		t.Errorf("stscred exec --e<TAB> = %q", got)
+	}
+}
+
+// install.sh says clearly when Go is missing or too old.
+func TestInstallScriptNeedsGo(t *testing.T) {
+	root := repoRoot(t)
+	home := t.TempDir()
+	out, code := runIn(t, root, []string{"HOME=" + home, "PATH=/usr/bin:/bin"}, "sh", "install.sh")
+	if code == 0 || !strings.Contains(out, "install.sh: error: Go is not installed") || !strings.Contains(out, "hint:") {
+		t.Fatalf("without Go: exit %d\n%s", code, out)
+	}
+	fake := t.TempDir()
+	os.WriteFile(filepath.Join(fake, "go"), []byte("#!/bin/sh\necho go1.21.5\n"), 0o755)
+	out, code = runIn(t, root, []string{"HOME=" + home, "PATH=" + fake + ":/usr/bin:/bin"}, "sh", "install.sh")
+	if code == 0 || !strings.Contains(out, "Go 1.21.5 is too old") {
+		t.Fatalf("old Go: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".local")); err == nil {
+		t.Fatal("a failed install left files behind")
+	}
+}
