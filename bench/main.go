@@ -35,6 +35,7 @@ type scenario struct {
 	args   []string
 	before func() // runs before each timed run, untimed
 	env    []string
+	want   string // what stdout starts with (default: credential_process JSON)
 }
 
 func run() int {
@@ -55,6 +56,7 @@ func run() int {
 		{name: "floor (Go binary printing a file)"},
 		{name: "`stscred role prod-admin`, cache hit", args: []string{"role", "prod-admin"}},
 		{name: "`stscred session alice`, cache hit", args: []string{"session", "alice"}},
+		{name: "`stscred export prod`, cache hit", args: []string{"export", "prod"}, want: "unset AWS_PROFILE"},
 		{name: "`stscred role prod-admin`, cache hit, 1,000-profile config", args: []string{"role", "prod-admin"}, env: []string{"AWS_CONFIG_FILE=" + b.bigConfig}},
 		{name: "`stscred role prod-admin`, cold (MFA session cached, role not)", args: []string{"role", "prod-admin"}, before: b.dropRoles},
 	}
@@ -69,7 +71,7 @@ func run() int {
 			if i == 0 {
 				bin, args = b.floor, []string{b.output}
 			}
-			d, err := b.once(round < 0, sc.before, bin, args, sc.env...)
+			d, err := b.once(round < 0, sc.want, sc.before, bin, args, sc.env...)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "bench: %s: %v\n", sc.name, err)
 				return 1
@@ -112,7 +114,90 @@ func run() int {
 		return 1
 	}
 	fmt.Printf("\nSTS calls during the cache-hit scenarios: 0. stscred binary: %.1f MiB (built as install.sh builds it).\n", float64(fi.Size())/(1<<20))
+	prompts := 1000
+	if *short {
+		prompts = 100
+	}
+	if err := b.hookCost(prompts); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		return 1
+	}
 	return 0
+}
+
+// hookCost times the shell integration's prompt hook while the exported
+// credentials are fresh: each shell runs the hook n times, and, as the
+// baseline, an empty function n times; the difference over n is the cost
+// per prompt. A stand-in stscred on PATH records any process the hook
+// starts: there must be none.
+func (b *bench) hookCost(n int) error {
+	standIn := filepath.Join(b.dir, "standin")
+	log := filepath.Join(b.dir, "hook-calls")
+	if err := os.MkdirAll(standIn, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(standIn, "stscred"), []byte("#!/bin/sh\necho \"$*\" >> "+log+"\nexit 1\n"), 0o755); err != nil {
+		return err
+	}
+	fmt.Printf("\nShell prompt hook with fresh credentials (%d prompts per run, median of 5 runs):\n\n", n)
+	fmt.Println("| shell | hook per prompt | all prompts of the run | processes started |")
+	fmt.Println("|---|---:|---:|---:|")
+	for _, sh := range []struct{ name, setup, loop string }{
+		{"bash", `export STSCRED_PROFILE=prod STSCRED_EXPIRES=$(( EPOCHSECONDS + 3600 )); noop() { :; }; `, `for ((i = 0; i < %d; i++)); do %s; done`},
+		{"zsh", `export STSCRED_PROFILE=prod STSCRED_EXPIRES=$(( EPOCHSECONDS + 3600 )); noop() { :; }; `, `for ((i = 0; i < %d; i++)); do %s; done`},
+		{"fish", `set -gx STSCRED_PROFILE prod; set -gx STSCRED_EXPIRES (math (__stscred_now) + 3600); function noop; end; `, `for i in (seq %d); %s; end`},
+	} {
+		hook, err := exec.Command(b.stscred, "shell-init", sh.name).Output()
+		if err != nil {
+			return fmt.Errorf("shell-init %s: %v", sh.name, err)
+		}
+		hookFile := filepath.Join(b.dir, "hook."+sh.name)
+		if err := os.WriteFile(hookFile, hook, 0o600); err != nil {
+			return err
+		}
+		timeIt := func(fn string) (time.Duration, error) {
+			var ts []time.Duration
+			for i := 0; i < 5; i++ {
+				script := "source " + hookFile + "; " + sh.setup + fmt.Sprintf(sh.loop, n, fn)
+				args := []string{"-c", script}
+				switch sh.name {
+				case "bash":
+					args = append([]string{"--norc", "--noprofile"}, args...)
+				case "zsh":
+					args = append([]string{"-f"}, args...)
+				case "fish":
+					args = append([]string{"--no-config"}, args...)
+				}
+				cmd := exec.Command(sh.name, args...)
+				cmd.Env = []string{"PATH=" + standIn + ":/usr/bin:/bin", "HOME=" + b.home}
+				start := time.Now()
+				if out, err := cmd.CombinedOutput(); err != nil {
+					return 0, fmt.Errorf("%s: %v: %s", sh.name, err, out)
+				}
+				ts = append(ts, time.Since(start))
+			}
+			sort.Slice(ts, func(i, j int) bool { return ts[i] < ts[j] })
+			return ts[len(ts)/2], nil
+		}
+		withHook, err := timeIt("__stscred_hook")
+		if err != nil {
+			return err
+		}
+		empty, err := timeIt("noop")
+		if err != nil {
+			return err
+		}
+		calls := 0
+		if data, err := os.ReadFile(log); err == nil {
+			calls = strings.Count(string(data), "\n")
+		}
+		if calls != 0 {
+			return fmt.Errorf("%s: the hook started stscred %d times with fresh credentials", sh.name, calls)
+		}
+		per := (withHook - empty) / time.Duration(n)
+		fmt.Printf("| %s | %.1f µs | %.1f ms | %d |\n", sh.name, float64(per)/1e3, float64(withHook-empty)/1e6, calls)
+	}
+	return nil
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
@@ -212,7 +297,10 @@ func (b *bench) dropRoles() {
 // once runs bin args once and returns its wall time. A check run
 // captures stdout and verifies it is credential_process JSON; a timed run
 // writes to /dev/null, as cheaply for the floor as for stscred.
-func (b *bench) once(check bool, before func(), bin string, args []string, extraEnv ...string) (time.Duration, error) {
+func (b *bench) once(check bool, want string, before func(), bin string, args []string, extraEnv ...string) (time.Duration, error) {
+	if want == "" {
+		want = `{"Version":1,`
+	}
 	if before != nil {
 		before()
 	}
@@ -235,7 +323,7 @@ func (b *bench) once(check bool, before func(), bin string, args []string, extra
 	if err != nil {
 		return 0, fmt.Errorf("%s %v: %v", filepath.Base(bin), args, err)
 	}
-	if check && !bytes.HasPrefix(out.Bytes(), []byte(`{"Version":1,`)) {
+	if check && !bytes.HasPrefix(out.Bytes(), []byte(want)) {
 		return 0, fmt.Errorf("%s %v printed %q", filepath.Base(bin), args, out.String())
 	}
 	return d, nil
