@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/stscred/stscred/kernelkeys"
 	"github.com/stscred/stscred/keystore"
 )
 
@@ -19,7 +20,7 @@ func TestDataKeyKernelKeyring(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := dk.kernel.get(dk.desc()); !ok {
+	if _, ok := kernelkeys.Get(kernelkeys.User, dk.desc()); !ok {
 		t.Fatal("kernel keyring is not available on this machine; stscred's fast cache path needs it (keyctl)")
 	}
 	store.Err = errors.New("unreachable")

@@ -11,7 +11,7 @@ import (
 func TestDataKeyCreatedOnceAndReused(t *testing.T) {
 	store := keystore.NewMemory()
 	dk := NewDataKey(store, "svc", t.TempDir())
-	dk.kernel = kernelKeyring{disabled: true}
+	dk.noKernel = true
 	k1, err := dk.Get()
 	if err != nil || len(k1) != 32 {
 		t.Fatalf("Get = %x, %v", k1, err)
@@ -29,7 +29,7 @@ func TestDataKeyStoreErrorIsReported(t *testing.T) {
 	store := keystore.NewMemory()
 	store.Err = errors.New("bus unreachable")
 	dk := NewDataKey(store, "svc", t.TempDir())
-	dk.kernel = kernelKeyring{disabled: true}
+	dk.noKernel = true
 	if _, err := dk.Get(); err == nil {
 		t.Fatal("a failing keystore must not yield a fresh key silently")
 	}
