@@ -73,9 +73,12 @@ func TestBadInput(t *testing.T) {
 		{"STS unreachable", func(w *world) []string {
 			return []string{"STSCRED_MFA_TOKEN=" + w.code(), "AWS_ENDPOINT_URL_STS=http://127.0.0.1:1"}
 		}, []string{"role", "prod-admin"}, "cannot reach STS at http://127.0.0.1:1"},
-		{"keyring unreachable", func(w *world) []string {
+		{"keyring unreachable, backend keyring", func(w *world) []string {
+			return []string{"STSCRED_MFA_TOKEN=" + w.code(), "DBUS_SESSION_BUS_ADDRESS=disabled:", "STSCRED_BACKEND=keyring"}
+		}, []string{"role", "prod-admin"}, "reading from the secret-service"},
+		{"no keyring, backend auto: the empty file keystore, said so", func(w *world) []string {
 			return []string{"STSCRED_MFA_TOKEN=" + w.code(), "DBUS_SESSION_BUS_ADDRESS=disabled:"}
-		}, []string{"role", "prod-admin"}, "secret-service"},
+		}, []string{"role", "prod-admin"}, "there is no OS keyring here"},
 		{"role flags conflict", nil, []string{"role", "prod-admin", "--role-arn", roRole}, "not both"},
 		{"inline role without source", nil, []string{"role", "--role-arn", roRole}, "--role-arn needs --source"},
 		{"session on a role profile", nil, []string{"session", "prod-admin"}, "is a role"},

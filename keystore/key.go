@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 )
@@ -39,6 +40,75 @@ func GetKey(s Store, profile string) (Key, error) {
 	return k, nil
 }
 
+// IndexName is the entry listing the profiles with a stored key: the OS
+// keyrings cannot be enumerated through go-keyring, and migrate needs to
+// know what to move.
+const IndexName = "v1:index"
+
+// Lister is a store that can enumerate its entries.
+type Lister interface {
+	Names() ([]string, error)
+}
+
+// StoredProfiles returns the profiles whose keys s holds: all of them when
+// s can list its entries, else those in the index.
+func StoredProfiles(s Store) ([]string, error) {
+	var names []string
+	if l, ok := s.(Lister); ok {
+		all, err := l.Names()
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range all {
+			if p, ok := strings.CutPrefix(n, "v1:key:"); ok {
+				names = append(names, p)
+			}
+		}
+		return names, nil
+	}
+	return readIndex(s)
+}
+
+func readIndex(s Store) ([]string, error) {
+	raw, err := s.Get(IndexName)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	if json.Unmarshal([]byte(raw), &names) != nil {
+		return nil, nil // a damaged index only costs completeness
+	}
+	return names, nil
+}
+
+// updateIndex adds or removes profile in the index; best effort: the key
+// itself is what matters.
+func updateIndex(s Store, profile string, add bool) {
+	if _, ok := s.(Lister); ok {
+		return
+	}
+	names, err := readIndex(s)
+	if err != nil {
+		return
+	}
+	out := names[:0]
+	for _, n := range names {
+		if n != profile {
+			out = append(out, n)
+		}
+	}
+	if add {
+		out = append(out, profile)
+	}
+	sort.Strings(out)
+	if b, err := json.Marshal(out); err == nil {
+		_ = s.Set(IndexName, string(b))
+	}
+}
+
 // PutKey stores profile's long-term key after checking its shape.
 func PutKey(s Store, profile string, k Key) error {
 	if err := ValidateKey(k.AccessKeyID, k.SecretAccessKey); err != nil {
@@ -51,12 +121,17 @@ func PutKey(s Store, profile string, k Key) error {
 	if err := s.Set(KeyName(profile), string(b)); err != nil {
 		return fmt.Errorf("storing key for %q in the %s: %w", profile, s.Backend(), err)
 	}
+	updateIndex(s, profile, true)
 	return nil
 }
 
 // DeleteKey removes profile's long-term key.
 func DeleteKey(s Store, profile string) error {
-	return s.Delete(KeyName(profile))
+	err := s.Delete(KeyName(profile))
+	if err == nil || errors.Is(err, ErrNotFound) {
+		updateIndex(s, profile, false)
+	}
+	return err
 }
 
 // ErrInvalidKey reports an access key that cannot be a long-term IAM key.

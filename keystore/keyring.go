@@ -3,6 +3,7 @@ package keystore
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/stscred/stscred/hint"
@@ -74,4 +75,36 @@ func (k *Keyring) call(what string, op func() error) error {
 		return fmt.Errorf("%s the %s: the entry is too big for this keyring", what, osBackendName)
 	}
 	return hint.With(fmt.Errorf("%s the %s: %w", what, osBackendName, err), unavailableHints...)
+}
+
+// Present reports whether there is an OS keyring to use. busAddress is
+// DBUS_SESSION_BUS_ADDRESS: where the keyring is a Secret Service, an empty
+// or disabled address means none (and no attempt that could start a stray
+// D-Bus daemon); so does a bus that no Secret Service serves. A keyring
+// that exists but fails (locked, a prompt nobody answers) is present: its
+// error is worth reporting, not hiding behind another backend.
+func (k *Keyring) Present(busAddress string, timeout time.Duration) bool {
+	if !usesDBus {
+		return true
+	}
+	if busAddress == "" || strings.HasPrefix(busAddress, "disabled:") {
+		return false
+	}
+	probe := &Keyring{Service: k.Service, Timeout: timeout}
+	_, err := probe.Get("v1:probe")
+	return err == nil || errors.Is(err, ErrNotFound) || !absent(err)
+}
+
+// absent reports errors that mean no Secret Service is there at all.
+func absent(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{
+		"ServiceUnknown", "not provided by any .service files", // a bus without a Secret Service
+		"connection refused", "no such file or directory", "invalid bus address", "unsupported transport", // no bus
+	} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }

@@ -89,3 +89,22 @@ func TestKeyringUnreachableIsNotAMiss(t *testing.T) {
 		t.Fatalf("child output: %s", out)
 	}
 }
+
+func TestKeyringPresent(t *testing.T) {
+	testenv.RequireSecretService(t)
+	k := NewKeyring(testService(t), 10*time.Second)
+	if !k.Present(os.Getenv("DBUS_SESSION_BUS_ADDRESS"), 5*time.Second) {
+		t.Fatal("the test session's Secret Service is not seen")
+	}
+	for _, addr := range []string{"", "disabled:"} {
+		if k.Present(addr, time.Second) {
+			t.Fatalf("bus %q: no keyring, but Present says there is", addr)
+		}
+	}
+	if absent(errors.New("failed to unlock correct collection '/org/freedesktop/secrets/collection/login'")) {
+		t.Fatal("a locked keyring is a keyring")
+	}
+	if !absent(errors.New("org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files")) {
+		t.Fatal("a bus without a Secret Service has no keyring")
+	}
+}

@@ -81,3 +81,20 @@ func TestMaskID(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+func TestStoredProfilesIndex(t *testing.T) {
+	s := NewMemory()
+	for _, p := range []string{"bob", "alice"} {
+		if err := PutKey(s, p, Key{AccessKeyID: "AKIAAAAAAAAAAAAAAAAA", SecretAccessKey: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := StoredProfiles(s)
+	if err != nil || strings.Join(got, ",") != "alice,bob" {
+		t.Fatalf("StoredProfiles = %v, %v", got, err)
+	}
+	DeleteKey(s, "alice")
+	if got, _ := StoredProfiles(s); strings.Join(got, ",") != "bob" {
+		t.Fatalf("after delete: %v", got)
+	}
+}

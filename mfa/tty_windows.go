@@ -29,3 +29,6 @@ func OpenTTY() (TTY, error) {
 	}
 	return console{in: in, out: out}, nil
 }
+
+// Fd is the console input handle, for reading without echo.
+func (c console) Fd() uintptr { return c.in.Fd() }

@@ -31,7 +31,10 @@ const (
 // least MinRemaining left, else from STS (prompting for MFA once per
 // session), caching what STS returns.
 type Resolver struct {
-	Keys     keystore.Store
+	Keys keystore.Store
+	// KeysNote explains, when it may surprise, why Keys is the backend in
+	// use; it becomes a hint when a key is missing.
+	KeysNote string
 	Cache    *cache.Cache
 	NewAPI   func(Endpoint) API
 	Settings Settings
@@ -180,8 +183,11 @@ func (r *Resolver) LongTermKey(profile string) (keystore.Key, error) {
 	}
 	k, err := keystore.GetKey(r.Keys, profile)
 	if errors.Is(err, keystore.ErrNotFound) {
-		return k, hint.With(fmt.Errorf("no access key is stored for profile %s", profile),
-			"store the IAM user's access key: stscred add "+profile)
+		hints := []string{"store the IAM user's access key: stscred add " + profile}
+		if r.KeysNote != "" {
+			hints = append(hints, r.KeysNote+"; if the key is in an OS keyring, make it reachable (DBUS_SESSION_BUS_ADDRESS) and set STSCRED_BACKEND=keyring")
+		}
+		return k, hint.With(fmt.Errorf("no access key is stored for profile %s (%s backend)", profile, r.Keys.Backend()), hints...)
 	}
 	if err != nil {
 		return k, fmt.Errorf("reading the key of profile %s: %w", profile, err)

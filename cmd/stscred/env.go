@@ -37,9 +37,11 @@ type Env struct {
 	Version       string
 
 	// Set up on first use.
-	cfg   *awsconfig.File
-	keys  keystore.Store
-	cache *cache.Cache
+	cfg      *awsconfig.File
+	keys     keystore.Store
+	keysNote string // why Keys chose what it chose, when that may surprise
+	cache    *cache.Cache
+	backend  string // --backend
 }
 
 // ConfigPath is the AWS config file in use.
@@ -82,18 +84,6 @@ func (e *Env) KeyringService() string {
 		return s
 	}
 	return keystore.DefaultService
-}
-
-// Keys is the keystore of long-term keys.
-func (e *Env) Keys() keystore.Store {
-	if e.keys == nil {
-		timeout := 60 * time.Second
-		if d, err := time.ParseDuration(e.Getenv("STSCRED_KEYRING_TIMEOUT")); err == nil && d > 0 {
-			timeout = d
-		}
-		e.keys = keystore.NewKeyring(e.KeyringService(), timeout)
-	}
-	return e.keys
 }
 
 // CacheDir is where cached sessions and lock files live.
@@ -164,8 +154,9 @@ func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
 		Token: g.MFAToken, Mode: g.Prompt, OpenTTY: e.OpenTTY, LookPath: e.LookPath,
 		Getenv: e.Getenv, GOOS: e.GOOS, Stderr: e.Stderr,
 	}
+	keys := e.Keys()
 	return &session.Resolver{
-		Keys: e.Keys(), Cache: c, NewAPI: e.NewAPI, Settings: e.Settings(), MFA: chooser.For,
+		Keys: keys, KeysNote: e.keysNote, Cache: c, NewAPI: e.NewAPI, Settings: e.Settings(), MFA: chooser.For,
 		Used: mfa.UsedCodes{Dir: c.Dir(), Now: e.Now},
 		Now:  e.Now, MinRemaining: g.MinRemaining, SessionDuration: session.DefaultSessionDuration,
 		LockTimeout: g.LockTimeout, PID: e.PID, Warn: e.Stderr,

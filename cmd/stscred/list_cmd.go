@@ -126,7 +126,11 @@ func (c *ListCmd) Run(env *Env) error {
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Profile, r.Type, key, strings.Join(cached, ", "))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(env.Stdout, "\nkeys are kept in %s\n", env.describeKeys())
+	return err
 }
 
 // left says how long credentials expiring at exp have at now.

@@ -30,7 +30,7 @@ func (c *RemoveCmd) Run(env *Env) error {
 			return hint.With(fmt.Errorf("refusing to delete the key of %s without confirmation", c.Name),
 				"a deleted key cannot be recovered from stscred; pass --yes if you mean it")
 		}
-		fmt.Fprintf(env.Stderr, "Delete access key %s of profile %s from the %s keyring? It cannot be recovered. [y/N] ", keystore.MaskID(k.AccessKeyID), c.Name, keys.Backend())
+		fmt.Fprintf(env.Stderr, "Delete access key %s of profile %s from %s? It cannot be recovered. [y/N] ", keystore.MaskID(k.AccessKeyID), c.Name, env.describeKeys())
 		answer, _ := env.Stdin.ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 			return hint.With(fmt.Errorf("the key of %s was not deleted: %w", c.Name, errNotConfirmed), "answer y to delete it")

@@ -17,6 +17,7 @@ type Globals struct {
 	Prompt       string           `name:"prompt" env:"STSCRED_PROMPT" enum:"auto,tty,desktop,process,none" default:"auto" help:"Where to ask for MFA codes: ${enum}."`
 	MinRemaining time.Duration    `name:"min-remaining" env:"STSCRED_MIN_REMAINING" default:"15m" help:"Never hand out credentials with less than this left."`
 	LockTimeout  time.Duration    `name:"lock-timeout" env:"STSCRED_LOCK_TIMEOUT" default:"2m" help:"How long to wait for another stscred process fetching the same credentials."`
+	Backend      string           `name:"backend" env:"STSCRED_BACKEND" enum:"auto,keyring,file" default:"auto" help:"Where long-term keys live: ${enum} (auto: the file keystore if one exists, else the OS keyring if there is one, else the file keystore)."`
 	Version      kong.VersionFlag `help:"Print the version and exit."`
 }
 
@@ -33,6 +34,7 @@ type CLI struct {
 	ShellInit  ShellInitCmd  `cmd:"" name:"shell-init" help:"Print the shell integration (stscred use, renewal before each prompt)."`
 	Use        UseCmd        `cmd:"" help:"Switch this shell's credentials (needs the shell integration)."`
 	Completion CompletionCmd `cmd:"" hidden:"" help:"Print a completion script for bash, zsh or fish."`
+	Migrate    MigrateCmd    `cmd:"" help:"Move the stored keys to another backend (keyring or file), without loss."`
 
 	CredentialCommands `embed:""`
 }
@@ -80,6 +82,7 @@ func run(args []string, env *Env) (status int) {
 		}
 	}()
 	if cmd, g, ok := fastParse(args, env.Getenv); ok {
+		env.backend = g.Backend
 		return finish(env, cmd.Run(env, g))
 	}
 	var kctx *kong.Context
@@ -129,7 +132,9 @@ func parse(grammar any, g *Globals, args []string, env *Env) (*kong.Context, err
 	if err != nil {
 		return nil, err
 	}
-	return parser.Parse(args)
+	kctx, err := parser.Parse(args)
+	env.backend = g.Backend
+	return kctx, err
 }
 
 // printError writes err and its hints in stscred's format:

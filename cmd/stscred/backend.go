@@ -1,0 +1,136 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/mfa"
+)
+
+// Keys is the keystore of long-term keys: the one --backend/STSCRED_BACKEND
+// names, or, by default, the file keystore when one exists, else the OS
+// keyring when there is one, else the file keystore.
+func (e *Env) Keys() keystore.Store {
+	if e.keys != nil {
+		return e.keys
+	}
+	switch e.backendName() {
+	case "keyring":
+		e.keys = e.keyring()
+	case "file":
+		e.keys = e.fileStore()
+	default:
+		fs := e.fileStore()
+		switch {
+		case fs.Exists():
+			e.keys = fs
+		case e.keyring().Present(e.Getenv("DBUS_SESSION_BUS_ADDRESS"), 5*time.Second):
+			e.keys = e.keyring()
+		default:
+			e.keysNote = "there is no OS keyring here (no Secret Service on the session bus), so stscred uses its file keystore (" + fs.Dir + ")"
+			e.keys = fs
+		}
+	}
+	return e.keys
+}
+
+// backendName is the backend asked for: the flag, else the environment.
+func (e *Env) backendName() string {
+	if e.backend != "" && e.backend != "auto" {
+		return e.backend
+	}
+	if b := e.Getenv("STSCRED_BACKEND"); b != "" {
+		return b
+	}
+	return "auto"
+}
+
+func (e *Env) keyring() *keystore.Keyring {
+	timeout := 60 * time.Second
+	if d, err := time.ParseDuration(e.Getenv("STSCRED_KEYRING_TIMEOUT")); err == nil && d > 0 {
+		timeout = d
+	}
+	return keystore.NewKeyring(e.KeyringService(), timeout)
+}
+
+// FileDir is where the file keystore lives.
+func (e *Env) FileDir() string {
+	if d := e.Getenv("STSCRED_FILE_DIR"); d != "" {
+		return d
+	}
+	switch e.GOOS {
+	case "windows":
+		if d := e.Getenv("AppData"); d != "" {
+			return filepath.Join(d, "stscred")
+		}
+	case "darwin":
+		return filepath.Join(e.Getenv("HOME"), "Library", "Application Support", "stscred")
+	default:
+		if d := e.Getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+			return filepath.Join(d, "stscred")
+		}
+	}
+	return filepath.Join(e.Getenv("HOME"), ".local", "share", "stscred")
+}
+
+func (e *Env) fileStore() *keystore.File {
+	f := keystore.NewFile(e.FileDir(), e.filePassphrase)
+	if d, err := time.ParseDuration(e.Getenv("STSCRED_FILE_SESSION_TTL")); err == nil && d > 0 {
+		f.SessionTTL = d
+	}
+	return f
+}
+
+// filePassphrase gets the file keystore's passphrase: from
+// STSCRED_FILE_PASSPHRASE, else asked on the terminal (twice when the
+// keystore is being created).
+func (e *Env) filePassphrase(create bool) (string, error) {
+	if p := e.Getenv("STSCRED_FILE_PASSPHRASE"); p != "" {
+		return p, nil
+	}
+	tty, err := e.OpenTTY()
+	if err != nil {
+		return "", hint.With(errors.New("the file keystore needs its passphrase, and there is no terminal to ask on"),
+			"set STSCRED_FILE_PASSPHRASE, or run any stscred command once from a terminal: the passphrase is then remembered for this login session")
+	}
+	defer tty.Close()
+	dir := e.FileDir()
+	if create {
+		fmt.Fprintf(tty, "stscred: there is no OS keyring here; keys will be kept in %s, encrypted with a passphrase.\n", dir)
+		fmt.Fprint(tty, "stscred: choose a passphrase: ")
+	} else {
+		fmt.Fprintf(tty, "stscred: passphrase for the file keystore (%s): ", dir)
+	}
+	pass, err := mfa.ReadHidden(tty)
+	fmt.Fprintln(tty)
+	if err != nil {
+		return "", fmt.Errorf("reading the passphrase: %w", err)
+	}
+	if create {
+		fmt.Fprint(tty, "stscred: repeat it: ")
+		again, err := mfa.ReadHidden(tty)
+		fmt.Fprintln(tty)
+		if err != nil {
+			return "", fmt.Errorf("reading the passphrase: %w", err)
+		}
+		if again != pass {
+			return "", hint.With(errors.New("the two passphrases differ"), "run the command again and type the same passphrase twice")
+		}
+	}
+	return strings.TrimRight(pass, "\r\n"), nil
+}
+
+// describeKeys says where keys are kept, for messages.
+func (e *Env) describeKeys() string {
+	switch k := e.Keys().(type) {
+	case *keystore.File:
+		return "the file keystore (" + k.Dir + ")"
+	default:
+		return "the OS keyring (" + k.Backend() + ")"
+	}
+}
