@@ -24,6 +24,12 @@ func wrongCode(w *world) string {
 	panic("unreachable")
 }
 
+// backendOnly names the bad-input cases that exist in one backend only.
+var backendOnly = map[string]string{
+	"no keyring, backend auto: the empty file keystore, said so": "secret-service",
+	"wrong file keystore passphrase":                             "file",
+}
+
 // Every bad input: a clear error with a hint, non-zero exit, empty
 // stdout, no secret printed, and the stored key untouched.
 func TestBadInput(t *testing.T) {
@@ -79,6 +85,10 @@ func TestBadInput(t *testing.T) {
 		{"no keyring, backend auto: the empty file keystore, said so", func(w *world) []string {
 			return []string{"STSCRED_MFA_TOKEN=" + w.code(), "DBUS_SESSION_BUS_ADDRESS=disabled:"}
 		}, []string{"role", "prod-admin"}, "there is no OS keyring here"},
+		{"wrong file keystore passphrase", func(w *world) []string {
+			w.fileStore().Forget() // no session copy: the passphrase is needed
+			return []string{"STSCRED_MFA_TOKEN=" + w.code(), "STSCRED_FILE_PASSPHRASE=not the passphrase"}
+		}, []string{"role", "prod-admin"}, "wrong passphrase for the file keystore"},
 		{"role flags conflict", nil, []string{"role", "prod-admin", "--role-arn", roRole}, "not both"},
 		{"inline role without source", nil, []string{"role", "--role-arn", roRole}, "--role-arn needs --source"},
 		{"session on a role profile", nil, []string{"session", "prod-admin"}, "is a role"},
@@ -89,100 +99,106 @@ func TestBadInput(t *testing.T) {
 			return []string{"STSCRED_MFA_TOKEN=" + w.code()}
 		}, []string{"session", "alice"}, "STS does not accept the access key"},
 	}
-	w := newWorld(t)
-	w.addAlice()
-	before := w.storedKey("alice")
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			w.t = t
-			w.writeConfig(w.standardConfig())
-			w.srv.ClearFaults()
-			// Each case starts with an empty cache, so it reaches STS.
-			if err := os.RemoveAll(w.cacheDir()); err != nil {
-				t.Fatal(err)
+	forBackends(t, func(t *testing.T, w *world) {
+		w.addAlice()
+		before := w.storedKey("alice")
+		for _, tc := range cases {
+			if only, ok := backendOnly[tc.name]; ok && only != w.backend {
+				continue
 			}
-			var env []string
-			if tc.setup != nil {
-				env = tc.setup(w)
-			}
-			start := time.Now()
-			res := w.stscredEnv(env, tc.args...)
-			w.assertCleanFailure(res, tc.want)
-			if tc.name == "no terminal and no MFA source" && time.Since(start) > time.Second {
-				t.Errorf("took %s: must fail at once", time.Since(start))
-			}
-			if w.storedKey("alice") != before {
-				t.Fatal("the stored key changed")
-			}
-		})
-	}
+			t.Run(tc.name, func(t *testing.T) {
+				w.t = t
+				w.writeConfig(w.standardConfig())
+				w.srv.ClearFaults()
+				// Each case starts with an empty cache, so it reaches STS.
+				if err := os.RemoveAll(w.cacheDir()); err != nil {
+					t.Fatal(err)
+				}
+				var env []string
+				if tc.setup != nil {
+					env = tc.setup(w)
+				}
+				start := time.Now()
+				res := w.stscredEnv(env, tc.args...)
+				w.assertCleanFailure(res, tc.want)
+				if tc.name == "no terminal and no MFA source" && time.Since(start) > time.Second {
+					t.Errorf("took %s: must fail at once", time.Since(start))
+				}
+				if w.storedKey("alice") != before {
+					t.Fatal("the stored key changed")
+				}
+			})
+		}
+	})
 }
 
 // A corrupted cache entry is ignored and replaced: the call succeeds.
 func TestCorruptedCacheEntry(t *testing.T) {
-	w := newWorld(t)
-	w.addAlice()
-	w.decode(w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, "role", "prod-admin"))
-	files, _ := filepath.Glob(filepath.Join(w.cacheDir(), "*.json"))
-	if len(files) < 3 {
-		t.Fatalf("expected key id, session and role entries, found %d files", len(files))
-	}
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		if strings.Contains(string(b), `"kind":"role"`) {
-			os.WriteFile(f, append(b[:len(b)/2], "garbage"...), 0o600)
+	forBackends(t, func(t *testing.T, w *world) {
+		w.addAlice()
+		w.decode(w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, "role", "prod-admin"))
+		files, _ := filepath.Glob(filepath.Join(w.cacheDir(), "*.json"))
+		if len(files) < 3 {
+			t.Fatalf("expected key id, session and role entries, found %d files", len(files))
 		}
-	}
-	ar := w.srv.Calls("AssumeRole")
-	res := w.stscred("role", "prod-admin")
-	w.decode(res)
-	if !strings.Contains(res.stderr, "corrupted cache entry for prod-admin") {
-		t.Fatalf("no warning: %s", res.stderr)
-	}
-	if w.srv.Calls("AssumeRole") != ar+1 || w.srv.Calls("GetSessionToken") != 1 {
-		t.Fatal("the role was not refetched with the cached session")
-	}
-	// And the repaired entry serves the next call.
-	res = w.stscred("role", "prod-admin")
-	w.decode(res)
-	if res.stderr != "" || w.srv.Calls("AssumeRole") != ar+1 {
-		t.Fatalf("repaired entry not used: %s", res)
-	}
+		for _, f := range files {
+			b, _ := os.ReadFile(f)
+			if strings.Contains(string(b), `"kind":"role"`) {
+				os.WriteFile(f, append(b[:len(b)/2], "garbage"...), 0o600)
+			}
+		}
+		ar := w.srv.Calls("AssumeRole")
+		res := w.stscred("role", "prod-admin")
+		w.decode(res)
+		if !strings.Contains(res.stderr, "corrupted cache entry for prod-admin") {
+			t.Fatalf("no warning: %s", res.stderr)
+		}
+		if w.srv.Calls("AssumeRole") != ar+1 || w.srv.Calls("GetSessionToken") != 1 {
+			t.Fatal("the role was not refetched with the cached session")
+		}
+		// And the repaired entry serves the next call.
+		res = w.stscred("role", "prod-admin")
+		w.decode(res)
+		if res.stderr != "" || w.srv.Calls("AssumeRole") != ar+1 {
+			t.Fatalf("repaired entry not used: %s", res)
+		}
+	})
 }
 
 // add refuses keys STS rejects and never stores them.
 func TestAddRejectsBadKeys(t *testing.T) {
-	w := newWorld(t)
-	w.addAlice()
-	before := w.storedKey("alice")
-	other := w.alice.AddAccessKey()
-	cases := []struct{ name, stdin, want string }{
-		{"unknown key", "AKIAUNKNOWNUNKNOWN00\n" + w.key.Secret + "\n", "STS does not know the access key"},
-		{"wrong secret", other.ID + "\nwrongwrongwrongwrongwrongwrongwrongwrong\n", "rejected the secret"},
-		{"temporary key", "ASIAAAAAAAAAAAAAAAAA\nsecret\n", "temporary (ASIA) key id"},
-		{"one line only", other.ID + "\n", "stdin ended"},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			w.t = t
-			res := w.run(tc.stdin, w.env(), w.bin, "add", "alice")
-			w.assertCleanFailure(res, tc.want)
-			if strings.Contains(res.stderr, "wrongwrong") {
-				t.Fatal("echoed the secret")
-			}
-			if w.storedKey("alice") != before {
-				t.Fatal("a rejected key replaced the stored one")
-			}
-		})
-	}
-	// --env path and --no-verify.
-	res := w.run("", w.env("AWS_ACCESS_KEY_ID="+other.ID, "AWS_SECRET_ACCESS_KEY="+other.Secret), w.bin, "add", "--env", "bob")
-	if res.code != 0 || !strings.Contains(w.storedKey("bob"), other.Secret) {
-		t.Fatalf("add --env: %s", res)
-	}
-	gci := w.srv.Calls("GetCallerIdentity")
-	res = w.run("AKIAUNVERIFIED000000\nsecretsecret\n", w.env(), w.bin, "add", "--no-verify", "carol")
-	if res.code != 0 || w.srv.Calls("GetCallerIdentity") != gci {
-		t.Fatalf("add --no-verify: %s", res)
-	}
+	forBackends(t, func(t *testing.T, w *world) {
+		w.addAlice()
+		before := w.storedKey("alice")
+		other := w.alice.AddAccessKey()
+		cases := []struct{ name, stdin, want string }{
+			{"unknown key", "AKIAUNKNOWNUNKNOWN00\n" + w.key.Secret + "\n", "STS does not know the access key"},
+			{"wrong secret", other.ID + "\nwrongwrongwrongwrongwrongwrongwrongwrong\n", "rejected the secret"},
+			{"temporary key", "ASIAAAAAAAAAAAAAAAAA\nsecret\n", "temporary (ASIA) key id"},
+			{"one line only", other.ID + "\n", "stdin ended"},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				w.t = t
+				res := w.run(tc.stdin, w.env(), w.bin, "add", "alice")
+				w.assertCleanFailure(res, tc.want)
+				if strings.Contains(res.stderr, "wrongwrong") {
+					t.Fatal("echoed the secret")
+				}
+				if w.storedKey("alice") != before {
+					t.Fatal("a rejected key replaced the stored one")
+				}
+			})
+		}
+		// --env path and --no-verify.
+		res := w.run("", w.env("AWS_ACCESS_KEY_ID="+other.ID, "AWS_SECRET_ACCESS_KEY="+other.Secret), w.bin, "add", "--env", "bob")
+		if res.code != 0 || !strings.Contains(w.storedKey("bob"), other.Secret) {
+			t.Fatalf("add --env: %s", res)
+		}
+		gci := w.srv.Calls("GetCallerIdentity")
+		res = w.run("AKIAUNVERIFIED000000\nsecretsecret\n", w.env(), w.bin, "add", "--no-verify", "carol")
+		if res.code != 0 || w.srv.Calls("GetCallerIdentity") != gci {
+			t.Fatalf("add --no-verify: %s", res)
+		}
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/internal/testenv"
+	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/ststest"
 )
 
@@ -38,6 +39,7 @@ type world struct {
 	tmp     string
 	cfg     string
 	service string // keyring service: isolates this world's entries
+	backend string // "secret-service" or "file"
 	srv     *ststest.Server
 	url     string
 	alice   *ststest.User
@@ -56,8 +58,21 @@ func newWorld(t *testing.T) *world {
 // newWorldWith is newWorld with STS test server options.
 func newWorldWith(t *testing.T, opts ststest.Options) *world {
 	t.Helper()
-	testenv.RequireSecretService(t)
-	w := &world{t: t, bin: testenv.Stscred(t), home: t.TempDir(), tmp: t.TempDir()}
+	return newWorldOn(t, "secret-service", opts)
+}
+
+// filePassphrase is the passphrase of file-backend worlds.
+const filePassphrase = "correct horse battery staple"
+
+// newWorldOn makes a world whose keys live in backend: "secret-service"
+// (the real gnome-keyring of the test session) or "file" (the file
+// keystore, with D-Bus disabled, as on a headless server).
+func newWorldOn(t *testing.T, backend string, opts ststest.Options) *world {
+	t.Helper()
+	if backend == "secret-service" {
+		testenv.RequireSecretService(t)
+	}
+	w := &world{t: t, backend: backend, bin: testenv.Stscred(t), home: t.TempDir(), tmp: t.TempDir()}
 	w.binDir = filepath.Dir(w.bin)
 	w.cfg = filepath.Join(w.home, ".aws", "config")
 	w.service = fmt.Sprintf("stscred-e2e-%d", time.Now().UnixNano())
@@ -71,10 +86,25 @@ func newWorldWith(t *testing.T, opts ststest.Options) *world {
 	w.srv.AddRole(ststest.Role{ARN: roRole})
 	w.writeConfig(w.standardConfig())
 	t.Cleanup(func() {
-		// Drop this world's copy of the cache key from the kernel keyring.
+		// Drop this world's copies of the cache key and the file
+		// keystore's identity from the kernel keyrings.
 		cache.NewDataKey(nil, w.service, w.cacheDir()).Forget()
+		w.fileStore().Forget()
 	})
 	return w
+}
+
+// forBackends runs a test once per keystore backend.
+func forBackends(t *testing.T, test func(t *testing.T, w *world)) {
+	for _, b := range []string{"secret-service", "file"} {
+		t.Run(b, func(t *testing.T) { test(t, newWorldOn(t, b, ststest.Options{})) })
+	}
+}
+
+func (w *world) fileDir() string { return filepath.Join(w.home, ".local", "share", "stscred") }
+
+func (w *world) fileStore() *keystore.File {
+	return keystore.NewFile(w.fileDir(), func(bool) (string, error) { return filePassphrase, nil })
 }
 
 func (w *world) cacheDir() string { return filepath.Join(w.home, ".cache", "stscred") }
@@ -120,6 +150,10 @@ func (w *world) env(extra ...string) []string {
 		"AWS_PAGER=",
 		"STSCRED_KEYRING_SERVICE=" + w.service,
 		"STSCRED_KEYRING_TIMEOUT=20s",
+	}
+	if w.backend == "file" {
+		env[4] = "DBUS_SESSION_BUS_ADDRESS=disabled:"
+		env = append(env, "STSCRED_BACKEND=file", "STSCRED_FILE_PASSPHRASE="+filePassphrase)
 	}
 	return append(env, extra...)
 }
@@ -201,10 +235,18 @@ func (w *world) code() string {
 	return ""
 }
 
-// storedKey reads alice's entry with secret-tool: a client independent of
-// stscred, so the check does not trust stscred's own reading.
+// storedKey reads a profile's entry: with secret-tool for the Secret
+// Service (a client independent of stscred, so the check does not trust
+// stscred's own reading), with the keystore package for the file backend.
 func (w *world) storedKey(profile string) string {
 	w.t.Helper()
+	if w.backend == "file" {
+		s, err := w.fileStore().Get(keystore.KeyName(profile))
+		if err != nil {
+			return ""
+		}
+		return s
+	}
 	out, err := exec.Command("secret-tool", "lookup", "service", w.service, "username", "v1:key:"+profile).Output()
 	if err != nil {
 		return ""

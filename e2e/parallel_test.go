@@ -45,25 +45,26 @@ func coldCall(w *world) time.Duration {
 // 32 credential_process calls at once on an empty cache: one MFA code,
 // one GetSessionToken, one AssumeRole, and the same credentials for all.
 func TestStormOfStscredCalls(t *testing.T) {
-	w := newWorld(t)
-	w.addAlice()
-	results, wall := storm(w, stormSize, []string{"STSCRED_MFA_TOKEN=" + w.code()}, w.bin, "role", "prod-admin")
-	first := w.decode(results[0])
-	for i, res := range results {
-		if c := w.decode(res); c != first {
-			t.Fatalf("process %d got different credentials", i)
+	forBackends(t, func(t *testing.T, w *world) {
+		w.addAlice()
+		results, wall := storm(w, stormSize, []string{"STSCRED_MFA_TOKEN=" + w.code()}, w.bin, "role", "prod-admin")
+		first := w.decode(results[0])
+		for i, res := range results {
+			if c := w.decode(res); c != first {
+				t.Fatalf("process %d got different credentials", i)
+			}
 		}
-	}
-	gst, ar, _ := w.counts()
-	if gst != 1 || ar != 1 {
-		t.Fatalf("storm: %d GetSessionToken, %d AssumeRole; want 1 and 1", gst, ar)
-	}
-	if n := len(w.srv.AcceptedCodes(w.mfa.Serial)); n != 1 {
-		t.Fatalf("%d MFA codes consumed", n)
-	}
-	cold := coldCall(w)
-	t.Logf("storm of %d `stscred role prod-admin`: %d GetSessionToken, %d AssumeRole, wall %s; one cold call: %s",
-		stormSize, gst, ar, wall.Round(time.Millisecond), cold.Round(time.Millisecond))
+		gst, ar, _ := w.counts()
+		if gst != 1 || ar != 1 {
+			t.Fatalf("storm: %d GetSessionToken, %d AssumeRole; want 1 and 1", gst, ar)
+		}
+		if n := len(w.srv.AcceptedCodes(w.mfa.Serial)); n != 1 {
+			t.Fatalf("%d MFA codes consumed", n)
+		}
+		cold := coldCall(w)
+		t.Logf("storm of %d `stscred role prod-admin`: %d GetSessionToken, %d AssumeRole, wall %s; one cold call: %s",
+			stormSize, gst, ar, wall.Round(time.Millisecond), cold.Round(time.Millisecond))
+	})
 }
 
 func TestStormOfAWSCLICalls(t *testing.T) {
