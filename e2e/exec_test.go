@@ -134,7 +134,7 @@ func TestExecCredentialsEndpoint(t *testing.T) {
 stscred exec prod -- sh -c 'echo "nested-same $AWS_CONTAINER_CREDENTIALS_FULL_URI"'
 stscred exec ro -- sh -c 'echo "nested-other $AWS_CONTAINER_CREDENTIALS_FULL_URI"'
 read x`
-	_, out, stdin, stderr := startExec(t, w, []string{"STSCRED_MFA_TOKEN=" + w.code(), "AWS_ACCESS_KEY_ID=AKIASTALESTALESTALE0", "AWS_PROFILE=other"}, "prod", "--", "sh", "-c", script)
+	cmd, out, stdin, stderr := startExec(t, w, []string{"STSCRED_MFA_TOKEN=" + w.code(), "AWS_ACCESS_KEY_ID=AKIASTALESTALESTALE0", "AWS_PROFILE=other"}, "prod", "--", "sh", "-c", script)
 	f := strings.Fields(readLine(t, out))
 	if len(f) != 5 || f[0] != "none" || !strings.HasPrefix(f[1], "http://127.0.0.1:") || len(f[2]) < 40 || f[3] != "prod" || f[4] != "eu-west-1" {
 		t.Fatalf("child environment: %q", f)
@@ -176,6 +176,9 @@ read x`
 		t.Fatal("the endpoint does not serve prod's role credentials")
 	}
 	stdin.Write([]byte("\n"))
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exec: %v", err)
+	}
 	if !strings.Contains(stderr.String(), "running ro inside stscred exec prod") {
 		t.Fatalf("nested exec of another profile did not say so: %s", stderr.String())
 	}
