@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // The CLI prints yaml with ruamel.yaml's safe dumper, which emits through
@@ -229,16 +230,19 @@ func yamlFloat(f float64) string {
 
 // YAML 1.2 implicit types as ruamel.yaml resolves them: a string that
 // matches one must be quoted to stay a string.
-var implicitTypes = []*regexp.Regexp{
-	regexp.MustCompile(`^(?:true|True|TRUE|false|False|FALSE)$`),
-	regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)|[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`),
-	regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$`),
-	regexp.MustCompile(`^(?:<<)$`),
-	regexp.MustCompile(`^(?:~|null|Null|NULL|)$`),
-	regexp.MustCompile(`^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$`),
-	regexp.MustCompile(`^(?:=)$`),
-	regexp.MustCompile(`^(?:!|&|\*)$`),
-}
+// Compiled on first use: stscred's hot path never prints yaml.
+var implicitTypes = sync.OnceValue(func() []*regexp.Regexp {
+	return []*regexp.Regexp{
+		regexp.MustCompile(`^(?:true|True|TRUE|false|False|FALSE)$`),
+		regexp.MustCompile(`^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)|[-+]?\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$`),
+		regexp.MustCompile(`^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?[0-9_]+|[-+]?0x[0-9a-fA-F_]+)$`),
+		regexp.MustCompile(`^(?:<<)$`),
+		regexp.MustCompile(`^(?:~|null|Null|NULL|)$`),
+		regexp.MustCompile(`^(?:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?)$`),
+		regexp.MustCompile(`^(?:=)$`),
+		regexp.MustCompile(`^(?:!|&|\*)$`),
+	}
+})
 
 // firstChars are the first characters each implicit type is registered
 // for in ruamel.yaml (it only tries the resolvers of a value's first
@@ -251,7 +255,7 @@ func resolvesToString(s string) bool {
 	}
 	// Python's $ also matches before a final newline.
 	t := strings.TrimSuffix(s, "\n")
-	for i, re := range implicitTypes {
+	for i, re := range implicitTypes() {
 		if strings.IndexByte(firstChars[i], s[0]) >= 0 && re.MatchString(t) {
 			return false
 		}
@@ -517,4 +521,3 @@ func (e *yamlEmitter) writeDoubleQuoted(s string, allowBreaks bool) {
 	e.whitespace = false
 	e.indention = false
 }
-

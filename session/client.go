@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -62,6 +63,9 @@ type Identity struct {
 	UserID  string `json:"UserId"`
 	Account string `json:"Account"`
 	ARN     string `json:"Arn"`
+	// ServerTime is the Date header of STS's response (whole seconds),
+	// zero when unknown: the clock STS checks signatures against.
+	ServerTime time.Time `json:"-"`
 }
 
 // API is the set of STS calls stscred makes. Each call names the
@@ -142,7 +146,9 @@ func (s *SDK) GetCallerIdentity(ctx context.Context, creds credproc.Credentials)
 	if err != nil {
 		return Identity{}, s.wrap("GetCallerIdentity", err)
 	}
-	return Identity{UserID: aws.ToString(out.UserId), Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}, nil
+	id := Identity{UserID: aws.ToString(out.UserId), Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}
+	id.ServerTime, _ = awsmiddleware.GetServerTime(out.ResultMetadata)
+	return id, nil
 }
 
 func fromSDK(c *ststypes.Credentials) (credproc.Credentials, error) {
@@ -162,6 +168,10 @@ type APIError struct {
 	Message  string
 	Status   int
 	Endpoint string
+	// ServerTime is the response's Date header, zero when unknown. STS
+	// sends it with errors too, so a refusal for clock skew
+	// (SignatureDoesNotMatch) still tells how far off this clock is.
+	ServerTime time.Time
 }
 
 func (e *APIError) Error() string {
@@ -194,14 +204,27 @@ func (s *SDK) wrap(op string, err error) error {
 		var re *awshttp.ResponseError
 		if errors.As(err, &re) {
 			e.Status = re.HTTPStatusCode()
+			e.ServerTime = dateOf(re)
 		}
 		return e
 	}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) && re.Response != nil {
-		return &APIError{Op: op, Code: http.StatusText(re.HTTPStatusCode()), Message: "unexpected answer", Status: re.HTTPStatusCode(), Endpoint: s.ep.String()}
+		return &APIError{Op: op, Code: http.StatusText(re.HTTPStatusCode()), Message: "unexpected answer", Status: re.HTTPStatusCode(), Endpoint: s.ep.String(), ServerTime: dateOf(re)}
 	}
 	return fmt.Errorf("STS %s: %w", op, err)
+}
+
+// dateOf reads the Date header of the response behind an error.
+func dateOf(re *awshttp.ResponseError) time.Time {
+	if re.Response == nil || re.Response.Response == nil {
+		return time.Time{}
+	}
+	t, err := http.ParseTime(re.Response.Header.Get("Date"))
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 // rootCause strips the SDK's layers of "operation error ..., exceeded

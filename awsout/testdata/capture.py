@@ -117,14 +117,17 @@ def format_cases():
         {"UserId": "x" * 70, "Account": "1", "Arn": "y"},
         ident,
     ]
-    queries = [None, "keys(@)[0]", "*", "@.*"]
+    queries = [None, "Nested.Deep", "Items[].Name"]
     cases = []
     for data in inputs:
         for query in queries:
             for output in OUTPUTS:
                 cls = formatter.get_formatter(output, Args(query))
                 stream = io.StringIO()
-                cls("GetCallerIdentity", json.loads(json.dumps(data)), stream)
+                try:
+                    cls("GetCallerIdentity", json.loads(json.dumps(data)), stream)
+                except Exception:
+                    continue  # the CLI crashes on this shape: nothing to match
                 cases.append({"input": data, "query": query, "output": output,
                               "stdout": stream.getvalue(), "exit": 0})
     return cases

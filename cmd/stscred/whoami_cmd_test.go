@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/session"
+	"github.com/stscred/stscred/ststest"
+)
+
+// live is an in-process Env (memory keystore, temp cache) talking to an
+// STS test server.
+type live struct {
+	env            *Env
+	stdout, stderr *bytes.Buffer
+	srv            *ststest.Server
+	url            string
+	key            ststest.AccessKey
+	mfa            ststest.MFADevice
+	vars           map[string]string
+}
+
+const liveConfig = `[profile alice]
+region = eu-west-1
+mfa_serial = SERIAL
+
+[profile prod-admin]
+source_profile = alice
+role_arn = arn:aws:iam::222222222222:role/Admin
+
+[profile prod]
+credential_process = stscred role prod-admin
+region = eu-west-1
+`
+
+func newLive(t *testing.T, opts ststest.Options, extraConfig string) *live {
+	t.Helper()
+	l := &live{srv: ststest.New(opts), vars: map[string]string{}}
+	l.url = l.srv.Start()
+	t.Cleanup(l.srv.Close)
+	alice := l.srv.AddUser("111111111111", "alice")
+	l.key = alice.AddAccessKey()
+	l.mfa = alice.AddMFADevice("alice")
+	l.srv.AddRole(ststest.Role{ARN: "arn:aws:iam::222222222222:role/Admin", RequireMFA: true})
+	l.env, l.stdout, l.stderr = testEnv(t, strings.Replace(liveConfig, "SERIAL", l.mfa.Serial, 1)+extraConfig)
+	base := l.env.Getenv
+	l.vars["AWS_ENDPOINT_URL_STS"] = l.url
+	l.env.Getenv = func(k string) string {
+		if v, ok := l.vars[k]; ok {
+			return v
+		}
+		return base(k)
+	}
+	if err := keystore.PutKey(l.env.keys, "alice", keystore.Key{AccessKeyID: l.key.ID, SecretAccessKey: l.key.Secret, Added: time.Now().Add(-3 * 24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+func (l *live) run(args ...string) int {
+	l.stdout.Reset()
+	l.stderr.Reset()
+	return run(args, l.env)
+}
+
+func (l *live) code(t *testing.T) string {
+	t.Helper()
+	for i := 0; i < 40; i++ {
+		if c := l.srv.UnusedCode(l.mfa.Serial); c != "" {
+			return c
+		}
+		time.Sleep(time.Second)
+	}
+	t.Fatal("no unused MFA code")
+	return ""
+}
+
+func TestWhoamiInProcess(t *testing.T) {
+	l := newLive(t, ststest.Options{}, "")
+	if code := l.run("--mfa-token", l.code(t), "whoami", "prod", "--query", "Arn", "--output", "text"); code != 0 {
+		t.Fatalf("whoami prod: %d %s", code, l.stderr)
+	}
+	if l.stdout.String() != "arn:aws:sts::222222222222:assumed-role/Admin/stscred-alice\n" {
+		t.Fatalf("stdout %q", l.stdout)
+	}
+	// Second call: from the cache, with the details.
+	if code := l.run("whoami", "prod-admin", "-v"); code != 0 {
+		t.Fatalf("whoami -v: %s", l.stderr)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(l.stdout.Bytes(), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v["Source"] != "cache" || v["Profile"] != "prod-admin" || v["MFAAuthenticated"] != true || v["MinutesLeft"].(float64) < 58 {
+		t.Errorf("--verbose: %v", v)
+	}
+	// json keeps the response's order, then the details.
+	keys := []string{`"UserId"`, `"Account"`, `"Arn"`, `"Profile"`, `"Source"`, `"Expiration"`, `"MinutesLeft"`, `"MFAAuthenticated"`}
+	last := -1
+	for _, k := range keys {
+		i := strings.Index(l.stdout.String(), k)
+		if i < last {
+			t.Errorf("%s out of order in %s", k, l.stdout)
+		}
+		last = i
+	}
+	if l.srv.Calls("GetSessionToken") != 1 || l.srv.Calls("AssumeRole") != 1 {
+		t.Errorf("calls: %d GetSessionToken, %d AssumeRole", l.srv.Calls("GetSessionToken"), l.srv.Calls("AssumeRole"))
+	}
+}
+
+func TestWhoamiEnvironmentInProcess(t *testing.T) {
+	l := newLive(t, ststest.Options{}, "")
+	exp := time.Now().Add(42*time.Minute + 30*time.Second).UTC().Truncate(time.Second)
+	l.vars["AWS_ACCESS_KEY_ID"] = l.key.ID
+	l.vars["AWS_SECRET_ACCESS_KEY"] = l.key.Secret
+	l.vars["AWS_CREDENTIAL_EXPIRATION"] = exp.Format(time.RFC3339)
+	l.vars["STSCRED_PROFILE"] = "alice"
+	if code := l.run("whoami", "-v", "--query", "[Source, Profile, MinutesLeft, Expiration, MFAAuthenticated]", "--output", "text"); code != 0 {
+		t.Fatalf("%s", l.stderr)
+	}
+	want := "environment\talice\t42\t" + exp.Format(time.RFC3339) + "\tNone\n"
+	if l.stdout.String() != want {
+		t.Errorf("got %q, want %q", l.stdout, want)
+	}
+	if strings.Contains(l.stdout.String()+l.stderr.String(), l.key.Secret) {
+		t.Fatal("secret in output")
+	}
+}
+
+// A refusal for clock skew says so, from the Date of the error response.
+func TestWhoamiExplainsSkew(t *testing.T) {
+	l := newLive(t, ststest.Options{}, "")
+	l.env.Now = func() time.Time { return time.Now().Add(-20 * time.Minute) }
+	wc := whoamiCreds{source: "environment", creds: credproc.Credentials{AccessKeyID: l.key.ID}}
+	err := whoamiFailed(&session.APIError{Op: "GetCallerIdentity", Code: "SignatureDoesNotMatch", Message: "Signature expired", ServerTime: time.Now()}, wc, l.env.Now())
+	var b bytes.Buffer
+	printError(&b, err)
+	if !strings.Contains(b.String(), "clock is 20m00s off STS's") {
+		t.Errorf("%s", b.String())
+	}
+}
