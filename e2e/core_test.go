@@ -2,9 +2,12 @@ package e2e
 
 import (
 	"encoding/json"
+	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"sync"
 	"testing"
 	"time"
@@ -275,4 +278,47 @@ func TestListClearRemove(t *testing.T) {
 		}
 		w.assertCleanFailure(w.stscred("role", "prod-admin"), "no access key is stored for profile alice")
 	})
+}
+
+// A cache hit talks to no keyring: not even a probe of the session bus,
+// which alone costs more than the whole hit. A listening socket stands in
+// for the bus and counts connections.
+func TestCacheHitTouchesNoKeyring(t *testing.T) {
+	w := newWorld(t)
+	w.addAlice()
+	w.decode(w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, "role", "prod-admin"))
+	w.decode(w.stscred("session", "alice"))
+	sock := filepath.Join(t.TempDir(), "bus")
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var conns atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			c.Close()
+		}
+	}()
+	bus := "DBUS_SESSION_BUS_ADDRESS=unix:path=" + sock
+	for _, args := range [][]string{{"role", "prod-admin"}, {"session", "alice"}, {"export", "prod"}} {
+		res := w.stscredEnv([]string{bus}, args...)
+		if res.code != 0 {
+			t.Fatalf("%v: %s", args, res)
+		}
+	}
+	if n := conns.Load(); n != 0 {
+		t.Fatalf("cache hits connected to the session bus %d times", n)
+	}
+	// The stand-in is a real listener: a miss does reach it.
+	w.stscred("clear")
+	w.stscredEnv([]string{bus, "STSCRED_MFA_TOKEN=" + w.code(), "STSCRED_KEYRING_TIMEOUT=2s"}, "role", "prod-admin")
+	if conns.Load() == 0 {
+		t.Fatal("the stand-in bus was never contacted, so the check above proves nothing")
+	}
 }

@@ -33,8 +33,8 @@ const (
 type Resolver struct {
 	Keys keystore.Store
 	// KeysNote explains, when it may surprise, why Keys is the backend in
-	// use; it becomes a hint when a key is missing.
-	KeysNote string
+	// use; it becomes a hint when a key is missing. Called only then.
+	KeysNote func() string
 	Cache    *cache.Cache
 	NewAPI   func(Endpoint) API
 	Settings Settings
@@ -184,8 +184,10 @@ func (r *Resolver) LongTermKey(profile string) (keystore.Key, error) {
 	k, err := keystore.GetKey(r.Keys, profile)
 	if errors.Is(err, keystore.ErrNotFound) {
 		hints := []string{"store the IAM user's access key: stscred add " + profile}
-		if r.KeysNote != "" {
-			hints = append(hints, r.KeysNote+"; if the key is in an OS keyring, make it reachable (DBUS_SESSION_BUS_ADDRESS) and set STSCRED_BACKEND=keyring")
+		if r.KeysNote != nil {
+			if note := r.KeysNote(); note != "" {
+				hints = append(hints, note+"; if the key is in an OS keyring, make it reachable (DBUS_SESSION_BUS_ADDRESS) and set STSCRED_BACKEND=keyring")
+			}
 		}
 		return k, hint.With(fmt.Errorf("no access key is stored for profile %s (%s backend)", profile, r.Keys.Backend()), hints...)
 	}

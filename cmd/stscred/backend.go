@@ -39,6 +39,18 @@ func (e *Env) Keys() keystore.Store {
 	return e.keys
 }
 
+// lazyKeys is the keystore for consumers that need it only sometimes: the
+// cache's data key (only when the kernel keyring has no copy) and the
+// resolver (only on a miss). Choosing a backend may ask the session bus
+// whether a Secret Service is there, which costs more than a whole cache
+// hit, so the choice waits for the first real use.
+type lazyKeys struct{ env *Env }
+
+func (l lazyKeys) Get(name string) (string, error) { return l.env.Keys().Get(name) }
+func (l lazyKeys) Set(name, secret string) error   { return l.env.Keys().Set(name, secret) }
+func (l lazyKeys) Delete(name string) error        { return l.env.Keys().Delete(name) }
+func (l lazyKeys) Backend() string                 { return l.env.Keys().Backend() }
+
 // backendName is the backend asked for: the flag, else the environment.
 func (e *Env) backendName() string {
 	if e.backend != "" && e.backend != "auto" {

@@ -121,7 +121,7 @@ func (e *Env) Cache() (*cache.Cache, error) {
 	if err != nil {
 		return nil, err
 	}
-	dk := cache.NewDataKey(e.Keys(), e.KeyringService(), dir)
+	dk := cache.NewDataKey(lazyKeys{e}, e.KeyringService(), dir)
 	e.cache = cache.New(dir, dk.Get)
 	return e.cache, nil
 }
@@ -154,9 +154,8 @@ func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
 		Token: g.MFAToken, Mode: g.Prompt, OpenTTY: e.OpenTTY, LookPath: e.LookPath,
 		Getenv: e.Getenv, GOOS: e.GOOS, Stderr: e.Stderr,
 	}
-	keys := e.Keys()
 	return &session.Resolver{
-		Keys: keys, KeysNote: e.keysNote, Cache: c, NewAPI: e.NewAPI, Settings: e.Settings(), MFA: chooser.For,
+		Keys: lazyKeys{e}, KeysNote: func() string { return e.keysNote }, Cache: c, NewAPI: e.NewAPI, Settings: e.Settings(), MFA: chooser.For,
 		Used: mfa.UsedCodes{Dir: c.Dir(), Now: e.Now},
 		Now:  e.Now, MinRemaining: g.MinRemaining, SessionDuration: session.DefaultSessionDuration,
 		LockTimeout: g.LockTimeout, PID: e.PID, Warn: e.Stderr,
