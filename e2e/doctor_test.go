@@ -341,3 +341,26 @@ func TestListTimeLeftAndKeyAge(t *testing.T) {
 	}
 	w.assertNoSecretIn(res.stdout)
 }
+
+// After stscred import, the IAM user's profile runs `stscred session
+// alice` for the AWS tools: doctor still sees it as the key holder at the
+// end of prod-admin's chain, and checks its key.
+func TestDoctorSelfCallProfile(t *testing.T) {
+	w := newWorld(t)
+	env := healthy(w)
+	w.writeConfig(strings.Replace(healthyConfig(w), "[profile alice]\n", "[profile alice]\ncredential_process = stscred session alice\n", 1))
+	lines, _, human := w.doctor(env)
+	if human.code != 0 {
+		t.Fatalf("a self-call source profile fails doctor:\n%s", human.stdout)
+	}
+	for _, check := range []string{"source_chain", "key", "credential_process"} {
+		for _, s := range statusOf(lines, check) {
+			if s != "pass" {
+				t.Errorf("%s: %s\n%s", check, s, human.stdout)
+			}
+		}
+	}
+	if !strings.Contains(human.stdout, "✓ profile alice: access key AKIA…") {
+		t.Fatalf("alice's key is not checked:\n%s", human.stdout)
+	}
+}

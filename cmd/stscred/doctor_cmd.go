@@ -284,7 +284,7 @@ func (d *doctor) checkChain(p *awsconfig.Profile) {
 		role = p.RoleARN
 	}
 	switch {
-	case root.CredentialProcess != "":
+	case root.CredentialProcess != "" && !selfCall(root):
 		d.add(checkSourceChain, p.Name, statusFail,
 			fmt.Sprintf("profile %s: its source chain %s ends at %s, which gets its credentials from credential_process, not from a key stscred keeps", p.Name, strings.Join(names, " → "), root.Name),
 			"make source_profile of the chain's last role name the IAM user's profile (the one you ran stscred add for)")
@@ -421,7 +421,7 @@ func (d *doctor) checkCredentialProcess(p *awsconfig.Profile) {
 			fail("profile "+t+" has no role_arn", "name the role profile, the one with role_arn and source_profile")
 			return
 		case call.cmd == "role" && !call.inline:
-			if root := q.Root(); root.CredentialProcess == "" && !q.HasRoleAndProcess() {
+			if root := q.Root(); (root.CredentialProcess == "" || selfCall(root)) && !q.HasRoleAndProcess() {
 				d.needKey[root.Name] = append(d.needKey[root.Name], p.Name)
 			}
 		case call.cmd == "session" || call.inline:
@@ -429,7 +429,7 @@ func (d *doctor) checkCredentialProcess(p *awsconfig.Profile) {
 				fail("profile "+t+" is a role", "stscred session and --source take the IAM user's profile")
 				return
 			}
-			if q.CredentialProcess == "" {
+			if q.CredentialProcess == "" || selfCall(q) {
 				d.needKey[t] = append(d.needKey[t], p.Name)
 			}
 		}
@@ -586,7 +586,7 @@ func (d *doctor) checkKeys() {
 			continue
 		}
 		p, err := d.cfg.Resolve(name)
-		if err != nil || p.IsRole() || p.CredentialProcess != "" || p.SSOSession != "" || p.SSOStartURL != "" {
+		if err != nil || p.IsRole() || (p.CredentialProcess != "" && !selfCall(p)) || p.SSOSession != "" || p.SSOStartURL != "" {
 			continue
 		}
 		users := d.needKey[name]

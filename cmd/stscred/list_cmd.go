@@ -66,7 +66,7 @@ func (c *ListCmd) Run(env *Env) error {
 			row.Type = "invalid"
 		case p.IsRole():
 			row.Type = "role"
-		case p.CredentialProcess != "":
+		case p.CredentialProcess != "" && !selfCall(p):
 			row.Type = "process"
 		}
 		if row.Type == "user" && keyringErr == nil {

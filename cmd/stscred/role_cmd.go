@@ -75,7 +75,7 @@ func (c *RoleCmd) profile(env *Env) (*awsconfig.Profile, error) {
 		if err != nil {
 			return nil, err
 		}
-		if src.CredentialProcess != "" && !src.IsRole() {
+		if src.CredentialProcess != "" && !src.IsRole() && !selfCall(src) {
 			return nil, checkRoot(src)
 		}
 		p = awsconfig.Profile{
@@ -105,7 +105,7 @@ func (c *RoleCmd) profile(env *Env) (*awsconfig.Profile, error) {
 // notARole explains why a profile cannot be assumed, pointing at the
 // common mix-up of naming the tool profile instead of the role profile.
 func notARole(p *awsconfig.Profile) error {
-	if p.CredentialProcess != "" {
+	if p.CredentialProcess != "" && !selfCall(p) {
 		return hint.With(fmt.Errorf("profile %s has no role_arn: it is a profile tools use (credential_process = %s)", p.Name, p.CredentialProcess),
 			"name the role profile, the one with role_arn and source_profile: e.g. stscred role prod-admin")
 	}

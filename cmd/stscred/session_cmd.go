@@ -45,7 +45,7 @@ func checkRoot(p *awsconfig.Profile) error {
 	case p.IsRole():
 		return hint.With(fmt.Errorf("profile %s is a role (role_arn = %s)", p.Name, p.RoleARN),
 			"for its credentials use: stscred role "+p.Name)
-	case p.CredentialProcess != "":
+	case p.CredentialProcess != "" && !selfCall(p):
 		return hint.With(fmt.Errorf("profile %s gets its credentials from credential_process, not from a stored key", p.Name),
 			"name the IAM user's profile (the one whose key you stored with stscred add)")
 	}

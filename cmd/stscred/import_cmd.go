@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/stscred/stscred/awsconfig"
+	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/importer"
+	"github.com/stscred/stscred/session"
+)
+
+// ImportCmd moves the static keys of the shared credentials file into the
+// keystore; the procedure is package importer's.
+type ImportCmd struct {
+	From   string `name:"from" placeholder:"FILE" help:"The shared credentials file (default: AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/credentials)."`
+	DryRun bool   `name:"dry-run" help:"Verify the keys and say what would change; change nothing."`
+}
+
+func (c *ImportCmd) Run(env *Env) error {
+	credPath, err := credentialsPath(env.Getenv, c.From)
+	if err != nil {
+		return err
+	}
+	if c.From != "" {
+		if _, err := os.Stat(credPath); errors.Is(err, fs.ErrNotExist) {
+			return hint.With(fmt.Errorf("--from: there is no %s", credPath), "name the shared credentials file, e.g. --from ~/.aws/credentials")
+		}
+	}
+	cfgPath, err := env.ConfigPath()
+	if err != nil {
+		return err
+	}
+	cfg, err := env.Config()
+	if err != nil {
+		return err
+	}
+	im := &importer.Importer{
+		Keys:            env.Keys(),
+		KeysDesc:        env.describeKeys(),
+		Verify:          env.importVerifier(cfg),
+		CredentialsPath: credPath,
+		ConfigPath:      cfgPath,
+		SelfCall:        selfCall,
+		Command:         "stscred",
+		Now:             env.Now,
+		DryRun:          c.DryRun,
+	}
+	res, err := im.Run(env.context())
+	if err != nil {
+		return err
+	}
+	if err := importer.Print(env.Stdout, res); err != nil {
+		return err
+	}
+	if res.Changed {
+		// As stscred add does: the next session call then knows the key
+		// id without reading the keyring.
+		if ch, err := env.Cache(); err == nil {
+			for _, p := range res.Moved() {
+				if err := session.RememberKeyID(ch, p.Name, p.AccessKeyID, env.Now()); err != nil {
+					fmt.Fprintf(env.Stderr, "stscred: warning: could not update the session cache: %v\n", err)
+					break
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// importVerifier checks a key with GetCallerIdentity at the profile's STS
+// endpoint (the config profile's settings when it has one, else the
+// environment's), as stscred add does.
+func (e *Env) importVerifier(cfg *awsconfig.File) importer.Verifier {
+	return func(ctx context.Context, name, id, secret string) (string, error) {
+		p := &awsconfig.Profile{Name: name}
+		if cfg.Has(name) {
+			if rp, err := cfg.Resolve(name); err == nil {
+				p = rp
+			}
+		}
+		ident, err := e.NewAPI(e.Settings().EndpointFor(p)).GetCallerIdentity(ctx, credproc.Credentials{AccessKeyID: id, SecretAccessKey: secret})
+		if err == nil {
+			return ident.ARN, nil
+		}
+		var ae *session.APIError
+		if errors.As(err, &ae) && (ae.Code == "InvalidClientTokenId" || ae.Code == "SignatureDoesNotMatch") {
+			return "", &importer.RejectedError{Err: verifyFailed(err, id)}
+		}
+		var ue *session.UnreachableError
+		if errors.As(err, &ue) {
+			return "", hint.With(err, "check the network and the STS endpoint (AWS_ENDPOINT_URL_STS, the profile's endpoint_url), then run stscred import again")
+		}
+		return "", hint.With(err, "run stscred import again in a moment; keys STS answers for are then moved")
+	}
+}
+
+// credentialsPath is the shared credentials file: from, else
+// AWS_SHARED_CREDENTIALS_FILE, else .aws/credentials in the home directory
+// (a leading "~" expanded, as for AWS_CONFIG_FILE).
+func credentialsPath(getenv func(string) string, from string) (string, error) {
+	p := from
+	if p == "" {
+		p = getenv("AWS_SHARED_CREDENTIALS_FILE")
+	}
+	only := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "AWS_CONFIG_FILE" {
+				return v
+			}
+			return getenv(k)
+		}
+	}
+	if p != "" {
+		return awsconfig.DefaultPath(only(p))
+	}
+	cfg, err := awsconfig.DefaultPath(only(""))
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(cfg), "credentials"), nil
+}
