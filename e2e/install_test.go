@@ -142,7 +142,7 @@ func TestBashCompletion(t *testing.T) {
 		}
 		return strings.Join(strings.Fields(out), " ")
 	}
-	if got := complete("stscred", "ro"); got != "role" {
+	if got := complete("stscred", "ro"); got != "role rotate" {
 		t.Errorf("stscred ro<TAB> = %q", got)
 	}
 	if got := complete("stscred", "role", "pro"); got != "prod-admin prod" {
