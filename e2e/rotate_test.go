@@ -593,3 +593,32 @@ func TestRotateConcurrent(t *testing.T) {
 	}
 	w.assertRotated(result{stdout: out.String()}, old, false)
 }
+
+// The new key of an interrupted rotation is a secret like the stored key:
+// doctor points at it, migrate moves it, remove deletes it.
+func TestPendingRotationEntry(t *testing.T) {
+	w := newWorld(t)
+	w.addAlice()
+	pending := `{"AccessKeyId":"AKIAPENDINGPENDING01","SecretAccessKey":"pending-secret","Replaces":"` + w.key.ID + `"}`
+	if err := keystore.NewKeyring(w.service, 10*time.Second).Set(pendingEntry, pending); err != nil {
+		t.Fatal(err)
+	}
+	res := w.stscred("doctor", "--profile", "alice")
+	if !strings.Contains(res.stdout, "! profile alice: a key rotation was interrupted") || !strings.Contains(res.stdout, "stscred rotate alice") {
+		t.Fatalf("doctor does not point at the interrupted rotation:\n%s", res.stdout)
+	}
+	res = w.stscredEnv([]string{"STSCRED_FILE_PASSPHRASE=" + filePassphrase}, "migrate", "--to", "file")
+	if res.code != 0 {
+		t.Fatalf("migrate: %s", res)
+	}
+	if v, err := w.fileStore().Get(pendingEntry); err != nil || v != pending {
+		t.Fatalf("the pending entry did not move: %q %v", v, err)
+	}
+	res = w.stscredEnv([]string{"STSCRED_FILE_PASSPHRASE=" + filePassphrase}, "remove", "--yes", "alice")
+	if res.code != 0 || !strings.Contains(res.stdout, "interrupted rotation") {
+		t.Fatalf("remove: %s", res)
+	}
+	if _, err := w.fileStore().Get(pendingEntry); err == nil {
+		t.Fatal("remove left the pending key behind")
+	}
+}

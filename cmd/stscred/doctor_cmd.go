@@ -17,6 +17,7 @@ import (
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/rotate"
 	"github.com/stscred/stscred/session"
 )
 
@@ -614,6 +615,10 @@ func (d *doctor) checkKeys() {
 				msg += " (" + strings.Join(extra, ", ") + ")"
 			}
 			d.add(checkKey, name, statusPass, msg)
+			if _, perr := d.env.Keys().Get(rotate.PendingName(name)); perr == nil {
+				d.add(checkKey, name, statusWarn, "profile "+name+": a key rotation was interrupted (its new key waits in the keystore)",
+					"finish it: stscred rotate "+name)
+			}
 		case errors.Is(err, keystore.ErrNotFound):
 			if len(users) > 0 {
 				hints := []string{"store the IAM user's access key: stscred add " + name}

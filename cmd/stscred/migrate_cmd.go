@@ -6,9 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/rotate"
 )
 
 // MigrateCmd moves stored keys from the backend in use to another one.
@@ -60,7 +62,7 @@ func (c *MigrateCmd) Run(env *Env) error {
 		if err != nil || back != v {
 			return undo(fmt.Errorf("%s did not read back from the %s backend", name, to.Backend()))
 		}
-		if name != keystore.DataKeyName && name != keystore.IndexName {
+		if strings.HasPrefix(name, "v1:key:") {
 			moved++
 		}
 	}
@@ -91,22 +93,25 @@ func (c *MigrateCmd) Run(env *Env) error {
 	return nil
 }
 
-// migratable lists the entries to move: keys of every profile the store
-// holds or the config names, the index, and the cache's data key (so that
-// cached sessions stay readable).
+// migratable lists the entries to move: every entry when the store can
+// list them; else the keys (and pending keys of interrupted rotations) of
+// every profile the index or the config names, the index, and the cache's
+// data key (so that cached sessions stay readable).
 func migratable(env *Env, s keystore.Store) ([]string, error) {
+	if l, ok := s.(keystore.Lister); ok {
+		return l.Names()
+	}
 	set := map[string]bool{keystore.DataKeyName: true, keystore.IndexName: true}
-	stored, err := keystore.StoredProfiles(s)
+	profiles, err := keystore.StoredProfiles(s)
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range stored {
-		set[keystore.KeyName(p)] = true
-	}
 	if f, err := env.Config(); err == nil {
-		for _, p := range f.ProfileNames() {
-			set[keystore.KeyName(p)] = true
-		}
+		profiles = append(profiles, f.ProfileNames()...)
+	}
+	for _, p := range profiles {
+		set[keystore.KeyName(p)] = true
+		set[rotate.PendingName(p)] = true
 	}
 	names := make([]string, 0, len(set))
 	for n := range set {

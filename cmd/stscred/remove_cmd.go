@@ -8,6 +8,7 @@ import (
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/rotate"
 )
 
 // RemoveCmd deletes a stored key and every session derived from it.
@@ -38,6 +39,10 @@ func (c *RemoveCmd) Run(env *Env) error {
 	}
 	if err := keystore.DeleteKey(keys, c.Name); err != nil {
 		return fmt.Errorf("deleting the key of %s: %w", c.Name, err)
+	}
+	// The new key of an interrupted rotation is the same user's, too.
+	if err := keys.Delete(rotate.PendingName(c.Name)); err == nil {
+		fmt.Fprintf(env.Stdout, "stscred: also deleted the new key of an interrupted rotation of %s (it still exists in IAM: delete it there)\n", c.Name)
 	}
 	n := 0
 	if ch, err := env.Cache(); err == nil {
