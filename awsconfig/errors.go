@@ -79,7 +79,7 @@ func (e *refError) Unwrap() error { return e.err }
 // and digits, like an access key or a session token).
 func excerpt(s string) string {
 	s = strings.TrimSpace(s)
-	if looksSecret(s) {
+	if LooksSecret(s) {
 		return ""
 	}
 	return strconv.Quote(shorten(s, 24))
@@ -100,10 +100,12 @@ func shorten(s string, n int) string {
 	return s
 }
 
-// looksSecret reports whether s contains a long whitespace-free word that
-// mixes letters and digits or holds base64 punctuation.
-func looksSecret(s string) bool {
-	for _, w := range strings.Fields(s) {
+// LooksSecret reports whether s holds what access keys and secrets look
+// like: a long word (split at spaces, tabs and brackets) that mixes letters
+// and digits or holds base64 punctuation. Messages about AWS files use it
+// to decide what they must not quote.
+func LooksSecret(s string) bool {
+	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '[' || r == ']' }) {
 		if len(w) < 16 {
 			continue
 		}
@@ -127,7 +129,7 @@ func looksSecret(s string) bool {
 
 // safeKey returns key quoted when it looks like a config key name, else "".
 func safeKey(key string) string {
-	if key == "" || len(key) > 32 || looksSecret(key) {
+	if key == "" || len(key) > 32 || LooksSecret(key) {
 		return ""
 	}
 	for i := 0; i < len(key); i++ {

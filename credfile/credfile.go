@@ -17,6 +17,8 @@ package credfile
 import (
 	"fmt"
 	"strings"
+
+	"github.com/stscred/stscred/awsconfig"
 )
 
 // File is a parsed file that remembers its bytes.
@@ -358,7 +360,7 @@ func safeName(s string) string {
 			return "(a section)"
 		}
 	}
-	if looksSecret(s) {
+	if awsconfig.LooksSecret(s) {
 		return "(a section)"
 	}
 	return s
@@ -368,7 +370,7 @@ func safeName(s string) string {
 // name, else "a key".
 func keyWord(raw string) string {
 	k := strings.ToLower(trimSpace(raw))
-	if k == "" || len(k) > 40 || looksSecret(k) {
+	if k == "" || len(k) > 40 || awsconfig.LooksSecret(k) {
 		return "a key"
 	}
 	for i := 0; i < len(k); i++ {
@@ -378,29 +380,4 @@ func keyWord(raw string) string {
 		}
 	}
 	return "key " + k
-}
-
-// looksSecret reports a long word of mixed letters and digits, or with
-// base64 punctuation: what access keys and secrets look like.
-func looksSecret(s string) bool {
-	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '[' || r == ']' || r == '\t' }) {
-		if len(w) < 16 {
-			continue
-		}
-		var letter, digit, sym bool
-		for i := 0; i < len(w); i++ {
-			switch c := w[i]; {
-			case c >= '0' && c <= '9':
-				digit = true
-			case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
-				letter = true
-			case c == '/' || c == '+' || c == '=':
-				sym = true
-			}
-		}
-		if letter && digit || sym {
-			return true
-		}
-	}
-	return false
 }

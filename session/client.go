@@ -85,16 +85,19 @@ type SDK struct {
 // NewSDK returns an STS client for ep. It reads no shared config and no
 // environment: everything it needs is in ep.
 func NewSDK(ep Endpoint) *SDK {
-	opts := sts.Options{
-		Region: ep.Region,
-		HTTPClient: awshttp.NewBuildableClient().
-			WithTimeout(30 * time.Second).
-			WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second }),
-	}
+	opts := sts.Options{Region: ep.Region, HTTPClient: httpClient()}
 	if ep.URL != "" {
 		opts.BaseEndpoint = aws.String(ep.URL)
 	}
 	return &SDK{ep: ep, client: sts.New(opts)}
+}
+
+// httpClient is the HTTP client of stscred's AWS clients: a call gives up
+// after 30 seconds, a connection attempt after 5.
+func httpClient() *awshttp.BuildableClient {
+	return awshttp.NewBuildableClient().
+		WithTimeout(30 * time.Second).
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second })
 }
 
 func signWith(c credproc.Credentials) func(*sts.Options) {

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
@@ -90,12 +88,7 @@ type IAMSDK struct {
 // NewIAMSDK returns an IAM client for ep. Like NewSDK it reads no shared
 // config and no environment.
 func NewIAMSDK(ep Endpoint) *IAMSDK {
-	opts := iam.Options{
-		Region: ep.Region,
-		HTTPClient: awshttp.NewBuildableClient().
-			WithTimeout(30 * time.Second).
-			WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second }),
-	}
+	opts := iam.Options{Region: ep.Region, HTTPClient: httpClient()}
 	if ep.URL != "" {
 		opts.BaseEndpoint = aws.String(ep.URL)
 	}
