@@ -248,8 +248,16 @@ role_arn = %s
 	cfg, _ := os.ReadFile(w.cfg)
 	w.writeConfig(strings.Replace(string(cfg), "mfa_serial = "+w.mfa.Serial+"\n", "mfa_serial = "+w.mfa.Serial+"\nmfa_process = cat "+codeFile+"\n", 1))
 
-	// Start early in a 30-second step, so both calls fall in it.
-	for time.Now().Sub(time.Now().Truncate(30*time.Second)) > 20*time.Second {
+	// Start between 2 and 20 seconds into a 30-second step, so both calls
+	// fall in it: not later (the step could end between them), and not at
+	// its very start (the stand-in authenticator may still show the
+	// previous step's code, which STS also accepts, and then the second
+	// call would rightly get a different one).
+	for {
+		into := time.Now().Sub(time.Now().Truncate(30 * time.Second))
+		if into >= 2*time.Second && into <= 20*time.Second {
+			break
+		}
 		time.Sleep(200 * time.Millisecond)
 	}
 	w.decode(w.stscred("role", "prod-admin"))
