@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/stscred/stscred/hint"
+
+	"github.com/stscred/stscred/internal/inilex"
 )
 
 // The parser works in two stages, both over the file's text without copying
@@ -84,23 +86,10 @@ type parsedLine struct {
 	value  string // lineKeyValue: raw text after the delimiter
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' }
-
-func trimSpace(s string) string {
-	i, j := 0, len(s)
-	for i < j && isSpace(s[i]) {
-		i++
-	}
-	for j > i && isSpace(s[j-1]) {
-		j--
-	}
-	return s[i:j]
-}
-
 // classify works out what a line is without allocating.
 func classify(text string) parsedLine {
 	i := 0
-	for i < len(text) && isSpace(text[i]) {
+	for i < len(text) && inilex.IsSpace(text[i]) {
 		i++
 	}
 	pl := parsedLine{indent: i, text: text[i:]}
@@ -118,7 +107,7 @@ func classify(text string) parsedLine {
 	}
 	if j := delimiter(pl.text); j >= 0 {
 		pl.kind = lineKeyValue
-		pl.key = trimSpace(pl.text[:j])
+		pl.key = inilex.TrimSpace(pl.text[:j])
 		pl.value = pl.text[j+1:]
 		return pl
 	}
@@ -140,32 +129,16 @@ func delimiter(t string) int {
 // delimiter; ok is false when there is none.
 func splitKeyValue(t string) (key, value string, ok bool) {
 	if j := delimiter(t); j >= 0 {
-		return trimSpace(t[:j]), t[j+1:], true
+		return inilex.TrimSpace(t[:j]), t[j+1:], true
 	}
 	return "", "", false
 }
 
-// commentStart returns the index of an inline comment in s: a "#" or ";"
-// preceded by whitespace. It returns len(s) when there is none.
-func commentStart(s string) int {
-	for j := 1; j < len(s); j++ {
-		if (s[j] == '#' || s[j] == ';') && isSpace(s[j-1]) {
-			return j
-		}
-	}
-	return len(s)
-}
-
-// cleanValue strips an inline comment and surrounding whitespace.
-func cleanValue(raw string) string {
-	return trimSpace(raw[:commentStart(raw)])
-}
-
-// valueIsEmpty is cleanValue(raw) == "" without the work of finding a
+// valueIsEmpty is inilex.CleanValue(raw) == "" without the work of finding a
 // comment further along.
 func valueIsEmpty(raw string) bool {
 	i := 0
-	for i < len(raw) && isSpace(raw[i]) {
+	for i < len(raw) && inilex.IsSpace(raw[i]) {
 		i++
 	}
 	return i == len(raw) || i > 0 && (raw[i] == '#' || raw[i] == ';')
@@ -206,15 +179,15 @@ func (r *lineReader) next() (string, bool) {
 // parseHeader checks a header line (text starts with "[") and returns the
 // trimmed name between the brackets, or a message saying what is wrong.
 func parseHeader(text string) (inner, msg string) {
-	t := text[:commentStart(text)]
-	t = trimSpace(t)
+	t := text[:inilex.CommentStart(text)]
+	t = inilex.TrimSpace(t)
 	if t[len(t)-1] != ']' {
 		if strings.IndexByte(t, ']') >= 0 {
 			return "", "unexpected text after the section header" + found(text)
 		}
 		return "", `section header has no closing "]"` + found(text)
 	}
-	inner = trimSpace(t[1 : len(t)-1])
+	inner = inilex.TrimSpace(t[1 : len(t)-1])
 	if inner == "" {
 		return "", "empty section name"
 	}
@@ -223,8 +196,8 @@ func parseHeader(text string) (inner, msg string) {
 
 // cutWord returns the rest of s after the word w and some whitespace.
 func cutWord(s, w string) (string, bool) {
-	if len(s) > len(w) && s[:len(w)] == w && isSpace(s[len(w)]) {
-		return trimSpace(s[len(w):]), true
+	if len(s) > len(w) && s[:len(w)] == w && inilex.IsSpace(s[len(w)]) {
+		return inilex.TrimSpace(s[len(w):]), true
 	}
 	return "", false
 }
@@ -277,7 +250,7 @@ func scan(f *File) error {
 		// What classify does, without building a parsedLine: this loop
 		// runs for every line of the file.
 		i := 0
-		for i < len(text) && isSpace(text[i]) {
+		for i < len(text) && inilex.IsSpace(text[i]) {
 			i++
 		}
 		if i == len(text) || text[i] == '#' || text[i] == ';' {
@@ -322,7 +295,7 @@ func scan(f *File) error {
 			return f.parseError(r.n, `expected "key = value"`+found(t))
 		case cur < 0:
 			what := "a key"
-			if k := safeKey(trimSpace(t[:j])); k != "" {
+			if k := safeKey(inilex.TrimSpace(t[:j])); k != "" {
 				what = "key " + k
 			}
 			return f.parseError(r.n, what+" appears before any [section] header")
@@ -393,7 +366,7 @@ func (f *File) parseBody(sec *section) ([]entry, error) {
 			if nested {
 				k, v, _ := splitKeyValue(pl.text)
 				k = strings.ToLower(k)
-				v = cleanValue(v)
+				v = inilex.CleanValue(v)
 				replaced := false
 				for n := range e.nested {
 					if e.nested[n].key == k {
@@ -404,7 +377,7 @@ func (f *File) parseBody(sec *section) ([]entry, error) {
 				if !replaced {
 					e.nested = append(e.nested, entry{key: k, value: v, line: r.n})
 				}
-			} else if v := cleanValue(pl.text); v != "" {
+			} else if v := inilex.CleanValue(pl.text); v != "" {
 				e.value += "\n" + v
 			}
 			continue
@@ -424,7 +397,7 @@ func (f *File) parseBody(sec *section) ([]entry, error) {
 				return nil, f.parseError(r.n, "duplicate "+what+" in ["+shorten(f.header(sec), 64)+"], first at line "+itoa(e.line))
 			}
 		}
-		v := cleanValue(pl.value)
+		v := inilex.CleanValue(pl.value)
 		ents = append(ents, entry{key: key, value: v, line: r.n})
 		last, keyIndent, nested = len(ents)-1, pl.indent, v == ""
 	}

@@ -19,6 +19,8 @@ import (
 	"strings"
 
 	"github.com/stscred/stscred/awsconfig"
+
+	"github.com/stscred/stscred/internal/inilex"
 )
 
 // File is a parsed file that remembers its bytes.
@@ -99,7 +101,7 @@ func Parse(path string, data []byte) (*File, error) {
 			// A continuation of the last key's value, or a line of its
 			// nested sub-section.
 			last.lines = append(last.lines, i)
-			if v := cleanValue(t); v != "" && !last.nested() {
+			if v := inilex.CleanValue(t); v != "" && !last.nested() {
 				last.Value += "\n" + v
 			}
 			continue
@@ -127,7 +129,7 @@ func Parse(path string, data []byte) (*File, error) {
 		case cur == nil:
 			return nil, f.errorf(i, "%s appears before any [section] header", keyWord(t[:j]))
 		}
-		name := strings.ToLower(trimSpace(t[:j]))
+		name := strings.ToLower(inilex.TrimSpace(t[:j]))
 		for _, k := range cur.Keys {
 			if k.Name == name {
 				return nil, f.errorf(i, "duplicate %s in %s, first at line %d", keyWord(name), safeName("["+cur.Name+"]"), k.Line)
@@ -136,7 +138,7 @@ func Parse(path string, data []byte) (*File, error) {
 		if len(cur.Keys) == 0 {
 			cur.indent = text[:ind]
 		}
-		last = &Key{Name: name, Value: cleanValue(t[j+1:]), Line: i + 1, lines: []int{i}}
+		last = &Key{Name: name, Value: inilex.CleanValue(t[j+1:]), Line: i + 1, lines: []int{i}}
 		cur.Keys = append(cur.Keys, last)
 		keyIndent = ind
 	}
@@ -283,7 +285,7 @@ func (e *Edit) Bytes() []byte {
 				if !ln.terminated() {
 					b.WriteString(nl)
 				}
-				if trimSpace(strings.TrimPrefix(ln.text, "\ufeff")) != "" {
+				if inilex.TrimSpace(strings.TrimPrefix(ln.text, "\ufeff")) != "" {
 					b.WriteString(nl)
 				}
 			} else {
@@ -297,51 +299,25 @@ func (e *Edit) Bytes() []byte {
 	return []byte(b.String())
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' }
-
 func indentOf(s string) int {
 	i := 0
-	for i < len(s) && isSpace(s[i]) {
+	for i < len(s) && inilex.IsSpace(s[i]) {
 		i++
 	}
 	return i
 }
 
-func trimSpace(s string) string {
-	i, j := 0, len(s)
-	for i < j && isSpace(s[i]) {
-		i++
-	}
-	for j > i && isSpace(s[j-1]) {
-		j--
-	}
-	return s[i:j]
-}
-
-// commentStart returns the index of an inline comment in s (a "#" or ";"
-// after whitespace), or len(s).
-func commentStart(s string) int {
-	for j := 1; j < len(s); j++ {
-		if (s[j] == '#' || s[j] == ';') && isSpace(s[j-1]) {
-			return j
-		}
-	}
-	return len(s)
-}
-
-func cleanValue(raw string) string { return trimSpace(raw[:commentStart(raw)]) }
-
 // parseHeader returns the trimmed name between the brackets of a header
 // line (t starts with "["), or what is wrong with it.
 func parseHeader(t string) (name, msg string) {
-	t = trimSpace(t[:commentStart(t)])
+	t = inilex.TrimSpace(t[:inilex.CommentStart(t)])
 	if t[len(t)-1] != ']' {
 		if strings.IndexByte(t, ']') >= 0 {
 			return "", "unexpected text after the section header"
 		}
 		return "", `section header has no closing "]"`
 	}
-	name = trimSpace(t[1 : len(t)-1])
+	name = inilex.TrimSpace(t[1 : len(t)-1])
 	if name == "" {
 		return "", "empty section name"
 	}
@@ -369,7 +345,7 @@ func safeName(s string) string {
 // keyWord names a key in a message: "key NAME" when it looks like a key
 // name, else "a key".
 func keyWord(raw string) string {
-	k := strings.ToLower(trimSpace(raw))
+	k := strings.ToLower(inilex.TrimSpace(raw))
 	if k == "" || len(k) > 40 || awsconfig.LooksSecret(k) {
 		return "a key"
 	}
