@@ -21,8 +21,10 @@ type Profile struct {
 	// include_profile, else the first one found walking the source chain
 	// toward the root.
 	MFASerial string
-	// MFAProcess is inherited like MFASerial.
-	MFAProcess string
+	// MFAProcess is inherited like MFASerial; MFAProcessFrom is the
+	// profile whose section holds it, for messages (the line itself is
+	// never shown: it may hold a secret).
+	MFAProcess, MFAProcessFrom string
 
 	// ExternalID, RoleSessionName and SourceIdentity are AssumeRole
 	// parameters (own or included).

@@ -59,6 +59,10 @@ func (f *File) resolve(name string, chain []string) (*Profile, error) {
 			p.MFASerial = e.value
 		case "mfa_process":
 			p.MFAProcess = e.value
+			p.MFAProcessFrom = name
+			if e.from != "" {
+				p.MFAProcessFrom = e.from
+			}
 		case "external_id":
 			p.ExternalID = e.value
 		case "role_session_name":
@@ -149,7 +153,7 @@ func (f *File) resolve(name string, chain []string) (*Profile, error) {
 			p.MFASerial = s.MFASerial
 		}
 		if p.MFAProcess == "" {
-			p.MFAProcess = s.MFAProcess
+			p.MFAProcess, p.MFAProcessFrom = s.MFAProcess, s.MFAProcessFrom
 		}
 		if p.STSRegionalEndpoints == "" {
 			p.STSRegionalEndpoints = s.STSRegionalEndpoints

@@ -29,6 +29,10 @@ import (
 var (
 	ErrMiss    = errors.New("not in cache")
 	ErrCorrupt = errors.New("corrupted cache entry")
+	// ErrCannotLock means the cache directory cannot hold a lock file
+	// (read-only, full, not writable): the caller may go on without the
+	// lock, and without caching.
+	ErrCannotLock = errors.New("cannot lock the session cache")
 )
 
 // Kinds of entries.
@@ -47,6 +51,8 @@ type Header struct {
 	MFA     bool      `json:"mfa,omitempty"`   // the session was MFA-authenticated
 	Expires time.Time `json:"expires,omitzero"`
 	Stored  time.Time `json:"stored"`
+	// Account is the account the credentials act in, "" when unknown.
+	Account string `json:"account,omitempty"`
 }
 
 // Entry is one cached set of credentials.
@@ -146,7 +152,7 @@ func (c *Cache) Get(key string) (Entry, error) {
 		return Entry{}, fmt.Errorf("%w: %s", ErrCorrupt, c.path(key))
 	}
 	return Entry{Header: h, Creds: credproc.Credentials{
-		AccessKeyID: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: h.Expires,
+		AccessKeyID: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: h.Expires, AccountID: h.Account,
 	}}, nil
 }
 
@@ -156,6 +162,7 @@ func (c *Cache) Put(e Entry) error {
 		return errors.New("cache entry without a key")
 	}
 	e.Expires = e.Creds.Expiration
+	e.Account = e.Creds.AccountID
 	hdr, err := json.Marshal(e.Header)
 	if err != nil {
 		return fmt.Errorf("encoding cache header: %w", err)

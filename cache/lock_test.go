@@ -16,7 +16,7 @@ import (
 
 func TestLockExcludesAndReportsHolder(t *testing.T) {
 	c := New(t.TempDir(), fixedKey(t))
-	unlock, err := c.Lock(context.Background(), "v1:role:x", Holder{PID: 4242, Profile: "prod-admin"}, nil)
+	lease, err := c.Lock(context.Background(), "v1:role:x", Holder{PID: 4242, Profile: "prod-admin"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,12 +33,12 @@ func TestLockExcludesAndReportsHolder(t *testing.T) {
 	if hs := strings.Join(hint.Of(err), "\n"); !strings.Contains(hs, "kill 4242") {
 		t.Fatalf("hints = %q", hs)
 	}
-	unlock()
-	unlock2, err := c.Lock(context.Background(), "v1:role:x", Holder{PID: 2, Profile: "p"}, nil)
+	lease.Unlock()
+	lease2, err := c.Lock(context.Background(), "v1:role:x", Holder{PID: 2, Profile: "p"}, nil)
 	if err != nil {
 		t.Fatalf("after unlock: %v", err)
 	}
-	unlock2()
+	lease2.Unlock()
 }
 
 func TestLockSerializes(t *testing.T) {
@@ -52,7 +52,7 @@ func TestLockSerializes(t *testing.T) {
 			// A separate Cache per goroutine: separate open file
 			// descriptions, as separate processes would have.
 			ci := New(c.Dir(), fixedKey(t))
-			unlock, err := ci.Lock(context.Background(), "v1:k", Holder{PID: 1, Profile: "p"}, nil)
+			lease, err := ci.Lock(context.Background(), "v1:k", Holder{PID: 1, Profile: "p"}, nil)
 			if err != nil {
 				t.Error(err)
 				return
@@ -63,7 +63,7 @@ func TestLockSerializes(t *testing.T) {
 			}
 			time.Sleep(2 * time.Millisecond)
 			inside.Add(-1)
-			unlock()
+			lease.Unlock()
 		}()
 	}
 	wg.Wait()
@@ -105,9 +105,9 @@ func TestLockReleasedWhenHolderDies(t *testing.T) {
 	cmd.Wait()
 	ctx, cancel = context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	unlock, err := c.Lock(ctx, "v1:k", Holder{PID: 1, Profile: "p"}, nil)
+	lease, err := c.Lock(ctx, "v1:k", Holder{PID: 1, Profile: "p"}, nil)
 	if err != nil {
 		t.Fatalf("lock not released after holder died: %v", err)
 	}
-	unlock()
+	lease.Unlock()
 }

@@ -16,6 +16,10 @@ type Credentials struct {
 	SecretAccessKey string
 	SessionToken    string
 	Expiration      time.Time
+	// AccountID is the account the credentials act in, when known ("" when
+	// not): botocore and the JS SDK v3 read it from credential_process and
+	// then need no call to learn it.
+	AccountID string
 }
 
 // Temporary reports whether the credentials carry a session token.
@@ -38,11 +42,12 @@ type Output struct {
 	SecretAccessKey string `json:"SecretAccessKey"`
 	SessionToken    string `json:"SessionToken,omitempty"`
 	Expiration      string `json:"Expiration,omitempty"`
+	AccountID       string `json:"AccountId,omitempty"`
 }
 
 // NewOutput converts credentials to the credential_process document.
 func NewOutput(c Credentials) Output {
-	o := Output{Version: 1, AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}
+	o := Output{Version: 1, AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, AccountID: c.AccountID}
 	if !c.Expiration.IsZero() {
 		o.Expiration = c.Expiration.UTC().Format(time.RFC3339)
 	}
@@ -83,7 +88,7 @@ func Decode(b []byte) (Credentials, error) {
 	if o.Version != 1 {
 		return Credentials{}, fmt.Errorf("credential_process output has Version %d, want 1", o.Version)
 	}
-	c := Credentials{AccessKeyID: o.AccessKeyID, SecretAccessKey: o.SecretAccessKey, SessionToken: o.SessionToken}
+	c := Credentials{AccessKeyID: o.AccessKeyID, SecretAccessKey: o.SecretAccessKey, SessionToken: o.SessionToken, AccountID: o.AccountID}
 	if o.Expiration != "" {
 		t, err := time.Parse(time.RFC3339, o.Expiration)
 		if err != nil {

@@ -6,10 +6,30 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Possessor: everything; same uid without possession: view, read, write,
-// search, link, setattr, so that processes of the same user reach it from
-// another session keyring too (for the user keyring).
-const perm = 0x3f000000 | 0x003f0000
+// Permissions (keyctl_setperm(2)): the possessor (a process that reaches
+// the key from its own session keyring) may do everything.
+//
+// A key in the session keyring is for that login session only: no
+// permission at all for the same uid without possession, so a process of
+// the user in another session neither sees it in /proc/keys nor reads it
+// by id.
+//
+// A key in the user keyring is meant for every process of the user, in
+// any session: the same uid may view, read and search it (not change,
+// link or re-time it).
+const (
+	permPossessor   = 0x3f000000
+	permUserReader  = 0x000b0000 // view | read | search
+	permSessionOnly = permPossessor
+	permUserShared  = permPossessor | permUserReader
+)
+
+func permFor(r Ring) uint32 {
+	if r == Session {
+		return permSessionOnly
+	}
+	return permUserShared
+}
 
 func ringID(r Ring) int {
 	if r == Session {
@@ -53,7 +73,11 @@ func put(r Ring, desc string, payload []byte, ttl time.Duration) {
 	if err != nil {
 		return
 	}
-	_ = unix.KeyctlSetperm(id, perm)
+	if err := unix.KeyctlSetperm(id, permFor(r)); err != nil {
+		// A key whose permissions could not be narrowed must not stay.
+		_, _ = unix.KeyctlInt(unix.KEYCTL_REVOKE, id, 0, 0, 0)
+		return
+	}
 	if ttl > 0 {
 		_, _ = unix.KeyctlInt(unix.KEYCTL_SET_TIMEOUT, id, int(ttl/time.Second), 0, 0)
 	}

@@ -4,8 +4,12 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestPutGetRemove(t *testing.T) {
@@ -57,5 +61,52 @@ func TestExpiry(t *testing.T) {
 	time.Sleep(1500 * time.Millisecond)
 	if _, ok := Get(User, desc); ok {
 		t.Fatal("an expired key is still readable")
+	}
+}
+
+// A key in the session keyring is this login session's alone: a process of
+// the same user in another session keyring neither lists it in /proc/keys
+// nor reads it by id. A key in the user keyring is shared by design.
+func TestSessionKeyStaysInItsSession(t *testing.T) {
+	if id := os.Getenv("KERNELKEYS_OTHER_SESSION"); id != "" {
+		if _, err := unix.KeyctlJoinSessionKeyring(fmt.Sprintf("stscred-test-other-%d", os.Getpid())); err != nil {
+			os.Exit(10)
+		}
+		n, _ := strconv.ParseInt(id, 10, 64)
+		buf := make([]byte, 64)
+		_, readErr := unix.KeyctlBuffer(unix.KEYCTL_READ, int(n), buf, 0)
+		procKeys, _ := os.ReadFile("/proc/keys")
+		listed := strings.Contains(string(procKeys), fmt.Sprintf("%08x ", n))
+		switch os.Getenv("KERNELKEYS_WANT") {
+		case "private":
+			if readErr == nil {
+				os.Exit(3) // read another session's key
+			}
+			if listed {
+				os.Exit(4) // saw it in /proc/keys
+			}
+		case "shared":
+			if readErr != nil {
+				os.Exit(5)
+			}
+		}
+		os.Exit(0)
+	}
+	for _, tc := range []struct {
+		ring Ring
+		want string
+	}{{Session, "private"}, {User, "shared"}} {
+		desc := fmt.Sprintf("stscred-test-private:%d:%d", os.Getpid(), tc.ring)
+		Put(tc.ring, desc, []byte("secret-payload"), time.Minute)
+		defer Remove(tc.ring, desc)
+		id, err := unix.KeyctlSearch(ringID(tc.ring), "user", desc, 0)
+		if err != nil {
+			t.Fatalf("ring %d: the key is not there: %v", tc.ring, err)
+		}
+		cmd := exec.Command(os.Args[0], "-test.run=^TestSessionKeyStaysInItsSession$")
+		cmd.Env = append(os.Environ(), "KERNELKEYS_OTHER_SESSION="+strconv.Itoa(id), "KERNELKEYS_WANT="+tc.want)
+		if err := cmd.Run(); err != nil {
+			t.Errorf("ring %d (%s): the other session's check failed: %v (3: read it, 4: listed it, 5: could not read a shared key)", tc.ring, tc.want, err)
+		}
 	}
 }

@@ -3,6 +3,9 @@ package mfa
 import (
 	"fmt"
 	"io"
+	"time"
+
+	"github.com/stscred/stscred/cmdline"
 
 	"github.com/stscred/stscred/hint"
 )
@@ -28,21 +31,25 @@ type Chooser struct {
 	Getenv   func(string) string
 	GOOS     string
 	Stderr   io.Writer
+	// Env is the environment mfa_process runs in (see cmdline.ChildEnv).
+	Env []string
+	// Given is when Token was given: the process's start.
+	Given time.Time
 }
 
 // For returns the source to ask for req's code; process is the profile's
-// mfa_process ("" when unset). With no source available it fails at once
-// with an error naming the ways out.
-func (c Chooser) For(req Request, process string) (Source, error) {
+// mfa_process (Text "" when unset). With no source available it fails at
+// once with an error naming the ways out.
+func (c Chooser) For(req Request, process cmdline.Line) (Source, error) {
 	if c.Token != "" {
-		return Static{Token: c.Token}, nil
+		return Static{Token: c.Token, Given: c.Given}, nil
 	}
 	mode := c.Mode
 	if mode == "" {
 		mode = ModeAuto
 	}
-	if (mode == ModeAuto || mode == ModeProcess) && process != "" {
-		return Process{Command: process, Stderr: c.Stderr}, nil
+	if (mode == ModeAuto || mode == ModeProcess) && process.Text != "" {
+		return Process{Command: process.Text, Profile: process.Profile, Stderr: c.Stderr, Env: c.Env, LookPath: c.LookPath}, nil
 	}
 	if mode == ModeAuto || mode == ModeTTY {
 		if c.ttyAvailable() {
@@ -56,7 +63,7 @@ func (c Chooser) For(req Request, process string) (Source, error) {
 			}
 		}
 	}
-	return nil, c.noSource(req, mode, process)
+	return nil, c.noSource(req, mode)
 }
 
 func (c Chooser) ttyAvailable() bool {
@@ -81,7 +88,7 @@ func (c Chooser) hasDisplay() bool {
 	return c.Getenv != nil && (c.Getenv("DISPLAY") != "" || c.Getenv("WAYLAND_DISPLAY") != "")
 }
 
-func (c Chooser) noSource(req Request, mode, process string) error {
+func (c Chooser) noSource(req Request, mode string) error {
 	var why string
 	switch mode {
 	case ModeTTY:

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/stscred/stscred/hint"
 )
@@ -50,7 +51,21 @@ func normalize(s string) string {
 }
 
 // Static is a code given up front (--mfa-token / STSCRED_MFA_TOKEN).
-type Static struct{ Token string }
+type Static struct {
+	Token string
+	// Given is when it was given (the process's start), zero if unknown.
+	Given time.Time
+}
+
+// Stale reports whether the code, given at Given, can no longer be valid
+// at now: its 30-second window and the next one (STS's tolerance for
+// drift) are over.
+func (s Static) Stale(now time.Time) bool {
+	if s.Given.IsZero() {
+		return false
+	}
+	return now.Truncate(Step).Sub(s.Given.Truncate(Step)) >= 2*Step
+}
 
 func (s Static) Name() string      { return "--mfa-token/STSCRED_MFA_TOKEN" }
 func (s Static) Interactive() bool { return false }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/stscred/stscred/cmdline"
 	"io"
 	"os"
 	"path/filepath"
@@ -62,7 +63,7 @@ func TestStatic(t *testing.T) {
 
 func TestProcess(t *testing.T) {
 	var stderr bytes.Buffer
-	c, err := Process{Command: "echo 'touch key' >&2; echo 654321", Stderr: &stderr}.Code(context.Background(), req)
+	c, err := Process{Command: "m=touch; echo $m key >&2; echo 654321", Stderr: &stderr}.Code(context.Background(), req)
 	if err != nil || c != "654321" || !strings.Contains(stderr.String(), "touch key") {
 		t.Fatalf("%q %v %q", c, err, stderr.String())
 	}
@@ -117,7 +118,7 @@ func TestChooserOrder(t *testing.T) {
 		{"mode desktop skips tty", Chooser{Mode: ModeDesktop, OpenTTY: ttyWith("", &out), LookPath: look, Getenv: env(":0"), GOOS: "linux"}, "", "desktop"},
 	}
 	for _, tc := range cases {
-		s, err := tc.c.For(req, tc.process)
+		s, err := tc.c.For(req, cmdline.Line{Text: tc.process, Profile: "alice", Key: "mfa_process"})
 		if err != nil || s.Name() != tc.want {
 			t.Errorf("%s: got %v, %v; want %s", tc.name, s, err, tc.want)
 		}
@@ -128,7 +129,7 @@ func TestChooserOrder(t *testing.T) {
 		"mode none":          {Mode: ModeNone, OpenTTY: ttyWith("", &out)},
 		"mode process":       {Mode: ModeProcess, OpenTTY: ttyWith("", &out)},
 	} {
-		_, err := c.For(req, "")
+		_, err := c.For(req, cmdline.Line{})
 		if !errors.Is(err, ErrNoSource) {
 			t.Errorf("%s: err = %v", name, err)
 			continue

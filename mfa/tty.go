@@ -5,7 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 )
 
 // TTY is the controlling terminal: prompts are written to it and codes read
@@ -55,9 +58,17 @@ func (t Terminal) Code(ctx context.Context, req Request) (string, error) {
 		}
 		done <- answer{err: fmt.Errorf("no valid MFA code entered")}
 	}()
+	// Ctrl-C at the prompt ends the command at once: no second prompt,
+	// nothing cached.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer signal.Stop(sigs)
 	select {
 	case a := <-done:
 		return a.code, a.err
+	case <-sigs:
+		fmt.Fprintln(tty)
+		return "", ErrInterrupted
 	case <-ctx.Done():
 		return "", fmt.Errorf("waiting for the MFA code: %w", ctx.Err())
 	}

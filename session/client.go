@@ -76,29 +76,52 @@ type API interface {
 	GetCallerIdentity(ctx context.Context, creds credproc.Credentials) (Identity, error)
 }
 
+// DefaultTimeout is the budget of one STS call, connection, every attempt
+// and the waits between retries included (--sts-timeout): an endpoint that
+// accepts the connection and never answers fails the call in seconds, not
+// minutes, while other callers wait on its lock.
+const DefaultTimeout = 15 * time.Second
+
 // SDK is API on aws-sdk-go-v2's STS client.
 type SDK struct {
-	ep     Endpoint
-	client *sts.Client
+	ep      Endpoint
+	timeout time.Duration
+	client  *sts.Client
 }
 
-// NewSDK returns an STS client for ep. It reads no shared config and no
-// environment: everything it needs is in ep.
-func NewSDK(ep Endpoint) *SDK {
-	opts := sts.Options{Region: ep.Region, HTTPClient: httpClient()}
+// NewSDK returns an STS client for ep whose calls each end within timeout
+// (DefaultTimeout when 0). It reads no shared config and no environment:
+// everything it needs is in ep.
+func NewSDK(ep Endpoint, timeout time.Duration) *SDK {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	opts := sts.Options{Region: ep.Region, HTTPClient: httpClient(timeout)}
 	if ep.URL != "" {
 		opts.BaseEndpoint = aws.String(ep.URL)
 	}
-	return &SDK{ep: ep, client: sts.New(opts)}
+	return &SDK{ep: ep, timeout: timeout, client: sts.New(opts)}
 }
 
-// httpClient is the HTTP client of stscred's AWS clients: a call gives up
-// after 30 seconds, a connection attempt after 5.
-func httpClient() *awshttp.BuildableClient {
+// httpClient is the HTTP client of stscred's AWS clients: an attempt gives
+// up after the whole budget, a connection attempt after 5 seconds (or the
+// budget, if shorter).
+func httpClient(budget time.Duration) *awshttp.BuildableClient {
+	dial := min(5*time.Second, budget)
 	return awshttp.NewBuildableClient().
-		WithTimeout(30 * time.Second).
-		WithDialerOptions(func(d *net.Dialer) { d.Timeout = 5 * time.Second })
+		WithTimeout(budget).
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = dial })
 }
+
+// budget bounds one call, retries included.
+func (s *SDK) budget(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
+// once makes a call that is never retried: one carrying an MFA code,
+// which STS accepts once (a retry after a lost answer would be refused and
+// look like a wrong code).
+func once(o *sts.Options) { o.RetryMaxAttempts = 1 }
 
 func signWith(c credproc.Credentials) func(*sts.Options) {
 	return func(o *sts.Options) {
@@ -115,9 +138,15 @@ func (s *SDK) GetSessionToken(ctx context.Context, signer credproc.Credentials, 
 		req.SerialNumber = aws.String(in.MFASerial)
 		req.TokenCode = aws.String(in.MFACode)
 	}
-	out, err := s.client.GetSessionToken(ctx, req, signWith(signer))
+	optFns := []func(*sts.Options){signWith(signer)}
+	if in.MFACode != "" {
+		optFns = append(optFns, once)
+	}
+	ctx, cancel := s.budget(ctx)
+	defer cancel()
+	out, err := s.client.GetSessionToken(ctx, req, optFns...)
 	if err != nil {
-		return credproc.Credentials{}, s.wrap("GetSessionToken", err)
+		return credproc.Credentials{}, s.wrap(ctx, "GetSessionToken", err)
 	}
 	return fromSDK(out.Credentials)
 }
@@ -137,17 +166,21 @@ func (s *SDK) AssumeRole(ctx context.Context, signer credproc.Credentials, in As
 		req.Tags = append(req.Tags, ststypes.Tag{Key: aws.String(k), Value: aws.String(v)})
 	}
 	req.TransitiveTagKeys = in.TransitiveTags
+	ctx, cancel := s.budget(ctx)
+	defer cancel()
 	out, err := s.client.AssumeRole(ctx, req, signWith(signer))
 	if err != nil {
-		return credproc.Credentials{}, s.wrap("AssumeRole", err)
+		return credproc.Credentials{}, s.wrap(ctx, "AssumeRole", err)
 	}
 	return fromSDK(out.Credentials)
 }
 
 func (s *SDK) GetCallerIdentity(ctx context.Context, creds credproc.Credentials) (Identity, error) {
+	ctx, cancel := s.budget(ctx)
+	defer cancel()
 	out, err := s.client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, signWith(creds))
 	if err != nil {
-		return Identity{}, s.wrap("GetCallerIdentity", err)
+		return Identity{}, s.wrap(ctx, "GetCallerIdentity", err)
 	}
 	id := Identity{UserID: aws.ToString(out.UserId), Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}
 	id.ServerTime, _ = awsmiddleware.GetServerTime(out.ResultMetadata)
@@ -186,6 +219,9 @@ type UnreachableError struct {
 	Op       string
 	Endpoint string
 	Err      error
+	// NotSent is true when no connection was made (a name that does not
+	// resolve, a refused connection): the request never reached STS.
+	NotSent bool
 }
 
 func (e *UnreachableError) Error() string {
@@ -193,13 +229,19 @@ func (e *UnreachableError) Error() string {
 }
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
-// wrap turns the SDK's error into an APIError or UnreachableError.
-func (s *SDK) wrap(op string, err error) error {
+// wrap turns the SDK's error into an APIError or UnreachableError. ctx is
+// the call's budget.
+func (s *SDK) wrap(ctx context.Context, op string, err error) error {
 	var sendErr *smithyhttp.RequestSendError
 	var oerr *net.OpError
 	var dnsErr *net.DNSError
-	if errors.As(err, &sendErr) || errors.As(err, &oerr) || errors.As(err, &dnsErr) || errors.Is(err, context.DeadlineExceeded) {
-		return &UnreachableError{Op: op, Endpoint: s.ep.String(), Err: rootCause(err)}
+	if errors.As(err, &sendErr) || errors.As(err, &oerr) || errors.As(err, &dnsErr) || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
+		notSent := errors.As(err, &dnsErr) || errors.As(err, &oerr) && oerr.Op == "dial"
+		cause := rootCause(err)
+		if ctx.Err() != nil && !notSent {
+			cause = fmt.Errorf("no answer within %s", s.timeout)
+		}
+		return &UnreachableError{Op: op, Endpoint: s.ep.String(), Err: cause, NotSent: notSent}
 	}
 	var apiErr smithy.APIError
 	if errors.As(err, &apiErr) {

@@ -18,7 +18,7 @@ func TestServerTime(t *testing.T) {
 	url := srv.Start()
 	t.Cleanup(srv.Close)
 	key := srv.AddUser("111111111111", "alice").AddAccessKey()
-	api := NewSDK(Endpoint{URL: url, Region: "eu-west-1"})
+	api := NewSDK(Endpoint{URL: url, Region: "eu-west-1"}, 0)
 	near := func(what string, got time.Time) {
 		t.Helper()
 		if d := got.Sub(time.Now()); d < offset-3*time.Second || d > offset+3*time.Second {
@@ -37,7 +37,7 @@ func TestServerTime(t *testing.T) {
 
 	// A new client: the SDK now corrects its clock by the skew it saw,
 	// and would sign 10 minutes ahead of the server's true clock.
-	api = NewSDK(Endpoint{URL: url, Region: "eu-west-1"})
+	api = NewSDK(Endpoint{URL: url, Region: "eu-west-1"}, 0)
 	_, err = api.GetCallerIdentity(context.Background(), credproc.Credentials{AccessKeyID: "AKIAUNKNOWNKEY000000", SecretAccessKey: "x"})
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Code != "InvalidClientTokenId" {

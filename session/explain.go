@@ -24,6 +24,21 @@ func mfaRejected(err error) bool {
 	return errors.As(err, &ae) && ae.Code == "AccessDenied" && strings.Contains(ae.Message, "MultiFactorAuthentication")
 }
 
+// unreachable reports a failure to get any answer from STS: what the
+// processes waiting for this one would meet too.
+func unreachable(err error) bool {
+	var ue *UnreachableError
+	return errors.As(err, &ue)
+}
+
+// maybeSent reports a failure after which the request may have reached
+// STS: no answer came, but the connection was made. An MFA code in it may
+// have been used.
+func maybeSent(err error) bool {
+	var ue *UnreachableError
+	return errors.As(err, &ue) && !ue.NotSent
+}
+
 // staleSigner reports an error that means the signing session is no
 // longer valid.
 func staleSigner(err error) bool {

@@ -88,7 +88,7 @@ type IAMSDK struct {
 // NewIAMSDK returns an IAM client for ep. Like NewSDK it reads no shared
 // config and no environment.
 func NewIAMSDK(ep Endpoint) *IAMSDK {
-	opts := iam.Options{Region: ep.Region, HTTPClient: httpClient()}
+	opts := iam.Options{Region: ep.Region, HTTPClient: httpClient(DefaultTimeout)}
 	if ep.URL != "" {
 		opts.BaseEndpoint = aws.String(ep.URL)
 	}
@@ -192,7 +192,7 @@ func (e *IAMError) Unwrap() error { return e.Err }
 // wrap maps the SDK's error as SDK.wrap does for STS (APIError,
 // UnreachableError), with IAM's endpoint, inside an IAMError.
 func (s *IAMSDK) wrap(op string, err error) error {
-	mapped := (&SDK{ep: Endpoint{URL: s.endpoint()}}).wrap(op, err)
+	mapped := (&SDK{ep: Endpoint{URL: s.endpoint()}, timeout: DefaultTimeout}).wrap(context.Background(), op, err)
 	var ae *APIError
 	var ue *UnreachableError
 	if errors.As(mapped, &ae) || errors.As(mapped, &ue) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
@@ -40,7 +41,7 @@ type Resolver struct {
 	Settings Settings
 	// MFA picks where a code comes from; process is the profile's
 	// mfa_process.
-	MFA func(req mfa.Request, process string) (mfa.Source, error)
+	MFA func(req mfa.Request, process cmdline.Line) (mfa.Source, error)
 	// Used remembers the codes STS accepted, so none is sent twice.
 	Used mfa.UsedCodes
 
@@ -69,14 +70,26 @@ type Result struct {
 // call is what one Credentials call carries down the chain.
 type call struct {
 	target  *awsconfig.Profile
-	serial  string // MFA device for the root session
-	process string // mfa_process to get its code
+	serial  string       // MFA device for the root session
+	process cmdline.Line // mfa_process to get its code
+	// leases are the locks this call holds, outermost first: what the
+	// call is doing is written into each, for the processes waiting.
+	leases []*cache.Lease
+	// waitedFor is the holder this call last waited for, if it waited.
+	waitedFor *cache.Holder
+}
+
+// doing tells the processes waiting on this call's locks what it does.
+func (c *call) doing(what string) {
+	for _, l := range c.leases {
+		l.Doing(what)
+	}
 }
 
 // Credentials returns credentials for p: a GetSessionToken session for a
 // root profile, AssumeRole credentials for a role profile.
 func (r *Resolver) Credentials(ctx context.Context, p *awsconfig.Profile) (Result, error) {
-	c := call{target: p, serial: p.MFASerial, process: p.MFAProcess}
+	c := &call{target: p, serial: p.MFASerial, process: cmdline.Line{Text: p.MFAProcess, Profile: p.MFAProcessFrom, Key: "mfa_process"}}
 	e, cached, err := r.get(ctx, p, c, r.MinRemaining)
 	if err != nil {
 		return Result{}, err
@@ -84,7 +97,7 @@ func (r *Resolver) Credentials(ctx context.Context, p *awsconfig.Profile) (Resul
 	return Result{Creds: e.Creds, Cached: cached, MFA: e.MFA}, nil
 }
 
-func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c call, need time.Duration) (cache.Entry, bool, error) {
+func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c *call, need time.Duration) (cache.Entry, bool, error) {
 	key, err := r.keyOf(p, c)
 	if err != nil {
 		return cache.Entry{}, false, err
@@ -92,17 +105,25 @@ func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c call, need t
 	if e, ok, err := r.lookup(key, p, need); err != nil || ok {
 		return e, ok, err
 	}
-	lockCtx, cancel := context.WithTimeout(ctx, r.LockTimeout)
-	unlock, err := r.Cache.Lock(lockCtx, key, cache.Holder{PID: r.PID, Profile: c.target.Name}, r.OnWait)
-	cancel()
+	lease, err := r.lock(ctx, key, c)
 	if err != nil {
 		return cache.Entry{}, false, err
 	}
-	defer unlock()
+	defer lease.Unlock()
 	// Another process may have fetched while this one waited.
 	if e, ok, err := r.lookup(key, p, need); err != nil || ok {
 		return e, ok, err
 	}
+	if f, ok := lease.Prior(); ok {
+		// The holder this call waited for could not reach STS just now:
+		// trying the same endpoint again would only make every waiter
+		// wait its turn for the same failure.
+		lease.Fail(f)
+		return cache.Entry{}, false, hint.With(fmt.Errorf("stscred pid %d (profile %s) gave up while this call waited for it: %s", f.PID, f.Profile, f.Message),
+			"try again in a moment; the calls that were waiting stop instead of each trying the same endpoint again")
+	}
+	c.leases = append(c.leases, lease)
+	defer func() { c.leases = c.leases[:len(c.leases)-1] }()
 	var e cache.Entry
 	if p.IsRole() {
 		e, err = r.fetchRole(ctx, p, c)
@@ -110,13 +131,38 @@ func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c call, need t
 		e, err = r.fetchSession(ctx, p, c)
 	}
 	if err != nil {
+		if unreachable(err) {
+			lease.Fail(cache.Failure{Message: firstLine(err.Error())})
+		}
 		return cache.Entry{}, false, err
 	}
 	e.Key = key
+	if err := r.checkFloor(e, p); err != nil {
+		return cache.Entry{}, false, err
+	}
 	if err := r.Cache.Put(e); err != nil {
 		r.warnf("could not cache the credentials for %s (the next call will fetch again): %v", p.Name, err)
 	}
 	return e, false, nil
+}
+
+// lock takes the cache lock of key for c. A cache directory where no lock
+// can be made (read-only, full) does not stop the call: the credentials
+// are fetched without the lock, and not cached.
+func (r *Resolver) lock(ctx context.Context, key string, c *call) (*cache.Lease, error) {
+	lockCtx, cancel := context.WithTimeout(ctx, r.LockTimeout)
+	defer cancel()
+	lease, err := r.Cache.Lock(lockCtx, key, cache.Holder{PID: r.PID, Profile: c.target.Name}, func(h cache.Holder) {
+		c.waitedFor = &h
+		if r.OnWait != nil {
+			r.OnWait(h)
+		}
+	})
+	if err != nil && errors.Is(err, cache.ErrCannotLock) {
+		r.warnf("%v; going on without the lock (parallel calls may each reach STS)", err)
+		return nil, nil
+	}
+	return lease, err
 }
 
 // lookup reads key from the cache; ok when the entry has at least need
@@ -138,7 +184,7 @@ func (r *Resolver) lookup(key string, p *awsconfig.Profile, need time.Duration) 
 // keyOf derives p's cache key. For a root profile it needs the stored
 // access key id, which the cache remembers so that a hit never reads the
 // OS keyring.
-func (r *Resolver) keyOf(p *awsconfig.Profile, c call) (string, error) {
+func (r *Resolver) keyOf(p *awsconfig.Profile, c *call) (string, error) {
 	if p.IsRole() {
 		parent, err := r.keyOf(p.Source, c)
 		if err != nil {
@@ -201,7 +247,7 @@ func (r *Resolver) LongTermKey(profile string) (keystore.Key, error) {
 	return k, nil
 }
 
-func (r *Resolver) fetchSession(ctx context.Context, p *awsconfig.Profile, c call) (cache.Entry, error) {
+func (r *Resolver) fetchSession(ctx context.Context, p *awsconfig.Profile, c *call) (cache.Entry, error) {
 	k, err := r.LongTermKey(p.Name)
 	if err != nil {
 		return cache.Entry{}, err
@@ -212,20 +258,23 @@ func (r *Resolver) fetchSession(ctx context.Context, p *awsconfig.Profile, c cal
 	in := SessionTokenInput{Duration: r.SessionDuration}
 	var creds credproc.Credentials
 	if c.serial == "" {
+		c.doing("calling STS at " + ep.String() + " (GetSessionToken)")
 		creds, err = api.GetSessionToken(ctx, signer, in)
 		if err != nil {
 			return cache.Entry{}, r.explain(err, p, k.AccessKeyID, "")
 		}
 	} else {
-		creds, err = r.sessionWithMFA(ctx, api, signer, in, p, c, k.AccessKeyID)
+		creds, err = r.sessionWithMFA(ctx, api, ep, signer, in, p, c, k.AccessKeyID)
 		if err != nil {
 			return cache.Entry{}, err
 		}
 	}
-	return r.entry(cache.KindSession, p, c.serial != "", creds), nil
+	e := r.entry(cache.KindSession, p, c.serial != "", creds)
+	e.Creds.AccountID = accountOfARN(k.UserARN)
+	return e, nil
 }
 
-func (r *Resolver) sessionWithMFA(ctx context.Context, api API, signer credproc.Credentials, in SessionTokenInput, p *awsconfig.Profile, c call, keyID string) (credproc.Credentials, error) {
+func (r *Resolver) sessionWithMFA(ctx context.Context, api API, ep Endpoint, signer credproc.Credentials, in SessionTokenInput, p *awsconfig.Profile, c *call, keyID string) (credproc.Credentials, error) {
 	req := mfa.Request{Profile: c.target.Name, Serial: c.serial, Attempt: 1}
 	src, err := r.MFA(req, c.process)
 	if err != nil {
@@ -233,19 +282,25 @@ func (r *Resolver) sessionWithMFA(ctx context.Context, api API, signer credproc.
 	}
 	// One MFA device, one code at a time: two sources sharing a device
 	// (two keys of one IAM user) must not both send the same code.
-	lockCtx, cancel := context.WithTimeout(ctx, r.LockTimeout)
-	unlock, err := r.Cache.Lock(lockCtx, cache.DeviceKey(c.serial), cache.Holder{PID: r.PID, Profile: c.target.Name}, r.OnWait)
-	cancel()
+	dev, err := r.lockDevice(ctx, c)
 	if err != nil {
 		return credproc.Credentials{}, err
 	}
-	defer unlock()
+	defer dev.Unlock()
 	for ; ; req.Attempt++ {
+		if err := r.staleGivenCode(src, c); err != nil {
+			return credproc.Credentials{}, err
+		}
+		c.doing("asking for an MFA code for " + c.serial + " (" + src.Name() + ")")
 		code, err := mfa.Fresh(ctx, src, req, r.Used, r.notify)
+		if errors.Is(err, mfa.ErrInterrupted) {
+			return credproc.Credentials{}, err
+		}
 		if err != nil {
 			return credproc.Credentials{}, fmt.Errorf("getting the MFA code for %s: %w", c.serial, err)
 		}
 		in.MFASerial, in.MFACode = c.serial, code
+		c.doing("calling STS at " + ep.String() + " (GetSessionToken with an MFA code)")
 		creds, err := api.GetSessionToken(ctx, signer, in)
 		if err == nil {
 			if err := r.Used.Remember(c.serial, code); err != nil {
@@ -253,8 +308,23 @@ func (r *Resolver) sessionWithMFA(ctx context.Context, api API, signer credproc.
 			}
 			return creds, nil
 		}
+		if maybeSent(err) {
+			// The code may have reached STS and been accepted: it must
+			// never be sent again (the call is not retried for that
+			// reason), so remember it as used.
+			if rerr := r.Used.Remember(c.serial, code); rerr != nil {
+				r.warnf("%v", rerr)
+			}
+			return credproc.Credentials{}, hint.With(fmt.Errorf("%w; STS may have used the MFA code for %s, so it will not be sent again", common(err), c.serial),
+				"try again with the next code (each code works once)")
+		}
 		if !mfaRejected(err) {
 			return credproc.Credentials{}, r.explain(err, p, keyID, c.serial)
+		}
+		if given, ok := src.(mfa.Static); ok && c.waitedFor != nil {
+			return credproc.Credentials{}, hint.With(fmt.Errorf("MFA code rejected for %s: it was given %s ago, and this call waited for another stscred process meanwhile (%s); it has probably expired",
+				c.serial, roundSeconds(r.Now().Sub(given.Given)), c.waitedFor),
+				"pass a fresh code (--mfa-token or STSCRED_MFA_TOKEN); a code lasts one 30-second window")
 		}
 		if src.Interactive() && req.Attempt < 3 {
 			r.notify(fmt.Sprintf("STS rejected that MFA code for %s; try the next one", c.serial))
@@ -264,13 +334,44 @@ func (r *Resolver) sessionWithMFA(ctx context.Context, api API, signer credproc.
 	}
 }
 
-func (r *Resolver) fetchRole(ctx context.Context, p *awsconfig.Profile, c call) (cache.Entry, error) {
+// lockDevice takes the lock of c's MFA device.
+func (r *Resolver) lockDevice(ctx context.Context, c *call) (*cache.Lease, error) {
+	lockCtx, cancel := context.WithTimeout(ctx, r.LockTimeout)
+	defer cancel()
+	lease, err := r.Cache.Lock(lockCtx, cache.DeviceKey(c.serial), cache.Holder{PID: r.PID, Profile: c.target.Name}, func(h cache.Holder) {
+		c.waitedFor = &h
+		if r.OnWait != nil {
+			r.OnWait(h)
+		}
+	})
+	if err != nil && errors.Is(err, cache.ErrCannotLock) {
+		return nil, nil // lock already warned about, on the cache key
+	}
+	return lease, err
+}
+
+// staleGivenCode refuses, without sending it, a code given up front
+// (--mfa-token) that this call has kept waiting on a lock until its
+// window is certainly over: STS would only refuse it.
+func (r *Resolver) staleGivenCode(src mfa.Source, c *call) error {
+	given, ok := src.(mfa.Static)
+	if !ok || c.waitedFor == nil || !given.Stale(r.Now()) {
+		return nil
+	}
+	return hint.With(fmt.Errorf("the MFA code for %s given with --mfa-token/STSCRED_MFA_TOKEN is %s old: this call waited for another stscred process (%s), and the code's 30-second window is over",
+		c.serial, roundSeconds(r.Now().Sub(given.Given)), c.waitedFor),
+		"pass a fresh code; or let one call get the session first, the others then need no code")
+}
+
+func (r *Resolver) fetchRole(ctx context.Context, p *awsconfig.Profile, c *call) (cache.Entry, error) {
 	parent, parentCached, err := r.get(ctx, p.Source, c, parentNeed)
 	if err != nil {
 		return cache.Entry{}, err
 	}
 	in := r.roleInput(p)
-	api := r.NewAPI(r.Settings.EndpointFor(p))
+	ep := r.Settings.EndpointFor(p)
+	api := r.NewAPI(ep)
+	c.doing("calling STS at " + ep.String() + " (AssumeRole " + p.RoleARN + ")")
 	creds, err := api.AssumeRole(ctx, parent.Creds, in)
 	if err != nil && parentCached && staleSigner(err) {
 		// The cached session was revoked or expired early: drop it,
@@ -283,12 +384,15 @@ func (r *Resolver) fetchRole(ctx context.Context, p *awsconfig.Profile, c call) 
 		if err != nil {
 			return cache.Entry{}, err
 		}
+		c.doing("calling STS at " + ep.String() + " (AssumeRole " + p.RoleARN + ")")
 		creds, err = api.AssumeRole(ctx, parent.Creds, in)
 	}
 	if err != nil {
 		return cache.Entry{}, r.explainRole(err, p, parent.MFA)
 	}
-	return r.entry(cache.KindRole, p, parent.MFA, creds), nil
+	e := r.entry(cache.KindRole, p, parent.MFA, creds)
+	e.Creds.AccountID = accountOfARN(p.RoleARN)
+	return e, nil
 }
 
 func (r *Resolver) entry(kind string, p *awsconfig.Profile, mfaAuth bool, creds credproc.Credentials) cache.Entry {
@@ -347,6 +451,48 @@ func DefaultSessionName(source string) string {
 		s = s[:64]
 	}
 	return s
+}
+
+// checkFloor refuses fresh credentials that would not be handed out from
+// the cache either: less than MinRemaining left (or already expired, when
+// this machine's clock is off). Caching them would make every call fetch
+// again, and ask for MFA again.
+func (r *Resolver) checkFloor(e cache.Entry, p *awsconfig.Profile) error {
+	left := e.Creds.Remaining(r.Now())
+	if left >= r.MinRemaining {
+		return nil
+	}
+	what := "they expire at " + e.Creds.Expiration.UTC().Format(time.RFC3339)
+	if left <= 0 {
+		what += ", before this machine's clock says now"
+	} else {
+		what += ", " + roundSeconds(left) + " from now"
+	}
+	return hint.With(fmt.Errorf("STS handed out credentials for %s with less than the %s stscred hands out (--min-remaining): %s", p.Name, shortDuration(r.MinRemaining), what),
+		"if this machine's clock is wrong, correct it: stscred doctor compares it with STS's",
+		"else ask for longer sessions (duration_seconds, --duration) or lower --min-remaining")
+}
+
+// accountOfARN is the account id field of an ARN, "" when there is none.
+func accountOfARN(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 || len(parts[4]) != 12 {
+		return ""
+	}
+	return parts[4]
+}
+
+func roundSeconds(d time.Duration) string { return d.Round(time.Second).String() }
+
+func shortDuration(d time.Duration) string {
+	s := d.Round(time.Second).String()
+	s = strings.TrimSuffix(s, "0s")
+	return strings.TrimSuffix(s, "0m")
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 func (r *Resolver) warnf(format string, args ...any) {

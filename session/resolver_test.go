@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/stscred/stscred/cmdline"
 	"os"
 	"strings"
 	"sync"
@@ -157,7 +158,7 @@ func newRig(t *testing.T) *rig {
 func (r *rig) resolver() *Resolver {
 	return &Resolver{
 		Keys: r.keys, Cache: r.cache, NewAPI: func(Endpoint) API { return r.sts },
-		MFA:  func(mfa.Request, string) (mfa.Source, error) { return r.mfa, nil },
+		MFA:  func(mfa.Request, cmdline.Line) (mfa.Source, error) { return r.mfa, nil },
 		Used: mfa.UsedCodes{Dir: r.cache.Dir(), Now: func() time.Time { return r.now }},
 		Now:  func() time.Time { return r.now }, MinRemaining: 15 * time.Minute, SessionDuration: 12 * time.Hour,
 		LockTimeout: time.Second, PID: os.Getpid(), Warn: &r.warn,

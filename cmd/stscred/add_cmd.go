@@ -11,6 +11,7 @@ import (
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/mfa"
 	"github.com/stscred/stscred/session"
 )
 
@@ -122,9 +123,10 @@ func (c *AddCmd) read(env *Env) (id, secret string, err error) {
 			return "", "", fmt.Errorf("reading the access key id: %w", rerr)
 		}
 		id = line
-		fmt.Fprintf(env.Stderr, "Secret access key (not shown): ")
-		secret, err = env.ReadSecret()
-		fmt.Fprintln(env.Stderr)
+		secret, err = env.ReadSecret("Secret access key (not shown): ")
+		if errors.Is(err, mfa.ErrInterrupted) {
+			return "", "", err
+		}
 		if err != nil {
 			return "", "", fmt.Errorf("reading the secret access key: %w", err)
 		}

@@ -51,6 +51,15 @@ func (l lazyKeys) Set(name, secret string) error   { return l.env.Keys().Set(nam
 func (l lazyKeys) Delete(name string) error        { return l.env.Keys().Delete(name) }
 func (l lazyKeys) Backend() string                 { return l.env.Keys().Backend() }
 
+// Exists reports whether the keystore exists: the file keystore does not
+// until its first key; the cache's data key never creates it.
+func (l lazyKeys) Exists() bool {
+	if f, ok := l.env.Keys().(*keystore.File); ok {
+		return f.Exists()
+	}
+	return true
+}
+
 // backendName is the backend asked for: the flag, else the environment.
 func (e *Env) backendName() string {
 	if e.backend != "" && e.backend != "auto" {
@@ -114,19 +123,23 @@ func (e *Env) filePassphrase(create bool) (string, error) {
 	dir := e.FileDir()
 	if create {
 		fmt.Fprintf(tty, "stscred: there is no OS keyring here; keys will be kept in %s, encrypted with a passphrase.\n", dir)
-		fmt.Fprint(tty, "stscred: choose a passphrase: ")
-	} else {
-		fmt.Fprintf(tty, "stscred: passphrase for the file keystore (%s): ", dir)
 	}
-	pass, err := mfa.ReadHidden(tty)
-	fmt.Fprintln(tty)
+	prompt := fmt.Sprintf("stscred: passphrase for the file keystore (%s): ", dir)
+	if create {
+		prompt = "stscred: choose a passphrase: "
+	}
+	pass, err := mfa.ReadHidden(tty, prompt)
+	if errors.Is(err, mfa.ErrInterrupted) {
+		return "", err
+	}
 	if err != nil {
 		return "", fmt.Errorf("reading the passphrase: %w", err)
 	}
 	if create {
-		fmt.Fprint(tty, "stscred: repeat it: ")
-		again, err := mfa.ReadHidden(tty)
-		fmt.Fprintln(tty)
+		again, err := mfa.ReadHidden(tty, "stscred: repeat it: ")
+		if errors.Is(err, mfa.ErrInterrupted) {
+			return "", err
+		}
 		if err != nil {
 			return "", fmt.Errorf("reading the passphrase: %w", err)
 		}

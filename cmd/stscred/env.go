@@ -13,6 +13,7 @@ import (
 
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
@@ -26,7 +27,7 @@ type Env struct {
 	Stdout        io.Writer
 	Stderr        io.Writer
 	StdinTerminal bool
-	ReadSecret    func() (string, error) // reads a line from the terminal without echo
+	ReadSecret    func(prompt string) (string, error) // prompts on stderr and reads a line from the terminal without echo
 	Getenv        func(string) string
 	Environ       func() []string
 	Now           func() time.Time
@@ -41,7 +42,8 @@ type Env struct {
 	keys     keystore.Store
 	keysNote string // why Keys chose what it chose, when that may surprise
 	cache    *cache.Cache
-	backend  string // --backend
+	backend    string        // --backend
+	stsTimeout time.Duration // --sts-timeout
 }
 
 // ConfigPath is the AWS config file in use.
@@ -142,7 +144,7 @@ func (e *Env) Settings() session.Settings {
 }
 
 // NewAPI returns the STS client for an endpoint.
-func (e *Env) NewAPI(ep session.Endpoint) session.API { return session.NewSDK(ep) }
+func (e *Env) NewAPI(ep session.Endpoint) session.API { return session.NewSDK(ep, e.stsTimeout) }
 
 // Resolver returns the credential resolver configured by g.
 func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
@@ -152,7 +154,7 @@ func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
 	}
 	chooser := mfa.Chooser{
 		Token: g.MFAToken, Mode: g.Prompt, OpenTTY: e.OpenTTY, LookPath: e.LookPath,
-		Getenv: e.Getenv, GOOS: e.GOOS, Stderr: e.Stderr,
+		Getenv: e.Getenv, GOOS: e.GOOS, Stderr: e.Stderr, Env: cmdline.ChildEnv(e.environ()), Given: e.Now(),
 	}
 	return &session.Resolver{
 		Keys: lazyKeys{e}, KeysNote: func() string { return e.keysNote }, Cache: c, NewAPI: e.NewAPI, Settings: e.Settings(), MFA: chooser.For,
@@ -160,10 +162,18 @@ func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
 		Now:  e.Now, MinRemaining: g.MinRemaining, SessionDuration: session.DefaultSessionDuration,
 		LockTimeout: g.LockTimeout, PID: e.PID, Warn: e.Stderr,
 		OnWait: func(h cache.Holder) {
-			e.notify(fmt.Sprintf("waiting for %s to finish (it may be asking for an MFA code)", h))
+			e.notify(fmt.Sprintf("waiting for another call to finish: %s", h))
 		},
 		Notify: e.notify,
 	}, nil
+}
+
+// environ is the process environment (nil when the Env has none: tests).
+func (e *Env) environ() []string {
+	if e.Environ == nil {
+		return nil
+	}
+	return e.Environ()
 }
 
 // notify tells the user on the terminal, or on stderr when there is none.

@@ -24,9 +24,8 @@ func main() {
 		Stdout:        os.Stdout,
 		Stderr:        os.Stderr,
 		StdinTerminal: stdinTTY,
-		ReadSecret: func() (string, error) {
-			b, err := term.ReadPassword(int(os.Stdin.Fd()))
-			return string(b), err
+		ReadSecret: func(prompt string) (string, error) {
+			return mfa.ReadHiddenFrom(os.Stdin, os.Stderr, prompt)
 		},
 		Getenv:   os.Getenv,
 		Environ:  os.Environ,

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/awsconfig"
+	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/hint"
 )
@@ -106,7 +107,7 @@ func (c *RoleCmd) profile(env *Env) (*awsconfig.Profile, error) {
 // common mix-up of naming the tool profile instead of the role profile.
 func notARole(p *awsconfig.Profile) error {
 	if p.CredentialProcess != "" && !selfCall(p) {
-		return hint.With(fmt.Errorf("profile %s has no role_arn: it is a profile tools use (credential_process = %s)", p.Name, p.CredentialProcess),
+		return hint.With(fmt.Errorf("profile %s has no role_arn: it is a profile tools use (its credential_process runs %s)", p.Name, cmdline.Program(p.CredentialProcess)),
 			"name the role profile, the one with role_arn and source_profile: e.g. stscred role prod-admin")
 	}
 	return hint.With(fmt.Errorf("profile %s has no role_arn", p.Name),

@@ -124,15 +124,18 @@ func (c *RotateCmd) lock(env *Env) (func(), error) {
 	ctx, cancel := context.WithCancel(env.context())
 	defer cancel()
 	var busy *cache.Holder
-	unlock, err := ch.Lock(ctx, "v1:rotate:"+c.Name, cache.Holder{PID: env.PID, Profile: c.Name}, func(h cache.Holder) {
+	lease, err := ch.Lock(ctx, "v1:rotate:"+c.Name, cache.Holder{PID: env.PID, Profile: c.Name, Doing: "rotating the key of " + c.Name}, func(h cache.Holder) {
 		busy = &h
 		cancel()
 	})
 	if err != nil && busy != nil {
-		return nil, hint.With(fmt.Errorf("%s is already rotating the key of %s; nothing was changed", busy, c.Name),
+		return nil, hint.With(fmt.Errorf("stscred pid %d is already rotating the key of %s; nothing was changed", busy.PID, c.Name),
 			"wait for it to finish; then stscred rotate "+c.Name+" --dry-run shows where things stand")
 	}
-	return unlock, err
+	if err != nil {
+		return nil, err
+	}
+	return lease.Unlock, nil
 }
 
 // forgetOldKey drops the cached sessions made with the replaced key (and

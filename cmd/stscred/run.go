@@ -9,6 +9,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/mfa"
 )
 
 // Globals are the flags every command takes.
@@ -18,6 +19,7 @@ type Globals struct {
 	MinRemaining time.Duration    `name:"min-remaining" env:"STSCRED_MIN_REMAINING" default:"15m" help:"Never hand out credentials with less than this left."`
 	LockTimeout  time.Duration    `name:"lock-timeout" env:"STSCRED_LOCK_TIMEOUT" default:"2m" help:"How long to wait for another stscred process fetching the same credentials."`
 	Backend      string           `name:"backend" env:"STSCRED_BACKEND" enum:"auto,keyring,file" default:"auto" help:"Where long-term keys live: ${enum} (auto: the file keystore if one exists, else the OS keyring if there is one, else the file keystore)."`
+	STSTimeout   time.Duration    `name:"sts-timeout" env:"STSCRED_STS_TIMEOUT" default:"15s" help:"Give up on an STS call after this long, connection and retries included."`
 	Version      kong.VersionFlag `help:"Print the version and exit."`
 }
 
@@ -86,7 +88,7 @@ func run(args []string, env *Env) (status int) {
 		}
 	}()
 	if cmd, g, ok := fastParse(args, env.Getenv); ok {
-		env.backend = g.Backend
+		env.backend, env.stsTimeout = g.Backend, g.STSTimeout
 		return finish(env, cmd.Run(env, g))
 	}
 	var kctx *kong.Context
@@ -117,6 +119,10 @@ func finish(env *Env, err error) int {
 		return 0
 	case errors.As(err, &ee):
 		return ee.code
+	case errors.Is(err, mfa.ErrInterrupted):
+		// Ctrl-C at a prompt: the terminal is restored, nothing was
+		// cached; end as a shell does after SIGINT.
+		return 130
 	}
 	printError(env.Stderr, err)
 	return 1
@@ -137,7 +143,7 @@ func parse(grammar any, g *Globals, args []string, env *Env) (*kong.Context, err
 		return nil, err
 	}
 	kctx, err := parser.Parse(args)
-	env.backend = g.Backend
+	env.backend, env.stsTimeout = g.Backend, g.STSTimeout
 	return kctx, err
 }
 

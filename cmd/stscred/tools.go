@@ -3,15 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"time"
 
 	"github.com/stscred/stscred/awsconfig"
+	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/hint"
 )
@@ -52,7 +49,7 @@ func (e *Env) credentialsFor(ctx context.Context, g *Globals, name string) (tool
 		cmd, arg, ok := stscredCall(p.CredentialProcess)
 		if !ok {
 			out.Via = "credential_process"
-			out.Creds, err = runCredentialProcess(ctx, p)
+			out.Creds, err = e.runCredentialProcess(ctx, p)
 			return out, err
 		}
 		if target, err = e.Profile(arg); err != nil {
@@ -98,38 +95,19 @@ func stscredCall(line string) (cmd, arg string, ok bool) {
 }
 
 // runCredentialProcess runs a profile's credential_process as the Go SDK
-// does (through the shell) and reads its JSON.
-func runCredentialProcess(ctx context.Context, p *awsconfig.Profile) (credproc.Credentials, error) {
-	ctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	var cmd *exec.Cmd
-	if runtime.GOOS == "windows" {
-		cmd = exec.CommandContext(ctx, "cmd", "/C", p.CredentialProcess)
-	} else {
-		cmd = exec.CommandContext(ctx, "sh", "-c", p.CredentialProcess)
-	}
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			err = fmt.Errorf("exit status %d: %s", ee.ExitCode(), strings.TrimSpace(firstLine(stderr.String())))
-		}
-		return credproc.Credentials{}, hint.With(fmt.Errorf("credential_process of profile %s failed: %w", p.Name, err),
-			"run it yourself to see what is wrong: "+p.CredentialProcess)
+// does (through the shell) and reads its JSON. Messages name the program
+// and the profile, never the line: it may hold a secret.
+func (e *Env) runCredentialProcess(ctx context.Context, p *awsconfig.Profile) (credproc.Credentials, error) {
+	var stdout bytes.Buffer
+	l := cmdline.Line{Text: p.CredentialProcess, Profile: p.Name, Key: "credential_process"}
+	err := cmdline.Run(ctx, l, cmdline.Options{Env: cmdline.ChildEnv(e.environ()), Stdout: &stdout, Stderr: e.Stderr, LookPath: e.LookPath})
+	if err != nil {
+		return credproc.Credentials{}, err
 	}
 	c, err := credproc.Decode(stdout.Bytes())
 	if err != nil {
-		return credproc.Credentials{}, hint.With(fmt.Errorf("credential_process of profile %s: %w", p.Name, err),
+		return credproc.Credentials{}, hint.With(fmt.Errorf("%s: %w", l.What(), err),
 			"it must print the credential_process JSON document on stdout")
 	}
 	return c, nil
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	if len(line) > 200 {
-		line = line[:200] + "…"
-	}
-	return line
 }

@@ -1,0 +1,27 @@
+//go:build !windows
+
+package cmdline
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"syscall"
+)
+
+// shellCommand runs line with sh -c in a process group of its own, which
+// is killed as a whole when ctx ends.
+func shellCommand(ctx context.Context, line string) *exec.Cmd {
+	cmd := exec.CommandContext(ctx, "sh", "-c", line)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error {
+		if cmd.Process == nil {
+			return nil
+		}
+		// The negative pid names the group: sh and everything it started.
+		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+	}
+	return cmd
+}
+
+func osEnviron() []string { return os.Environ() }
