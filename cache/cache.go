@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/internal/safefile"
 )
 
 // Errors a lookup can return besides I/O and keyring failures.
@@ -92,6 +93,7 @@ type Cache struct {
 	dir     string
 	dataKey func() ([]byte, error)
 	aead    cipher.AEAD
+	safe    bool // the directory was checked to be the user's alone
 }
 
 // New returns the cache in dir. dataKey is called at most once, the first
@@ -124,6 +126,16 @@ func (c *Cache) path(key string) string { return filepath.Join(c.dir, fileName(k
 // Get returns the entry under key: ErrMiss when there is none, an error
 // wrapping ErrCorrupt when the file cannot be trusted.
 func (c *Cache) Get(key string) (Entry, error) {
+	if !c.safe {
+		// Entries in a directory someone else controls are not used
+		// (they could be swapped or withheld at will).
+		if err := safefile.CheckPrivate(c.dir, "session cache"); errors.Is(err, fs.ErrNotExist) {
+			return Entry{}, ErrMiss
+		} else if err != nil {
+			return Entry{}, err
+		}
+		c.safe = true
+	}
 	raw, err := os.ReadFile(c.path(key))
 	if errors.Is(err, fs.ErrNotExist) {
 		return Entry{}, ErrMiss
@@ -247,35 +259,11 @@ func (c *Cache) DeleteWhere(match func(Header) bool) (int, error) {
 }
 
 func (c *Cache) ensureDir() error {
-	if err := os.MkdirAll(c.dir, 0o700); err != nil {
-		return fmt.Errorf("creating cache directory: %w", err)
-	}
-	// MkdirAll leaves an existing directory's mode alone; the cache must
-	// not be readable by others even if someone loosened it.
-	if err := os.Chmod(c.dir, 0o700); err != nil {
-		return fmt.Errorf("securing cache directory: %w", err)
-	}
-	return nil
+	return safefile.PrivateDir(c.dir, "session cache")
 }
 
 func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return fmt.Errorf("writing cache: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing cache: %w", err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing cache: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing cache: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := safefile.WriteAtomic(path, data, 0o600); err != nil {
 		return fmt.Errorf("writing cache: %w", err)
 	}
 	return nil

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"github.com/stscred/stscred/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,8 +21,7 @@ func TestLockedKeyring(t *testing.T) {
 		}
 	}
 	dir := t.TempDir()
-	script := `set -u
-printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+	script := "set -u\n" + testenv.StartKeyring + `
 printf '%s\n%s\n' "$KEY_ID" "$KEY_SECRET" | stscred add alice >/dev/null 2>"$OUT/add.err" || { echo add failed >&2; cat "$OUT/add.err" >&2; exit 3; }
 stscred clear >/dev/null
 gdbus call --session --dest org.freedesktop.secrets --object-path /org/freedesktop/secrets \

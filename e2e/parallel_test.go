@@ -141,12 +141,13 @@ func TestLockHolderDies(t *testing.T) {
 	if gst, ar, _ := w.counts(); gst != 1 || ar != 1 {
 		t.Fatalf("%d GetSessionToken, %d AssumeRole", gst, ar)
 	}
-	// No stale lock: a fresh fetch goes straight through.
+	// No stale lock: a fresh fetch goes straight through (a lock left
+	// behind would make it time out after 1s).
 	w.stscred("clear")
-	start := time.Now()
-	w.decode(w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code(), "STSCRED_LOCK_TIMEOUT=5s"}, "role", "prod-admin"))
-	if d := time.Since(start); d > 4*time.Second {
-		t.Fatalf("a later call took %s: a stale lock?", d)
+	res := w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code(), "STSCRED_LOCK_TIMEOUT=1s"}, "role", "prod-admin")
+	w.decode(res)
+	if strings.Contains(res.stderr, "waiting for another call") {
+		t.Fatalf("a later call waited for a lock: %s", res.stderr)
 	}
 }
 
@@ -159,12 +160,12 @@ func TestLockWaitIsBounded(t *testing.T) {
 	holder.expect(promptText, 1)
 	start := time.Now()
 	res := w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code(), "STSCRED_LOCK_TIMEOUT=1s"}, "role", "prod-admin")
-	w.assertCleanFailure(res, fmt.Sprintf("pid %d, profile prod-admin", holder.cmd.Process.Pid))
+	w.assertCleanFailure(res, fmt.Sprintf("pid %d (profile prod-admin) is asking for an MFA code", holder.cmd.Process.Pid))
 	if !strings.Contains(res.stderr, fmt.Sprintf("kill %d", holder.cmd.Process.Pid)) {
 		t.Fatalf("no hint to end the holder: %s", res.stderr)
 	}
-	if d := time.Since(start); d < time.Second || d > 10*time.Second {
-		t.Fatalf("waited %s for a 1s lock timeout", d)
+	if d := time.Since(start); d < time.Second {
+		t.Fatalf("gave up after %s, before the 1s lock timeout", d)
 	}
 }
 

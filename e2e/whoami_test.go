@@ -241,7 +241,16 @@ func TestWhoamiFailures(t *testing.T) {
 	w.addAlice()
 	creds := w.decode(w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, "role", "prod-admin"))
 	bogus := creds
-	bogus.SecretAccessKey = "x" + creds.SecretAccessKey[1:]
+	// A different first character: always a wrong secret (replacing it
+	// with a fixed "x" gave back the real secret when it began with x).
+	first := "x"
+	if creds.SecretAccessKey[0] == 'x' {
+		first = "y"
+	}
+	bogus.SecretAccessKey = first + creds.SecretAccessKey[1:]
+	if bogus.SecretAccessKey == creds.SecretAccessKey {
+		t.Fatal("the bogus secret is the real one")
+	}
 	for _, tc := range []struct {
 		name string
 		env  []string

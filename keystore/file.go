@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"filippo.io/age"
-	"github.com/gofrs/flock"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/safefile"
 	"github.com/stscred/stscred/kernelkeys"
 )
 
@@ -46,6 +46,10 @@ type File struct {
 
 // ErrWrongPassphrase means the passphrase does not open the store.
 var ErrWrongPassphrase = errors.New("wrong passphrase")
+
+// ErrNoPassphrase means the passphrase is needed and there is no way to
+// ask for it (no terminal, or asking is forbidden).
+var ErrNoPassphrase = errors.New("no passphrase")
 
 // NewFile returns the file keystore in dir.
 func NewFile(dir string, passphrase func(create bool) (string, error)) *File {
@@ -117,14 +121,14 @@ func (f *File) Names() ([]string, error) {
 
 // update changes the entries under a lock, creating the store if allowed.
 func (f *File) update(create bool, change func(map[string]string) error) error {
-	if err := os.MkdirAll(f.Dir, 0o700); err != nil {
-		return fmt.Errorf("file keystore: %w", err)
+	if err := safefile.PrivateDir(f.Dir, "file keystore"); err != nil {
+		return err
 	}
-	lock := flock.New(filepath.Join(f.Dir, "lock"), flock.SetPermissions(0o600))
-	if err := lock.Lock(); err != nil {
+	unlock, err := lockFile(filepath.Join(f.Dir, "lock"))
+	if err != nil {
 		return fmt.Errorf("locking the file keystore: %w", err)
 	}
-	defer lock.Unlock()
+	defer unlock()
 	if !f.Exists() {
 		if !create {
 			return ErrNotFound
@@ -165,7 +169,9 @@ func (f *File) create() error {
 	if err != nil {
 		return fmt.Errorf("file keystore: %w", err)
 	}
-	io.WriteString(w, id.String())
+	if _, err := io.WriteString(w, id.String()); err != nil {
+		return fmt.Errorf("file keystore: %w", err)
+	}
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("file keystore: %w", err)
 	}
@@ -228,8 +234,9 @@ func (f *File) unlock() (*age.X25519Identity, error) {
 	}
 	r, err := age.Decrypt(bytes.NewReader(wrapped), sid)
 	if err != nil {
-		var noMatch *age.NoIdentityMatchError
-		if errors.As(err, &noMatch) || strings.Contains(err.Error(), "incorrect passphrase") {
+		// The scrypt identity's wrong-passphrase error wraps
+		// age.ErrIncorrectIdentity, as every identity mismatch does.
+		if errors.Is(err, age.ErrIncorrectIdentity) {
 			return nil, hint.With(fmt.Errorf("%w for the file keystore in %s", ErrWrongPassphrase, f.Dir),
 				"try again; the passphrase is the one chosen when the first key was stored",
 				"if it is lost, the stored keys are too: move "+f.Dir+" aside and store them again with stscred add")
@@ -292,7 +299,9 @@ func (f *File) save(entries map[string]string) error {
 	if err != nil {
 		return fmt.Errorf("file keystore: %w", err)
 	}
-	w.Write(plain)
+	if _, err := w.Write(plain); err != nil {
+		return fmt.Errorf("file keystore: %w", err)
+	}
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("file keystore: %w", err)
 	}
@@ -300,24 +309,29 @@ func (f *File) save(entries map[string]string) error {
 }
 
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	return safefile.WriteAtomic(path, data, 0o600)
+}
+
+// lockFile takes the keystore's lock, waiting for another process that
+// holds it (an update takes milliseconds).
+func lockFile(path string) (func(), error) {
+	f, err := safefile.OpenLock(path)
 	if err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return nil, err
 	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
+	for i := 0; ; i++ {
+		ok, err := safefile.TryLock(f)
+		if err != nil {
+			f.Close()
+			return nil, err
+		}
+		if ok {
+			return func() { _ = safefile.Unlock(f); f.Close() }, nil
+		}
+		if i == 3000 { // a minute
+			f.Close()
+			return nil, errors.New("another stscred process holds it for more than a minute")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/safefile"
 )
 
 // Step is the TOTP time step.
@@ -25,6 +26,23 @@ const Step = 30 * time.Second
 type UsedCodes struct {
 	Dir string // a per-user directory (0700)
 	Now func() time.Time
+	// Sleep waits d or until ctx ends; nil means a real timer. Tests give
+	// a fake that moves their clock instead.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (u UsedCodes) sleep(ctx context.Context, d time.Duration) error {
+	if u.Sleep != nil {
+		return u.Sleep(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 type usedRecord struct {
@@ -64,14 +82,13 @@ func (u UsedCodes) Remember(serial, code string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(u.Dir, 0o700); err != nil {
+	if err := safefile.PrivateDir(u.Dir, "session cache"); err != nil {
 		return fmt.Errorf("remembering the used MFA code: %w", err)
 	}
-	tmp := u.path(serial) + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+	if err := safefile.WriteAtomic(u.path(serial), b, 0o600); err != nil {
 		return fmt.Errorf("remembering the used MFA code: %w", err)
 	}
-	return os.Rename(tmp, u.path(serial))
+	return nil
 }
 
 // ErrCodeUsed means the only code available was already used.
@@ -104,10 +121,8 @@ func Fresh(ctx context.Context, src Source, req Request, used UsedCodes, say fun
 		default:
 			next := used.Now().Truncate(Step).Add(Step + time.Second)
 			say(fmt.Sprintf("the code mfa_process gave for %s was just used; waiting %ds for the next one", req.Serial, int(next.Sub(used.Now()).Seconds())+1))
-			select {
-			case <-ctx.Done():
-				return "", ctx.Err()
-			case <-time.After(next.Sub(used.Now())):
+			if err := used.sleep(ctx, next.Sub(used.Now())); err != nil {
+				return "", err
 			}
 		}
 	}

@@ -82,23 +82,23 @@ func TestFresh(t *testing.T) {
 }
 
 // mfa_process giving the used code is run again once the next step starts.
+// The clock is a fake that moves when Fresh sleeps.
 func TestFreshWaitsForProcess(t *testing.T) {
-	u := UsedCodes{Dir: t.TempDir(), Now: time.Now}
-	// The step boundary is at most 30s away; pretend it is 1s away by
-	// recording the use just before a boundary.
-	start := time.Now()
-	boundary := start.Truncate(Step).Add(Step)
-	if boundary.Sub(start) > 3*time.Second {
-		u.Now = func() time.Time { return time.Now().Add(boundary.Sub(start) - 1500*time.Millisecond) }
+	now := time.Date(2026, 11, 24, 10, 0, 20, 0, time.UTC) // 10s before a step ends
+	var slept time.Duration
+	u := UsedCodes{Dir: t.TempDir(), Now: func() time.Time { return now },
+		Sleep: func(_ context.Context, d time.Duration) error { slept += d; now = now.Add(d); return nil }}
+	if err := u.Remember(req.Serial, "111111"); err != nil {
+		t.Fatal(err)
 	}
-	u.Remember(req.Serial, "111111")
 	proc := &seqSource{codes: []string{"111111", "444444"}, name: Process{}.Name()}
 	var said string
 	code, err := Fresh(context.Background(), proc, req, u, func(s string) { said = s })
 	if err != nil || code != "444444" || proc.asked != 2 || !strings.Contains(said, "waiting") {
 		t.Fatalf("code %q err %v asked %d said %q", code, err, proc.asked, said)
 	}
-	if time.Since(start) > 6*time.Second { // at most ~4s of waiting for the step to turn
-		t.Fatalf("waited %s", time.Since(start))
+	// It waited for the next step to start (and a second more), no less.
+	if next := time.Date(2026, 11, 24, 10, 0, 30, 0, time.UTC); now.Before(next) || slept > 12*time.Second {
+		t.Fatalf("asked again at %s after sleeping %s; the next step starts at %s", now, slept, next)
 	}
 }

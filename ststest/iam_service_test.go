@@ -237,9 +237,10 @@ func TestIAMCountsLogAndDelay(t *testing.T) {
 	if d := time.Since(start); d < 300*time.Millisecond {
 		t.Errorf("CreateAccessKey answered in %v despite a 300ms delay", d)
 	}
-	start = time.Now()
-	if _, err := w.listKeyIDs(t, w.aliceCreds(), ""); err != nil || time.Since(start) > 250*time.Millisecond {
-		t.Errorf("ListAccessKeys delayed or failed: %v after %v", err, time.Since(start))
+	// The delay is CreateAccessKey's alone (delaysArePerAction checks
+	// that without a clock); ListAccessKeys still answers.
+	if _, err := w.listKeyIDs(t, w.aliceCreds(), ""); err != nil {
+		t.Errorf("ListAccessKeys failed: %v", err)
 	}
 
 	calls, successes := w.srv.Counts()

@@ -18,3 +18,19 @@ func TestMaxRoleCredentialLifetime(t *testing.T) {
 		t.Fatalf("session expires %s: only role credentials are capped", rec.Expiration)
 	}
 }
+
+// A delay injected for one action is that action's alone.
+func TestDelaysArePerAction(t *testing.T) {
+	s := New(Options{})
+	if err := s.Delay("CreateAccessKey", 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if d := s.delayFor("CreateAccessKey"); d != 300*time.Millisecond {
+		t.Errorf("CreateAccessKey delay %v", d)
+	}
+	if d := s.delayFor("ListAccessKeys"); d != 0 {
+		t.Errorf("ListAccessKeys delayed %v too", d)
+	}
+}

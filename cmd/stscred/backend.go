@@ -114,9 +114,13 @@ func (e *Env) filePassphrase(create bool) (string, error) {
 	if p := e.Getenv("STSCRED_FILE_PASSPHRASE"); p != "" {
 		return p, nil
 	}
+	if e.prompt == mfa.ModeNone {
+		return "", hint.With(fmt.Errorf("%w: the file keystore needs its passphrase, and --prompt=none forbids asking", keystore.ErrNoPassphrase),
+			"set STSCRED_FILE_PASSPHRASE, or run any stscred command once from a terminal: the passphrase is then remembered for this login session")
+	}
 	tty, err := e.OpenTTY()
 	if err != nil {
-		return "", hint.With(errors.New("the file keystore needs its passphrase, and there is no terminal to ask on"),
+		return "", hint.With(fmt.Errorf("%w: the file keystore needs its passphrase, and there is no terminal to ask on", keystore.ErrNoPassphrase),
 			"set STSCRED_FILE_PASSPHRASE, or run any stscred command once from a terminal: the passphrase is then remembered for this login session")
 	}
 	defer tty.Close()

@@ -38,12 +38,18 @@ type Env struct {
 	Version       string
 
 	// Set up on first use.
-	cfg      *awsconfig.File
-	keys     keystore.Store
-	keysNote string // why Keys chose what it chose, when that may surprise
-	cache    *cache.Cache
+	cfg        *awsconfig.File
+	keys       keystore.Store
+	keysNote   string // why Keys chose what it chose, when that may surprise
+	cache      *cache.Cache
 	backend    string        // --backend
 	stsTimeout time.Duration // --sts-timeout
+	prompt     string        // --prompt
+}
+
+// apply takes the global flags the Env's own methods need.
+func (e *Env) apply(g *Globals) {
+	e.backend, e.stsTimeout, e.prompt = g.Backend, g.STSTimeout, g.Prompt
 }
 
 // ConfigPath is the AWS config file in use.

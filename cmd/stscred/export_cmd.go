@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/mfa"
 	"github.com/stscred/stscred/shell"
 )
 
@@ -12,6 +15,10 @@ import (
 type ExportCmd struct {
 	Profile string `arg:"" optional:"" help:"Profile (default: STSCRED_PROFILE, then AWS_PROFILE, then default)."`
 	Format  string `enum:"auto,sh,fish,powershell,dotenv,json" default:"auto" help:"Output syntax: ${enum} (auto: from the SHELL variable, else sh)."`
+	// Hook is how the shell integration renews before a prompt: it never
+	// asks for anything, and when it would need to, it says in one line
+	// what to run and ends with a status the hook shows in the prompt.
+	Hook bool `name:"hook" hidden:"" help:"Renew for a prompt hook: never ask; say what to run instead."`
 }
 
 func (c *ExportCmd) Run(env *Env, g *Globals) error {
@@ -23,7 +30,18 @@ func (c *ExportCmd) Run(env *Env, g *Globals) error {
 	if format == "" || format == "auto" {
 		format = shell.FormatFor(env.Getenv("SHELL"))
 	}
+	if c.Hook {
+		g.Prompt, env.prompt = mfa.ModeNone, mfa.ModeNone
+	}
 	tc, err := env.credentialsFor(env.context(), g, name)
+	if err != nil && c.Hook {
+		switch {
+		case errors.Is(err, mfa.ErrNoSource):
+			return needsYou{profile: name, what: "an MFA code", status: exitNeedsMFA}
+		case errors.Is(err, keystore.ErrNoPassphrase):
+			return needsYou{profile: name, what: "the file keystore's passphrase", status: exitNeedsPassphrase}
+		}
+	}
 	if err != nil {
 		return err
 	}

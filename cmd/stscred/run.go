@@ -88,7 +88,7 @@ func run(args []string, env *Env) (status int) {
 		}
 	}()
 	if cmd, g, ok := fastParse(args, env.Getenv); ok {
-		env.backend, env.stsTimeout = g.Backend, g.STSTimeout
+		env.apply(g)
 		return finish(env, cmd.Run(env, g))
 	}
 	var kctx *kong.Context
@@ -124,6 +124,11 @@ func finish(env *Env, err error) int {
 		// cached; end as a shell does after SIGINT.
 		return 130
 	}
+	var need needsYou
+	if errors.As(err, &need) {
+		fmt.Fprintf(env.Stderr, "stscred: %s\n", need.Error())
+		return need.status
+	}
 	printError(env.Stderr, err)
 	return 1
 }
@@ -143,7 +148,7 @@ func parse(grammar any, g *Globals, args []string, env *Env) (*kong.Context, err
 		return nil, err
 	}
 	kctx, err := parser.Parse(args)
-	env.backend, env.stsTimeout = g.Backend, g.STSTimeout
+	env.apply(g)
 	return kctx, err
 }
 
@@ -159,6 +164,25 @@ func printError(w io.Writer, err error) {
 		fmt.Fprintf(w, "stscred: hint: %s\n", h)
 	}
 }
+
+// needsYou is how a prompt hook's renewal ends when it needs the user (an
+// MFA code, a passphrase): one line saying what to run, and a status the
+// hook tells apart (see exitNeeds*).
+type needsYou struct {
+	profile, what string
+	status        int
+}
+
+func (n needsYou) Error() string {
+	return fmt.Sprintf("%s needs %s to renew its credentials: run stscred use %s", n.profile, n.what, n.profile)
+}
+
+// Exit statuses of export --hook when it needs the user; the shell hooks
+// show them in the prompt segment.
+const (
+	exitNeedsMFA        = 3 // "PROFILE mfa?"
+	exitNeedsPassphrase = 5 // "PROFILE passphrase?"
+)
 
 // errNotConfirmed is returned when the user declines a confirmation.
 var errNotConfirmed = errors.New("not confirmed")

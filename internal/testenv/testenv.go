@@ -17,6 +17,19 @@ import (
 
 const insideMarker = "STSCRED_TEST_SECRET_SERVICE"
 
+// StartKeyring is the shell code that starts gnome-keyring with an
+// unlocked login collection on the session bus and waits until it owns
+// org.freedesktop.secrets and answers: a client that called earlier would
+// make D-Bus activate a second daemon, which races the first over a
+// half-written login.keyring. It exits 97 when the keyring cannot start.
+const StartKeyring = `printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 97
+__i=0
+until gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
+    --method org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null | grep -q true &&
+  secret-tool search --all service stscred-probe >/dev/null 2>&1; do
+  __i=$((__i + 1)); [ $__i -lt 200 ] || exit 97; sleep 0.05
+done`
+
 // MainWithSecretService runs m inside a private D-Bus session with an
 // unlocked gnome-keyring providing the Secret Service: it re-executes the
 // test binary under dbus-run-session unless it already runs there. Use it
@@ -34,14 +47,14 @@ func WithSecretService(run func() int) int {
 		return run()
 	}
 	var missing []string
-	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon", "secret-tool"} {
+	for _, tool := range []string{"dbus-run-session", "gnome-keyring-daemon", "secret-tool", "gdbus"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			missing = append(missing, tool)
 		}
 	}
 	if len(missing) > 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: this needs a real Secret Service, but %s not found.\n"+
-			"Install the Debian packages: apt-get install -y dbus gnome-keyring libsecret-tools\n", strings.Join(missing, ", "))
+			"Install the Debian packages: apt-get install -y dbus gnome-keyring libsecret-tools libglib2.0-bin\n", strings.Join(missing, ", "))
 		return 1
 	}
 	home, err := os.MkdirTemp("", "stscred-keyring-")
@@ -55,7 +68,7 @@ func WithSecretService(run func() int) int {
 		fmt.Fprintln(os.Stderr, "FAIL:", err)
 		return 1
 	}
-	script := `printf pw | gnome-keyring-daemon --unlock --components=secrets >/dev/null || exit 97; exec "$@"`
+	script := StartKeyring + `; exec "$@"`
 	args := append([]string{"--", "sh", "-c", script, "sh", os.Args[0]}, os.Args[1:]...)
 	cmd := exec.Command("dbus-run-session", args...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
@@ -90,9 +103,10 @@ func RequireSecretService(t testing.TB) {
 	if os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
 		t.Fatal("no D-Bus session: run the tests through testenv.MainWithSecretService")
 	}
+	// search exits 0 when the service answers, found or not.
 	out, err := exec.Command("secret-tool", "search", "--all", "service", "stscred-probe").CombinedOutput()
-	if err != nil && len(out) > 0 && strings.Contains(string(out), "rror") {
-		t.Fatalf("the Secret Service does not answer: %s", out)
+	if err != nil {
+		t.Fatalf("the Secret Service does not answer (secret-tool search: %v): %s", err, out)
 	}
 }
 

@@ -14,7 +14,7 @@ stscred() {
     shift
     if [ "${1-}" = --off ]; then
       unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION \
-        STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at
+        STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at __stscred_told __stscred_needs
       return 0
     fi
     if [ $# -ne 1 ]; then
@@ -24,6 +24,7 @@ stscred() {
     local __stscred_out
     __stscred_out=$(command stscred export --format sh -- "$1") || return
     eval "$__stscred_out"
+    __stscred_retry_at=0 __stscred_told= __stscred_needs=
     __stscred_hook
     return 0
   fi
@@ -51,15 +52,26 @@ __stscred_hook() {
   __stscred_now
   if (( STSCRED_EXPIRES - __stscred_t < __stscred_window )) &&
      (( __stscred_t >= __stscred_retry_at )); then
-    if __stscred_out=$(command stscred export --format sh -- "$STSCRED_PROFILE"); then
-      eval "$__stscred_out"
-      __stscred_retry_at=0
+    # Never interactive: --hook asks for nothing; when it would need an
+    # MFA code or a passphrase it says once what to run, and the prompt
+    # segment says so until then.
+    local __stscred_rc=0
+    if [ "${__stscred_told-}" = "$STSCRED_PROFILE" ]; then
+      __stscred_out=$(command stscred export --hook --format sh -- "$STSCRED_PROFILE" 2>/dev/null) || __stscred_rc=$?
     else
-      __stscred_retry_at=$(( __stscred_t + 60 ))  # don't retry at every prompt
+      __stscred_out=$(command stscred export --hook --format sh -- "$STSCRED_PROFILE") || __stscred_rc=$?
     fi
+    case $__stscred_rc in
+      0) eval "$__stscred_out"; __stscred_retry_at=0 __stscred_told= __stscred_needs= ;;
+      3) __stscred_told=$STSCRED_PROFILE __stscred_needs=mfa? __stscred_retry_at=$(( __stscred_t + 60 )) ;;
+      5) __stscred_told=$STSCRED_PROFILE __stscred_needs=passphrase? __stscred_retry_at=$(( __stscred_t + 60 )) ;;
+      *) __stscred_retry_at=$(( __stscred_t + 60 )) ;;  # don't retry at every prompt
+    esac
     case ${STSCRED_EXPIRES-} in ''|*[!0-9]*) return $__stscred_status ;; esac
   fi
-  if (( STSCRED_EXPIRES > __stscred_t )); then
+  if [ -n "${__stscred_needs-}" ]; then
+    STSCRED_PROMPT_INFO="$STSCRED_PROFILE $__stscred_needs"
+  elif (( STSCRED_EXPIRES > __stscred_t )); then
     STSCRED_PROMPT_INFO="$STSCRED_PROFILE $(( (STSCRED_EXPIRES - __stscred_t) / 60 ))m"
   else
     STSCRED_PROMPT_INFO="$STSCRED_PROFILE expired"

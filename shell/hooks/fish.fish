@@ -12,7 +12,7 @@
 function stscred --description 'stscred, with "stscred use" changing this shell'
     if test (count $argv) -ge 1; and test "$argv[1]" = use
         if test (count $argv) -eq 2; and test "$argv[2]" = --off
-            set -e AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at
+            set -e AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at __stscred_told __stscred_needs
             return 0
         end
         if test (count $argv) -ne 2
@@ -21,6 +21,8 @@ function stscred --description 'stscred, with "stscred use" changing this shell'
         end
         set -l out (command stscred export --format fish -- $argv[2]); or return $status
         string join \n -- $out | source
+        set -g __stscred_retry_at 0
+        set -e __stscred_told __stscred_needs
         __stscred_hook
         return 0
     end
@@ -50,16 +52,36 @@ function __stscred_hook --on-event fish_prompt
     string match -qr '^[0-9]+$' -- "$__stscred_retry_at"; or set -g __stscred_retry_at 0
     set -l now (__stscred_now)
     if test (math $STSCRED_EXPIRES - $now) -lt $window; and test $now -ge $__stscred_retry_at
-        set -l out (command stscred export --format fish -- $STSCRED_PROFILE)
-        if test $status -eq 0
-            string join \n -- $out | source
-            set -g __stscred_retry_at 0
+        # Never interactive: --hook asks for nothing; when it would need
+        # an MFA code or a passphrase it says once what to run, and the
+        # prompt segment says so until then.
+        set -l out
+        if set -q __stscred_told; and test "$__stscred_told" = "$STSCRED_PROFILE"
+            set out (command stscred export --hook --format fish -- $STSCRED_PROFILE 2>/dev/null)
         else
-            set -g __stscred_retry_at (math $now + 60) # don't retry at every prompt
+            set out (command stscred export --hook --format fish -- $STSCRED_PROFILE)
+        end
+        switch $status
+            case 0
+                string join \n -- $out | source
+                set -g __stscred_retry_at 0
+                set -e __stscred_told __stscred_needs
+            case 3
+                set -g __stscred_told $STSCRED_PROFILE
+                set -g __stscred_needs 'mfa?'
+                set -g __stscred_retry_at (math $now + 60)
+            case 5
+                set -g __stscred_told $STSCRED_PROFILE
+                set -g __stscred_needs 'passphrase?'
+                set -g __stscred_retry_at (math $now + 60)
+            case '*'
+                set -g __stscred_retry_at (math $now + 60) # don't retry at every prompt
         end
         string match -qr '^[0-9]+$' -- "$STSCRED_EXPIRES"; or return
     end
-    if test $STSCRED_EXPIRES -gt $now
+    if set -q __stscred_needs; and test -n "$__stscred_needs"
+        set -g STSCRED_PROMPT_INFO "$STSCRED_PROFILE $__stscred_needs"
+    else if test $STSCRED_EXPIRES -gt $now
         set -g STSCRED_PROMPT_INFO "$STSCRED_PROFILE "(math --scale=0 "($STSCRED_EXPIRES - $now) / 60")m
     else
         set -g STSCRED_PROMPT_INFO "$STSCRED_PROFILE expired"

@@ -22,6 +22,7 @@ function global:stscred {
         $out = & $global:__stscredExe export --format powershell -- $args[1]
         if ($LASTEXITCODE -ne 0) { return }
         Invoke-Expression ($out -join "`n")
+        $global:__stscredRetryAt = 0; $global:__stscredTold = $null; $global:__stscredNeeds = $null
         return
     }
     & $global:__stscredExe @args
@@ -34,14 +35,25 @@ function global:__stscred_hook {
     if ($Env:STSCRED_REFRESH_WINDOW -match '^[0-9]+$') { $window = [int64]$Env:STSCRED_REFRESH_WINDOW }
     $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
     if (([int64]$Env:STSCRED_EXPIRES - $now) -lt $window -and $now -ge $global:__stscredRetryAt) {
-        $out = & $global:__stscredExe export --format powershell -- $Env:STSCRED_PROFILE
-        if ($LASTEXITCODE -eq 0) { Invoke-Expression ($out -join "`n"); $global:__stscredRetryAt = 0 }
-        else { $global:__stscredRetryAt = $now + 60 }
+        # Never interactive: --hook asks for nothing; when it would need an
+        # MFA code or a passphrase it says once what to run.
+        if ($global:__stscredTold -eq $Env:STSCRED_PROFILE) {
+            $out = & $global:__stscredExe export --hook --format powershell -- $Env:STSCRED_PROFILE 2>$null
+        } else {
+            $out = & $global:__stscredExe export --hook --format powershell -- $Env:STSCRED_PROFILE
+        }
+        switch ($LASTEXITCODE) {
+            0 { Invoke-Expression ($out -join "`n"); $global:__stscredRetryAt = 0; $global:__stscredTold = $null; $global:__stscredNeeds = $null }
+            3 { $global:__stscredTold = $Env:STSCRED_PROFILE; $global:__stscredNeeds = 'mfa?'; $global:__stscredRetryAt = $now + 60 }
+            5 { $global:__stscredTold = $Env:STSCRED_PROFILE; $global:__stscredNeeds = 'passphrase?'; $global:__stscredRetryAt = $now + 60 }
+            default { $global:__stscredRetryAt = $now + 60 }
+        }
     }
 }
 
 function global:stscred_prompt_info {
     if (-not $Env:STSCRED_PROFILE -or $Env:STSCRED_EXPIRES -notmatch '^[0-9]+$') { return '' }
+    if ($global:__stscredNeeds) { return "$Env:STSCRED_PROFILE $global:__stscredNeeds" }
     $left = [int64]$Env:STSCRED_EXPIRES - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
     if ($left -le 0) { return "$Env:STSCRED_PROFILE expired" }
     return "$Env:STSCRED_PROFILE $([math]::Floor($left / 60))m"
