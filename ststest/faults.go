@@ -182,7 +182,12 @@ func (s *Server) faultError(api *api, code, action, keyID string, params url.Val
 			_, shown := s.faultUserName(keyID, params)
 			return iamAccessDenied(arn, action, shown, denyNoAllow)
 		}
-		return accessDenied(arn, action, params.Get("RoleArn"))
+		resource := params.Get("RoleArn")
+		if action == actionGetFederationToken && account != "" && params.Get("Name") != "" {
+			// The real message names the federated user asked for.
+			resource = federatedUserARN(account, params.Get("Name"))
+		}
+		return accessDenied(arn, action, resource)
 	case codeNoSuchEntity:
 		if id := params.Get("AccessKeyId"); id != "" {
 			return noSuchKey(id)

@@ -45,6 +45,12 @@ type Options struct {
 	// renewal need role credentials that expire in seconds (below STS's
 	// 15-minute minimum) while the MFA session lasts.
 	MaxRoleCredentialLifetime time.Duration
+	// MaxFederationCredentialLifetime, when set, caps how long
+	// GetFederationToken credentials stay valid, whatever DurationSeconds
+	// asked for, like MaxRoleCredentialLifetime for roles: tests of a
+	// console session that outlives its credentials, or of renewal, need
+	// federated credentials that expire in seconds.
+	MaxFederationCredentialLifetime time.Duration
 }
 
 // Server is an STS and IAM test server. Create it with New, give it users
