@@ -212,6 +212,7 @@ func (s *Server) assumeRole(c *call) (any, *apiError) {
 		PolicyArns:        policyArns,
 		Policy:            policy,
 	}, caller.user, role, c.now, time.Duration(duration)*time.Second, roleTokenBytes+tagBytes)
+	rec.viaSession = parent != nil
 	res := assumeRoleResult{Credentials: credentialsOf(rec), PackedPolicySize: packed, SourceIdentity: sourceIdentity}
 	res.AssumedRoleUser.Arn = sessionARN
 	res.AssumedRoleUser.AssumedRoleID = role.ID + ":" + name

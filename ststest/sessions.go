@@ -57,6 +57,10 @@ type sessionRecord struct {
 	token  string
 	user   *userRecord
 	role   *roleRecord // nil for GetSessionToken and GetFederationToken
+	// viaSession: AssumeRole was signed with temporary credentials (a role
+	// session or a GetSessionToken session), which limits the console
+	// session the federation endpoint grants (see federation.go).
+	viaSession bool
 }
 
 // roleSession reports whether the session came from AssumeRole.
