@@ -61,9 +61,10 @@ func (s *Server) newSTSAPI() *api {
 		version:   "2011-06-15",
 		namespace: "https://sts.amazonaws.com/doc/2011-06-15/",
 		actions: map[string]actionFunc{
-			"AssumeRole":        s.assumeRole,
-			"GetCallerIdentity": s.getCallerIdentity,
-			"GetSessionToken":   s.getSessionToken,
+			"AssumeRole":             s.assumeRole,
+			"GetCallerIdentity":      s.getCallerIdentity,
+			"GetSessionToken":        s.getSessionToken,
+			actionGetFederationToken: s.getFederationToken,
 		},
 	}
 }
@@ -142,6 +143,11 @@ func (s *Server) assumeRole(c *call) (any, *apiError) {
 
 	caller := c.caller
 	parent := caller.session
+	// GetFederationToken credentials may call no STS action but
+	// GetCallerIdentity (STS API reference, GetFederationToken).
+	if parent != nil && parent.federated() {
+		return nil, accessDenied(caller.arn(), "AssumeRole", roleARN)
+	}
 	chained := parent != nil && parent.roleSession()
 	mfa := caller.mfa()
 	var accept *mfaAcceptance
@@ -206,6 +212,7 @@ func (s *Server) assumeRole(c *call) (any, *apiError) {
 		PolicyArns:        policyArns,
 		Policy:            policy,
 	}, caller.user, role, c.now, time.Duration(duration)*time.Second, roleTokenBytes+tagBytes)
+	rec.viaSession = parent != nil
 	res := assumeRoleResult{Credentials: credentialsOf(rec), PackedPolicySize: packed, SourceIdentity: sourceIdentity}
 	res.AssumedRoleUser.Arn = sessionARN
 	res.AssumedRoleUser.AssumedRoleID = role.ID + ":" + name

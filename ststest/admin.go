@@ -16,6 +16,8 @@ const adminIndex = `ststest admin API (for tests and demos; unauthenticated)
 GET  /_ststest/calls                          {"calls":{action:n},"successes":{action:n}}
 GET  /_ststest/requests                       request log (JSON)
 GET  /_ststest/sessions                       issued sessions (JSON, no secrets)
+GET  /_ststest/signin-tokens                  sign-in tokens of /federation getSigninToken (JSON, no token values)
+GET  /_ststest/logins                         console sign-ins /federation login granted (JSON)
 GET  /_ststest/keys?user=NAME[&account=A]     access keys of an IAM user: id, status, created (JSON, no secrets)
 GET  /_ststest/code?serial=S[&unused=1]       current TOTP code of device S (unused=1: one not used yet)
 GET  /_ststest/accepted-codes?serial=S        codes device S accepted (JSON)
@@ -23,7 +25,12 @@ POST /_ststest/fail?action=A&code=C&count=N   fail the next N calls of A (or *) 
 POST /_ststest/clear-faults                   drop pending faults
 POST /_ststest/delay?action=A&duration=D      delay responses to A (or *) by D (0 removes)
 POST /_ststest/expire[?key=ASIA...]           expire one session, or all
-POST /_ststest/reset-counts                   zero counts, request log, accepted-code lists
+POST /_ststest/expire-signin-tokens           expire every sign-in token issued so far
+POST /_ststest/reset-counts                   zero counts, request log, accepted-code lists, logins
+
+The federation endpoint (console sign-in) is /federation, unauthenticated as on AWS:
+GET  /federation?Action=getSigninToken&Session=JSON[&SessionDuration=N]   {"SigninToken":"..."}
+GET  /federation?Action=login&Issuer=U&Destination=CONSOLE_URL&SigninToken=T   302 to Destination
 `
 
 func (s *Server) adminHandler() http.Handler {
@@ -40,6 +47,20 @@ func (s *Server) adminHandler() http.Handler {
 	})
 	mux.HandleFunc("GET /_ststest/sessions", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, s.Sessions())
+	})
+	mux.HandleFunc("GET /_ststest/signin-tokens", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, s.SigninTokens())
+	})
+	mux.HandleFunc("GET /_ststest/logins", func(w http.ResponseWriter, r *http.Request) {
+		logins := s.Logins()
+		if logins == nil {
+			logins = []Login{}
+		}
+		writeJSON(w, logins)
+	})
+	mux.HandleFunc("POST /_ststest/expire-signin-tokens", func(w http.ResponseWriter, r *http.Request) {
+		s.ExpireSigninTokens()
+		writeText(w, http.StatusOK, "ok\n")
 	})
 	mux.HandleFunc("GET /_ststest/keys", func(w http.ResponseWriter, r *http.Request) {
 		keys, status, err := s.adminKeys(r.FormValue("user"), r.FormValue("account"))

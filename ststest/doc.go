@@ -13,6 +13,17 @@
 // refuses the long-term key, and Options.KeyPropagation holds back new keys
 // like IAM's eventual consistency.
 //
+// The same listener serves the console sign-in of the AWS federation
+// endpoint on /federation (STSCRED_FEDERATION_URL=<URL>/federation), as
+// signin.aws.amazon.com/federation does and without SigV4: getSigninToken
+// exchanges credentials from AssumeRole* or GetFederationToken for a
+// sign-in token (15 minutes), login redirects to a console Destination.
+// It refuses what AWS refuses, in the real endpoint's form (see
+// federation.go), and records each sign-in (Server.Logins) and token
+// (Server.SigninTokens). STS's GetFederationToken gives an IAM user's
+// long-term key a federated-user session for it; Session.NoPermissions
+// tells a session obtained without a policy.
+//
 // It verifies SigV4 signatures against the keys it knows (hand-written, not
 // the SDK's signer), checks TOTP codes and refuses a code used before,
 // issues and remembers temporary credentials, and reproduces the service's
@@ -31,6 +42,8 @@
 //	// point a client at url with key.ID / key.Secret ...
 //	_ = srv.Fail("AssumeRole", "Throttling", 2)
 //	n := srv.Calls("AssumeRole")
+//	// console: GET url+"/federation?Action=getSigninToken&Session=..." ...
+//	for _, l := range srv.Logins() { _ = l.ARN; _ = l.Destination }
 //	// IAM: point an IAM client (region us-east-1) at the same url ...
 //	_ = srv.Fail("CreateAccessKey", "LimitExceeded", 1)
 //	for _, k := range alice.AccessKeys() { _, _ = srv.AccessKey(k.ID) }

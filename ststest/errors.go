@@ -15,6 +15,7 @@ const (
 	codeInvalidAction         = "InvalidAction"
 	codeInvalidClientTokenID  = "InvalidClientTokenId"
 	codeLimitExceeded         = "LimitExceeded"
+	codeMalformedPolicy       = "MalformedPolicyDocument"
 	codeMissingAuthentication = "MissingAuthenticationToken"
 	codeNoSuchEntity          = "NoSuchEntity"
 	codePackedPolicyTooLarge  = "PackedPolicyTooLarge"
@@ -36,6 +37,8 @@ const (
 	msgMFASerial     = "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user."
 	msgMFACode       = "MultiFactorAuthentication failed with invalid MFA one time pass code."
 	msgSessionGST    = "Cannot call GetSessionToken with session credentials"
+	msgSessionGFT    = "Cannot call GetFederationToken with session credentials"
+	msgPolicyJSON    = "The policy is not in the valid JSON format."
 	msgChainDuration = "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
 	msgRoleDuration  = "The requested DurationSeconds exceeds the MaxSessionDuration set for this role."
 	msgThrottling    = "Rate exceeded"
@@ -77,7 +80,7 @@ func statusOf(code string) (int, bool) {
 		codeMissingAuthentication, codeIncompleteSignature, codeRegionDisabled:
 		return http.StatusForbidden, true
 	case codeExpiredToken, codeValidationError, codeThrottling, codeInvalidAction,
-		codePackedPolicyTooLarge:
+		codePackedPolicyTooLarge, codeMalformedPolicy:
 		return http.StatusBadRequest, true
 	case codeRequestTooLarge:
 		return http.StatusRequestEntityTooLarge, true

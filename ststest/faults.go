@@ -51,14 +51,26 @@ func IAMFaultCodes() []string {
 	}
 }
 
+// FederationFaultCodes lists the error codes Fail can inject into the
+// federation endpoint's actions ("getSigninToken", "login"): it answers
+// them with an HTML error page of that status, as it has no error codes.
+func FederationFaultCodes() []string {
+	return []string{
+		codeInternalFailure,    // 500
+		codeServiceUnavailable, // 503
+	}
+}
+
 // Fail makes the next count requests that name action (AnyAction: any
 // action) fail with the error code, before their signature is even checked.
-// Action is an STS or an IAM action; code must be one of FaultCodes for an
-// STS action, of IAMFaultCodes for an IAM action, and of either for
-// AnyAction (sent as is, in the error document of whichever service the
-// request went to). Faults queue up: Fail("AssumeRole", "Throttling", 1)
-// then Fail("AssumeRole", "InternalFailure", 1) fails the next two
-// AssumeRole calls in that order. Faults for a named action are used before
+// Action is an STS or an IAM action, or an action of the federation
+// endpoint; code must be one of FaultCodes for an STS action, of
+// IAMFaultCodes for an IAM action, of FederationFaultCodes for a federation
+// action, and of FaultCodes or IAMFaultCodes for AnyAction (sent as is, in
+// the error document of whichever service the request went to; the
+// federation endpoint takes only faults named for its actions). Faults
+// queue up: Fail("AssumeRole", "Throttling", 1) then Fail("AssumeRole",
+// "InternalFailure", 1) fails the next two AssumeRole calls in that order. Faults for a named action are used before
 // those for AnyAction. Injected failures count as calls, not successes.
 func (s *Server) Fail(action, code string, count int) error {
 	if err := s.checkActionName(action); err != nil {
@@ -85,8 +97,9 @@ func (s *Server) ClearFaults() {
 }
 
 // Delay holds every response to action (AnyAction: to any action without a
-// delay of its own) for d before handling it, e.g. to have many clients in
-// flight at once. Zero removes the delay.
+// delay of its own, the federation endpoint's included) for d before
+// handling it, e.g. to have many clients in flight at once, or to show that
+// a client gives up on a hung endpoint. Zero removes the delay.
 func (s *Server) Delay(action string, d time.Duration) error {
 	if err := s.checkActionName(action); err != nil {
 		return fmt.Errorf("ststest: delay %s: %w", action, err)
@@ -110,7 +123,7 @@ func (s *Server) checkActionName(action string) error {
 	}
 	_, sts := s.sts.actions[action]
 	_, iam := s.iam.actions[action]
-	if !sts && !iam {
+	if !sts && !iam && !isFederationAction(action) {
 		return fmt.Errorf("unknown action %q", action)
 	}
 	return nil
@@ -121,6 +134,9 @@ func (s *Server) checkActionName(action string) error {
 func (s *Server) faultCodesFor(action string) []string {
 	if _, iam := s.iam.actions[action]; iam {
 		return IAMFaultCodes()
+	}
+	if isFederationAction(action) {
+		return FederationFaultCodes()
 	}
 	codes := FaultCodes()
 	if action == AnyAction {
@@ -145,10 +161,15 @@ func (s *Server) delayFor(action string) time.Duration {
 // api, and returns its code, or "" when there is none. A fault for a named
 // action is only used by the service of that action. Callers hold s.mu.
 func (s *Server) takeFault(api *api, action string) string {
-	keys := []string{AnyAction}
 	if _, ok := api.actions[action]; ok {
-		keys = []string{action, AnyAction}
+		return s.takeFaultOf(action, AnyAction)
 	}
+	return s.takeFaultOf(AnyAction)
+}
+
+// takeFaultOf consumes the next fault queued under the first of keys that
+// has one and returns its code, or "" when there is none. Callers hold s.mu.
+func (s *Server) takeFaultOf(keys ...string) string {
 	for _, key := range keys {
 		q := s.faults[key]
 		if len(q) == 0 {
@@ -182,7 +203,12 @@ func (s *Server) faultError(api *api, code, action, keyID string, params url.Val
 			_, shown := s.faultUserName(keyID, params)
 			return iamAccessDenied(arn, action, shown, denyNoAllow)
 		}
-		return accessDenied(arn, action, params.Get("RoleArn"))
+		resource := params.Get("RoleArn")
+		if action == actionGetFederationToken && account != "" && params.Get("Name") != "" {
+			// The real message names the federated user asked for.
+			resource = federatedUserARN(account, params.Get("Name"))
+		}
+		return accessDenied(arn, action, resource)
 	case codeNoSuchEntity:
 		if id := params.Get("AccessKeyId"); id != "" {
 			return noSuchKey(id)

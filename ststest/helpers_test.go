@@ -122,6 +122,8 @@ func credsOf(t *testing.T, out any) stsCreds {
 		return stsCreds{aws.ToString(o.Credentials.AccessKeyId), aws.ToString(o.Credentials.SecretAccessKey), aws.ToString(o.Credentials.SessionToken)}
 	case *sts.AssumeRoleOutput:
 		return stsCreds{aws.ToString(o.Credentials.AccessKeyId), aws.ToString(o.Credentials.SecretAccessKey), aws.ToString(o.Credentials.SessionToken)}
+	case *sts.GetFederationTokenOutput:
+		return stsCreds{aws.ToString(o.Credentials.AccessKeyId), aws.ToString(o.Credentials.SecretAccessKey), aws.ToString(o.Credentials.SessionToken)}
 	}
 	t.Fatalf("credsOf(%T)", out)
 	return stsCreds{}

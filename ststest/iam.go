@@ -45,8 +45,13 @@ func (s *Server) newIAMAPI() *api {
 // call IAM unless MFA information came with the GetSessionToken request.
 // The real service answers InvalidClientTokenId, as if the token were
 // unknown, in IAM's wording (no final period).
+//
+// GetFederationToken credentials may call no IAM action at all (STS API
+// reference, GetFederationToken). The reference does not say how IAM
+// refuses them; they are answered like GetSessionToken credentials without
+// MFA, with InvalidClientTokenId.
 func admitIAM(c *caller) *apiError {
-	if c.session != nil && !c.session.roleSession() && !c.session.MFA {
+	if c.session != nil && !c.session.roleSession() && (!c.session.MFA || c.session.federated()) {
 		return newError(codeInvalidClientTokenID, "%s", msgIAMInvalidToken)
 	}
 	return nil

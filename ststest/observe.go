@@ -8,19 +8,27 @@ import (
 // maxLoggedRequests bounds the request log; older entries are dropped.
 const maxLoggedRequests = 10000
 
-// Request is one STS or IAM API request as the server saw it.
+// Request is one STS or IAM API request, or one request to the federation
+// endpoint, as the server saw it.
 type Request struct {
 	// Service is "sts" or "iam": the API the request went to, by the
 	// service its signature's credential scope names (STS when it names
-	// none or another).
+	// none or another); "signin" for the federation endpoint.
 	Service string `json:"service"`
-	Action  string `json:"action"`
+	// Action is the Action parameter: an STS or IAM action, or
+	// "getSigninToken" or "login".
+	Action string `json:"action"`
 	// AccessKeyID is the key id named in the Authorization header, whether
-	// or not the signature verified; empty when there was none.
+	// or not the signature verified; empty when there was none. For the
+	// federation endpoint it is the session's: the sessionId sent to
+	// getSigninToken, or the one behind the sign-in token of a login.
 	AccessKeyID string    `json:"accessKeyId,omitempty"`
 	Time        time.Time `json:"time"` // server clock, when received
 	Status      int       `json:"status"`
-	// Code is the error code sent, empty on success.
+	// Code is the error code sent, empty on success. The federation
+	// endpoint sends none: its refusals have the status text here ("Bad
+	// Request"), or the injected fault's code, and Message says why
+	// ststest refused, which the real endpoint's page does not.
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 }
@@ -38,7 +46,8 @@ func (s *Server) record(req Request) {
 
 // Calls is how many requests named action (AnyAction: all requests),
 // whatever their outcome: injected faults, refused signatures and
-// validation errors included.
+// validation errors included. The federation endpoint's actions are
+// "getSigninToken" and "login".
 func (s *Server) Calls(action string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -78,15 +87,17 @@ func (s *Server) Requests() []Request {
 	return append([]Request(nil), s.requests...)
 }
 
-// ResetCounts zeroes the call and success counts and empties the request log
-// and the lists of accepted MFA codes. It does not forget which codes were
-// used: a used code stays refused.
+// ResetCounts zeroes the call and success counts and empties the request
+// log, the lists of accepted MFA codes and the list of console sign-ins
+// (Logins). It does not forget which codes were used: a used code stays
+// refused; nor sign-in tokens, which work until they expire.
 func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.calls)
 	clear(s.successes)
 	s.requests = nil
+	s.logins = nil
 	for _, d := range s.devices {
 		d.accepted = nil
 	}

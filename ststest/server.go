@@ -45,6 +45,12 @@ type Options struct {
 	// renewal need role credentials that expire in seconds (below STS's
 	// 15-minute minimum) while the MFA session lasts.
 	MaxRoleCredentialLifetime time.Duration
+	// MaxFederationCredentialLifetime, when set, caps how long
+	// GetFederationToken credentials stay valid, whatever DurationSeconds
+	// asked for, like MaxRoleCredentialLifetime for roles: tests of a
+	// console session that outlives its credentials, or of renewal, need
+	// federated credentials that expire in seconds.
+	MaxFederationCredentialLifetime time.Duration
 }
 
 // Server is an STS and IAM test server. Create it with New, give it users
@@ -69,6 +75,11 @@ type Server struct {
 	calls      map[string]int
 	successes  map[string]int
 	requests   []Request
+	// The federation endpoint's sign-in tokens, by value and in the order
+	// issued, and the sign-ins it granted.
+	signinTokens map[string]*signinTokenRecord
+	signinLog    []*signinTokenRecord
+	logins       []Login
 
 	listenMu sync.Mutex
 	httpSrv  *http.Server
@@ -92,6 +103,8 @@ func New(opts Options) *Server {
 		delays:    map[string]time.Duration{},
 		calls:     map[string]int{},
 		successes: map[string]int{},
+
+		signinTokens: map[string]*signinTokenRecord{},
 	}
 	s.sts = s.newSTSAPI()
 	s.iam = s.newIAMAPI()
@@ -144,12 +157,17 @@ func (s *Server) Close() {
 	s.httpSrv = nil
 }
 
-// ServeHTTP serves the STS and IAM query APIs, and the admin API under
-// /_ststest/. A request signed for service "iam" (its credential scope
-// ending /iam/aws4_request) goes to IAM; every other one to STS.
+// ServeHTTP serves the STS and IAM query APIs, the federation endpoint on
+// /federation (see federation.go), and the admin API under /_ststest/. A
+// request signed for service "iam" (its credential scope ending
+// /iam/aws4_request) goes to IAM; every other one to STS.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, adminPrefix) {
 		s.admin.ServeHTTP(w, r)
+		return
+	}
+	if r.URL.Path == federationPath {
+		s.serveFederation(w, r)
 		return
 	}
 	s.serveAPI(w, r, s.apiFor(r))

@@ -11,7 +11,8 @@ import (
 // inspect (see Server.Sessions).
 type Session struct {
 	AccessKeyID string `json:"accessKeyId"`
-	// Action is "GetSessionToken" or "AssumeRole".
+	// Action is the STS action that issued the session: "GetSessionToken",
+	// "AssumeRole" or "GetFederationToken".
 	Action string `json:"action"`
 	// ARN is what GetCallerIdentity reports for the session.
 	ARN string `json:"arn"`
@@ -33,6 +34,15 @@ type Session struct {
 	// PolicyArns and Policy are the session policies passed, recorded as is.
 	PolicyArns []string `json:"policyArns,omitempty"`
 	Policy     string   `json:"policy,omitempty"`
+	// FederatedUserName is the Name given to GetFederationToken; empty for
+	// other sessions.
+	FederatedUserName string `json:"federatedUserName,omitempty"`
+	// NoPermissions is true for a GetFederationToken session obtained
+	// without Policy or PolicyArns: AWS issues it, but it may do nothing
+	// (its permissions are the intersection of the user's and the passed
+	// policies), so a client that forgets the policy gets a useless session
+	// without any error. Tests assert on this.
+	NoPermissions bool `json:"noPermissions,omitempty"`
 	// SecretAccessKey and SessionToken are the issued secrets, so tests can
 	// check that no copy of them lands anywhere it should not. The admin
 	// API does not serve them.
@@ -46,11 +56,19 @@ type sessionRecord struct {
 	secret string
 	token  string
 	user   *userRecord
-	role   *roleRecord // nil for GetSessionToken
+	role   *roleRecord // nil for GetSessionToken and GetFederationToken
+	// viaSession: AssumeRole was signed with temporary credentials (a role
+	// session or a GetSessionToken session), which limits the console
+	// session the federation endpoint grants (see federation.go).
+	viaSession bool
 }
 
 // roleSession reports whether the session came from AssumeRole.
 func (r *sessionRecord) roleSession() bool { return r.role != nil }
+
+// federated reports whether the session came from GetFederationToken: a
+// federated user with an identity of its own.
+func (r *sessionRecord) federated() bool { return r.Action == actionGetFederationToken }
 
 // caller is the principal that signed a request.
 type caller struct {
@@ -60,7 +78,7 @@ type caller struct {
 }
 
 func (c *caller) arn() string {
-	if c.session != nil && c.session.roleSession() {
+	if c.session != nil && (c.session.roleSession() || c.session.federated()) {
 		return c.session.ARN
 	}
 	return c.user.arn()
@@ -76,6 +94,11 @@ func (c *caller) account() string {
 func (c *caller) userID() string {
 	if c.session != nil && c.session.roleSession() {
 		return c.session.role.ID + ":" + c.session.RoleSessionName
+	}
+	if c.session != nil && c.session.federated() {
+		// A federated user's id is <account>:<name>, as the aws:userid
+		// policy variable documents it.
+		return c.user.account + ":" + c.session.FederatedUserName
 	}
 	return c.user.id
 }

@@ -1,0 +1,46 @@
+package ststest
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"testing"
+	"time"
+)
+
+// TestSigninTokenForAssumeRoleWith: sessions of AssumeRoleWithWebIdentity
+// and AssumeRoleWithSAML (unsigned calls: no IAM user behind them) are
+// role sessions to the federation endpoint, SessionDuration included.
+func TestSigninTokenForAssumeRoleWith(t *testing.T) {
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	srv := New(Options{Now: func() time.Time { return now }})
+	role := srv.AddRole(Role{ARN: "arn:aws:iam::222222222222:role/CI"})
+	for _, action := range []string{"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"} {
+		srv.mu.Lock()
+		rec := srv.issueSession(Session{Action: action, ARN: "arn:aws:sts::222222222222:assumed-role/CI/ci", RoleARN: role.ARN},
+			nil, srv.roles[role.ARN], now, time.Hour, 100)
+		srv.mu.Unlock()
+		session, err := json.Marshal(sessionParam{SessionID: rec.AccessKeyID, SessionKey: rec.secret, SessionToken: rec.token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := url.Values{"Action": {"getSigninToken"}, "Session": {string(session)}, "SessionDuration": {"43200"}}
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/federation?"+q.Encode(), nil))
+		var doc struct{ SigninToken string }
+		if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil || w.Code != http.StatusOK {
+			t.Fatalf("%s: getSigninToken %d %s", action, w.Code, w.Body)
+		}
+		q = url.Values{"Action": {"login"}, "Destination": {"https://console.aws.amazon.com/"}, "SigninToken": {doc.SigninToken}}
+		w = httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/federation?"+q.Encode(), nil))
+		if w.Code != http.StatusFound {
+			t.Fatalf("%s: login %d %s", action, w.Code, w.Body)
+		}
+	}
+	logins := srv.Logins()
+	if len(logins) != 2 || logins[0].UserARN != "" || logins[1].Action != "AssumeRoleWithSAML" || logins[1].ConsoleSessionDuration() != 12*time.Hour {
+		t.Errorf("logins %+v", logins)
+	}
+}
