@@ -21,6 +21,13 @@ func SessionKey(accessKeyID, mfaSerial, endpoint string) string {
 	return "v1:session:" + digest("session", accessKeyID, mfaSerial, endpoint)
 }
 
+// DirectKey stands for the parent of a role assumed straight from an IAM
+// user's long-term key (with an MFA device or not), in RoleKey: such a role
+// has no cached session behind it.
+func DirectKey(accessKeyID, mfaSerial, endpoint string) string {
+	return "v1:direct:" + digest("direct", accessKeyID, mfaSerial, endpoint)
+}
+
 // RoleParams are the inputs of an AssumeRole call that shape its result.
 type RoleParams struct {
 	RoleARN        string

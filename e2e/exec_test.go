@@ -221,10 +221,11 @@ for i in range(9):
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// Role credentials live 5 seconds: 9 calls 1.5s apart span
-			// two or three expiries.
+			// two or three expiries. The floor is lowered below their life
+			// (credentials under it are never handed out).
 			w := newWorldWith(t, ststest.Options{MaxRoleCredentialLifetime: 5 * time.Second})
 			w.addAlice()
-			res := w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, append([]string{"exec", "prod", "--"}, tc.argv(t, w)...)...)
+			res := w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code(), "STSCRED_MIN_REMAINING=2s"}, append([]string{"exec", "prod", "--"}, tc.argv(t, w)...)...)
 			if res.code != 0 || strings.Count(res.stdout, "assumed-role/Admin/stscred-alice") != 9 {
 				t.Fatalf("child: %s", res)
 			}

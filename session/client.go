@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	ststypes "github.com/aws/aws-sdk-go-v2/service/sts/types"
 	"github.com/aws/smithy-go"
+	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stscred/stscred/credproc"
 )
@@ -56,6 +58,10 @@ type AssumeRoleInput struct {
 	Duration       time.Duration
 	Tags           map[string]string
 	TransitiveTags []string
+	// MFASerial and MFACode go with an AssumeRole signed with a long-term
+	// key (a role session longer than an hour with MFA).
+	MFASerial string
+	MFACode   string
 }
 
 // Identity is GetCallerIdentity's answer.
@@ -87,6 +93,23 @@ type SDK struct {
 	ep      Endpoint
 	timeout time.Duration
 	client  *sts.Client
+	// served is the Date of STS's last answer (unix seconds), 0 if none.
+	served atomic.Int64
+}
+
+// ServerTime is the Date header of STS's last answer, zero if none: the
+// clock STS checks signatures and expirations against.
+func (s *SDK) ServerTime() time.Time {
+	if n := s.served.Load(); n != 0 {
+		return time.Unix(n, 0)
+	}
+	return time.Time{}
+}
+
+func (s *SDK) noteServerTime(md middleware.Metadata) {
+	if t, ok := awsmiddleware.GetServerTime(md); ok {
+		s.served.Store(t.Unix())
+	}
 }
 
 // NewSDK returns an STS client for ep whose calls each end within timeout
@@ -148,6 +171,7 @@ func (s *SDK) GetSessionToken(ctx context.Context, signer credproc.Credentials, 
 	if err != nil {
 		return credproc.Credentials{}, s.wrap(ctx, "GetSessionToken", err)
 	}
+	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)
 }
 
@@ -166,12 +190,18 @@ func (s *SDK) AssumeRole(ctx context.Context, signer credproc.Credentials, in As
 		req.Tags = append(req.Tags, ststypes.Tag{Key: aws.String(k), Value: aws.String(v)})
 	}
 	req.TransitiveTagKeys = in.TransitiveTags
+	optFns := []func(*sts.Options){signWith(signer)}
+	if in.MFASerial != "" {
+		req.SerialNumber, req.TokenCode = aws.String(in.MFASerial), aws.String(in.MFACode)
+		optFns = append(optFns, once)
+	}
 	ctx, cancel := s.budget(ctx)
 	defer cancel()
-	out, err := s.client.AssumeRole(ctx, req, signWith(signer))
+	out, err := s.client.AssumeRole(ctx, req, optFns...)
 	if err != nil {
 		return credproc.Credentials{}, s.wrap(ctx, "AssumeRole", err)
 	}
+	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)
 }
 

@@ -77,6 +77,8 @@ type call struct {
 	leases []*cache.Lease
 	// waitedFor is the holder this call last waited for, if it waited.
 	waitedFor *cache.Holder
+	// api is the STS client of the last fetch, for its clock.
+	api API
 }
 
 // doing tells the processes waiting on this call's locks what it does.
@@ -89,6 +91,9 @@ func (c *call) doing(what string) {
 // Credentials returns credentials for p: a GetSessionToken session for a
 // root profile, AssumeRole credentials for a role profile.
 func (r *Resolver) Credentials(ctx context.Context, p *awsconfig.Profile) (Result, error) {
+	if err := r.CheckFloor(p); err != nil {
+		return Result{}, err
+	}
 	c := &call{target: p, serial: p.MFASerial, process: cmdline.Line{Text: p.MFAProcess, Profile: p.MFAProcessFrom, Key: "mfa_process"}}
 	e, cached, err := r.get(ctx, p, c, r.MinRemaining)
 	if err != nil {
@@ -137,7 +142,7 @@ func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c *call, need 
 		return cache.Entry{}, false, err
 	}
 	e.Key = key
-	if err := r.checkFloor(e, p); err != nil {
+	if err := r.checkFloor(e, p, c.api); err != nil {
 		return cache.Entry{}, false, err
 	}
 	if err := r.Cache.Put(e); err != nil {
@@ -185,6 +190,13 @@ func (r *Resolver) lookup(key string, p *awsconfig.Profile, need time.Duration) 
 // access key id, which the cache remembers so that a hit never reads the
 // OS keyring.
 func (r *Resolver) keyOf(p *awsconfig.Profile, c *call) (string, error) {
+	if r.direct(p) {
+		id, err := r.accessKeyID(p.Source.Name)
+		if err != nil {
+			return "", err
+		}
+		return cache.RoleKey(cache.DirectKey(id, c.serial, r.Settings.EndpointFor(p.Source).URL), r.roleParams(p)), nil
+	}
 	if p.IsRole() {
 		parent, err := r.keyOf(p.Source, c)
 		if err != nil {
@@ -255,6 +267,7 @@ func (r *Resolver) fetchSession(ctx context.Context, p *awsconfig.Profile, c *ca
 	signer := credproc.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
 	ep := r.Settings.EndpointFor(p)
 	api := r.NewAPI(ep)
+	c.api = api
 	in := SessionTokenInput{Duration: r.SessionDuration}
 	var creds credproc.Credentials
 	if c.serial == "" {
@@ -275,6 +288,18 @@ func (r *Resolver) fetchSession(ctx context.Context, p *awsconfig.Profile, c *ca
 }
 
 func (r *Resolver) sessionWithMFA(ctx context.Context, api API, ep Endpoint, signer credproc.Credentials, in SessionTokenInput, p *awsconfig.Profile, c *call, keyID string) (credproc.Credentials, error) {
+	return r.withMFA(ctx, c, func(code string) (credproc.Credentials, error) {
+		in.MFASerial, in.MFACode = c.serial, code
+		c.doing("calling STS at " + ep.String() + " (GetSessionToken with an MFA code)")
+		return api.GetSessionToken(ctx, signer, in)
+	}, func(err error) error { return r.explain(err, p, keyID, c.serial) })
+}
+
+// withMFA gets a code for c's device and makes the call that carries it
+// (send), once per code: a code STS may have seen is never sent again.
+// After STS rejects a code, an interactive source is asked again (three
+// tries in all). explain turns STS's refusals into the user's terms.
+func (r *Resolver) withMFA(ctx context.Context, c *call, send func(code string) (credproc.Credentials, error), explain func(error) error) (credproc.Credentials, error) {
 	req := mfa.Request{Profile: c.target.Name, Serial: c.serial, Attempt: 1}
 	src, err := r.MFA(req, c.process)
 	if err != nil {
@@ -299,9 +324,7 @@ func (r *Resolver) sessionWithMFA(ctx context.Context, api API, ep Endpoint, sig
 		if err != nil {
 			return credproc.Credentials{}, fmt.Errorf("getting the MFA code for %s: %w", c.serial, err)
 		}
-		in.MFASerial, in.MFACode = c.serial, code
-		c.doing("calling STS at " + ep.String() + " (GetSessionToken with an MFA code)")
-		creds, err := api.GetSessionToken(ctx, signer, in)
+		creds, err := send(code)
 		if err == nil {
 			if err := r.Used.Remember(c.serial, code); err != nil {
 				r.warnf("%v", err)
@@ -319,7 +342,7 @@ func (r *Resolver) sessionWithMFA(ctx context.Context, api API, ep Endpoint, sig
 				"try again with the next code (each code works once)")
 		}
 		if !mfaRejected(err) {
-			return credproc.Credentials{}, r.explain(err, p, keyID, c.serial)
+			return credproc.Credentials{}, explain(err)
 		}
 		if given, ok := src.(mfa.Static); ok && c.waitedFor != nil {
 			return credproc.Credentials{}, hint.With(fmt.Errorf("MFA code rejected for %s: it was given %s ago, and this call waited for another stscred process meanwhile (%s); it has probably expired",
@@ -330,7 +353,7 @@ func (r *Resolver) sessionWithMFA(ctx context.Context, api API, ep Endpoint, sig
 			r.notify(fmt.Sprintf("STS rejected that MFA code for %s; try the next one", c.serial))
 			continue
 		}
-		return credproc.Credentials{}, r.explain(err, p, keyID, c.serial)
+		return credproc.Credentials{}, explain(err)
 	}
 }
 
@@ -363,7 +386,60 @@ func (r *Resolver) staleGivenCode(src mfa.Source, c *call) error {
 		"pass a fresh code; or let one call get the session first, the others then need no code")
 }
 
+// direct reports a role assumed straight from the IAM user's long-term
+// key (with the MFA code on AssumeRole itself) instead of through the
+// user's GetSessionToken session: a role session longer than an hour.
+// STS caps any AssumeRole signed with temporary credentials, a
+// GetSessionToken session's included, at one hour.
+func (r *Resolver) direct(p *awsconfig.Profile) bool {
+	return p.IsRole() && p.Source != nil && !p.Source.IsRole() && r.roleInput(p).Duration > ChainedRoleMax
+}
+
+// fetchRoleDirect assumes a direct role (see direct). Its MFA code is its
+// own: the session's does not serve it.
+func (r *Resolver) fetchRoleDirect(ctx context.Context, p *awsconfig.Profile, c *call) (cache.Entry, error) {
+	root := p.Source
+	k, err := r.LongTermKey(root.Name)
+	if err != nil {
+		return cache.Entry{}, err
+	}
+	signer := credproc.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
+	in := r.roleInput(p)
+	ep := r.Settings.EndpointFor(p)
+	api := r.NewAPI(ep)
+	c.api = api
+	var creds credproc.Credentials
+	what := "calling STS at " + ep.String() + " (AssumeRole " + p.RoleARN + ")"
+	if c.serial == "" {
+		c.doing(what)
+		creds, err = api.AssumeRole(ctx, signer, in)
+		if err != nil {
+			return cache.Entry{}, r.explainRole(err, p, false)
+		}
+	} else {
+		creds, err = r.withMFA(ctx, c, func(code string) (credproc.Credentials, error) {
+			in.MFASerial, in.MFACode = c.serial, code
+			c.doing(what + " with an MFA code")
+			return api.AssumeRole(ctx, signer, in)
+		}, func(err error) error {
+			if mfaRejected(err) {
+				return r.explain(err, root, k.AccessKeyID, c.serial)
+			}
+			return r.explainRole(err, p, true)
+		})
+		if err != nil {
+			return cache.Entry{}, err
+		}
+	}
+	e := r.entry(cache.KindRole, p, c.serial != "", creds)
+	e.Creds.AccountID = accountOfARN(p.RoleARN)
+	return e, nil
+}
+
 func (r *Resolver) fetchRole(ctx context.Context, p *awsconfig.Profile, c *call) (cache.Entry, error) {
+	if r.direct(p) {
+		return r.fetchRoleDirect(ctx, p, c)
+	}
 	parent, parentCached, err := r.get(ctx, p.Source, c, parentNeed)
 	if err != nil {
 		return cache.Entry{}, err
@@ -371,6 +447,7 @@ func (r *Resolver) fetchRole(ctx context.Context, p *awsconfig.Profile, c *call)
 	in := r.roleInput(p)
 	ep := r.Settings.EndpointFor(p)
 	api := r.NewAPI(ep)
+	c.api = api
 	c.doing("calling STS at " + ep.String() + " (AssumeRole " + p.RoleARN + ")")
 	creds, err := api.AssumeRole(ctx, parent.Creds, in)
 	if err != nil && parentCached && staleSigner(err) {
@@ -456,21 +533,54 @@ func DefaultSessionName(source string) string {
 // checkFloor refuses fresh credentials that would not be handed out from
 // the cache either: less than MinRemaining left (or already expired, when
 // this machine's clock is off). Caching them would make every call fetch
-// again, and ask for MFA again.
-func (r *Resolver) checkFloor(e cache.Entry, p *awsconfig.Profile) error {
-	left := e.Creds.Remaining(r.Now())
+// again, and ask for MFA again. api's clock, when it tells one, says
+// whether this machine's clock is to blame.
+func (r *Resolver) checkFloor(e cache.Entry, p *awsconfig.Profile, api API) error {
+	now := r.Now()
+	left := e.Creds.Remaining(now)
 	if left >= r.MinRemaining {
 		return nil
 	}
 	what := "they expire at " + e.Creds.Expiration.UTC().Format(time.RFC3339)
 	if left <= 0 {
-		what += ", before this machine's clock says now"
+		what += ", already past by this machine's clock"
 	} else {
-		what += ", " + roundSeconds(left) + " from now"
+		what += ", " + roundSeconds(left) + " from now by this machine's clock"
 	}
-	return hint.With(fmt.Errorf("STS handed out credentials for %s with less than the %s stscred hands out (--min-remaining): %s", p.Name, shortDuration(r.MinRemaining), what),
-		"if this machine's clock is wrong, correct it: stscred doctor compares it with STS's",
-		"else ask for longer sessions (duration_seconds, --duration) or lower --min-remaining")
+	clock := "if this machine's clock is wrong, correct it (stscred doctor compares it with STS's)"
+	if st, ok := api.(interface{ ServerTime() time.Time }); ok && !st.ServerTime().IsZero() {
+		skew := now.Sub(st.ServerTime())
+		switch {
+		case skew > time.Minute:
+			clock = fmt.Sprintf("STS's clock said %s when it answered: this machine's clock is %s ahead; correct it (e.g. timedatectl set-ntp true)", st.ServerTime().UTC().Format(time.RFC3339), roundSeconds(skew))
+		case skew < -time.Minute:
+			clock = fmt.Sprintf("STS's clock said %s when it answered: this machine's clock is %s behind; correct it (e.g. timedatectl set-ntp true)", st.ServerTime().UTC().Format(time.RFC3339), roundSeconds(-skew))
+		default:
+			clock = "this machine's clock agrees with STS's (" + st.ServerTime().UTC().Format(time.RFC3339) + "), so the session itself is short"
+		}
+	}
+	return hint.With(fmt.Errorf("STS handed out credentials for %s with less than the %s stscred hands out (--min-remaining): %s; they were not cached", p.Name, shortDuration(r.MinRemaining), what),
+		clock,
+		"or ask for longer sessions (duration_seconds, --duration), or a lower --min-remaining")
+}
+
+// CheckFloor refuses, before any call, a setup where every fetch would
+// be below the floor: sessions or roles no longer than MinRemaining would
+// be fetched again (and ask for MFA again) on every call.
+func (r *Resolver) CheckFloor(p *awsconfig.Profile) error {
+	if r.MinRemaining < 0 {
+		return hint.With(fmt.Errorf("--min-remaining %s is negative", r.MinRemaining), "use 0 or more, e.g. 15m (the default)")
+	}
+	d, what := r.SessionDuration, "session"
+	if p.IsRole() {
+		d, what = r.roleInput(p).Duration, "role session"
+	}
+	if d > r.MinRemaining {
+		return nil
+	}
+	return hint.With(fmt.Errorf("a %s of %s for %s can never have the %s left that --min-remaining asks for: every call would fetch again (and ask for MFA again)",
+		what, shortDuration(d), p.Name, shortDuration(r.MinRemaining)),
+		"ask for a longer session (duration_seconds, --duration), or lower --min-remaining (STSCRED_MIN_REMAINING)")
 }
 
 // accountOfARN is the account id field of an ARN, "" when there is none.

@@ -474,3 +474,50 @@ func TestEndpointFor(t *testing.T) {
 		t.Errorf("endpoint string %q", s)
 	}
 }
+
+// A role session longer than an hour cannot be signed with the MFA
+// session (STS caps any AssumeRole signed with temporary credentials at an
+// hour): it is assumed with the long-term key and an MFA code of its own,
+// and cached like any role.
+func TestLongRoleAssumedWithTheKey(t *testing.T) {
+	r := newRig(t)
+	cfg, err := awsconfig.Parse("config", []byte(testConfig+`
+[profile long]
+source_profile = alice
+role_arn = arn:aws:iam::222222222222:role/Admin
+duration_seconds = 43200
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.cfg = cfg
+	r.mfa.codes = []string{"111111", "222222"}
+	res, err := r.get("long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := r.sts.count("GetSessionToken"); n != 0 {
+		t.Fatalf("%d GetSessionToken calls for a 12h role", n)
+	}
+	in, ok := r.sts.inputs[len(r.sts.inputs)-1].(AssumeRoleInput)
+	if !ok || in.Duration != 12*time.Hour || in.MFASerial != "arn:aws:iam::111111111111:mfa/alice" || in.MFACode != "111111" {
+		t.Fatalf("AssumeRole input %+v", r.sts.inputs[len(r.sts.inputs)-1])
+	}
+	if signer := r.sts.signers[len(r.sts.signers)-1]; !strings.HasPrefix(signer, "AKIA") {
+		t.Fatalf("signed with %s, want the long-term key", signer)
+	}
+	if !res.MFA || res.Creds.AccountID != "222222222222" {
+		t.Fatalf("result %+v", res)
+	}
+	again, err := r.get("long")
+	if err != nil || !again.Cached || r.sts.count("AssumeRole") != 1 {
+		t.Fatalf("second call: %+v %v (%d AssumeRole)", again, err, r.sts.count("AssumeRole"))
+	}
+	// An hour-long role still goes through the MFA session.
+	if _, err := r.get("prod-admin"); err != nil {
+		t.Fatal(err)
+	}
+	if r.sts.count("GetSessionToken") != 1 || r.mfa.asked != 2 {
+		t.Fatalf("%d GetSessionToken, %d codes asked", r.sts.count("GetSessionToken"), r.mfa.asked)
+	}
+}

@@ -173,7 +173,13 @@ func (s *Server) assumeRole(c *call) (any, *apiError) {
 		}
 		sourceIdentity = parent.SourceIdentity
 	}
-	if chained && duration > 3600 {
+	// Any AssumeRole signed with temporary credentials is capped at an
+	// hour, a GetSessionToken session's included: AWS counts it as role
+	// chaining (its error says so). STS-FACTS.md says otherwise; the AWS
+	// Knowledge Center article "iam-role-chaining-limit" ("temporary
+	// credentials [from] GetSessionToken ... are limited to 1 hour") and
+	// aws-vault's users (99designs/aws-vault#263, #303) show what AWS does.
+	if parent != nil && duration > 3600 {
 		return nil, newError(codeValidationError, "%s", msgChainDuration)
 	}
 	if time.Duration(duration)*time.Second > role.MaxSessionDuration {

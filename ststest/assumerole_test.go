@@ -129,12 +129,21 @@ func TestAssumeRoleViaMFASession(t *testing.T) {
 			t.Errorf("assumed role ARN %s", aws.ToString(out.AssumedRoleUser.Arn))
 		}
 	}
-	// Not chaining: the 12-hour maximum of Admin applies.
-	if _, err := assume(t, session, adminARN, "long", func(in *sts.AssumeRoleInput) { in.DurationSeconds = aws.Int32(43200) }); err != nil {
-		t.Fatalf("12h Admin session from a GetSessionToken session: %v", err)
+	// Not chaining in the Chained sense (no role session behind it), but
+	// capped at an hour all the same: AWS treats any AssumeRole signed with
+	// temporary credentials as role chaining for its duration.
+	_, err = assume(t, session, adminARN, "long", func(in *sts.AssumeRoleInput) { in.DurationSeconds = aws.Int32(43200) })
+	wantAPIError(t, err, "ValidationError", http.StatusBadRequest, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+	// The long-term key with the MFA code on AssumeRole itself gets the
+	// role's 12 hours.
+	if _, err := assume(t, w.aliceClient(), adminARN, "long", func(in *sts.AssumeRoleInput) {
+		in.DurationSeconds = aws.Int32(43200)
+		in.SerialNumber, in.TokenCode = aws.String(w.dev.Serial), aws.String(w.srv.Code(w.dev.Serial, w.clock.Now().Add(30*time.Second)))
+	}); err != nil {
+		t.Fatalf("12h Admin session with the key and an MFA code: %v", err)
 	}
-	if got := w.srv.AcceptedCodes(w.dev.Serial); len(got) != 1 {
-		t.Errorf("accepted codes %v, want exactly one", got)
+	if got := w.srv.AcceptedCodes(w.dev.Serial); len(got) != 2 {
+		t.Errorf("accepted codes %v, want the session's and the long role's", got)
 	}
 	for _, s := range w.srv.Sessions()[1:] {
 		if !s.MFA || s.Chained {

@@ -92,7 +92,7 @@ func TestAWSCLI(t *testing.T) {
 	decodeJSON(t, out, &gst)
 	session := stsCreds{gst.Credentials.AccessKeyId, gst.Credentials.SecretAccessKey, gst.Credentials.SessionToken}
 	out, stderr, err = awsCLI(t, session, "sts", "assume-role", "--endpoint-url", w.url,
-		"--role-arn", adminARN, "--role-session-name", "cli", "--tags", "Key=team,Value=infra", "--duration-seconds", "7200")
+		"--role-arn", adminARN, "--role-session-name", "cli", "--tags", "Key=team,Value=infra", "--duration-seconds", "3600")
 	if err != nil {
 		t.Fatalf("aws sts assume-role: %v\n%s", err, stderr)
 	}
