@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"os"
@@ -269,8 +270,9 @@ func (w *world) decode(res result) credproc.Credentials {
 	if err != nil || strings.Count(res.stdout, "\n") != 1 {
 		w.t.Fatalf("stdout is not exactly one credential_process document: %v\n%s", err, res.stdout)
 	}
-	if !strings.HasSuffix(strings.TrimSpace(res.stdout), `Z"}`) {
-		w.t.Fatalf("Expiration must be RFC 3339 with Z: %s", res.stdout)
+	var doc struct{ Expiration string }
+	if err := json.Unmarshal([]byte(res.stdout), &doc); err != nil || !strings.HasSuffix(doc.Expiration, "Z") {
+		w.t.Fatalf("Expiration must be RFC 3339 with Z: %q", doc.Expiration)
 	}
 	return c
 }

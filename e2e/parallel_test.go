@@ -104,7 +104,7 @@ func TestLockHolderDies(t *testing.T) {
 	w.addAlice()
 	holder := startPTY(t, w.env(), w.bin, "role", "prod-admin")
 	holder.expect(promptText, 1)
-	waiting := fmt.Sprintf("waiting for another stscred process (pid %d, profile prod-admin)", holder.cmd.Process.Pid)
+	waiting := fmt.Sprintf("waiting for another call to finish: pid %d (profile prod-admin) is asking for an MFA code", holder.cmd.Process.Pid)
 	b := startPTY(t, w.env(), w.bin, "role", "prod-admin")
 	c := startPTY(t, w.env(), w.bin, "role", "prod-admin")
 	b.expect(waiting, 1)

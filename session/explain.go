@@ -112,9 +112,14 @@ func (r *Resolver) explainRole(err error, p *awsconfig.Profile, withMFA bool) er
 func common(err error) error {
 	var ue *UnreachableError
 	if errors.As(err, &ue) {
-		return hint.With(err,
+		hints := []string{
 			"check the network connection (and HTTPS_PROXY if you use a proxy)",
-			"the endpoint comes from AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or endpoint_url when set, else from the region")
+			"the endpoint comes from AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or endpoint_url when set, else from the region",
+		}
+		if !ue.NotSent {
+			hints = append(hints, "on a slow network give STS more time: --sts-timeout or STSCRED_STS_TIMEOUT (default 15s)")
+		}
+		return hint.With(err, hints...)
 	}
 	var ae *APIError
 	if !errors.As(err, &ae) {
