@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -190,8 +191,8 @@ func wantAPIError(t *testing.T, err error, code string, status int, msg string) 
 	if ae.ErrorCode() != code {
 		t.Fatalf("error code %q (%v), want %q", ae.ErrorCode(), err, code)
 	}
-	if msg != "" && ae.ErrorMessage() != msg {
-		t.Fatalf("error message %q, want %q", ae.ErrorMessage(), msg)
+	if got := messageOf(ae); msg != "" && got != msg {
+		t.Fatalf("error message %q, want %q", got, msg)
 	}
 	var re *awshttp.ResponseError
 	if !errors.As(err, &re) {
@@ -200,6 +201,22 @@ func wantAPIError(t *testing.T, err error, code string, status int, msg string) 
 	if re.HTTPStatusCode() != status {
 		t.Fatalf("HTTP status %d for %s, want %d", re.HTTPStatusCode(), code, status)
 	}
+}
+
+// messageOf is an exception's message: the portal's "message", or for the
+// OIDC exceptions (whose ErrorMessage the SDK leaves empty, the service
+// sending none) the OAuth error_description.
+func messageOf(ae smithy.APIError) string {
+	if m := ae.ErrorMessage(); m != "" {
+		return m
+	}
+	v := reflect.ValueOf(ae)
+	if v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		if f := v.Elem().FieldByName("Error_description"); f.IsValid() && f.Kind() == reflect.Pointer && !f.IsNil() {
+			return f.Elem().String()
+		}
+	}
+	return ""
 }
 
 // pkcePair is a code verifier like the AWS CLI's (64 characters of the
