@@ -136,6 +136,7 @@ func (s *Server) authorizePage(w http.ResponseWriter, r *http.Request, now time.
 		return fail("access_denied")
 	case BrowserWait:
 		s.pending[req.ID] = req
+		s.notify()
 		return consentPage(w, req)
 	}
 	to, err := s.decideAuthorization(req, true, now)

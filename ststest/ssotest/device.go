@@ -96,6 +96,7 @@ func (s *Server) startDeviceAuthorization(c *call) (any, *apiError) {
 	}, client: cl, seq: s.nextSeq()}
 	s.devices[d.DeviceCode] = d
 	s.userCodes[d.UserCode] = d
+	s.notify()
 	verify := baseURL(c.r) + "/device"
 	return startDeviceAuthorizationResponse{
 		DeviceCode:              d.DeviceCode,

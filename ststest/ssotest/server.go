@@ -90,6 +90,7 @@ type Server struct {
 	roleCreds   []RoleCredentials
 	seq         int
 	browser     Browser
+	change      chan struct{} // closed when a sign-in request starts (wait.go)
 	faults      map[string][]fault
 	calls       map[string]int
 	successes   map[string]int
