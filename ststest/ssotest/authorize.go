@@ -61,12 +61,12 @@ func (s *Server) browserUser() *userRecord { return s.users[s.browser.User] }
 // Authorization is a /authorize request waiting for the user's decision
 // (BrowserWait).
 type Authorization struct {
-	ID          string
-	ClientID    string
-	RedirectURI string
-	State       string
-	Scopes      []string
-	Created     time.Time
+	ID          string    `json:"id"`
+	ClientID    string    `json:"clientId"`
+	RedirectURI string    `json:"redirectUri"`
+	State       string    `json:"state"`
+	Scopes      []string  `json:"scopes"`
+	Created     time.Time `json:"created"`
 }
 
 type authRequest struct {

@@ -18,21 +18,21 @@ const (
 
 // Client is a client registration, as RegisterClient made it.
 type Client struct {
-	ID     string
-	Secret string // kept for tests (leak scans); no API serves it again
-	Name   string
+	ID     string `json:"clientId"`
+	Secret string `json:"-"` // kept for tests (leak scans); no API serves it again
+	Name   string `json:"clientName"`
 	// Scopes, GrantTypes and RedirectURIs as registered. A client
 	// registered with scopes gets refresh tokens (unless its grant types
 	// leave refresh_token out); one registered without gets none, as the
 	// AWS CLI's legacy profiles do.
-	Scopes       []string
-	GrantTypes   []string
-	RedirectURIs []string
-	IssuerURL    string
-	Issued       time.Time
-	Expires      time.Time
+	Scopes       []string  `json:"scopes,omitempty"`
+	GrantTypes   []string  `json:"grantTypes,omitempty"`
+	RedirectURIs []string  `json:"redirectUris,omitempty"`
+	IssuerURL    string    `json:"issuerUrl,omitempty"`
+	Issued       time.Time `json:"issued"`
+	Expires      time.Time `json:"expires"`
 	// Live is false once Expires has passed (server clock).
-	Live bool
+	Live bool `json:"live"`
 }
 
 type clientRecord struct {

@@ -21,25 +21,25 @@ const (
 
 // DeviceAuthorization is a StartDeviceAuthorization and what became of it.
 type DeviceAuthorization struct {
-	DeviceCode string // a secret, kept for tests
-	UserCode   string
-	ClientID   string
-	StartURL   string
-	Issued     time.Time
-	Expires    time.Time
+	DeviceCode string    `json:"-"` // a secret, kept for tests
+	UserCode   string    `json:"userCode"`
+	ClientID   string    `json:"clientId"`
+	StartURL   string    `json:"startUrl"`
+	Issued     time.Time `json:"issued"`
+	Expires    time.Time `json:"expires"`
 	// State is DevicePending, DeviceApproved, DeviceDenied or
 	// DeviceExchanged; Expired tells whether Expires has passed.
-	State   string
-	Expired bool
+	State   string `json:"state"`
+	Expired bool   `json:"expired"`
 	// User is who approved or denied it, "" while pending.
-	User string
+	User string `json:"user,omitempty"`
 	// Interval is the polling interval the server holds the client to now:
 	// the one it announced plus 5 seconds per SlowDownException.
-	Interval time.Duration
+	Interval time.Duration `json:"interval"`
 	// Polls counts the CreateToken calls for the device code; SlowDowns
 	// how many of them got SlowDownException.
-	Polls     int
-	SlowDowns int
+	Polls     int `json:"polls"`
+	SlowDowns int `json:"slowDowns"`
 }
 
 type deviceRecord struct {

@@ -39,6 +39,11 @@
 //	_ = srv.Fail(ssotest.OpGetRoleCredentials, ssotest.TooManyRequestsException, 1)
 //	n := srv.Calls(ssotest.GrantOp(ssotest.GrantRefreshToken))
 //
+// A test playing the user without a browser waits for the client under
+// test with WaitUserCode / WaitAuthorization instead of sleeping. An admin
+// HTTP API under /_ssotest/ (see GET /_ssotest/) offers the observations
+// (no secrets) and controls to out-of-process tests.
+//
 // Errors are sent as the service sends them: the exception in the
 // x-amzn-ErrorType header, and an OAuth 2.0 body
 // {"error":"authorization_pending","error_description":"..."} for OIDC or

@@ -199,7 +199,8 @@ func (s *Server) Close() {
 	s.httpSrv = nil
 }
 
-// ServeHTTP serves the OIDC API, the browser pages and the portal API.
+// ServeHTTP serves the OIDC API, the browser pages, the portal API and the
+// admin API under /_ssotest/ (see GET /_ssotest/).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
 func (s *Server) routes() *http.ServeMux {
@@ -218,6 +219,7 @@ func (s *Server) routes() *http.ServeMux {
 	mux.HandleFunc("GET /assignment/accounts", s.api(OpListAccounts, true, s.listAccounts))
 	mux.HandleFunc("GET /assignment/roles", s.api(OpListAccountRoles, true, s.listAccountRoles))
 	mux.HandleFunc("POST /logout", s.api(OpLogout, true, s.logout))
+	s.adminRoutes(mux)
 	return mux
 }
 

@@ -6,41 +6,41 @@ import (
 
 // Token is an access token the server issued.
 type Token struct {
-	AccessToken string // the bearer token itself, kept for tests
-	User        string
-	ClientID    string
+	AccessToken string `json:"-"` // the bearer token itself, kept for tests
+	User        string `json:"user"`
+	ClientID    string `json:"clientId"`
 	// GrantType is the CreateToken grant it came from.
-	GrantType string
-	Issued    time.Time
-	Expires   time.Time
+	GrantType string    `json:"grantType"`
+	Issued    time.Time `json:"issued"`
+	Expires   time.Time `json:"expires"`
 	// RefreshToken is the refresh token issued with it, "" when none was.
-	RefreshToken string
+	RefreshToken string `json:"-"`
 	// Revoked is true after Logout ended its sign-in (or the reuse of an
 	// authorization code did); Live is false once revoked or expired.
-	Revoked bool
-	Live    bool
+	Revoked bool `json:"revoked"`
+	Live    bool `json:"live"`
 }
 
 // RefreshToken is a refresh token the server issued and how it was used.
 type RefreshToken struct {
-	Token    string // kept for tests
-	User     string
-	ClientID string
-	Issued   time.Time
+	Token    string    `json:"-"` // kept for tests
+	User     string    `json:"user"`
+	ClientID string    `json:"clientId"`
+	Issued   time.Time `json:"issued"`
 	// Expires is the end of the sign-in session (Options.SessionDuration
 	// after the user approved), or when ExpireRefreshToken was called.
-	Expires time.Time
+	Expires time.Time `json:"expires"`
 	// Presented counts the CreateToken calls that sent it, whatever their
 	// outcome; Uses those that got new tokens for it; LastUsed is the last
 	// of these.
-	Presented int
-	Uses      int
-	LastUsed  time.Time
+	Presented int       `json:"presented"`
+	Uses      int       `json:"uses"`
+	LastUsed  time.Time `json:"lastUsed"`
 	// ReplacedBy is the refresh token it was rotated to, "" when it was not
 	// (see Options.KeepRefreshTokens). A replaced token is refused.
-	ReplacedBy string
-	Revoked    bool
-	Live       bool
+	ReplacedBy string `json:"-"`
+	Revoked    bool   `json:"revoked"`
+	Live       bool   `json:"live"`
 }
 
 // session is one sign-in: the user's approval of a client and every token
