@@ -6,9 +6,9 @@ package ssotest_test
 // but botocore loads endpoint rule sets from ~/.aws/models before its own:
 // a rule set that answers the stand-in's URL points both services at it
 // with no change to the CLI. STS takes --endpoint-url. The device code
-// flow's browser is $BROWSER, here a script running curl on
-// verificationUriComplete: the stand-in approves on that visit. Per project rule this test fails,
-// never skips, when the CLI or curl is missing.
+// flow's browser is $BROWSER, here a script fetching
+// verificationUriComplete: the stand-in approves on that visit. Per
+// project rule this test fails, never skips, when the CLI is missing.
 
 import (
 	"bytes"
@@ -51,7 +51,8 @@ func cliHome(t *testing.T, w *world) string {
 	}
 	write(".aws/config", ssoConfig(region))
 	// Python's webbrowser runs $BROWSER as one program name, no arguments.
-	write("browser", "#!/bin/sh\nexec /usr/bin/curl -fsS -o /dev/null \"$1\"\n")
+	// The CLI's own python3 fetches the page: no other package needed.
+	write("browser", "#!/usr/bin/python3\nimport sys, urllib.request\nurllib.request.urlopen(sys.argv[1]).read()\n")
 	if err := os.Chmod(filepath.Join(home, "browser"), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -63,10 +64,8 @@ func cliHome(t *testing.T, w *world) string {
 
 func runCLI(t *testing.T, home string, args ...string) (string, string, error) {
 	t.Helper()
-	for _, p := range []string{awsCLIPath, "/usr/bin/curl"} {
-		if _, err := os.Stat(p); err != nil {
-			t.Fatalf("%s is required (Debian packages awscli and curl): %v", p, err)
-		}
+	if _, err := os.Stat(awsCLIPath); err != nil {
+		t.Fatalf("the AWS CLI is required at %s (install the Debian package awscli): %v", awsCLIPath, err)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
