@@ -206,7 +206,7 @@ func (s *Server) assumeRole(c *call) (any, *apiError) {
 	rec := s.issueSession(Session{
 		Action:            "AssumeRole",
 		ARN:               sessionARN,
-		UserARN:           caller.user.arn(),
+		UserARN:           caller.originARN(),
 		RoleARN:           roleARN,
 		RoleSessionName:   name,
 		MFA:               mfa,

@@ -48,6 +48,11 @@
 //	_ = srv.Fail("CreateAccessKey", "LimitExceeded", 1)
 //	for _, k := range alice.AccessKeys() { _, _ = srv.AccessKey(k.ID) }
 //
+// IssueRoleSession issues role credentials the way another AWS service does
+// for its users (Session.Action "GetRoleCredentials", no IAM user behind
+// them): package ststest/ssotest, an IAM Identity Center stand-in, hands
+// them out from its portal's GetRoleCredentials.
+//
 // An admin HTTP API under /_ststest/ (see GET /_ststest/) exposes the same
 // controls to out-of-process tests; cmd/ststest runs a demo server.
 package ststest
