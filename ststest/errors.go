@@ -10,11 +10,16 @@ import (
 const (
 	codeAccessDenied          = "AccessDenied"
 	codeExpiredToken          = "ExpiredToken"
+	codeExpiredTokenException = "ExpiredTokenException" // a web identity token or SAML assertion
+	codeIDPCommunication      = "IDPCommunicationError"
+	codeIDPRejectedClaim      = "IDPRejectedClaim"
 	codeIncompleteSignature   = "IncompleteSignature"
 	codeInternalFailure       = "InternalFailure"
 	codeInvalidAction         = "InvalidAction"
 	codeInvalidClientTokenID  = "InvalidClientTokenId"
+	codeInvalidIdentityToken  = "InvalidIdentityToken"
 	codeLimitExceeded         = "LimitExceeded"
+	codeMalformedPolicy       = "MalformedPolicyDocument"
 	codeMissingAuthentication = "MissingAuthenticationToken"
 	codeNoSuchEntity          = "NoSuchEntity"
 	codePackedPolicyTooLarge  = "PackedPolicyTooLarge"
@@ -74,10 +79,12 @@ func newError(code, format string, args ...any) *apiError {
 func statusOf(code string) (int, bool) {
 	switch code {
 	case codeAccessDenied, codeInvalidClientTokenID, codeSignatureDoesNotMatch,
-		codeMissingAuthentication, codeIncompleteSignature, codeRegionDisabled:
+		codeMissingAuthentication, codeIncompleteSignature, codeRegionDisabled,
+		codeIDPRejectedClaim:
 		return http.StatusForbidden, true
 	case codeExpiredToken, codeValidationError, codeThrottling, codeInvalidAction,
-		codePackedPolicyTooLarge:
+		codePackedPolicyTooLarge, codeExpiredTokenException, codeIDPCommunication,
+		codeInvalidIdentityToken, codeMalformedPolicy:
 		return http.StatusBadRequest, true
 	case codeRequestTooLarge:
 		return http.StatusRequestEntityTooLarge, true

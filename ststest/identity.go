@@ -36,8 +36,15 @@ type Role struct {
 	ExternalID string
 	// TrustedAccounts are the accounts whose principals may assume the role.
 	// Empty means any account the server knows, which is every caller's:
-	// any user or role session of the server may assume the role.
+	// any user or role session of the server may assume the role; unless
+	// the role trusts federated principals (WebIdentity or SAML) only, as a
+	// trust policy naming no AWS principal does: then AssumeRole is refused.
 	TrustedAccounts []string
+	// WebIdentity lists the statements that let users of OpenID Connect
+	// providers assume the role with AssumeRoleWithWebIdentity; SAML those
+	// for SAML providers and AssumeRoleWithSAML. Empty: none may.
+	WebIdentity []WebIdentityTrust
+	SAML        []SAMLTrust
 }
 
 // User is a handle on an IAM user of a Server, returned by Server.AddUser.
@@ -200,6 +207,16 @@ func (s *Server) AddRole(r Role) Role {
 			panic(fmt.Sprintf("ststest: AddRole %s: trusted account %q is not 12 digits", r.ARN, a))
 		}
 	}
+	for _, t := range r.WebIdentity {
+		if t.Provider == "" {
+			panic(fmt.Sprintf("ststest: AddRole %s: a web-identity statement names no provider", r.ARN))
+		}
+	}
+	for _, t := range r.SAML {
+		if t.Provider == "" {
+			panic(fmt.Sprintf("ststest: AddRole %s: a SAML statement names no provider", r.ARN))
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.roles[r.ARN]; dup {
@@ -209,7 +226,15 @@ func (s *Server) AddRole(r Role) Role {
 		r.ID = s.uniqueID("AROA", 17)
 	}
 	stored := r
-	stored.TrustedAccounts = slices.Clone(r.TrustedAccounts) // the caller keeps its slice
+	stored.TrustedAccounts = slices.Clone(r.TrustedAccounts) // the caller keeps its slices
+	stored.WebIdentity = nil
+	for _, t := range r.WebIdentity {
+		stored.WebIdentity = append(stored.WebIdentity, cloneWebIdentityTrust(t))
+	}
+	stored.SAML = nil
+	for _, t := range r.SAML {
+		stored.SAML = append(stored.SAML, SAMLTrust{Provider: t.Provider, Subjects: slices.Clone(t.Subjects)})
+	}
 	s.roles[r.ARN] = &roleRecord{Role: stored, partition: partition, account: account, name: name}
 	return r
 }
@@ -241,7 +266,10 @@ func (s *Server) DeleteAccessKey(id string) error {
 
 // trusts reports whether principals of account may assume role.
 func trusts(role *roleRecord, account string) bool {
-	return len(role.TrustedAccounts) == 0 || slices.Contains(role.TrustedAccounts, account)
+	if len(role.TrustedAccounts) == 0 {
+		return !role.federatedOnly()
+	}
+	return slices.Contains(role.TrustedAccounts, account)
 }
 
 // uniqueID returns a new id with prefix not used by any key, session, user

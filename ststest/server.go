@@ -45,6 +45,10 @@ type Options struct {
 	// renewal need role credentials that expire in seconds (below STS's
 	// 15-minute minimum) while the MFA session lasts.
 	MaxRoleCredentialLifetime time.Duration
+	// OIDCHTTPClient fetches the discovery documents and JWKS of OIDC
+	// providers (AddOIDCProvider), e.g. one trusting a test CA. Default a
+	// client with a 5-second timeout.
+	OIDCHTTPClient *http.Client
 }
 
 // Server is an STS and IAM test server. Create it with New, give it users
@@ -56,19 +60,20 @@ type Server struct {
 	iam   *api
 	admin http.Handler
 
-	mu         sync.Mutex
-	users      map[string]*userRecord    // by ARN
-	keys       map[string]*keyRecord     // long-term keys by id
-	devices    map[string]*deviceRecord  // by serial
-	roles      map[string]*roleRecord    // by ARN
-	sessions   map[string]*sessionRecord // by access key id
-	sessionSeq int
-	keySeq     int // creation order of long-term keys
-	faults     map[string][]fault
-	delays     map[string]time.Duration
-	calls      map[string]int
-	successes  map[string]int
-	requests   []Request
+	mu            sync.Mutex
+	users         map[string]*userRecord         // by ARN
+	keys          map[string]*keyRecord          // long-term keys by id
+	devices       map[string]*deviceRecord       // by serial
+	roles         map[string]*roleRecord         // by ARN
+	oidcProviders map[string]*oidcProviderRecord // by ARN
+	sessions      map[string]*sessionRecord      // by access key id
+	sessionSeq    int
+	keySeq        int // creation order of long-term keys
+	faults        map[string][]fault
+	delays        map[string]time.Duration
+	calls         map[string]int
+	successes     map[string]int
+	requests      []Request
 
 	listenMu sync.Mutex
 	httpSrv  *http.Server
@@ -82,16 +87,17 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{
-		opts:      opts,
-		users:     map[string]*userRecord{},
-		keys:      map[string]*keyRecord{},
-		devices:   map[string]*deviceRecord{},
-		roles:     map[string]*roleRecord{},
-		sessions:  map[string]*sessionRecord{},
-		faults:    map[string][]fault{},
-		delays:    map[string]time.Duration{},
-		calls:     map[string]int{},
-		successes: map[string]int{},
+		opts:          opts,
+		users:         map[string]*userRecord{},
+		keys:          map[string]*keyRecord{},
+		devices:       map[string]*deviceRecord{},
+		roles:         map[string]*roleRecord{},
+		oidcProviders: map[string]*oidcProviderRecord{},
+		sessions:      map[string]*sessionRecord{},
+		faults:        map[string][]fault{},
+		delays:        map[string]time.Duration{},
+		calls:         map[string]int{},
+		successes:     map[string]int{},
 	}
 	s.sts = s.newSTSAPI()
 	s.iam = s.newIAMAPI()
@@ -220,7 +226,7 @@ func (s *Server) process(r *http.Request, body []byte, api *api, params url.Valu
 		return nil, injected
 	}
 	now := s.now()
-	c, err := s.authenticate(r, body, sigV4Scope{service: api.service, region: api.region}, now)
+	c, err := s.callerOf(r, body, api, action, now)
 	if err != nil {
 		return nil, err
 	}
@@ -233,9 +239,13 @@ func (s *Server) process(r *http.Request, body []byte, api *api, params url.Valu
 	if !ok || params.Get("Version") != api.version {
 		return nil, newError(codeInvalidAction, "Could not find operation %s for version %s", action, params.Get("Version"))
 	}
+	cl := &call{action: action, params: params, caller: c, now: now, ctx: r.Context()}
+	if api.selfLocking[action] {
+		return handler(cl)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return handler(&call{action: action, params: params, caller: c, now: now})
+	return handler(cl)
 }
 
 // finish writes the response, records the request and reports it.

@@ -11,11 +11,13 @@ import (
 // inspect (see Server.Sessions).
 type Session struct {
 	AccessKeyID string `json:"accessKeyId"`
-	// Action is "GetSessionToken" or "AssumeRole".
+	// Action is "GetSessionToken", "AssumeRole",
+	// "AssumeRoleWithWebIdentity" or "AssumeRoleWithSAML".
 	Action string `json:"action"`
 	// ARN is what GetCallerIdentity reports for the session.
 	ARN string `json:"arn"`
-	// UserARN is the IAM user whose long-term key started the chain.
+	// UserARN is the IAM user whose long-term key started the chain; empty
+	// when a web identity or SAML assertion started it.
 	UserARN         string `json:"userArn"`
 	RoleARN         string `json:"roleArn,omitempty"` // empty for GetSessionToken sessions
 	RoleSessionName string `json:"roleSessionName,omitempty"`
@@ -33,6 +35,17 @@ type Session struct {
 	// PolicyArns and Policy are the session policies passed, recorded as is.
 	PolicyArns []string `json:"policyArns,omitempty"`
 	Policy     string   `json:"policy,omitempty"`
+	// ProviderARN, Issuer, Subject and Audience describe the identity
+	// behind an AssumeRoleWithWebIdentity or AssumeRoleWithSAML session:
+	// the IAM OIDC or SAML provider that vouched for it, the token's iss or
+	// the assertion's Issuer, its sub or NameID, and the aud that matched
+	// a client id or the assertion's Recipient. SubjectType is the NameID
+	// format, as AssumeRoleWithSAML reports it ("persistent", ...).
+	ProviderARN string `json:"providerArn,omitempty"`
+	Issuer      string `json:"issuer,omitempty"`
+	Subject     string `json:"subject,omitempty"`
+	SubjectType string `json:"subjectType,omitempty"`
+	Audience    string `json:"audience,omitempty"`
 	// SecretAccessKey and SessionToken are the issued secrets, so tests can
 	// check that no copy of them lands anywhere it should not. The admin
 	// API does not serve them.
@@ -45,18 +58,28 @@ type sessionRecord struct {
 	seq    int
 	secret string
 	token  string
-	user   *userRecord
+	user   *userRecord // nil when a web identity or SAML assertion started the chain
 	role   *roleRecord // nil for GetSessionToken
 }
 
 // roleSession reports whether the session came from AssumeRole.
 func (r *sessionRecord) roleSession() bool { return r.role != nil }
 
-// caller is the principal that signed a request.
+// caller is the principal that signed a request. It is empty for the
+// actions that take no signature (see unsigned.go).
 type caller struct {
 	keyID   string
-	user    *userRecord    // the IAM user (the chain's origin for sessions)
+	user    *userRecord    // the IAM user (the chain's origin for sessions); nil for federated chains
 	session *sessionRecord // nil for long-term keys
+}
+
+// userARN is the ARN of the IAM user at the origin of the caller's chain,
+// or "" for a chain a web identity or SAML assertion started.
+func (c *caller) userARN() string {
+	if c.user == nil {
+		return ""
+	}
+	return c.user.arn()
 }
 
 func (c *caller) arn() string {
