@@ -71,6 +71,7 @@ func (s *Server) newSTSAPI() *api {
 		namespace: "https://sts.amazonaws.com/doc/2011-06-15/",
 		actions: map[string]actionFunc{
 			"AssumeRole":                s.assumeRole,
+			"AssumeRoleWithSAML":        s.assumeRoleWithSAML,
 			"AssumeRoleWithWebIdentity": s.assumeRoleWithWebIdentity,
 			"GetCallerIdentity":         s.getCallerIdentity,
 			"GetSessionToken":           s.getSessionToken,

@@ -66,6 +66,7 @@ type Server struct {
 	devices       map[string]*deviceRecord       // by serial
 	roles         map[string]*roleRecord         // by ARN
 	oidcProviders map[string]*oidcProviderRecord // by ARN
+	samlProviders map[string]*samlProviderRecord // by ARN
 	sessions      map[string]*sessionRecord      // by access key id
 	sessionSeq    int
 	keySeq        int // creation order of long-term keys
@@ -93,6 +94,7 @@ func New(opts Options) *Server {
 		devices:       map[string]*deviceRecord{},
 		roles:         map[string]*roleRecord{},
 		oidcProviders: map[string]*oidcProviderRecord{},
+		samlProviders: map[string]*samlProviderRecord{},
 		sessions:      map[string]*sessionRecord{},
 		faults:        map[string][]fault{},
 		delays:        map[string]time.Duration{},

@@ -15,6 +15,7 @@ import (
 // that may mean fetching an identity provider's keys.
 var federationActions = map[string]bool{
 	"AssumeRoleWithWebIdentity": true,
+	"AssumeRoleWithSAML":        true,
 }
 
 // callerOf is who makes a request: the principal whose signature verified,

@@ -191,6 +191,9 @@ type Assertion struct {
 	SourceIdentity string
 	// Attributes are more attributes, by name.
 	Attributes map[string][]string
+	// SignResponse signs the whole Response instead of the Assertion, as
+	// some IdPs do.
+	SignResponse bool
 }
 
 // Response returns the base64 SAMLResponse for a, with the assertion
@@ -201,6 +204,9 @@ func (i *IdP) Response(a Assertion) string {
 
 // ResponseXML is the XML of Response, before base64.
 func (i *IdP) ResponseXML(a Assertion) []byte {
+	if a.SignResponse {
+		return i.buildResponse(a, func(*etree.Element) {}, func(r *etree.Element) { i.sign(r, i.key, i.cert) })
+	}
 	return i.build(a, func(as *etree.Element) { i.sign(as, i.key, i.cert) })
 }
 
@@ -276,6 +282,11 @@ func (i *IdP) BadResponse(kind BadKind, a Assertion) string {
 // build writes the response for a; finish signs (or spoils) the assertion
 // before it goes into the response.
 func (i *IdP) build(a Assertion, finish func(assertion *etree.Element)) []byte {
+	return i.buildResponse(a, finish, func(*etree.Element) {})
+}
+
+// buildResponse is build with a last step on the whole response.
+func (i *IdP) buildResponse(a Assertion, finish, finishResponse func(*etree.Element)) []byte {
 	now := i.opts.Now()
 	if a.Subject == "" {
 		a.Subject = "alice@example.com"
@@ -378,6 +389,7 @@ func (i *IdP) build(a Assertion, finish func(assertion *etree.Element)) []byte {
 	iss.SetText(a.Issuer)
 	resp.CreateElement("samlp:Status").CreateElement("samlp:StatusCode").CreateAttr("Value", statusSuccess)
 	resp.AddChild(as)
+	finishResponse(resp)
 	b, err := doc.WriteToBytes()
 	if err != nil {
 		panic(fmt.Sprintf("samltest: writing the response: %v", err))
@@ -385,8 +397,8 @@ func (i *IdP) build(a Assertion, finish func(assertion *etree.Element)) []byte {
 	return b
 }
 
-// sign adds an enveloped signature of the assertion by key, with cert in
-// KeyInfo, after its Issuer (where the schema puts it).
+// sign adds an enveloped signature of the assertion (or response) by key,
+// with cert in KeyInfo, after its Issuer (where the schema puts it).
 func (i *IdP) sign(as *etree.Element, key *rsa.PrivateKey, cert *x509.Certificate) {
 	ctx, err := dsig.NewSigningContext(key, [][]byte{cert.Raw})
 	if err != nil {

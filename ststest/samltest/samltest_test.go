@@ -181,3 +181,18 @@ func TestMetadata(t *testing.T) {
 		t.Error("CertificatePEM")
 	}
 }
+
+func TestSignResponse(t *testing.T) {
+	idp := samltest.New(samltest.Options{Now: func() time.Time { return now }})
+	r, as := parse(t, idp.Response(samltest.Assertion{SignResponse: true}))
+	if _, err := validate(as, idp.Certificate()); err == nil {
+		t.Error("the assertion carries a signature of its own")
+	}
+	signed, err := validate(r, idp.Certificate())
+	if err != nil {
+		t.Fatalf("the response's signature: %v", err)
+	}
+	if got := text(signed, "./Assertion/Subject/NameID"); got != "alice@example.com" {
+		t.Errorf("signed response's NameID %q", got)
+	}
+}
