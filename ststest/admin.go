@@ -29,7 +29,7 @@ POST /_ststest/reset-counts                   zero counts, request log, accepted
 func (s *Server) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_ststest/{$}", func(w http.ResponseWriter, r *http.Request) {
-		writeText(w, http.StatusOK, adminIndex)
+		writeText(w, http.StatusOK, adminIndex+adminFederationIndex)
 	})
 	mux.HandleFunc("GET /_ststest/calls", func(w http.ResponseWriter, r *http.Request) {
 		calls, successes := s.Counts()
@@ -111,6 +111,7 @@ func (s *Server) adminHandler() http.Handler {
 		s.ResetCounts()
 		writeText(w, http.StatusOK, "ok\n")
 	})
+	s.federationRoutes(mux)
 	return mux
 }
 

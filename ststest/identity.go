@@ -37,8 +37,10 @@ type Role struct {
 	// TrustedAccounts are the accounts whose principals may assume the role.
 	// Empty means any account the server knows, which is every caller's:
 	// any user or role session of the server may assume the role; unless
-	// the role trusts federated principals (WebIdentity or SAML) only, as a
-	// trust policy naming no AWS principal does: then AssumeRole is refused.
+	// the role was added trusting federated principals (WebIdentity or
+	// SAML) only, as a trust policy naming no AWS principal does: then
+	// AssumeRole is refused. (Server.TrustWebIdentity and TrustSAML add
+	// statements and leave this as it was.)
 	TrustedAccounts []string
 	// WebIdentity lists the statements that let users of OpenID Connect
 	// providers assume the role with AssumeRoleWithWebIdentity; SAML those
@@ -96,6 +98,9 @@ type roleRecord struct {
 	partition string
 	account   string
 	name      string
+	// federatedOnly: the role was added with no AWS principal in its trust
+	// policy (see Role.TrustedAccounts).
+	federatedOnly bool
 }
 
 // Name is the user's name.
@@ -235,7 +240,8 @@ func (s *Server) AddRole(r Role) Role {
 	for _, t := range r.SAML {
 		stored.SAML = append(stored.SAML, SAMLTrust{Provider: t.Provider, Subjects: slices.Clone(t.Subjects)})
 	}
-	s.roles[r.ARN] = &roleRecord{Role: stored, partition: partition, account: account, name: name}
+	s.roles[r.ARN] = &roleRecord{Role: stored, partition: partition, account: account, name: name,
+		federatedOnly: len(r.TrustedAccounts) == 0 && (len(r.WebIdentity) > 0 || len(r.SAML) > 0)}
 	return r
 }
 
@@ -267,7 +273,7 @@ func (s *Server) DeleteAccessKey(id string) error {
 // trusts reports whether principals of account may assume role.
 func trusts(role *roleRecord, account string) bool {
 	if len(role.TrustedAccounts) == 0 {
-		return !role.federatedOnly()
+		return !role.federatedOnly
 	}
 	return slices.Contains(role.TrustedAccounts, account)
 }

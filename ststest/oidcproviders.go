@@ -30,12 +30,12 @@ const (
 // OIDCProvider describes an IAM OpenID Connect provider of the server.
 type OIDCProvider struct {
 	// ARN is arn:aws:iam::<account>:oidc-provider/<issuer without scheme>.
-	ARN     string
-	Account string
+	ARN     string `json:"arn"`
+	Account string `json:"account"`
 	// URL is the issuer URL, which tokens must name in iss.
-	URL string
+	URL string `json:"url"`
 	// ClientIDs are the audiences tokens may be for.
-	ClientIDs []string
+	ClientIDs []string `json:"clientIds"`
 }
 
 type oidcProviderRecord struct {
@@ -69,12 +69,20 @@ func issuerKey(u string) string {
 // providers on loopback. It panics on a malformed URL or account, or a
 // provider the account already has for that URL.
 func (s *Server) AddOIDCProvider(account, issuerURL string, clientIDs ...string) string {
+	arn, err := s.addOIDCProvider(account, issuerURL, clientIDs)
+	if err != nil {
+		panic("ststest: AddOIDCProvider: " + err.Error())
+	}
+	return arn
+}
+
+func (s *Server) addOIDCProvider(account, issuerURL string, clientIDs []string) (string, error) {
 	if !isAccountID(account) {
-		panic(fmt.Sprintf("ststest: AddOIDCProvider: account %q is not 12 digits", account))
+		return "", fmt.Errorf("account %q is not 12 digits", account)
 	}
 	u, err := url.Parse(issuerURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		panic(fmt.Sprintf("ststest: AddOIDCProvider: issuer %q is not an http(s) URL without query or fragment", issuerURL))
+		return "", fmt.Errorf("issuer %q is not an http(s) URL without query or fragment", issuerURL)
 	}
 	p := &oidcProviderRecord{OIDCProvider: OIDCProvider{
 		ARN:       "arn:aws:iam::" + account + ":oidc-provider/" + issuerKey(issuerURL),
@@ -85,10 +93,10 @@ func (s *Server) AddOIDCProvider(account, issuerURL string, clientIDs ...string)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.oidcProviders[p.ARN]; dup {
-		panic(fmt.Sprintf("ststest: AddOIDCProvider: %s already exists", p.ARN))
+		return "", fmt.Errorf("%s already exists", p.ARN)
 	}
 	s.oidcProviders[p.ARN] = p
-	return p.ARN
+	return p.ARN, nil
 }
 
 // OIDCProviders lists the server's IAM OIDC providers, by ARN.

@@ -86,21 +86,29 @@ type samlProviderRecord struct {
 // AddSAMLProvider creates an IAM SAML provider and returns it. It panics
 // on a malformed ARN, no certificate, or a duplicate.
 func (s *Server) AddSAMLProvider(p SAMLProvider) SAMLProvider {
+	p, err := s.addSAMLProvider(p)
+	if err != nil {
+		panic("ststest: AddSAMLProvider: " + err.Error())
+	}
+	return p
+}
+
+func (s *Server) addSAMLProvider(p SAMLProvider) (SAMLProvider, error) {
 	_, account, name, err := parseSAMLProviderARN(p.ARN)
 	if err != nil {
-		panic(fmt.Sprintf("ststest: AddSAMLProvider: %v", err))
+		return SAMLProvider{}, err
 	}
 	if len(p.Certificates) == 0 || slices.Contains(p.Certificates, nil) {
-		panic(fmt.Sprintf("ststest: AddSAMLProvider %s: no signing certificate", p.ARN))
+		return SAMLProvider{}, fmt.Errorf("%s: no signing certificate", p.ARN)
 	}
 	p.Certificates = slices.Clone(p.Certificates)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.samlProviders[p.ARN]; dup {
-		panic(fmt.Sprintf("ststest: AddSAMLProvider: %s already exists", p.ARN))
+		return SAMLProvider{}, fmt.Errorf("%s already exists", p.ARN)
 	}
 	s.samlProviders[p.ARN] = &samlProviderRecord{SAMLProvider: p, account: account, name: name}
-	return p
+	return p, nil
 }
 
 // AddSAMLProviderMetadata creates an IAM SAML provider from an IdP's
@@ -115,14 +123,11 @@ func (s *Server) AddSAMLProviderMetadata(arn string, metadata []byte) (SAMLProvi
 	if err != nil {
 		return SAMLProvider{}, fmt.Errorf("ststest: add SAML provider %s: %w", arn, err)
 	}
-	p := SAMLProvider{ARN: arn, Issuer: issuer, Certificates: certs}
-	s.mu.Lock()
-	_, dup := s.samlProviders[arn]
-	s.mu.Unlock()
-	if dup {
-		return SAMLProvider{}, fmt.Errorf("ststest: add SAML provider: %s already exists", arn)
+	p, err := s.addSAMLProvider(SAMLProvider{ARN: arn, Issuer: issuer, Certificates: certs})
+	if err != nil {
+		return SAMLProvider{}, fmt.Errorf("ststest: add SAML provider: %w", err)
 	}
-	return s.AddSAMLProvider(p), nil
+	return p, nil
 }
 
 // SAMLProviders lists the server's IAM SAML providers, by ARN.

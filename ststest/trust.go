@@ -74,12 +74,6 @@ func cloneWebIdentityTrust(t WebIdentityTrust) WebIdentityTrust {
 	return t
 }
 
-// federatedOnly reports whether the role's trust policy names federated
-// principals only, so that no IAM principal may AssumeRole it.
-func (r *roleRecord) federatedOnly() bool {
-	return len(r.TrustedAccounts) == 0 && (len(r.WebIdentity) > 0 || len(r.SAML) > 0)
-}
-
 // trustsWebIdentity reports whether a statement of the role lets the
 // verified token in.
 func (r *roleRecord) trustsWebIdentity(id *webIdentity) bool {
