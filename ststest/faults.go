@@ -21,8 +21,9 @@ type fault struct {
 
 // FaultCodes lists the error codes Fail can inject into STS actions, each
 // sent with the HTTP status and message of the real service. The last four
-// are those of AssumeRoleWithWebIdentity and AssumeRoleWithSAML (SDKs retry
-// IDPCommunicationError). IAMFaultCodes lists those for IAM actions.
+// are the errors of AssumeRoleWithWebIdentity (IDPCommunicationError, which
+// SDKs retry, is its alone) and AssumeRoleWithSAML. IAMFaultCodes lists
+// those for IAM actions.
 func FaultCodes() []string {
 	return []string{
 		codeAccessDenied,          // 403

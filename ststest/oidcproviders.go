@@ -92,10 +92,10 @@ func (s *Server) addOIDCProvider(account, issuerURL string, clientIDs []string) 
 	}}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, dup := s.oidcProviders[p.ARN]; dup {
+	if _, dup := s.idps.oidc[p.ARN]; dup {
 		return "", fmt.Errorf("%s already exists", p.ARN)
 	}
-	s.oidcProviders[p.ARN] = p
+	s.idps.oidc[p.ARN] = p
 	return p.ARN, nil
 }
 
@@ -104,8 +104,8 @@ func (s *Server) OIDCProviders() []OIDCProvider {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []OIDCProvider
-	for _, arn := range slices.Sorted(maps.Keys(s.oidcProviders)) {
-		p := s.oidcProviders[arn].OIDCProvider
+	for _, arn := range slices.Sorted(maps.Keys(s.idps.oidc)) {
+		p := s.idps.oidc[arn].OIDCProvider
 		p.ClientIDs = slices.Clone(p.ClientIDs)
 		out = append(out, p)
 	}
@@ -115,7 +115,7 @@ func (s *Server) OIDCProviders() []OIDCProvider {
 // oidcProviderFor finds the provider of account for the issuer iss.
 // Callers hold s.mu.
 func (s *Server) oidcProviderFor(account, iss string) *oidcProviderRecord {
-	for _, p := range s.oidcProviders {
+	for _, p := range s.idps.oidc {
 		if p.Account == account && issuerKey(p.URL) == issuerKey(iss) {
 			return p
 		}

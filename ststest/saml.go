@@ -104,10 +104,10 @@ func (s *Server) addSAMLProvider(p SAMLProvider) (SAMLProvider, error) {
 	p.Certificates = slices.Clone(p.Certificates)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, dup := s.samlProviders[p.ARN]; dup {
+	if _, dup := s.idps.saml[p.ARN]; dup {
 		return SAMLProvider{}, fmt.Errorf("%s already exists", p.ARN)
 	}
-	s.samlProviders[p.ARN] = &samlProviderRecord{SAMLProvider: p, account: account, name: name}
+	s.idps.saml[p.ARN] = &samlProviderRecord{SAMLProvider: p, account: account, name: name}
 	return p, nil
 }
 
@@ -135,8 +135,8 @@ func (s *Server) SAMLProviders() []SAMLProvider {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []SAMLProvider
-	for _, arn := range slices.Sorted(maps.Keys(s.samlProviders)) {
-		p := s.samlProviders[arn].SAMLProvider
+	for _, arn := range slices.Sorted(maps.Keys(s.idps.saml)) {
+		p := s.idps.saml[arn].SAMLProvider
 		p.Certificates = slices.Clone(p.Certificates)
 		out = append(out, p)
 	}
@@ -331,7 +331,7 @@ func samlError(code, msg string) *apiError { return newError(code, "%s", msg) }
 // from the signed element. It runs without s.mu held.
 func (s *Server) verifySAMLResponse(now time.Time, principalARN, b64 string) (*samlIdentity, *apiError) {
 	s.mu.Lock()
-	provider := s.samlProviders[principalARN]
+	provider := s.idps.saml[principalARN]
 	s.mu.Unlock()
 	if provider == nil {
 		return nil, samlError(codeInvalidIdentityToken, msgSAMLNoProvider)

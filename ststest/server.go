@@ -60,21 +60,20 @@ type Server struct {
 	iam   *api
 	admin http.Handler
 
-	mu            sync.Mutex
-	users         map[string]*userRecord         // by ARN
-	keys          map[string]*keyRecord          // long-term keys by id
-	devices       map[string]*deviceRecord       // by serial
-	roles         map[string]*roleRecord         // by ARN
-	oidcProviders map[string]*oidcProviderRecord // by ARN
-	samlProviders map[string]*samlProviderRecord // by ARN
-	sessions      map[string]*sessionRecord      // by access key id
-	sessionSeq    int
-	keySeq        int // creation order of long-term keys
-	faults        map[string][]fault
-	delays        map[string]time.Duration
-	calls         map[string]int
-	successes     map[string]int
-	requests      []Request
+	mu         sync.Mutex
+	users      map[string]*userRecord    // by ARN
+	keys       map[string]*keyRecord     // long-term keys by id
+	devices    map[string]*deviceRecord  // by serial
+	roles      map[string]*roleRecord    // by ARN
+	idps       identityProviders         // IAM OIDC and SAML providers
+	sessions   map[string]*sessionRecord // by access key id
+	sessionSeq int
+	keySeq     int // creation order of long-term keys
+	faults     map[string][]fault
+	delays     map[string]time.Duration
+	calls      map[string]int
+	successes  map[string]int
+	requests   []Request
 
 	listenMu sync.Mutex
 	httpSrv  *http.Server
@@ -88,18 +87,17 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{
-		opts:          opts,
-		users:         map[string]*userRecord{},
-		keys:          map[string]*keyRecord{},
-		devices:       map[string]*deviceRecord{},
-		roles:         map[string]*roleRecord{},
-		oidcProviders: map[string]*oidcProviderRecord{},
-		samlProviders: map[string]*samlProviderRecord{},
-		sessions:      map[string]*sessionRecord{},
-		faults:        map[string][]fault{},
-		delays:        map[string]time.Duration{},
-		calls:         map[string]int{},
-		successes:     map[string]int{},
+		opts:      opts,
+		users:     map[string]*userRecord{},
+		keys:      map[string]*keyRecord{},
+		devices:   map[string]*deviceRecord{},
+		roles:     map[string]*roleRecord{},
+		idps:      newIdentityProviders(),
+		sessions:  map[string]*sessionRecord{},
+		faults:    map[string][]fault{},
+		delays:    map[string]time.Duration{},
+		calls:     map[string]int{},
+		successes: map[string]int{},
 	}
 	s.sts = s.newSTSAPI()
 	s.iam = s.newIAMAPI()

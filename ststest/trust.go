@@ -135,3 +135,14 @@ func like(pattern, s string) bool {
 	}
 	return pi == len(p)
 }
+
+// identityProviders are the server's IAM OIDC and SAML providers, by ARN.
+// They are kept under Server.mu.
+type identityProviders struct {
+	oidc map[string]*oidcProviderRecord
+	saml map[string]*samlProviderRecord
+}
+
+func newIdentityProviders() identityProviders {
+	return identityProviders{oidc: map[string]*oidcProviderRecord{}, saml: map[string]*samlProviderRecord{}}
+}
