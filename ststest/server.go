@@ -40,10 +40,11 @@ type Options struct {
 	// added with User.AddAccessKey or ImportAccessKey work at once. Default
 	// 0: new keys work at once.
 	KeyPropagation time.Duration
-	// MaxRoleCredentialLifetime, when set, caps how long AssumeRole
-	// credentials stay valid, whatever duration was asked for: tests of
-	// renewal need role credentials that expire in seconds (below STS's
-	// 15-minute minimum) while the MFA session lasts.
+	// MaxRoleCredentialLifetime, when set, caps how long AssumeRole (and
+	// AssumeRoleWithWebIdentity and AssumeRoleWithSAML) credentials stay
+	// valid, whatever duration was asked for: tests of renewal need role
+	// credentials that expire in seconds (below STS's 15-minute minimum)
+	// while the MFA session lasts.
 	MaxRoleCredentialLifetime time.Duration
 	// OIDCHTTPClient fetches the discovery documents and JWKS of OIDC
 	// providers (AddOIDCProvider), e.g. one trusting a test CA. Default a

@@ -461,3 +461,53 @@ func mustAtoi(t *testing.T, s string) int64 {
 	}
 	return n
 }
+
+// TestFederatedSessionElsewhere: a session no IAM user stands behind goes
+// through every other path a session can take: IAM (as a role session),
+// injected faults that name the caller, expiry and revocation.
+func TestFederatedSessionElsewhere(t *testing.T) {
+	w := newWebWorld(t)
+	out, err := assumeWeb(t, anonClient(w.url), deployARN, "ops", w.token(deploySub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := webCreds(out)
+	sessionARN := "arn:aws:sts::222222222222:assumed-role/Deploy/ops"
+	for _, call := range iamCalls(w.key.ID) {
+		err := call.do(t.Context(), w.iam(c), nil)
+		wantAPIError(t, err, "ValidationError", http.StatusBadRequest, "Must specify userName when calling with non-User credentials")
+		err = call.do(t.Context(), w.iam(c), aws.String("alice"))
+		wantAPIError(t, err, "AccessDenied", http.StatusForbidden, iamDenied(sessionARN, call.action, "alice"))
+	}
+	if err := w.srv.Fail("GetCallerIdentity", "AccessDenied", 1); err != nil {
+		t.Fatal(err)
+	}
+	_, err = gci(t, w.with(c))
+	wantAPIError(t, err, "AccessDenied", http.StatusForbidden, "User: "+sessionARN+" is not authorized to perform: sts:GetCallerIdentity")
+	if err := w.srv.Fail("GetCallerIdentity", "RegionDisabledException", 1); err != nil {
+		t.Fatal(err)
+	}
+	_, err = gci(t, w.with(c))
+	wantMessagePrefix(t, err, "RegionDisabledException", "STS is not activated in this region for account:222222222222.")
+
+	if err := w.srv.ExpireSession(c.id); err != nil {
+		t.Fatal(err)
+	}
+	_, err = gci(t, w.with(c))
+	wantAPIError(t, err, "ExpiredToken", http.StatusBadRequest, "The security token included in the request is expired")
+	if err := w.srv.RevokeSession(c.id); err != nil {
+		t.Fatal(err)
+	}
+	_, err = gci(t, w.with(c))
+	wantAPIError(t, err, "InvalidClientTokenId", http.StatusForbidden, "The security token included in the request is invalid.")
+}
+
+func TestFederatedSessionLifetimeCap(t *testing.T) {
+	w := newWebWorld(t, func(o *ststest.Options) { o.MaxRoleCredentialLifetime = 20 * time.Second })
+	before := w.clock.Now()
+	out, err := assumeWeb(t, anonClient(w.url), deployARN, "short", w.token(deploySub))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLasts(t, out.Credentials.Expiration, before, 20*time.Second)
+}
