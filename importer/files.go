@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/stscred/stscred/internal/safefile"
 )
 
 // BackupSuffix starts the suffix of backup names:
@@ -67,35 +69,10 @@ func writeAtomic(path string, data []byte, newMode fs.FileMode) error {
 	default:
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	dir := filepath.Dir(target)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".stscred-*")
-	if err != nil {
+	if err := safefile.WriteAtomic(target, data, mode); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), target); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	ok = true
-	syncDir(dir)
+	syncDir(filepath.Dir(target))
 	return nil
 }
 

@@ -63,23 +63,31 @@ _stscred() {
   done
   case $cmd in
 `)
-	fmt.Fprintf(&b, "    '') words=%s ;;\n", QuoteSh(strings.Join(append(names(spec), spec.GlobalFlags...), " ")))
+	// Candidates are one per line and matched by plain prefix: compgen -W
+	// would expand them, and a profile named $(...) would run.
+	fmt.Fprintf(&b, "    '') words=%s ;;\n", QuoteSh(strings.Join(append(names(spec), spec.GlobalFlags...), "\n")))
 	for _, c := range spec.Commands {
-		flags := strings.Join(append(append([]string(nil), c.Flags...), spec.GlobalFlags...), " ")
+		flags := strings.Join(append(append([]string(nil), c.Flags...), spec.GlobalFlags...), "\n")
 		fmt.Fprintf(&b, "    %s)\n      case $cur in -*) words=%s ;; *)", QuoteSh(c.Name), QuoteSh(flags))
 		switch {
 		case c.Profile:
 			b.WriteString(" words=$(__stscred_profiles) ;;")
 		case len(c.Choices) > 0:
-			fmt.Fprintf(&b, " words=%s ;;", QuoteSh(strings.Join(c.Choices, " ")))
+			fmt.Fprintf(&b, " words=%s ;;", QuoteSh(strings.Join(c.Choices, "\n")))
 		default:
 			b.WriteString(" ;;")
 		}
 		b.WriteString(" esac ;;\n")
 	}
 	b.WriteString(`  esac
-  local IFS=$'\n'
-  COMPREPLY=($(IFS=$' \t\n'; compgen -W "$words" -- "$cur"))
+  COMPREPLY=()
+  local __w __q
+  while IFS= read -r __w; do
+    if [[ -n $__w && $__w == "$cur"* ]]; then
+      printf -v __q '%q' "$__w" # inserted on the line quoted: never run
+      COMPREPLY+=("$__q")
+    fi
+  done <<<"$words"
 }
 complete -F _stscred stscred
 `)
@@ -119,7 +127,17 @@ _stscred() {
 		}
 		b.WriteString("      fi ;;\n")
 	}
-	b.WriteString("  esac\n}\nif (( $+functions[compdef] )); then compdef _stscred stscred; fi\n")
+	b.WriteString(`  esac
+}
+if [[ ${zsh_eval_context[-1]-} == loadautofunc ]]; then
+  # Autoloaded from $fpath by compinit: this call completes.
+  _stscred "$@"
+else
+  # Sourced: make sure the completion system is loaded, then register.
+  (( $+functions[compdef] )) || { autoload -Uz compinit && compinit -i; }
+  compdef _stscred stscred
+fi
+`)
 	return b.String()
 }
 

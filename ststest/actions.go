@@ -1,6 +1,7 @@
 package ststest
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
@@ -24,6 +25,12 @@ type api struct {
 	// wording maps messages shared by the services (written as STS words
 	// them) to this service's wording of them.
 	wording map[string]string
+	// unsigned names the actions that take no signature (unsigned.go).
+	unsigned map[string]bool
+	// selfLocking names the actions whose handler takes s.mu itself,
+	// because part of their work (fetching an identity provider's keys)
+	// must not hold it.
+	selfLocking map[string]bool
 }
 
 // reword returns e in the service's own wording.
@@ -37,7 +44,8 @@ func (a *api) reword(e *apiError) *apiError {
 }
 
 // actionFunc handles one action for an authenticated caller. It runs with
-// s.mu held and returns the XML result element or an error.
+// s.mu held (unless the action is selfLocking) and returns the XML result
+// element or an error.
 type actionFunc func(c *call) (any, *apiError)
 
 type call struct {
@@ -45,6 +53,7 @@ type call struct {
 	params url.Values
 	caller *caller
 	now    time.Time
+	ctx    context.Context // the request's
 }
 
 // Token sizes in random bytes: about 600 base64 characters for
@@ -61,11 +70,15 @@ func (s *Server) newSTSAPI() *api {
 		version:   "2011-06-15",
 		namespace: "https://sts.amazonaws.com/doc/2011-06-15/",
 		actions: map[string]actionFunc{
-			"AssumeRole":             s.assumeRole,
-			"GetCallerIdentity":      s.getCallerIdentity,
-			"GetSessionToken":        s.getSessionToken,
-			actionGetFederationToken: s.getFederationToken,
+			"AssumeRole":                s.assumeRole,
+			"AssumeRoleWithSAML":        s.assumeRoleWithSAML,
+			"AssumeRoleWithWebIdentity": s.assumeRoleWithWebIdentity,
+			"GetCallerIdentity":         s.getCallerIdentity,
+			"GetSessionToken":           s.getSessionToken,
+			actionGetFederationToken:    s.getFederationToken,
 		},
+		unsigned:    federationActions,
+		selfLocking: federationActions,
 	}
 }
 

@@ -36,7 +36,7 @@ GET  /federation?Action=login&Issuer=U&Destination=CONSOLE_URL&SigninToken=T   3
 func (s *Server) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_ststest/{$}", func(w http.ResponseWriter, r *http.Request) {
-		writeText(w, http.StatusOK, adminIndex)
+		writeText(w, http.StatusOK, adminIndex+adminFederationIndex)
 	})
 	mux.HandleFunc("GET /_ststest/calls", func(w http.ResponseWriter, r *http.Request) {
 		calls, successes := s.Counts()
@@ -132,6 +132,7 @@ func (s *Server) adminHandler() http.Handler {
 		s.ResetCounts()
 		writeText(w, http.StatusOK, "ok\n")
 	})
+	s.federationRoutes(mux)
 	return mux
 }
 

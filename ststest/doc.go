@@ -31,6 +31,29 @@
 // responses, skew the clock and the Date header, and observe call counts and
 // the MFA codes each device accepted.
 //
+// AssumeRoleWithWebIdentity and AssumeRoleWithSAML take no signature (one
+// that comes is ignored, as AWS does). A web identity token is verified as
+// STS does: an IAM OIDC provider for its iss in the role's account
+// (AddOIDCProvider), its signature against the JWKS fetched over HTTP from
+// the provider's discovery document (cached until a token names an unknown
+// key id; a fetch failure is IDPCommunicationError), aud among the client
+// ids, exp/nbf/iat by Options.Now, and the role's trust statements
+// (Role.WebIdentity: StringLike on sub, aud). A SAMLResponse is verified
+// against the certificates of an IAM SAML provider (AddSAMLProvider,
+// AddSAMLProviderMetadata): the XML signature, issuer, audience,
+// NotOnOrAfter, the Role attribute's pair and the role's Role.SAML trust.
+// Sessions they issue have no IAM user behind them and chain like any role
+// session. Package oidctest is an OpenID provider (and a GitHub Actions
+// ID-token stand-in) and package samltest a SAML IdP to test them with:
+//
+//	idp := oidctest.New(oidctest.Options{Now: clock})
+//	idp.Start()
+//	srv.AddOIDCProvider("222222222222", idp.URL(), "sts.amazonaws.com")
+//	srv.AddRole(ststest.Role{ARN: "arn:aws:iam::222222222222:role/CI",
+//		WebIdentity: []ststest.WebIdentityTrust{{Provider: idp.URL(), Subjects: []string{"repo:org/app:*"}}}})
+//	token := idp.Token(oidctest.Claims{Subject: "repo:org/app:ref:refs/heads/main", Audience: []string{"sts.amazonaws.com"}})
+//	_ = srv.Fail("AssumeRoleWithWebIdentity", "IDPCommunicationError", 2)
+//
 //	srv := ststest.New(ststest.Options{})
 //	url := srv.Start()
 //	t.Cleanup(srv.Close)
@@ -54,5 +77,6 @@
 // them out from its portal's GetRoleCredentials.
 //
 // An admin HTTP API under /_ststest/ (see GET /_ststest/) exposes the same
-// controls to out-of-process tests; cmd/ststest runs a demo server.
+// controls to out-of-process tests, providers and trust statements
+// included; cmd/ststest runs a demo server.
 package ststest

@@ -10,10 +10,14 @@ import (
 const (
 	codeAccessDenied          = "AccessDenied"
 	codeExpiredToken          = "ExpiredToken"
+	codeExpiredTokenException = "ExpiredTokenException" // a web identity token or SAML assertion
+	codeIDPCommunication      = "IDPCommunicationError"
+	codeIDPRejectedClaim      = "IDPRejectedClaim"
 	codeIncompleteSignature   = "IncompleteSignature"
 	codeInternalFailure       = "InternalFailure"
 	codeInvalidAction         = "InvalidAction"
 	codeInvalidClientTokenID  = "InvalidClientTokenId"
+	codeInvalidIdentityToken  = "InvalidIdentityToken"
 	codeLimitExceeded         = "LimitExceeded"
 	codeMalformedPolicy       = "MalformedPolicyDocument"
 	codeMissingAuthentication = "MissingAuthenticationToken"
@@ -77,10 +81,12 @@ func newError(code, format string, args ...any) *apiError {
 func statusOf(code string) (int, bool) {
 	switch code {
 	case codeAccessDenied, codeInvalidClientTokenID, codeSignatureDoesNotMatch,
-		codeMissingAuthentication, codeIncompleteSignature, codeRegionDisabled:
+		codeMissingAuthentication, codeIncompleteSignature, codeRegionDisabled,
+		codeIDPRejectedClaim:
 		return http.StatusForbidden, true
 	case codeExpiredToken, codeValidationError, codeThrottling, codeInvalidAction,
-		codePackedPolicyTooLarge, codeMalformedPolicy:
+		codePackedPolicyTooLarge, codeExpiredTokenException, codeIDPCommunication,
+		codeInvalidIdentityToken, codeMalformedPolicy:
 		return http.StatusBadRequest, true
 	case codeRequestTooLarge:
 		return http.StatusRequestEntityTooLarge, true

@@ -20,8 +20,10 @@ type fault struct {
 }
 
 // FaultCodes lists the error codes Fail can inject into STS actions, each
-// sent with the HTTP status and message of the real service. IAMFaultCodes
-// lists those for IAM actions.
+// sent with the HTTP status and message of the real service. The last four
+// are the errors of AssumeRoleWithWebIdentity (IDPCommunicationError, which
+// SDKs retry, is its alone) and AssumeRoleWithSAML. IAMFaultCodes lists
+// those for IAM actions.
 func FaultCodes() []string {
 	return []string{
 		codeAccessDenied,          // 403
@@ -32,6 +34,10 @@ func FaultCodes() []string {
 		codeThrottling,            // 400 "Rate exceeded"
 		codeInternalFailure,       // 500
 		codeServiceUnavailable,    // 503
+		codeIDPCommunication,      // 400
+		codeIDPRejectedClaim,      // 403
+		codeInvalidIdentityToken,  // 400
+		codeExpiredTokenException, // 400
 	}
 }
 
@@ -199,6 +205,9 @@ func (s *Server) faultError(api *api, code, action, keyID string, params url.Val
 	}
 	switch code {
 	case codeAccessDenied:
+		if api.unsigned[action] {
+			return notAuthorized(action)
+		}
 		if api == s.iam {
 			_, shown := s.faultUserName(keyID, params)
 			return iamAccessDenied(arn, action, shown, denyNoAllow)
@@ -231,6 +240,14 @@ func (s *Server) faultError(api *api, code, action, keyID string, params url.Val
 		return newError(code, "%s", msgThrottling)
 	case codeServiceUnavailable:
 		return newError(code, "%s", msgUnavailable)
+	case codeIDPCommunication:
+		return newError(code, "%s", idpUnreachable(unverifiedIssuer(params.Get("WebIdentityToken"))))
+	case codeIDPRejectedClaim:
+		return newError(code, "%s", msgIDPRejectedClaim)
+	case codeInvalidIdentityToken:
+		return newError(code, "%s", msgNoVerificationKey)
+	case codeExpiredTokenException:
+		return newError(code, "%s", msgTokenExpired)
 	}
 	return newError(codeInternalFailure, "%s", msgInternal)
 }

@@ -36,8 +36,17 @@ type Role struct {
 	ExternalID string
 	// TrustedAccounts are the accounts whose principals may assume the role.
 	// Empty means any account the server knows, which is every caller's:
-	// any user or role session of the server may assume the role.
+	// any user or role session of the server may assume the role; unless
+	// the role was added trusting federated principals (WebIdentity or
+	// SAML) only, as a trust policy naming no AWS principal does: then
+	// AssumeRole is refused. (Server.TrustWebIdentity and TrustSAML add
+	// statements and leave this as it was.)
 	TrustedAccounts []string
+	// WebIdentity lists the statements that let users of OpenID Connect
+	// providers assume the role with AssumeRoleWithWebIdentity; SAML those
+	// for SAML providers and AssumeRoleWithSAML. Empty: none may.
+	WebIdentity []WebIdentityTrust
+	SAML        []SAMLTrust
 }
 
 // User is a handle on an IAM user of a Server, returned by Server.AddUser.
@@ -89,6 +98,9 @@ type roleRecord struct {
 	partition string
 	account   string
 	name      string
+	// federatedOnly: the role was added with no AWS principal in its trust
+	// policy (see Role.TrustedAccounts).
+	federatedOnly bool
 }
 
 // Name is the user's name.
@@ -200,6 +212,16 @@ func (s *Server) AddRole(r Role) Role {
 			panic(fmt.Sprintf("ststest: AddRole %s: trusted account %q is not 12 digits", r.ARN, a))
 		}
 	}
+	for _, t := range r.WebIdentity {
+		if t.Provider == "" {
+			panic(fmt.Sprintf("ststest: AddRole %s: a web-identity statement names no provider", r.ARN))
+		}
+	}
+	for _, t := range r.SAML {
+		if t.Provider == "" {
+			panic(fmt.Sprintf("ststest: AddRole %s: a SAML statement names no provider", r.ARN))
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, dup := s.roles[r.ARN]; dup {
@@ -209,8 +231,17 @@ func (s *Server) AddRole(r Role) Role {
 		r.ID = s.uniqueID("AROA", 17)
 	}
 	stored := r
-	stored.TrustedAccounts = slices.Clone(r.TrustedAccounts) // the caller keeps its slice
-	s.roles[r.ARN] = &roleRecord{Role: stored, partition: partition, account: account, name: name}
+	stored.TrustedAccounts = slices.Clone(r.TrustedAccounts) // the caller keeps its slices
+	stored.WebIdentity = nil
+	for _, t := range r.WebIdentity {
+		stored.WebIdentity = append(stored.WebIdentity, cloneWebIdentityTrust(t))
+	}
+	stored.SAML = nil
+	for _, t := range r.SAML {
+		stored.SAML = append(stored.SAML, SAMLTrust{Provider: t.Provider, Subjects: slices.Clone(t.Subjects)})
+	}
+	s.roles[r.ARN] = &roleRecord{Role: stored, partition: partition, account: account, name: name,
+		federatedOnly: len(r.TrustedAccounts) == 0 && (len(r.WebIdentity) > 0 || len(r.SAML) > 0)}
 	return r
 }
 
@@ -241,7 +272,10 @@ func (s *Server) DeleteAccessKey(id string) error {
 
 // trusts reports whether principals of account may assume role.
 func trusts(role *roleRecord, account string) bool {
-	return len(role.TrustedAccounts) == 0 || slices.Contains(role.TrustedAccounts, account)
+	if len(role.TrustedAccounts) == 0 {
+		return !role.federatedOnly
+	}
+	return slices.Contains(role.TrustedAccounts, account)
 }
 
 // uniqueID returns a new id with prefix not used by any key, session, user

@@ -40,10 +40,11 @@ type Options struct {
 	// added with User.AddAccessKey or ImportAccessKey work at once. Default
 	// 0: new keys work at once.
 	KeyPropagation time.Duration
-	// MaxRoleCredentialLifetime, when set, caps how long AssumeRole
-	// credentials stay valid, whatever duration was asked for: tests of
-	// renewal need role credentials that expire in seconds (below STS's
-	// 15-minute minimum) while the MFA session lasts.
+	// MaxRoleCredentialLifetime, when set, caps how long AssumeRole (and
+	// AssumeRoleWithWebIdentity and AssumeRoleWithSAML) credentials stay
+	// valid, whatever duration was asked for: tests of renewal need role
+	// credentials that expire in seconds (below STS's 15-minute minimum)
+	// while the MFA session lasts.
 	MaxRoleCredentialLifetime time.Duration
 	// MaxFederationCredentialLifetime, when set, caps how long
 	// GetFederationToken credentials stay valid, whatever DurationSeconds
@@ -51,6 +52,10 @@ type Options struct {
 	// console session that outlives its credentials, or of renewal, need
 	// federated credentials that expire in seconds.
 	MaxFederationCredentialLifetime time.Duration
+	// OIDCHTTPClient fetches the discovery documents and JWKS of OIDC
+	// providers (AddOIDCProvider), e.g. one trusting a test CA. Default a
+	// client with a 5-second timeout.
+	OIDCHTTPClient *http.Client
 }
 
 // Server is an STS and IAM test server. Create it with New, give it users
@@ -67,6 +72,7 @@ type Server struct {
 	keys       map[string]*keyRecord     // long-term keys by id
 	devices    map[string]*deviceRecord  // by serial
 	roles      map[string]*roleRecord    // by ARN
+	idps       identityProviders         // IAM OIDC and SAML providers
 	sessions   map[string]*sessionRecord // by access key id
 	sessionSeq int
 	keySeq     int // creation order of long-term keys
@@ -98,6 +104,7 @@ func New(opts Options) *Server {
 		keys:      map[string]*keyRecord{},
 		devices:   map[string]*deviceRecord{},
 		roles:     map[string]*roleRecord{},
+		idps:      newIdentityProviders(),
 		sessions:  map[string]*sessionRecord{},
 		faults:    map[string][]fault{},
 		delays:    map[string]time.Duration{},
@@ -238,7 +245,7 @@ func (s *Server) process(r *http.Request, body []byte, api *api, params url.Valu
 		return nil, injected
 	}
 	now := s.now()
-	c, err := s.authenticate(r, body, sigV4Scope{service: api.service, region: api.region}, now)
+	c, err := s.callerOf(r, body, api, action, now)
 	if err != nil {
 		return nil, err
 	}
@@ -251,9 +258,13 @@ func (s *Server) process(r *http.Request, body []byte, api *api, params url.Valu
 	if !ok || params.Get("Version") != api.version {
 		return nil, newError(codeInvalidAction, "Could not find operation %s for version %s", action, params.Get("Version"))
 	}
+	cl := &call{action: action, params: params, caller: c, now: now, ctx: r.Context()}
+	if api.selfLocking[action] {
+		return handler(cl)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return handler(&call{action: action, params: params, caller: c, now: now})
+	return handler(cl)
 }
 
 // finish writes the response, records the request and reports it.

@@ -12,11 +12,13 @@ import (
 type Session struct {
 	AccessKeyID string `json:"accessKeyId"`
 	// Action is the STS action that issued the session: "GetSessionToken",
-	// "AssumeRole" or "GetFederationToken".
+	// "AssumeRole", "GetFederationToken", "AssumeRoleWithWebIdentity",
+	// "AssumeRoleWithSAML", or "GetRoleCredentials" (IssueRoleSession).
 	Action string `json:"action"`
 	// ARN is what GetCallerIdentity reports for the session.
 	ARN string `json:"arn"`
-	// UserARN is the IAM user whose long-term key started the chain.
+	// UserARN is the IAM user whose long-term key started the chain; empty
+	// when a web identity or SAML assertion started it.
 	UserARN         string `json:"userArn"`
 	RoleARN         string `json:"roleArn,omitempty"` // empty for GetSessionToken sessions
 	RoleSessionName string `json:"roleSessionName,omitempty"`
@@ -43,6 +45,17 @@ type Session struct {
 	// policies), so a client that forgets the policy gets a useless session
 	// without any error. Tests assert on this.
 	NoPermissions bool `json:"noPermissions,omitempty"`
+	// ProviderARN, Issuer, Subject and Audience describe the identity
+	// behind an AssumeRoleWithWebIdentity or AssumeRoleWithSAML session:
+	// the IAM OIDC or SAML provider that vouched for it, the token's iss or
+	// the assertion's Issuer, its sub or NameID, and the aud that matched
+	// a client id or the assertion's Recipient. SubjectType is the NameID
+	// format, as AssumeRoleWithSAML reports it ("persistent", ...).
+	ProviderARN string `json:"providerArn,omitempty"`
+	Issuer      string `json:"issuer,omitempty"`
+	Subject     string `json:"subject,omitempty"`
+	SubjectType string `json:"subjectType,omitempty"`
+	Audience    string `json:"audience,omitempty"`
 	// SecretAccessKey and SessionToken are the issued secrets, so tests can
 	// check that no copy of them lands anywhere it should not. The admin
 	// API does not serve them.
@@ -55,7 +68,7 @@ type sessionRecord struct {
 	seq    int
 	secret string
 	token  string
-	user   *userRecord
+	user   *userRecord // nil when a web identity or SAML assertion started the chain
 	role   *roleRecord // nil for GetSessionToken and GetFederationToken
 	// viaSession: AssumeRole was signed with temporary credentials (a role
 	// session or a GetSessionToken session), which limits the console
@@ -70,11 +83,21 @@ func (r *sessionRecord) roleSession() bool { return r.role != nil }
 // federated user with an identity of its own.
 func (r *sessionRecord) federated() bool { return r.Action == actionGetFederationToken }
 
-// caller is the principal that signed a request.
+// caller is the principal that signed a request. It is empty for the
+// actions that take no signature (see unsigned.go).
 type caller struct {
 	keyID   string
-	user    *userRecord    // the IAM user (the chain's origin for sessions)
+	user    *userRecord    // the IAM user (the chain's origin for sessions); nil for federated chains
 	session *sessionRecord // nil for long-term keys
+}
+
+// userARN is the ARN of the IAM user at the origin of the caller's chain,
+// or "" for a chain a web identity or SAML assertion started.
+func (c *caller) userARN() string {
+	if c.user == nil {
+		return ""
+	}
+	return c.user.arn()
 }
 
 func (c *caller) arn() string {

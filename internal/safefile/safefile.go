@@ -74,7 +74,7 @@ func mkdirAll(dir string) error {
 // leaves the old file or the new one, never a mix; the temp file is
 // removed on failure.
 func WriteAtomic(path string, data []byte, perm fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".stscred-*")
 	if err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
