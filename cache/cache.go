@@ -129,9 +129,12 @@ func (c *Cache) Get(key string) (Entry, error) {
 	if !c.safe {
 		// Entries in a directory someone else controls are not used
 		// (they could be swapped or withheld at will).
-		if err := safefile.CheckPrivate(c.dir, "session cache"); errors.Is(err, fs.ErrNotExist) {
+		switch err := safefile.CheckPrivate(c.dir, "session cache"); {
+		case errors.Is(err, fs.ErrNotExist), errors.Is(err, safefile.ErrOpenDir):
+			// Nothing there, or nothing to trust until a write closes
+			// the directory (chmod 700) and fetches anew.
 			return Entry{}, ErrMiss
-		} else if err != nil {
+		case err != nil:
 			return Entry{}, err
 		}
 		c.safe = true

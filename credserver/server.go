@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -64,11 +65,33 @@ func (s *Server) Env() []string {
 	return []string{"AWS_CONTAINER_CREDENTIALS_FULL_URI=" + s.url, "AWS_CONTAINER_AUTHORIZATION_TOKEN=" + s.token}
 }
 
+// ListenerFile is a duplicate of the listening socket, for the child to
+// inherit (exec.Cmd.ExtraFiles): while the child holds it, the port stays
+// bound, so if stscred dies first no other process can take the port over
+// and serve the child credentials of its choosing. Connections then wait
+// unanswered and the child's SDK fails instead.
+func (s *Server) ListenerFile() (*os.File, error) {
+	tl, ok := s.ln.(*net.TCPListener)
+	if !ok {
+		return nil, fmt.Errorf("the endpoint's listener is not TCP")
+	}
+	return tl.File()
+}
+
 // Close stops serving.
 func (s *Server) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	return s.srv.Shutdown(ctx)
+	err := s.srv.Shutdown(ctx)
+	// Shutdown closes only the listeners Serve has started on: close it
+	// here too, in case Serve's goroutine has not run yet.
+	_ = s.ln.Close()
+	return err
+}
+
+func (s *Server) port() string {
+	_, port, _ := net.SplitHostPort(s.ln.Addr().String())
+	return port
 }
 
 // response is the document the container-credentials protocol returns.
@@ -86,6 +109,13 @@ type errorResponse struct {
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
+	// Only the names the endpoint's URL uses: a page in a browser that
+	// resolves another name to 127.0.0.1 (DNS rebinding) is refused
+	// before the token is even looked at.
+	if host := r.Host; host != s.ln.Addr().String() && host != "localhost:"+s.port() {
+		s.fail(w, http.StatusForbidden, "AccessDenied", "wrong Host")
+		return
+	}
 	if r.URL.Path != "/credentials" {
 		s.fail(w, http.StatusNotFound, "NotFound", "no such path")
 		return

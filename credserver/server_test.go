@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -74,4 +75,55 @@ func TestSourceErrorIs500(t *testing.T) {
 	if resp.StatusCode != 500 || !strings.Contains(body["message"], "mfa needed") {
 		t.Fatalf("status %d body %v", resp.StatusCode, body)
 	}
+}
+
+// A request naming another host (a browser page that resolves its own
+// name to 127.0.0.1) is refused even with the right token.
+func TestOtherHostRefused(t *testing.T) {
+	s, err := Start(func(context.Context) (credproc.Credentials, error) {
+		return credproc.Credentials{AccessKeyID: "ASIAX", SecretAccessKey: "s", SessionToken: "t"}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	port := strings.TrimSuffix(strings.TrimPrefix(s.URL(), "http://127.0.0.1:"), "/credentials")
+	for host, want := range map[string]int{"evil.example:" + port: 403, "127.0.0.1:" + port: 200, "localhost:" + port: 200} {
+		req, _ := http.NewRequest("GET", s.URL(), nil)
+		req.Host = host
+		req.Header.Set("Authorization", s.Token())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %s: %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+}
+
+// The listening socket handed to a child keeps the port bound after the
+// server is gone: nobody else can take it.
+func TestListenerFileKeepsPort(t *testing.T) {
+	s, err := Start(func(context.Context) (credproc.Credentials, error) { return credproc.Credentials{}, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.ListenerFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := strings.TrimSuffix(strings.TrimPrefix(s.URL(), "http://"), "/credentials")
+	s.Close()
+	if ln, err := net.Listen("tcp", addr); err == nil {
+		ln.Close()
+		t.Fatal("the port was free while a copy of the socket was held")
+	}
+	f.Close()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatalf("the port stayed taken after the last copy closed: %v", err)
+	}
+	ln.Close()
 }

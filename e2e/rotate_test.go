@@ -583,7 +583,7 @@ func TestRotateConcurrent(t *testing.T) {
 	first, out := w.start(w.rotateEnv(), "rotate", "alice")
 	w.waitFor("the pending entry", func() bool { return w.pending() != "" })
 	res := w.rotate(nil)
-	w.assertCleanFailure(res, fmt.Sprintf("pid %d, profile alice) is already rotating the key of alice", first.Process.Pid))
+	w.assertCleanFailure(res, fmt.Sprintf("stscred pid %d is already rotating the key of alice", first.Process.Pid))
 	if err := first.Wait(); err != nil {
 		t.Fatalf("the first rotate failed: %v\n%s", err, out)
 	}

@@ -244,7 +244,7 @@ func (im *Importer) Run(ctx context.Context) (*Result, error) {
 			}
 		}
 		if len(left) > 0 {
-			return nil, fmt.Errorf("%w\nand undoing the steps before failed too: %s", err, strings.Join(left, "; "))
+			return nil, fmt.Errorf("%w; and undoing the steps before failed too: %s", err, strings.Join(left, "; "))
 		}
 		undone := "the keystore was not changed"
 		for _, p := range moved {
@@ -480,7 +480,7 @@ func (im *Importer) store(ps []*Profile, secrets map[*Profile]string) (func() er
 		if err := keystore.PutKey(im.Keys, p.Name, k); err != nil {
 			err = fmt.Errorf("could not store the key of profile %s: %w", p.Name, err)
 			if uerr := undo(); uerr != nil {
-				return nil, fmt.Errorf("%w\nand undoing the stores before it failed: %v", err, uerr)
+				return nil, fmt.Errorf("%w; and undoing the stores before it failed: %v", err, uerr)
 			}
 			what := "no key was stored before it"
 			if len(done) > 0 {

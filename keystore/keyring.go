@@ -74,7 +74,23 @@ func (k *Keyring) call(what string, op func() error) error {
 	case errors.Is(err, keyring.ErrSetDataTooBig):
 		return fmt.Errorf("%s the %s: the entry is too big for this keyring", what, osBackendName)
 	}
-	return hint.With(fmt.Errorf("%s the %s: %w", what, osBackendName, err), unavailableHints...)
+	hints := unavailableHints
+	if usesDBus && unreachableBus(err) {
+		hints = append([]string{"DBUS_SESSION_BUS_ADDRESS names a session bus that does not answer; if this machine has no OS keyring, unset it or set STSCRED_BACKEND=file"}, hints...)
+	}
+	return hint.With(fmt.Errorf("%s the %s: %w", what, osBackendName, err), hints...)
+}
+
+// unreachableBus recognises (for a hint only) the errors of a session bus
+// that is not there.
+func unreachableBus(err error) bool {
+	msg := err.Error()
+	for _, s := range []string{"connection refused", "no such file or directory", "invalid bus address", "unsupported transport", "dial unix"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // Present reports whether there is an OS keyring to use. busAddress is
@@ -95,12 +111,15 @@ func (k *Keyring) Present(busAddress string, timeout time.Duration) bool {
 	return err == nil || errors.Is(err, ErrNotFound) || !absent(err)
 }
 
-// absent reports errors that mean no Secret Service is there at all.
+// absent reports errors that mean the session bus answered and no Secret
+// Service is on it. A bus that is configured but does not answer (a dead
+// socket, a bad address) is not absence: it is reported, like a locked
+// keyring, instead of silently switching to another backend where the
+// keys are not.
 func absent(err error) bool {
 	msg := err.Error()
 	for _, s := range []string{
-		"ServiceUnknown", "not provided by any .service files", // a bus without a Secret Service
-		"connection refused", "no such file or directory", "invalid bus address", "unsupported transport", // no bus
+		"ServiceUnknown", "not provided by any .service files",
 	} {
 		if strings.Contains(msg, s) {
 			return true

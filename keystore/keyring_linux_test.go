@@ -107,4 +107,9 @@ func TestKeyringPresent(t *testing.T) {
 	if !absent(errors.New("org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets was not provided by any .service files")) {
 		t.Fatal("a bus without a Secret Service has no keyring")
 	}
+	// A bus that is configured but gone is reported, not taken for "no
+	// keyring" (which would strand the keys kept there).
+	if absent(errors.New("dial unix /run/user/1000/bus: connect: no such file or directory")) {
+		t.Fatal("an unreachable bus must not count as no keyring")
+	}
 }

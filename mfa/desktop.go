@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os/exec"
 	"time"
+
+	"github.com/stscred/stscred/internal/textsafe"
 )
 
 // Desktop asks with a graphical dialog: zenity, kdialog or osascript,
@@ -37,7 +39,7 @@ func (d Desktop) Name() string      { return "desktop" }
 func (d Desktop) Interactive() bool { return true }
 
 func (d Desktop) args(req Request) []string {
-	text := fmt.Sprintf("MFA code for %s (profile %s)", req.Serial, req.Profile)
+	text := fmt.Sprintf("MFA code for %s (profile %s)", textsafe.Escape(req.Serial), textsafe.Escape(req.Profile))
 	if req.Attempt > 1 {
 		text = "The last code was rejected. " + text
 	}

@@ -9,6 +9,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/stscred/stscred/internal/textsafe"
 )
 
 // TTY is the controlling terminal: prompts are written to it and codes read
@@ -40,7 +42,7 @@ func (t Terminal) Code(ctx context.Context, req Request) (string, error) {
 	go func() {
 		r := bufio.NewReader(tty)
 		for try := 0; try < 3; try++ {
-			fmt.Fprintf(tty, "stscred: MFA code for %s (profile %s): ", req.Serial, req.Profile)
+			fmt.Fprintf(tty, "stscred: MFA code for %s (profile %s): ", textsafe.Escape(req.Serial), textsafe.Escape(req.Profile))
 			line, err := r.ReadString('\n')
 			code := normalize(line)
 			if ValidCode(code) {
@@ -86,6 +88,6 @@ func Notify(open func() (TTY, error), msg string) bool {
 		return false
 	}
 	defer tty.Close()
-	fmt.Fprintf(tty, "stscred: %s\n", msg)
+	fmt.Fprintf(tty, "stscred: %s\n", textsafe.Escape(msg))
 	return true
 }

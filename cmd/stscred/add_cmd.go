@@ -70,10 +70,10 @@ func (c *AddCmd) Run(env *Env, g *Globals) error {
 	if replacing {
 		verb = "replaced the stored key with"
 	}
-	fmt.Fprintf(env.Stdout, "stscred: %s access key %s for profile %s%s in %s\n", verb, keystore.MaskID(id), c.Name, who, env.describeKeys())
+	fmt.Fprintf(env.human(), "stscred: %s access key %s for profile %s%s in %s\n", verb, keystore.MaskID(id), c.Name, who, env.describeKeys())
 	if !inConfig {
 		path, _ := env.ConfigPath()
-		fmt.Fprintf(env.Stdout, "stscred: note: %s has no [profile %s] yet; add one (with region and mfa_serial) so roles can use it as source_profile\n", path, c.Name)
+		fmt.Fprintf(env.human(), "stscred: note: %s has no [profile %s] yet; add one (with region and mfa_serial) so roles can use it as source_profile\n", path, c.Name)
 	}
 	return nil
 }

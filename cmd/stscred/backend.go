@@ -29,6 +29,7 @@ func (e *Env) Keys() keystore.Store {
 		switch {
 		case fs.Exists():
 			e.keys = fs
+			e.keysNote = e.strandedInKeyring(fs)
 		case e.keyring().Present(e.Getenv("DBUS_SESSION_BUS_ADDRESS"), 5*time.Second):
 			e.keys = e.keyring()
 		default:
@@ -37,6 +38,23 @@ func (e *Env) Keys() keystore.Store {
 		}
 	}
 	return e.keys
+}
+
+// strandedInKeyring says, when the OS keyring also holds stscred keys, that
+// auto chose the file keystore over them ("" when it holds none, or there
+// is no OS keyring to ask).
+func (e *Env) strandedInKeyring(fs *keystore.File) string {
+	bus := e.Getenv("DBUS_SESSION_BUS_ADDRESS")
+	if bus == "" || strings.HasPrefix(bus, "disabled:") {
+		return ""
+	}
+	kr := keystore.NewKeyring(e.KeyringService(), 2*time.Second)
+	names, err := keystore.StoredProfiles(kr)
+	if err != nil || len(names) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("stscred uses the file keystore (%s) because it exists, but the OS keyring (%s) also holds keys of %s: set STSCRED_BACKEND=keyring to use those, or move them with stscred migrate --to file",
+		fs.Dir, kr.Backend(), strings.Join(names, ", "))
 }
 
 // lazyKeys is the keystore for consumers that need it only sometimes: the

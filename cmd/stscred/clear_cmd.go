@@ -26,6 +26,6 @@ func (c *ClearCmd) Run(env *Env) error {
 	if c.Name != "" {
 		what = c.Name
 	}
-	fmt.Fprintf(env.Stdout, "stscred: removed %d cached session%s (%s)\n", n, plural(n, "", "s"), what)
+	fmt.Fprintf(env.human(), "stscred: removed %d cached session%s (%s)\n", n, plural(n, "", "s"), what)
 	return nil
 }

@@ -98,7 +98,11 @@ func (c *DoctorCmd) Run(env *Env, g *Globals) error {
 	d.checkClock()
 	d.checkShellHook()
 
-	if err := d.print(env.Stdout, c.Output); err != nil {
+	out := env.Stdout
+	if c.Output != "json" {
+		out = env.human()
+	}
+	if err := d.print(out, c.Output); err != nil {
 		return err
 	}
 	failed := 0

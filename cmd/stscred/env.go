@@ -15,6 +15,7 @@ import (
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/textsafe"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
 	"github.com/stscred/stscred/session"
@@ -173,6 +174,10 @@ func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
 		Notify: e.notify,
 	}, nil
 }
+
+// human is stdout for messages to a person (never for credentials or
+// shell code): control characters from config text are escaped.
+func (e *Env) human() io.Writer { return textsafe.Writer{W: e.Stdout} }
 
 // environ is the process environment (nil when the Env has none: tests).
 func (e *Env) environ() []string {

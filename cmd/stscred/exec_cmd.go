@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 
+	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/credserver"
 	"github.com/stscred/stscred/hint"
@@ -39,7 +41,7 @@ func (c *ExecCmd) Run(env *Env, g *Globals) error {
 	if parent := env.Getenv(execProfileVar); parent != "" {
 		if parent == c.Profile && env.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != "" {
 			// The parent exec already serves this profile: reuse it.
-			return env.runChild(path, c.Command, base)
+			return env.runChild(path, c.Command, base, nil)
 		}
 		fmt.Fprintf(env.Stderr, "stscred: note: running %s inside stscred exec %s: the command gets %s's credentials\n", c.Profile, parent, c.Profile)
 	}
@@ -61,7 +63,7 @@ func (c *ExecCmd) Run(env *Env, g *Globals) error {
 				childEnv = append(childEnv, kv[0]+"="+kv[1])
 			}
 		}
-		return env.runChild(path, c.Command, childEnv)
+		return env.runChild(path, c.Command, childEnv, nil)
 	}
 	srv, err := credserver.Start(func(ctx context.Context) (credproc.Credentials, error) {
 		tc, err := env.credentialsFor(ctx, g, c.Profile)
@@ -74,7 +76,14 @@ func (c *ExecCmd) Run(env *Env, g *Globals) error {
 		return err
 	}
 	defer srv.Close()
-	return env.runChild(path, c.Command, append(childEnv, srv.Env()...))
+	// The child holds the endpoint's port too: if stscred dies first, no
+	// other process can bind it and serve the child its own credentials.
+	ln, err := srv.ListenerFile()
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	return env.runChild(path, c.Command, append(childEnv, srv.Env()...), []*os.File{ln})
 }
 
 // withoutCredentials drops every variable that would compete with the
@@ -87,6 +96,10 @@ func withoutCredentials(environ []string) []string {
 		"AWS_CONTAINER_AUTHORIZATION_TOKEN": true, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": true,
 	}
 	for _, name := range shell.Shadowing {
+		drop[name] = true
+	}
+	// What stscred was given for itself: the child never sees it.
+	for name := range cmdline.Private {
 		drop[name] = true
 	}
 	out := make([]string, 0, len(environ))

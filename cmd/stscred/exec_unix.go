@@ -15,10 +15,11 @@ import (
 // runChild runs the command with stdio passed through, relays signals, and
 // ends with the child's status: its exit code, or the signal that killed
 // it, raised again on this process.
-func (e *Env) runChild(path string, argv, environ []string) error {
+func (e *Env) runChild(path string, argv, environ []string, inherit []*os.File) error {
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args = argv
 	cmd.Env = environ
+	cmd.ExtraFiles = inherit
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	sigs := make(chan os.Signal, 16)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2)

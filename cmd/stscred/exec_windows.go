@@ -10,7 +10,10 @@ import (
 // runChild runs the command with stdio passed through and ends with its
 // exit code. Ctrl-C reaches the child through the shared console; stscred
 // only keeps running until the child is done.
-func (e *Env) runChild(path string, argv, environ []string) error {
+//
+// The endpoint's socket is not handed to the child here: if stscred is
+// killed while the child runs, the port is free again (see README).
+func (e *Env) runChild(path string, argv, environ []string, _ []*os.File) error {
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args = argv
 	cmd.Env = environ

@@ -55,7 +55,7 @@ func (c *ImportCmd) Run(env *Env) error {
 	if err != nil {
 		return err
 	}
-	if err := importer.Print(env.Stdout, res); err != nil {
+	if err := importer.Print(env.human(), res); err != nil {
 		return err
 	}
 	if res.Changed {

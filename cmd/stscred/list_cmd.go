@@ -101,7 +101,7 @@ func (c *ListCmd) Run(env *Env) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(env.human(), 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROFILE\tTYPE\tKEY\tCACHED")
 	for _, r := range rows {
 		key := "-"
@@ -129,7 +129,7 @@ func (c *ListCmd) Run(env *Env) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(env.Stdout, "\nkeys are kept in %s\n", env.describeKeys())
+	_, err = fmt.Fprintf(env.human(), "\nkeys are kept in %s\n", env.describeKeys())
 	return err
 }
 

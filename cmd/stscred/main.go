@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/stscred/stscred/internal/harden"
+	"github.com/stscred/stscred/internal/textsafe"
 	"github.com/stscred/stscred/mfa"
 	"golang.org/x/term"
 )
@@ -18,11 +20,15 @@ import (
 var version = "dev"
 
 func main() {
+	// Before anything secret is in memory: no core file, no debugger.
+	harden.Process()
 	stdinTTY := term.IsTerminal(int(os.Stdin.Fd()))
 	env := &Env{
 		Stdin:         bufio.NewReader(os.Stdin),
 		Stdout:        os.Stdout,
-		Stderr:        os.Stderr,
+		// Whatever reaches the terminal through stderr (stscred's own
+		// messages, what an mfa_process prints) loses its escape sequences.
+		Stderr:        textsafe.Writer{W: os.Stderr},
 		StdinTerminal: stdinTTY,
 		ReadSecret: func(prompt string) (string, error) {
 			return mfa.ReadHiddenFrom(os.Stdin, os.Stderr, prompt)

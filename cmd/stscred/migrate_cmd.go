@@ -82,7 +82,7 @@ func (c *MigrateCmd) Run(env *Env) error {
 			os.Remove(f.Dir)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "stscred: moved %d key%s from the %s backend to the %s backend\n", moved, plural(moved, "", "s"), from.Backend(), to.Backend())
+	fmt.Fprintf(env.human(), "stscred: moved %d key%s from the %s backend to the %s backend\n", moved, plural(moved, "", "s"), from.Backend(), to.Backend())
 	if len(left) > 0 {
 		fmt.Fprintf(env.Stderr, "stscred: warning: %d entr%s could not be deleted from the %s backend (they are safely in %s too): %v\n",
 			len(left), plural(len(left), "y", "ies"), from.Backend(), to.Backend(), left)

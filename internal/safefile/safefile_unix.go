@@ -11,7 +11,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func checkPrivate(dir, what string) error {
+func checkPrivate(dir, what string, closeIt bool) error {
 	fi, err := os.Lstat(dir)
 	if err != nil {
 		return fmt.Errorf("%s directory %s: %w", what, dir, err)
@@ -29,6 +29,9 @@ func checkPrivate(dir, what string) error {
 			"someone else made it: do not use it; have its owner or root remove it, or point stscred at a directory of yours (STSCRED_CACHE_DIR, STSCRED_FILE_DIR)")
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
+		if !closeIt {
+			return fmt.Errorf("%w: the %s directory %s has mode %04o", ErrOpenDir, what, dir, fi.Mode().Perm())
+		}
 		if err := os.Chmod(dir, 0o700); err != nil {
 			return hint.With(fmt.Errorf("%w: the %s directory %s is open to other users (mode %04o) and cannot be closed: %v", ErrUnsafeDir, what, dir, fi.Mode().Perm(), err), fix)
 		}

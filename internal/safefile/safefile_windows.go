@@ -10,7 +10,7 @@ import (
 
 // checkPrivate on Windows checks the directory is a real directory; its
 // ACL (inherited from the user's profile) keeps other users out.
-func checkPrivate(dir, what string) error {
+func checkPrivate(dir, what string, _ bool) error {
 	fi, err := os.Lstat(dir)
 	if err != nil {
 		return fmt.Errorf("%s directory %s: %w", what, dir, err)
