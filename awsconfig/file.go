@@ -11,10 +11,16 @@
 package awsconfig
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"sync"
 	"unsafe"
+
+	"github.com/stscred/stscred/hint"
 )
 
 // File is a parsed config file. It is safe for concurrent use.
@@ -35,7 +41,7 @@ type File struct {
 // Load reads and parses the config file at path. When the file does not
 // exist the error satisfies errors.Is(err, fs.ErrNotExist).
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
@@ -45,6 +51,46 @@ func Load(path string) (*File, error) {
 	// data is ours alone and never written again: use it as the text
 	// without a second copy (a large config is read on every call).
 	return parse(path, unsafe.String(&data[0], len(data)))
+}
+
+// MaxSize bounds the config file: real ones are kilobytes; a device or a
+// runaway file must not be read into memory whole.
+const MaxSize = 16 << 20
+
+// ReadFile reads an AWS config or credentials file: a regular file of at most MaxSize. A directory, a FIFO
+// (which would block), a device (/dev/zero would never end) or a huge file
+// is an error with a hint; a missing file wraps fs.ErrNotExist.
+func ReadFile(path string) ([]byte, error) {
+	// Stat before opening: opening a FIFO blocks until a writer comes.
+	fi, err := os.Stat(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+		return nil, hint.With(fmt.Errorf("cannot read %s: %w", path, err), "check its permissions (it must be readable by you)")
+	}
+	fix := "point AWS_CONFIG_FILE (or AWS_SHARED_CREDENTIALS_FILE) at a regular file, or unset it to use the one in ~/.aws"
+	switch {
+	case fi.IsDir():
+		return nil, hint.With(fmt.Errorf("%s is a directory, not an AWS config file", path), fix)
+	case !fi.Mode().IsRegular():
+		return nil, hint.With(fmt.Errorf("%s is not a regular file (%s), so not an AWS config file", path, fi.Mode().Type()), fix)
+	case fi.Size() > MaxSize:
+		return nil, hint.With(fmt.Errorf("%s is %d MiB, more than the %d MiB stscred reads of an AWS config file", path, fi.Size()>>20, MaxSize>>20), fix)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, hint.With(fmt.Errorf("cannot read %s: %w", path, err), "check its permissions (it must be readable by you)")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	if err != nil {
+		return nil, hint.With(fmt.Errorf("cannot read %s: %w", path, err), fix)
+	}
+	if len(data) > MaxSize {
+		return nil, hint.With(fmt.Errorf("%s is larger than the %d MiB stscred reads of an AWS config file", path, MaxSize>>20), fix)
+	}
+	return data, nil
 }
 
 // Parse parses data as the config file at path (used in messages). It

@@ -77,11 +77,26 @@ func TestExportEvalInRealShells(t *testing.T) {
 			}
 		})
 	}
-	// The default profile comes from STSCRED_PROFILE, then AWS_PROFILE, and
-	// the default format from SHELL.
-	res := w.stscredEnv([]string{"AWS_PROFILE=benign", "SHELL=/usr/bin/fish"}, "export")
-	if res.code != 0 || !strings.Contains(res.stdout, "set -gx STSCRED_PROFILE 'benign'") {
-		t.Fatalf("export with AWS_PROFILE and fish: %s", res)
+	// The default profile comes from STSCRED_PROFILE, then AWS_PROFILE;
+	// the default format from the shell that runs stscred, whatever SHELL
+	// says: fish under a bash SHELL reads fish syntax, bash under a fish
+	// SHELL reads sh syntax, and a program that is no shell gets sh.
+	res := w.run("", w.env("AWS_PROFILE=benign", "SHELL=/bin/bash"), "fish", "--no-config", "-c", "stscred export | source; and echo profile=$STSCRED_PROFILE region=$AWS_REGION")
+	if res.code != 0 || !strings.Contains(res.stdout, "profile=benign") {
+		t.Fatalf("stscred export | source in fish with SHELL=bash: %s", res)
+	}
+	res = w.run("", w.env("AWS_PROFILE=benign", "SHELL=/usr/bin/fish"), "bash", "--norc", "-c", `eval "$(stscred export)" && echo "profile=$STSCRED_PROFILE"`)
+	if res.code != 0 || !strings.Contains(res.stdout, "profile=benign") {
+		t.Fatalf("eval in bash with SHELL=fish: %s", res)
+	}
+	res = w.stscredEnv([]string{"AWS_PROFILE=benign", "SHELL=/usr/bin/fish"}, "export")
+	if res.code != 0 || !strings.Contains(res.stdout, "export STSCRED_PROFILE='benign'") {
+		t.Fatalf("export from a program that is no shell: %s", res)
+	}
+	for _, f := range []string{"bash", "zsh"} {
+		if res := w.stscred("export", "--format", f, "benign"); res.code != 0 || !strings.Contains(res.stdout, "export STSCRED_PROFILE='benign'") {
+			t.Fatalf("--format %s: %s", f, res)
+		}
 	}
 	res = w.stscredEnv([]string{"STSCRED_PROFILE=prod", "AWS_PROFILE=benign"}, "export")
 	if res.code != 0 || !strings.Contains(res.stdout, "export STSCRED_PROFILE='prod'") || !strings.Contains(res.stdout, "export AWS_REGION='eu-west-1'") {

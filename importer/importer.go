@@ -168,7 +168,7 @@ const unchanged = "nothing was changed"
 // failed, the error says what is left and where the backup is).
 func (im *Importer) Run(ctx context.Context) (*Result, error) {
 	res := &Result{CredentialsPath: im.CredentialsPath, ConfigPath: im.ConfigPath, KeysDesc: im.KeysDesc, DryRun: im.DryRun}
-	orig, err := os.ReadFile(im.CredentialsPath)
+	orig, err := awsconfig.ReadFile(im.CredentialsPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		res.NoFile = true
 		return res, nil
@@ -184,7 +184,7 @@ func (im *Importer) Run(ctx context.Context) (*Result, error) {
 		}
 		return nil, err
 	}
-	cfgData, err := os.ReadFile(im.ConfigPath)
+	cfgData, err := awsconfig.ReadFile(im.ConfigPath)
 	cfgExists := err == nil
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("reading the config file: %w", err)
@@ -257,10 +257,10 @@ func (im *Importer) Run(ctx context.Context) (*Result, error) {
 	}
 	// Another program may have changed a file since it was read: writing
 	// now would lose that change.
-	if cur, err := os.ReadFile(im.CredentialsPath); err != nil || !bytes.Equal(cur, orig) {
+	if cur, err := awsconfig.ReadFile(im.CredentialsPath); err != nil || !bytes.Equal(cur, orig) {
 		return fail(fmt.Errorf("%s changed while stscred import ran", im.CredentialsPath))
 	}
-	cur, err := os.ReadFile(im.ConfigPath)
+	cur, err := awsconfig.ReadFile(im.ConfigPath)
 	if cfgExists && (err != nil || !bytes.Equal(cur, cfgData)) || !cfgExists && !errors.Is(err, fs.ErrNotExist) {
 		return fail(fmt.Errorf("%s changed while stscred import ran", im.ConfigPath))
 	}

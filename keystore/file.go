@@ -241,19 +241,29 @@ func (f *File) unlock() (*age.X25519Identity, error) {
 				"try again; the passphrase is the one chosen when the first key was stored",
 				"if it is lost, the stored keys are too: move "+f.Dir+" aside and store them again with stscred add")
 		}
-		return nil, fmt.Errorf("the file keystore identity %s is damaged: %w", f.identityPath(), err)
+		return nil, f.damagedIdentity(err)
 	}
 	b, err := io.ReadAll(r)
 	if err != nil {
-		return nil, fmt.Errorf("the file keystore identity %s is damaged: %w", f.identityPath(), err)
+		return nil, f.damagedIdentity(err)
 	}
 	id, err := age.ParseX25519Identity(strings.TrimSpace(string(b)))
 	if err != nil {
-		return nil, fmt.Errorf("the file keystore identity %s is damaged", f.identityPath())
+		return nil, f.damagedIdentity(nil)
 	}
 	f.identity = id
 	f.remember(wrapped, id)
 	return id, nil
+}
+
+func (f *File) damagedIdentity(err error) error {
+	msg := fmt.Errorf("the file keystore identity %s is damaged", f.identityPath())
+	if err != nil {
+		msg = fmt.Errorf("the file keystore identity %s is damaged: %w", f.identityPath(), err)
+	}
+	return hint.With(msg,
+		"restore "+f.identityPath()+" from a backup: the stored keys cannot be read without it",
+		"if there is none, move "+f.Dir+" aside and store the keys again with stscred add")
 }
 
 func (f *File) load() (map[string]string, error) {

@@ -3,6 +3,7 @@ package mfa
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/internal/textsafe"
 )
 
@@ -51,6 +53,9 @@ func (t Terminal) Code(ctx context.Context, req Request) (string, error) {
 			}
 			if err != nil {
 				fmt.Fprintln(tty)
+				if errors.Is(err, io.EOF) {
+					err = hint.With(errors.New("the terminal's input ended (Ctrl-D) before an MFA code was entered"), "run the command again and type the 6-digit code your device shows")
+				}
 				done <- answer{err: fmt.Errorf("reading the MFA code from the terminal: %w", err)}
 				return
 			}
@@ -58,7 +63,7 @@ func (t Terminal) Code(ctx context.Context, req Request) (string, error) {
 				fmt.Fprintln(tty, "stscred: an MFA code is 6 digits")
 			}
 		}
-		done <- answer{err: fmt.Errorf("no valid MFA code entered")}
+		done <- answer{err: hint.With(errors.New("no valid MFA code entered (three tries)"), "an MFA code is the 6 digits your device shows now; run the command again")}
 	}()
 	// Ctrl-C at the prompt ends the command at once: no second prompt,
 	// nothing cached.

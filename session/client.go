@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"sync/atomic"
 	"time"
 
@@ -22,6 +23,7 @@ import (
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/hint"
 )
 
 // Endpoint says where STS is and which region signs for it.
@@ -93,6 +95,7 @@ type SDK struct {
 	ep      Endpoint
 	timeout time.Duration
 	client  *sts.Client
+	bad     error // the endpoint URL is unusable; every call returns it
 	// served is the Date of STS's last answer (unix seconds), 0 if none.
 	served atomic.Int64
 }
@@ -123,7 +126,20 @@ func NewSDK(ep Endpoint, timeout time.Duration) *SDK {
 	if ep.URL != "" {
 		opts.BaseEndpoint = aws.String(ep.URL)
 	}
-	return &SDK{ep: ep, timeout: timeout, client: sts.New(opts)}
+	return &SDK{ep: ep, timeout: timeout, client: sts.New(opts), bad: ep.check()}
+}
+
+// check refuses an endpoint URL that is no http(s) URL with a host.
+func (e Endpoint) check() error {
+	if e.URL == "" {
+		return nil
+	}
+	u, err := url.Parse(e.URL)
+	if err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return nil
+	}
+	return hint.With(fmt.Errorf("the STS endpoint %q is not an http or https URL", e.URL),
+		"it comes from AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or endpoint_url (in that order): give a URL like https://sts.eu-west-1.amazonaws.com, or unset it")
 }
 
 // httpClient is the HTTP client of stscred's AWS clients: an attempt gives
@@ -153,6 +169,9 @@ func signWith(c credproc.Credentials) func(*sts.Options) {
 }
 
 func (s *SDK) GetSessionToken(ctx context.Context, signer credproc.Credentials, in SessionTokenInput) (credproc.Credentials, error) {
+	if s.bad != nil {
+		return credproc.Credentials{}, s.bad
+	}
 	req := &sts.GetSessionTokenInput{}
 	if in.Duration > 0 {
 		req.DurationSeconds = aws.Int32(int32(in.Duration / time.Second))
@@ -176,6 +195,9 @@ func (s *SDK) GetSessionToken(ctx context.Context, signer credproc.Credentials, 
 }
 
 func (s *SDK) AssumeRole(ctx context.Context, signer credproc.Credentials, in AssumeRoleInput) (credproc.Credentials, error) {
+	if s.bad != nil {
+		return credproc.Credentials{}, s.bad
+	}
 	req := &sts.AssumeRoleInput{RoleArn: aws.String(in.RoleARN), RoleSessionName: aws.String(in.SessionName)}
 	if in.Duration > 0 {
 		req.DurationSeconds = aws.Int32(int32(in.Duration / time.Second))
@@ -206,6 +228,9 @@ func (s *SDK) AssumeRole(ctx context.Context, signer credproc.Credentials, in As
 }
 
 func (s *SDK) GetCallerIdentity(ctx context.Context, creds credproc.Credentials) (Identity, error) {
+	if s.bad != nil {
+		return Identity{}, s.bad
+	}
 	ctx, cancel := s.budget(ctx)
 	defer cancel()
 	out, err := s.client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, signWith(creds))

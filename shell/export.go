@@ -14,6 +14,40 @@ import (
 // Formats export can print.
 var Formats = []string{"sh", "fish", "powershell", "dotenv", "json"}
 
+// FormatForReader picks the export format for the program that will read
+// it: the one that ran stscred (eval "$(stscred export)" runs it from a
+// bash or zsh subshell, `stscred export | source` from fish). The user's
+// $SHELL says nothing about that: a bash started inside fish, or fish
+// under a bash $SHELL, is common. When the reader is not a shell stscred
+// knows, POSIX sh syntax (what eval in every sh-like shell reads); on
+// Windows without an sh-like SHELL, PowerShell.
+func FormatForReader(parent, shellVar, goos string) string {
+	switch strings.TrimSuffix(strings.ToLower(filepath.Base(parent)), ".exe") {
+	case "fish":
+		return "fish"
+	case "pwsh", "powershell":
+		return "powershell"
+	case "bash", "zsh", "sh", "dash", "ksh", "mksh", "ash", "busybox", "yash", "posh":
+		return "sh"
+	}
+	if goos == "windows" && shellVar == "" {
+		return "powershell"
+	}
+	return "sh"
+}
+
+// NormalizeFormat maps the names users give a format to the format: bash
+// and zsh read sh syntax.
+func NormalizeFormat(f string) string {
+	switch f {
+	case "bash", "zsh", "posix":
+		return "sh"
+	case "pwsh":
+		return "powershell"
+	}
+	return f
+}
+
 // FormatFor picks the export format for the user's $SHELL: fish and
 // PowerShell have their own syntax; everything else reads sh.
 func FormatFor(shellPath string) string {

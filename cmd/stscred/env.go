@@ -36,6 +36,9 @@ type Env struct {
 	LookPath      func(string) (string, error)
 	PID           int
 	GOOS          string
+	// ParentName is the command name of the process that ran stscred ("" if
+	// unknown): export writes the syntax of the shell that will read it.
+	ParentName func() string
 	Version       string
 
 	// Set up on first use.
@@ -173,6 +176,13 @@ func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
 		},
 		Notify: e.notify,
 	}, nil
+}
+
+func (e *Env) parentName() string {
+	if e.ParentName == nil {
+		return ""
+	}
+	return e.ParentName()
 }
 
 // human is stdout for messages to a person (never for credentials or

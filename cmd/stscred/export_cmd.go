@@ -14,7 +14,7 @@ import (
 // for a shell: eval "$(stscred export prod)".
 type ExportCmd struct {
 	Profile string `arg:"" optional:"" help:"Profile (default: STSCRED_PROFILE, then AWS_PROFILE, then default)."`
-	Format  string `enum:"auto,sh,fish,powershell,dotenv,json" default:"auto" help:"Output syntax: ${enum} (auto: from the SHELL variable, else sh)."`
+	Format  string `enum:"auto,sh,bash,zsh,fish,powershell,pwsh,dotenv,json" default:"auto" help:"Output syntax: ${enum} (auto: that of the shell that runs stscred, else sh; bash and zsh read sh)."`
 	// Hook is how the shell integration renews before a prompt: it never
 	// asks for anything, and when it would need to, it says in one line
 	// what to run and ends with a status the hook shows in the prompt.
@@ -26,9 +26,9 @@ func (c *ExportCmd) Run(env *Env, g *Globals) error {
 	if name == "" {
 		name = env.defaultProfile()
 	}
-	format := c.Format
+	format := shell.NormalizeFormat(c.Format)
 	if format == "" || format == "auto" {
-		format = shell.FormatFor(env.Getenv("SHELL"))
+		format = shell.FormatForReader(env.parentName(), env.Getenv("SHELL"), env.GOOS)
 	}
 	if c.Hook {
 		g.Prompt, env.prompt = mfa.ModeNone, mfa.ModeNone

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/internal/harden"
+	"github.com/stscred/stscred/internal/proc"
 	"github.com/stscred/stscred/internal/textsafe"
 	"github.com/stscred/stscred/mfa"
 	"golang.org/x/term"
@@ -24,8 +25,8 @@ func main() {
 	harden.Process()
 	stdinTTY := term.IsTerminal(int(os.Stdin.Fd()))
 	env := &Env{
-		Stdin:         bufio.NewReader(os.Stdin),
-		Stdout:        os.Stdout,
+		Stdin:  bufio.NewReader(os.Stdin),
+		Stdout: os.Stdout,
 		// Whatever reaches the terminal through stderr (stscred's own
 		// messages, what an mfa_process prints) loses its escape sequences.
 		Stderr:        textsafe.Writer{W: os.Stderr},
@@ -33,14 +34,15 @@ func main() {
 		ReadSecret: func(prompt string) (string, error) {
 			return mfa.ReadHiddenFrom(os.Stdin, os.Stderr, prompt)
 		},
-		Getenv:   os.Getenv,
-		Environ:  os.Environ,
-		Now:      time.Now,
-		OpenTTY:  mfa.OpenTTY,
-		LookPath: exec.LookPath,
-		PID:      os.Getpid(),
-		GOOS:     runtime.GOOS,
-		Version:  version,
+		Getenv:     os.Getenv,
+		Environ:    os.Environ,
+		Now:        time.Now,
+		OpenTTY:    mfa.OpenTTY,
+		LookPath:   exec.LookPath,
+		PID:        os.Getpid(),
+		ParentName: proc.ParentName,
+		GOOS:       runtime.GOOS,
+		Version:    version,
 	}
 	os.Exit(run(os.Args[1:], env))
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/stscred/stscred/hint"
 )
@@ -98,17 +99,26 @@ func WriteAtomic(path string, data []byte, perm fs.FileMode) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if _, err := tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return writeFailed(path, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return writeFailed(path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+		return writeFailed(path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	ok = true
 	return nil
+}
+
+// writeFailed explains a failed write; a full disk says so.
+func writeFailed(path string, err error) error {
+	e := fmt.Errorf("writing %s: %w", path, err)
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return hint.With(e, "the disk (or your quota) is full: free some space and run the command again; the old file is as it was")
+	}
+	return e
 }
