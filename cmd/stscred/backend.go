@@ -125,6 +125,9 @@ func (e *Env) fileStore() *keystore.File {
 	return f
 }
 
+// minPassphrase is the length under which a new passphrase gets a warning.
+const minPassphrase = 12
+
 // filePassphrase gets the file keystore's passphrase: from
 // STSCRED_FILE_PASSPHRASE, else asked on the terminal (twice when the
 // keystore is being created).
@@ -167,6 +170,11 @@ func (e *Env) filePassphrase(create bool) (string, error) {
 		}
 		if again != pass {
 			return "", hint.With(errors.New("the two passphrases differ"), "run the command again and type the same passphrase twice")
+		}
+		if n := len([]rune(strings.TrimRight(pass, "\r\n"))); n < minPassphrase {
+			// Anyone who copies the keystore's files can try passphrases
+			// offline, scrypt or not: a short one falls quickly.
+			fmt.Fprintf(tty, "stscred: warning: a %d-character passphrase is easy to guess for anyone who gets a copy of %s; %d or more (or a few words) is better\n", n, dir, minPassphrase)
 		}
 	}
 	return strings.TrimRight(pass, "\r\n"), nil
