@@ -22,7 +22,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/internal/safefile"
 )
 
@@ -59,7 +59,7 @@ type Header struct {
 // Entry is one cached set of credentials.
 type Entry struct {
 	Header
-	Creds credproc.Credentials
+	Creds creds.Credentials
 }
 
 // Involves reports whether profile is the entry's profile or in its chain.
@@ -166,7 +166,7 @@ func (c *Cache) Get(key string) (Entry, error) {
 	if err := json.Unmarshal(plain, &s); err != nil || s.AccessKeyID == "" {
 		return Entry{}, fmt.Errorf("%w: %s", ErrCorrupt, c.path(key))
 	}
-	return Entry{Header: h, Creds: credproc.Credentials{
+	return Entry{Header: h, Creds: creds.Credentials{
 		AccessKeyID: s.AccessKeyID, SecretAccessKey: s.SecretAccessKey, SessionToken: s.SessionToken, Expiration: h.Expires, AccountID: h.Account,
 	}}, nil
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 )
 
 func fixedKey(t *testing.T) func() ([]byte, error) {
@@ -24,7 +24,7 @@ func fixedKey(t *testing.T) func() ([]byte, error) {
 func sample(key string) Entry {
 	return Entry{
 		Header: Header{Key: key, Kind: KindRole, Profile: "prod-admin", Chain: []string{"prod-admin", "alice"}, MFA: true, Stored: time.Unix(1000, 0).UTC()},
-		Creds: credproc.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "SECRET-sss", SessionToken: "TOKEN-ttt",
+		Creds: creds.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "SECRET-sss", SessionToken: "TOKEN-ttt",
 			Expiration: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)},
 	}
 }

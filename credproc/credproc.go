@@ -1,5 +1,6 @@
-// Package credproc holds temporary AWS credentials and encodes them in the
-// credential_process format the AWS CLI and SDKs read.
+// Package credproc encodes credentials in the credential_process format the
+// AWS CLI and SDKs read, and decodes what another credential_process
+// printed.
 package credproc
 
 import (
@@ -7,32 +8,12 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/stscred/stscred/creds"
 )
 
-// Credentials are one set of AWS credentials. Long-term IAM user keys have
-// no SessionToken and a zero Expiration.
-type Credentials struct {
-	AccessKeyID     string
-	SecretAccessKey string
-	SessionToken    string
-	Expiration      time.Time
-	// AccountID is the account the credentials act in, when known ("" when
-	// not): botocore and the JS SDK v3 read it from credential_process and
-	// then need no call to learn it.
-	AccountID string
-}
-
-// Temporary reports whether the credentials carry a session token.
-func (c Credentials) Temporary() bool { return c.SessionToken != "" }
-
-// Remaining is how long the credentials stay valid at now; long-term keys
-// never expire.
-func (c Credentials) Remaining(now time.Time) time.Duration {
-	if c.Expiration.IsZero() {
-		return 1<<63 - 1
-	}
-	return c.Expiration.Sub(now)
-}
+// Credentials is creds.Credentials, for the callers not moved yet.
+type Credentials = creds.Credentials
 
 // Output is the credential_process document. The field order is the one
 // AWS documents; Expiration is RFC 3339 in UTC with a "Z".

@@ -19,11 +19,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 )
 
 // Source returns the credentials to hand out now.
-type Source func(ctx context.Context) (credproc.Credentials, error)
+type Source func(ctx context.Context) (creds.Credentials, error)
 
 // Server is a running credentials endpoint.
 type Server struct {

@@ -11,15 +11,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 )
 
 func TestServesWithTokenOnly(t *testing.T) {
 	var calls atomic.Int32
 	exp := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-	s, err := Start(func(context.Context) (credproc.Credentials, error) {
+	s, err := Start(func(context.Context) (creds.Credentials, error) {
 		calls.Add(1)
-		return credproc.Credentials{AccessKeyID: "ASIAX", SecretAccessKey: "s", SessionToken: "t", Expiration: exp}, nil
+		return creds.Credentials{AccessKeyID: "ASIAX", SecretAccessKey: "s", SessionToken: "t", Expiration: exp}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -59,8 +59,8 @@ func TestServesWithTokenOnly(t *testing.T) {
 }
 
 func TestSourceErrorIs500(t *testing.T) {
-	s, _ := Start(func(context.Context) (credproc.Credentials, error) {
-		return credproc.Credentials{}, errors.New("mfa needed")
+	s, _ := Start(func(context.Context) (creds.Credentials, error) {
+		return creds.Credentials{}, errors.New("mfa needed")
 	})
 	defer s.Close()
 	req, _ := http.NewRequest("GET", s.URL(), nil)
@@ -80,8 +80,8 @@ func TestSourceErrorIs500(t *testing.T) {
 // A request naming another host (a browser page that resolves its own
 // name to 127.0.0.1) is refused even with the right token.
 func TestOtherHostRefused(t *testing.T) {
-	s, err := Start(func(context.Context) (credproc.Credentials, error) {
-		return credproc.Credentials{AccessKeyID: "ASIAX", SecretAccessKey: "s", SessionToken: "t"}, nil
+	s, err := Start(func(context.Context) (creds.Credentials, error) {
+		return creds.Credentials{AccessKeyID: "ASIAX", SecretAccessKey: "s", SessionToken: "t"}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +106,7 @@ func TestOtherHostRefused(t *testing.T) {
 // The listening socket handed to a child keeps the port bound after the
 // server is gone: nobody else can take it.
 func TestListenerFileKeepsPort(t *testing.T) {
-	s, err := Start(func(context.Context) (credproc.Credentials, error) { return credproc.Credentials{}, nil })
+	s, err := Start(func(context.Context) (creds.Credentials, error) { return creds.Credentials{}, nil })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/internal/testenv"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/ststest"
@@ -261,7 +262,7 @@ func (w *world) counts() (gst, ar, gci int) {
 
 // decode parses credential_process output, failing the test on anything
 // else on stdout.
-func (w *world) decode(res result) credproc.Credentials {
+func (w *world) decode(res result) creds.Credentials {
 	w.t.Helper()
 	if res.code != 0 {
 		w.t.Fatalf("stscred failed: %s", res)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 )
 
 // outputCombos are the --query/--output pairs compared with the AWS CLI.
@@ -155,11 +156,11 @@ func TestWhoamiRoleProfileMatchesAWSCLI(t *testing.T) {
 func TestWhoamiEnvironmentMatchesAWSCLI(t *testing.T) {
 	w := newWorld(t)
 	w.addAlice()
-	creds := w.decode(w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, "role", "prod-admin"))
-	env := append(exported(creds), "AWS_REGION=eu-west-1", "STSCRED_PROFILE=prod")
+	cr := w.decode(w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, "role", "prod-admin"))
+	env := append(exported(cr), "AWS_REGION=eu-west-1", "STSCRED_PROFILE=prod")
 	sameAsCLI(t, w, env, nil, nil)
-	if k := lastRequestKey(w, "GetCallerIdentity"); k != creds.AccessKeyID {
-		t.Fatalf("signed with %q, exported %q", k, creds.AccessKeyID)
+	if k := lastRequestKey(w, "GetCallerIdentity"); k != cr.AccessKeyID {
+		t.Fatalf("signed with %q, exported %q", k, cr.AccessKeyID)
 	}
 	res := w.stscredEnv(env, "whoami", "-v", "--output", "json")
 	var v map[string]any
@@ -167,7 +168,7 @@ func TestWhoamiEnvironmentMatchesAWSCLI(t *testing.T) {
 		t.Fatalf("%v: %s", err, res)
 	}
 	if v["Source"] != "environment" || v["Profile"] != "prod" || v["MFAAuthenticated"] != nil ||
-		v["Expiration"] != creds.Expiration.UTC().Format(time.RFC3339) {
+		v["Expiration"] != cr.Expiration.UTC().Format(time.RFC3339) {
 		t.Errorf("--verbose with exported credentials: %v", v)
 	}
 
@@ -180,7 +181,7 @@ func TestWhoamiEnvironmentMatchesAWSCLI(t *testing.T) {
 	}
 }
 
-func exported(c credproc.Credentials) []string {
+func exported(c creds.Credentials) []string {
 	return []string{
 		"AWS_ACCESS_KEY_ID=" + c.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + c.SecretAccessKey,
 		"AWS_SESSION_TOKEN=" + c.SessionToken, "AWS_CREDENTIAL_EXPIRATION=" + c.Expiration.UTC().Format(time.RFC3339),
@@ -208,7 +209,7 @@ func TestWhoamiUserSessionAndForeignProcess(t *testing.T) {
 	sameAsCLI(t, w, append(exported(session), "AWS_REGION=eu-west-1"), []string{"alice"}, nil, fewCombos...)
 
 	// Some other credential_process: run through the shell, its JSON used.
-	file := filepath.Join(w.tmp, "creds.json")
+	file := filepath.Join(w.tmp, "cr.json")
 	b, _ := credproc.Encode(session)
 	if err := os.WriteFile(file, b, 0o600); err != nil {
 		t.Fatal(err)
@@ -239,16 +240,16 @@ func TestWhoamiDefaultProfile(t *testing.T) {
 func TestWhoamiFailures(t *testing.T) {
 	w := newWorld(t)
 	w.addAlice()
-	creds := w.decode(w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, "role", "prod-admin"))
-	bogus := creds
+	cr := w.decode(w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, "role", "prod-admin"))
+	bogus := cr
 	// A different first character: always a wrong secret (replacing it
 	// with a fixed "x" gave back the real secret when it began with x).
 	first := "x"
-	if creds.SecretAccessKey[0] == 'x' {
+	if cr.SecretAccessKey[0] == 'x' {
 		first = "y"
 	}
-	bogus.SecretAccessKey = first + creds.SecretAccessKey[1:]
-	if bogus.SecretAccessKey == creds.SecretAccessKey {
+	bogus.SecretAccessKey = first + cr.SecretAccessKey[1:]
+	if bogus.SecretAccessKey == cr.SecretAccessKey {
 		t.Fatal("the bogus secret is the real one")
 	}
 	for _, tc := range []struct {
@@ -261,10 +262,10 @@ func TestWhoamiFailures(t *testing.T) {
 		{"no default profile", nil, []string{"whoami"}, "has no default profile"},
 		{"bad query", nil, []string{"whoami", "prod", "--query", "Foo["}, `--query "Foo[" is not a valid JMESPath expression`},
 		{"bad output", nil, []string{"whoami", "prod", "--output", "xml"}, `unknown output format "xml"`},
-		{"half a key in the environment", []string{"AWS_ACCESS_KEY_ID=" + creds.AccessKeyID}, []string{"whoami"}, "AWS_SECRET_ACCESS_KEY is not set"},
-		{"unknown key in the environment", exported(credproc.Credentials{AccessKeyID: "AKIAUNKNOWNUNKNOWN00", SecretAccessKey: "s"}), []string{"whoami"}, "STS does not accept the credentials in AWS_ACCESS_KEY_ID"},
+		{"half a key in the environment", []string{"AWS_ACCESS_KEY_ID=" + cr.AccessKeyID}, []string{"whoami"}, "AWS_SECRET_ACCESS_KEY is not set"},
+		{"unknown key in the environment", exported(creds.Credentials{AccessKeyID: "AKIAUNKNOWNUNKNOWN00", SecretAccessKey: "s"}), []string{"whoami"}, "STS does not accept the credentials in AWS_ACCESS_KEY_ID"},
 		{"wrong secret in the environment", exported(bogus), []string{"whoami"}, "STS rejected the signature"},
-		{"STS unreachable", append(exported(creds), "AWS_ENDPOINT_URL_STS=http://127.0.0.1:1"), []string{"whoami"}, "cannot reach STS at http://127.0.0.1:1"},
+		{"STS unreachable", append(exported(cr), "AWS_ENDPOINT_URL_STS=http://127.0.0.1:1"), []string{"whoami"}, "cannot reach STS at http://127.0.0.1:1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w.t = t

@@ -8,9 +8,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/awsapi"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/session"
 )
 
 const (
@@ -76,12 +76,12 @@ func (f *fakeAWS) failNext(action string, errs ...error) {
 }
 
 func apiErr(op, code string) error {
-	return &session.IAMError{Err: &session.APIError{Op: op, Code: code, Message: "injected " + code}}
+	return &awsapi.IAMError{Err: &awsapi.APIError{Op: op, Code: code, Message: "injected " + code}}
 }
 
 // call counts action, returns an injected error, then authenticates the
 // signer. Callers hold f.mu.
-func (f *fakeAWS) call(action string, signer credproc.Credentials, iam bool) error {
+func (f *fakeAWS) call(action string, signer creds.Credentials, iam bool) error {
 	f.calls[action]++
 	if q := f.fail[action]; len(q) > 0 {
 		f.fail[action] = q[1:]
@@ -114,21 +114,21 @@ func (f *fakeAWS) done(action string) {
 	}
 }
 
-func (f *fakeAWS) list() []session.AccessKeyInfo {
-	var out []session.AccessKeyInfo
+func (f *fakeAWS) list() []awsapi.AccessKeyInfo {
+	var out []awsapi.AccessKeyInfo
 	for _, k := range f.keys {
-		status := session.KeyActive
+		status := awsapi.KeyActive
 		if !k.active {
-			status = session.KeyInactive
+			status = awsapi.KeyInactive
 		}
-		out = append(out, session.AccessKeyInfo{ID: k.id, Status: status, Created: k.created, UserName: "alice"})
+		out = append(out, awsapi.AccessKeyInfo{ID: k.id, Status: status, Created: k.created, UserName: "alice"})
 	}
-	slices.SortFunc(out, func(a, b session.AccessKeyInfo) int { return f.keys[a.ID].seq - f.keys[b.ID].seq })
+	slices.SortFunc(out, func(a, b awsapi.AccessKeyInfo) int { return f.keys[a.ID].seq - f.keys[b.ID].seq })
 	return out
 }
 
 // Keys is the fake's truth, for comparing with what a run reported.
-func (f *fakeAWS) Keys() []session.AccessKeyInfo {
+func (f *fakeAWS) Keys() []awsapi.AccessKeyInfo {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.list()
@@ -143,7 +143,7 @@ func (f *fakeAWS) works(k keystore.Key) bool {
 	return ok && fk.active && fk.secret == k.SecretAccessKey && fk.unusable == 0
 }
 
-func (f *fakeAWS) ListAccessKeys(ctx context.Context, signer credproc.Credentials) ([]session.AccessKeyInfo, error) {
+func (f *fakeAWS) ListAccessKeys(ctx context.Context, signer creds.Credentials) ([]awsapi.AccessKeyInfo, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.call("ListAccessKeys", signer, true); err != nil {
@@ -153,24 +153,24 @@ func (f *fakeAWS) ListAccessKeys(ctx context.Context, signer credproc.Credential
 	return f.list(), nil
 }
 
-func (f *fakeAWS) CreateAccessKey(ctx context.Context, signer credproc.Credentials) (session.NewAccessKey, error) {
+func (f *fakeAWS) CreateAccessKey(ctx context.Context, signer creds.Credentials) (awsapi.NewAccessKey, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.call("CreateAccessKey", signer, true); err != nil {
-		return session.NewAccessKey{}, err
+		return awsapi.NewAccessKey{}, err
 	}
 	if len(f.keys) >= 2 {
-		return session.NewAccessKey{}, apiErr("CreateAccessKey", "LimitExceeded")
+		return awsapi.NewAccessKey{}, apiErr("CreateAccessKey", "LimitExceeded")
 	}
 	defer f.done("CreateAccessKey")
 	k := f.newKey(f.propagation)
-	return session.NewAccessKey{
-		AccessKeyInfo: session.AccessKeyInfo{ID: k.id, Status: session.KeyActive, Created: k.created, UserName: "alice"},
+	return awsapi.NewAccessKey{
+		AccessKeyInfo: awsapi.AccessKeyInfo{ID: k.id, Status: awsapi.KeyActive, Created: k.created, UserName: "alice"},
 		Secret:        k.secret,
 	}, nil
 }
 
-func (f *fakeAWS) UpdateAccessKey(ctx context.Context, signer credproc.Credentials, id, status string) error {
+func (f *fakeAWS) UpdateAccessKey(ctx context.Context, signer creds.Credentials, id, status string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.call("UpdateAccessKey", signer, true); err != nil {
@@ -181,11 +181,11 @@ func (f *fakeAWS) UpdateAccessKey(ctx context.Context, signer credproc.Credentia
 		return apiErr("UpdateAccessKey", "NoSuchEntity")
 	}
 	defer f.done("UpdateAccessKey")
-	k.active = status == session.KeyActive
+	k.active = status == awsapi.KeyActive
 	return nil
 }
 
-func (f *fakeAWS) DeleteAccessKey(ctx context.Context, signer credproc.Credentials, id string) error {
+func (f *fakeAWS) DeleteAccessKey(ctx context.Context, signer creds.Credentials, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err := f.call("DeleteAccessKey", signer, true); err != nil {
@@ -199,17 +199,17 @@ func (f *fakeAWS) DeleteAccessKey(ctx context.Context, signer credproc.Credentia
 	return nil
 }
 
-func (f *fakeAWS) GetCallerIdentity(ctx context.Context, creds credproc.Credentials) (session.Identity, error) {
+func (f *fakeAWS) GetCallerIdentity(ctx context.Context, cr creds.Credentials) (awsapi.Identity, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("GetCallerIdentity", creds, false); err != nil {
-		var ie *session.IAMError
+	if err := f.call("GetCallerIdentity", cr, false); err != nil {
+		var ie *awsapi.IAMError
 		if errors.As(err, &ie) {
 			err = ie.Err // STS's errors are plain APIErrors
 		}
-		return session.Identity{}, err
+		return awsapi.Identity{}, err
 	}
-	return session.Identity{UserID: "AIDAALICE", Account: "111111111111", ARN: userARN}, nil
+	return awsapi.Identity{UserID: "AIDAALICE", Account: "111111111111", ARN: userARN}, nil
 }
 
 // store is a keystore whose writes and reads can fail.

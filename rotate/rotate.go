@@ -40,10 +40,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/awsapi"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/session"
 )
 
 // DefaultVerifyTimeout bounds the wait for IAM to propagate a new key.
@@ -54,7 +54,7 @@ const maxKeys = 2
 
 // Verifier checks credentials with STS GetCallerIdentity.
 type Verifier interface {
-	GetCallerIdentity(ctx context.Context, creds credproc.Credentials) (session.Identity, error)
+	GetCallerIdentity(ctx context.Context, cr creds.Credentials) (awsapi.Identity, error)
 }
 
 // PendingName is the keystore entry holding the new key of an unfinished
@@ -71,7 +71,7 @@ type pending struct {
 // Rotation replaces the access key stored for one profile.
 type Rotation struct {
 	Profile string
-	IAM     session.IAM
+	IAM     awsapi.IAM
 	STS     Verifier
 	Keys    keystore.Store
 	// Where names the keystore in messages, e.g. "the OS keyring
@@ -81,7 +81,7 @@ type Rotation struct {
 	// profile's stored key: its MFA session, or (nil Signer) the key
 	// itself. A session keeps working after its key is deactivated;
 	// a long-term key does not, so once the new key is stored it signs.
-	Signer func(ctx context.Context, key keystore.Key) (credproc.Credentials, error)
+	Signer func(ctx context.Context, key keystore.Key) (creds.Credentials, error)
 	// OnStored is told when the profile's stored key is, or turns out to
 	// be, the new key: the caller drops sessions of the old one.
 	OnStored func(key keystore.Key)
@@ -100,7 +100,7 @@ type Rotation struct {
 	// process would: no rollback, no report.
 	crash func(step string) bool
 
-	signer   credproc.Credentials
+	signer   creds.Credentials
 	longTerm bool   // signer is a long-term key
 	user     string // the IAM user's name, for commands in hints
 }
@@ -262,7 +262,7 @@ func (r *Rotation) Run(ctx context.Context) (Result, error) {
 	r.progressf("creating a new access key in IAM")
 	created, err := r.IAM.CreateAccessKey(ctx, r.signer)
 	if err != nil {
-		if codeOf(err) == "LimitExceeded" {
+		if awsapi.Code(err) == "LimitExceeded" {
 			// Another key was made since the list?
 			if now, lerr := r.IAM.ListAccessKeys(ctx, r.signer); lerr == nil && len(now) >= maxKeys {
 				return res, r.full(now, old.AccessKeyID, "IAM refused a new key: ")
@@ -288,12 +288,12 @@ func (r *Rotation) Run(ctx context.Context) (Result, error) {
 
 // finish verifies the new key (saved as pending), stores it, and retires
 // the old one.
-func (r *Rotation) finish(ctx context.Context, res Result, old, nk keystore.Key, oldInfo session.AccessKeyInfo) (Result, error) {
+func (r *Rotation) finish(ctx context.Context, res Result, old, nk keystore.Key, oldInfo awsapi.AccessKeyInfo) (Result, error) {
 	res.New = nk.AccessKeyID
 	ident, err := r.verify(ctx, nk)
 	if err != nil {
 		hints := r.explain(err)
-		if codeOf(err) == "InvalidClientTokenId" {
+		if awsapi.Code(err) == "InvalidClientTokenId" {
 			hints = []string{"IAM had not made the new key usable in time; wait a little, or allow longer (--verify-timeout)"}
 		}
 		return res, r.rollback(ctx, StepVerify, fmt.Errorf("STS did not accept the new key %s: %w", keystore.MaskID(nk.AccessKeyID), err), nk.AccessKeyID, true, hints...)
@@ -337,11 +337,11 @@ func (r *Rotation) finish(ctx context.Context, res Result, old, nk keystore.Key,
 
 // retire deactivates the old key, deletes it unless KeepOld, and drops the
 // pending entry. The new key is stored and works.
-func (r *Rotation) retire(ctx context.Context, res Result, old session.AccessKeyInfo) (Result, error) {
+func (r *Rotation) retire(ctx context.Context, res Result, old awsapi.AccessKeyInfo) (Result, error) {
 	id := keystore.MaskID(old.ID)
-	if old.Status != session.KeyInactive {
+	if old.Status != awsapi.KeyInactive {
 		r.progressf("deactivating the old key %s", id)
-		err := r.iamCall(ctx, func() error { return r.IAM.UpdateAccessKey(ctx, r.signer, old.ID, session.KeyInactive) })
+		err := r.iamCall(ctx, func() error { return r.IAM.UpdateAccessKey(ctx, r.signer, old.ID, awsapi.KeyInactive) })
 		if err != nil {
 			return res, r.fail(ctx, StepDeactivate,
 				fmt.Errorf("the new key %s is stored and works, but deactivating the old key %s failed: %w", keystore.MaskID(res.New), id, err),
@@ -393,9 +393,9 @@ func (r *Rotation) rollback(ctx context.Context, step string, cause error, newID
 // verify checks the new key with STS, retrying while IAM has not
 // propagated it yet (InvalidClientTokenId), with backoff, up to
 // VerifyTimeout.
-func (r *Rotation) verify(ctx context.Context, k keystore.Key) (session.Identity, error) {
+func (r *Rotation) verify(ctx context.Context, k keystore.Key) (awsapi.Identity, error) {
 	r.progressf("checking the new key %s with STS", keystore.MaskID(k.AccessKeyID))
-	var ident session.Identity
+	var ident awsapi.Identity
 	err := r.untilPropagated(ctx, "waiting for IAM to make the new key usable", func() (err error) {
 		ident, err = r.STS.GetCallerIdentity(ctx, credsOf(k))
 		return err
@@ -419,7 +419,7 @@ func (r *Rotation) untilPropagated(ctx context.Context, waiting string, call fun
 	delay := time.Second
 	for attempt := 1; ; attempt++ {
 		err := call()
-		if err == nil || codeOf(err) != "InvalidClientTokenId" {
+		if err == nil || awsapi.Code(err) != "InvalidClientTokenId" {
 			return err
 		}
 		left := deadline.Sub(r.Now())
@@ -437,8 +437,8 @@ func (r *Rotation) untilPropagated(ctx context.Context, waiting string, call fun
 }
 
 // full explains that the user has the most keys IAM allows.
-func (r *Rotation) full(keys []session.AccessKeyInfo, storedID, prefix string) error {
-	var other *session.AccessKeyInfo
+func (r *Rotation) full(keys []awsapi.AccessKeyInfo, storedID, prefix string) error {
+	var other *awsapi.AccessKeyInfo
 	for i := range keys {
 		if keys[i].ID != storedID {
 			other = &keys[i]
@@ -449,7 +449,7 @@ func (r *Rotation) full(keys []session.AccessKeyInfo, storedID, prefix string) e
 	e := &Error{Profile: r.Profile, Step: StepFull, State: st, Err: fmt.Errorf("%sthe IAM user %s already has %d access keys, the most IAM allows; nothing was changed", prefix, r.userOr("of "+r.Profile), len(keys))}
 	var hints []string
 	if other != nil {
-		if other.Status == session.KeyActive {
+		if other.Status == awsapi.KeyActive {
 			hints = append(hints, fmt.Sprintf("%s is active: make sure nothing uses it any more (aws iam get-access-key-last-used --access-key-id %s)", keystore.MaskID(other.ID), other.ID))
 		}
 		hints = append(hints, fmt.Sprintf("delete the key that is not stored (%s), then run stscred rotate %s again: %s", keystore.MaskID(other.ID), r.Profile, deleteCommand(other.ID, r.user)))
@@ -478,15 +478,15 @@ func (r *Rotation) causeHints(err error) []string {
 
 // explain gives the hints specific to an IAM or STS failure.
 func (r *Rotation) explain(err error) []string {
-	var ue *session.UnreachableError
+	var ue *awsapi.UnreachableError
 	if errors.As(err, &ue) {
 		return []string{"check the network connection; IAM's endpoint comes from AWS_ENDPOINT_URL_IAM or AWS_ENDPOINT_URL when set, else it is IAM's global endpoint"}
 	}
-	var ae *session.APIError
+	var ae *awsapi.APIError
 	if errors.As(err, &ae) && (ae.Status >= 500 || strings.Contains(ae.Code, "Throttl") || ae.Code == "ServiceFailure" || ae.Code == "ServiceUnavailable") {
 		return []string{"AWS failed or throttled the call even after retries; wait a little"}
 	}
-	switch codeOf(err) {
+	switch awsapi.Code(err) {
 	case "LimitExceeded":
 		return []string{"IAM allows two access keys per user: delete the one that is not stored (aws iam list-access-keys" + userFlag(r.user) + ")"}
 	case "AccessDenied":
@@ -567,7 +567,7 @@ func (r *Rotation) retireVerb() string {
 	return "deactivate and delete"
 }
 
-func (r *Rotation) learnUser(keys []session.AccessKeyInfo) {
+func (r *Rotation) learnUser(keys []awsapi.AccessKeyInfo) {
 	for _, k := range keys {
 		if k.UserName != "" {
 			r.user = k.UserName
@@ -592,25 +592,17 @@ func (r *Rotation) crashed(step string) bool { return r.crash != nil && r.crash(
 // seconds formats d as 90s rather than 1m30s.
 func seconds(d time.Duration) string { return fmt.Sprintf("%gs", d.Round(time.Second).Seconds()) }
 
-func credsOf(k keystore.Key) credproc.Credentials {
-	return credproc.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
+func credsOf(k keystore.Key) creds.Credentials {
+	return creds.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
 }
 
-func find(keys []session.AccessKeyInfo, id string) *session.AccessKeyInfo {
+func find(keys []awsapi.AccessKeyInfo, id string) *awsapi.AccessKeyInfo {
 	for i := range keys {
 		if keys[i].ID == id {
 			return &keys[i]
 		}
 	}
 	return nil
-}
-
-func codeOf(err error) string {
-	var ae *session.APIError
-	if errors.As(err, &ae) {
-		return ae.Code
-	}
-	return ""
 }
 
 // userOf is the user name in an IAM user ARN

@@ -10,10 +10,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/awsapi"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/session"
 )
 
 // fixture is alice with one working key, stored.
@@ -47,8 +47,8 @@ func (f *fixture) rotation() *Rotation {
 		OnStored: func(k keystore.Key) { f.onStored = append(f.onStored, k.AccessKeyID) },
 	}
 	if f.mfa {
-		r.Signer = func(ctx context.Context, k keystore.Key) (credproc.Credentials, error) {
-			return credproc.Credentials{AccessKeyID: sessionID, SecretAccessKey: "session-secret", SessionToken: sessionToken}, nil
+		r.Signer = func(ctx context.Context, k keystore.Key) (creds.Credentials, error) {
+			return creds.Credentials{AccessKeyID: sessionID, SecretAccessKey: "session-secret", SessionToken: sessionToken}, nil
 		}
 	}
 	if f.crashAt != "" {
@@ -298,12 +298,12 @@ func TestRotateStepFails(t *testing.T) {
 		{"CreateAccessKey", func(f *fixture) { f.aws.failNext("CreateAccessKey", apiErr("CreateAccessKey", "AccessDenied")) },
 			StepCreate, "unchanged", "", "iam:CreateAccessKey"},
 		{"CreateAccessKey unreachable", func(f *fixture) {
-			f.aws.failNext("CreateAccessKey", &session.IAMError{Err: &session.UnreachableError{Op: "CreateAccessKey", Endpoint: "https://iam.amazonaws.com", Err: errors.New("connection refused")}})
+			f.aws.failNext("CreateAccessKey", &awsapi.IAMError{Err: &awsapi.UnreachableError{Op: "CreateAccessKey", Endpoint: "https://iam.amazonaws.com", Err: errors.New("connection refused")}})
 		}, StepCreate, "unchanged", "", "AWS_ENDPOINT_URL_IAM"},
 		{"verify never succeeds", func(f *fixture) { f.aws.propagation = 1000 },
 			StepVerify, "unchanged", "", "run stscred rotate alice again"},
 		{"verify fails otherwise", func(f *fixture) {
-			f.aws.failNext("GetCallerIdentity", &session.APIError{Op: "GetCallerIdentity", Code: "AccessDenied"})
+			f.aws.failNext("GetCallerIdentity", &awsapi.APIError{Op: "GetCallerIdentity", Code: "AccessDenied"})
 		},
 			StepVerify, "unchanged", "", ""},
 		{"pending write", func(f *fixture) {
@@ -437,11 +437,11 @@ func TestRotateLimitExceeded(t *testing.T) {
 }
 
 func TestRotateFull(t *testing.T) {
-	for _, status := range []string{session.KeyActive, session.KeyInactive} {
+	for _, status := range []string{awsapi.KeyActive, awsapi.KeyInactive} {
 		t.Run(status, func(t *testing.T) {
 			f := newFixture(t)
 			other := f.aws.addKey()
-			f.aws.keys[other.AccessKeyID].active = status == session.KeyActive
+			f.aws.keys[other.AccessKeyID].active = status == awsapi.KeyActive
 			res, err := f.run()
 			if stepOf(err) != StepFull {
 				t.Fatalf("want a full failure, got %v", err)
@@ -454,7 +454,7 @@ func TestRotateFull(t *testing.T) {
 			if !strings.Contains(h, "aws iam delete-access-key --access-key-id "+other.AccessKeyID+" --user-name alice") || strings.Contains(h, f.old.AccessKeyID) {
 				t.Fatalf("the hint must name the key that is not stored:\n%s", h)
 			}
-			if active := strings.Contains(h, "get-access-key-last-used"); active != (status == session.KeyActive) {
+			if active := strings.Contains(h, "get-access-key-last-used"); active != (status == awsapi.KeyActive) {
 				t.Fatalf("last-used hint for a %s key: %s", status, h)
 			}
 		})
@@ -485,7 +485,7 @@ func TestRotatePendingWriteAndRollbackFail(t *testing.T) {
 // the next run resumes with it.
 func TestRotateVerifyAndRollbackFail(t *testing.T) {
 	f := newFixture(t)
-	f.aws.failNext("GetCallerIdentity", &session.APIError{Op: "GetCallerIdentity", Code: "AccessDenied"})
+	f.aws.failNext("GetCallerIdentity", &awsapi.APIError{Op: "GetCallerIdentity", Code: "AccessDenied"})
 	f.aws.failNext("DeleteAccessKey", apiErr("DeleteAccessKey", "ServiceFailure"))
 	res, err := f.run()
 	if stepOf(err) != StepVerify {

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/session"
 )
 
 // State is what IAM and the keystore hold: IAM's list of the user's keys
@@ -15,7 +15,7 @@ type State struct {
 	User    string
 	Profile string
 	Where   string
-	Keys    []session.AccessKeyInfo
+	Keys    []awsapi.AccessKeyInfo
 	ListErr error // IAM's list could not be read
 	Stored  string
 	// StoredErr: the keystore could not say which key it holds.

@@ -6,13 +6,14 @@ import (
 	"io"
 	"strings"
 
+	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
-	"github.com/stscred/stscred/session"
+	"github.com/stscred/stscred/resolve"
 )
 
 // AddCmd stores an IAM user's long-term access key.
@@ -37,7 +38,7 @@ func (c *AddCmd) Run(env *Env, g *Globals) error {
 	key := keystore.Key{AccessKeyID: id, SecretAccessKey: secret, Added: env.Now().UTC()}
 	if !c.NoVerify {
 		ep := env.Settings().EndpointFor(p)
-		ident, err := env.NewAPI(ep).GetCallerIdentity(env.context(), credproc.Credentials{AccessKeyID: id, SecretAccessKey: secret})
+		ident, err := env.NewAPI(ep).GetCallerIdentity(env.context(), creds.Credentials{AccessKeyID: id, SecretAccessKey: secret})
 		if err != nil {
 			return verifyFailed(err, id)
 		}
@@ -58,7 +59,7 @@ func (c *AddCmd) Run(env *Env, g *Globals) error {
 				fmt.Fprintf(env.Stderr, "stscred: warning: could not drop the old key's cached sessions: %v\n", err)
 			}
 		}
-		if err := session.RememberKeyID(ch, c.Name, id, env.Now()); err != nil {
+		if err := resolve.RememberKeyID(ch, c.Name, id, env.Now()); err != nil {
 			fmt.Fprintf(env.Stderr, "stscred: warning: could not update the session cache: %v\n", err)
 		}
 	}
@@ -157,12 +158,12 @@ func readLine(env *Env, what string) (string, error) {
 
 // verifyFailed explains why STS did not accept the key; nothing is stored.
 func verifyFailed(err error, id string) error {
-	var ue *session.UnreachableError
+	var ue *awsapi.UnreachableError
 	if errors.As(err, &ue) {
 		return hint.With(fmt.Errorf("could not verify the key, nothing was stored: %w", err),
 			"check the network, or store it unchecked with --no-verify")
 	}
-	var ae *session.APIError
+	var ae *awsapi.APIError
 	if errors.As(err, &ae) {
 		switch ae.Code {
 		case "InvalidClientTokenId":

@@ -12,13 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/rotate"
-	"github.com/stscred/stscred/session"
 )
 
 // DoctorCmd checks the setup one thing at a time and says how to fix what
@@ -742,7 +742,7 @@ func (d *doctor) scoped(headers []cache.Header) []cache.Header {
 
 // signer is what the clock check signs GetCallerIdentity with.
 type signer struct {
-	creds   credproc.Credentials
+	cr      creds.Credentials
 	profile string
 	what    string // for messages
 	key     bool   // a stored long-term key
@@ -767,13 +767,13 @@ func (d *doctor) checkClock() {
 	}
 	ep := d.env.Settings().EndpointFor(p)
 	before := d.env.Now()
-	id, err := d.env.NewAPI(ep).GetCallerIdentity(d.env.context(), s.creds)
+	id, err := d.env.NewAPI(ep).GetCallerIdentity(d.env.context(), s.cr)
 	after := d.env.Now()
 	local := before.Add(after.Sub(before) / 2)
 
 	serverTime := id.ServerTime
-	var ae *session.APIError
-	var ue *session.UnreachableError
+	var ae *awsapi.APIError
+	var ue *awsapi.UnreachableError
 	switch {
 	case err == nil:
 		d.add(checkSTS, s.profile, statusPass, fmt.Sprintf("STS at %s accepts %s (%s)", ep, s.what, id.ARN))
@@ -814,7 +814,7 @@ func (d *doctor) checkClock() {
 	}
 }
 
-func (d *doctor) stsRefused(s signer, ae *session.APIError, serverTime, local time.Time) {
+func (d *doctor) stsRefused(s signer, ae *awsapi.APIError, serverTime, local time.Time) {
 	msg := fmt.Sprintf("STS at %s refused %s: %s: %s", ae.Endpoint, s.what, ae.Code, strings.TrimSuffix(ae.Message, "."))
 	skewed := !serverTime.IsZero() && (serverTime.Sub(local) > skewFail || local.Sub(serverTime) > skewFail)
 	switch {
@@ -848,7 +848,7 @@ func (d *doctor) pickSigner() (signer, bool) {
 				if h.Kind == cache.KindRole {
 					what = "the cached role credentials of " + h.Profile
 				}
-				return signer{creds: e.Creds, profile: h.Profile, what: what}, true
+				return signer{cr: e.Creds, profile: h.Profile, what: what}, true
 			}
 		}
 	}
@@ -860,7 +860,7 @@ func (d *doctor) pickSigner() (signer, bool) {
 	for _, n := range names {
 		k := d.keys[n]
 		return signer{
-			creds:   credproc.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey},
+			cr:      creds.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey},
 			profile: n, what: "the access key " + keystore.MaskID(k.AccessKeyID) + " stored for " + n, key: true,
 		}, true
 	}

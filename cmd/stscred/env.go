@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/cmdline"
@@ -18,7 +19,7 @@ import (
 	"github.com/stscred/stscred/internal/textsafe"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
-	"github.com/stscred/stscred/session"
+	"github.com/stscred/stscred/resolve"
 )
 
 // Env is everything a command may touch outside the process: main fills it
@@ -39,7 +40,7 @@ type Env struct {
 	// ParentName is the command name of the process that ran stscred ("" if
 	// unknown): export writes the syntax of the shell that will read it.
 	ParentName func() string
-	Version       string
+	Version    string
 
 	// Set up on first use.
 	cfg        *awsconfig.File
@@ -139,12 +140,12 @@ func (e *Env) Cache() (*cache.Cache, error) {
 }
 
 // Settings are the environment's STS endpoint and region settings.
-func (e *Env) Settings() session.Settings {
+func (e *Env) Settings() awsapi.Settings {
 	region := e.Getenv("AWS_REGION")
 	if region == "" {
 		region = e.Getenv("AWS_DEFAULT_REGION")
 	}
-	return session.Settings{
+	return awsapi.Settings{
 		Region:              region,
 		EndpointURLSTS:      e.Getenv("AWS_ENDPOINT_URL_STS"),
 		EndpointURL:         e.Getenv("AWS_ENDPOINT_URL"),
@@ -154,10 +155,10 @@ func (e *Env) Settings() session.Settings {
 }
 
 // NewAPI returns the STS client for an endpoint.
-func (e *Env) NewAPI(ep session.Endpoint) session.API { return session.NewSDK(ep, e.stsTimeout) }
+func (e *Env) NewAPI(ep awsapi.Endpoint) awsapi.API { return awsapi.NewSDK(ep, e.stsTimeout) }
 
 // Resolver returns the credential resolver configured by g.
-func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
+func (e *Env) Resolver(g *Globals) (*resolve.Resolver, error) {
 	c, err := e.Cache()
 	if err != nil {
 		return nil, err
@@ -166,10 +167,10 @@ func (e *Env) Resolver(g *Globals) (*session.Resolver, error) {
 		Token: g.MFAToken, Mode: g.Prompt, OpenTTY: e.OpenTTY, LookPath: e.LookPath,
 		Getenv: e.Getenv, GOOS: e.GOOS, Stderr: e.Stderr, Env: cmdline.ChildEnv(e.environ()), Given: e.Now(),
 	}
-	return &session.Resolver{
+	return &resolve.Resolver{
 		Keys: lazyKeys{e}, KeysNote: func() string { return e.keysNote }, Cache: c, NewAPI: e.NewAPI, Settings: e.Settings(), MFA: chooser.For,
 		Used: mfa.UsedCodes{Dir: c.Dir(), Now: e.Now},
-		Now:  e.Now, MinRemaining: g.MinRemaining, SessionDuration: session.DefaultSessionDuration,
+		Now:  e.Now, MinRemaining: g.MinRemaining, SessionDuration: resolve.DefaultSessionDuration,
 		LockTimeout: g.LockTimeout, PID: e.PID, Warn: e.Stderr,
 		OnWait: func(h cache.Holder) {
 			e.notify(fmt.Sprintf("waiting for another call to finish: %s", h))

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/stscred/stscred/cmdline"
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/credserver"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/shell"
@@ -65,7 +65,7 @@ func (c *ExecCmd) Run(env *Env, g *Globals) error {
 		}
 		return env.runChild(path, c.Command, childEnv, nil)
 	}
-	srv, err := credserver.Start(func(ctx context.Context) (credproc.Credentials, error) {
+	srv, err := credserver.Start(func(ctx context.Context) (creds.Credentials, error) {
 		tc, err := env.credentialsFor(ctx, g, c.Profile)
 		if err != nil {
 			printError(env.Stderr, err)

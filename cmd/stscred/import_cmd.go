@@ -8,11 +8,12 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/importer"
-	"github.com/stscred/stscred/session"
+	"github.com/stscred/stscred/resolve"
 )
 
 // ImportCmd moves the static keys of the shared credentials file into the
@@ -63,7 +64,7 @@ func (c *ImportCmd) Run(env *Env) error {
 		// id without reading the keyring.
 		if ch, err := env.Cache(); err == nil {
 			for _, p := range res.Moved() {
-				if err := session.RememberKeyID(ch, p.Name, p.AccessKeyID, env.Now()); err != nil {
+				if err := resolve.RememberKeyID(ch, p.Name, p.AccessKeyID, env.Now()); err != nil {
 					fmt.Fprintf(env.Stderr, "stscred: warning: could not update the session cache: %v\n", err)
 					break
 				}
@@ -84,15 +85,15 @@ func (e *Env) importVerifier(cfg *awsconfig.File) importer.Verifier {
 				p = rp
 			}
 		}
-		ident, err := e.NewAPI(e.Settings().EndpointFor(p)).GetCallerIdentity(ctx, credproc.Credentials{AccessKeyID: id, SecretAccessKey: secret})
+		ident, err := e.NewAPI(e.Settings().EndpointFor(p)).GetCallerIdentity(ctx, creds.Credentials{AccessKeyID: id, SecretAccessKey: secret})
 		if err == nil {
 			return ident.ARN, nil
 		}
-		var ae *session.APIError
+		var ae *awsapi.APIError
 		if errors.As(err, &ae) && (ae.Code == "InvalidClientTokenId" || ae.Code == "SignatureDoesNotMatch") {
 			return "", &importer.RejectedError{Err: verifyFailed(err, id)}
 		}
-		var ue *session.UnreachableError
+		var ue *awsapi.UnreachableError
 		if errors.As(err, &ue) {
 			return "", hint.With(err, "check the network and the STS endpoint (AWS_ENDPOINT_URL_STS, the profile's endpoint_url), then run stscred import again")
 		}

@@ -6,13 +6,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/resolve"
 	"github.com/stscred/stscred/rotate"
-	"github.com/stscred/stscred/session"
 )
 
 // RotateCmd replaces an IAM user's access key: a new key in IAM and in the
@@ -32,7 +33,7 @@ func (c *RotateCmd) Run(env *Env, g *Globals) error {
 	settings := env.Settings()
 	rot := &rotate.Rotation{
 		Profile:       c.Name,
-		IAM:           session.NewIAMSDK(settings.IAMEndpoint(p, env.Getenv("AWS_ENDPOINT_URL_IAM"))),
+		IAM:           awsapi.NewIAMSDK(settings.IAMEndpoint(p, env.Getenv("AWS_ENDPOINT_URL_IAM"))),
 		STS:           env.NewAPI(settings.EndpointFor(p)),
 		Keys:          env.Keys(),
 		Where:         env.describeKeys(),
@@ -47,14 +48,14 @@ func (c *RotateCmd) Run(env *Env, g *Globals) error {
 		// IAM refuses session credentials without MFA context, and
 		// policies often refuse the long-term key: sign with the MFA
 		// session (from the cache, or asking for a code).
-		rot.Signer = func(ctx context.Context, k keystore.Key) (credproc.Credentials, error) {
+		rot.Signer = func(ctx context.Context, k keystore.Key) (creds.Credentials, error) {
 			r, err := env.Resolver(g)
 			if err != nil {
-				return credproc.Credentials{}, err
+				return creds.Credentials{}, err
 			}
 			if ch, err := env.Cache(); err == nil {
 				// The session cache is keyed by the stored key's id.
-				_ = session.RememberKeyID(ch, c.Name, k.AccessKeyID, env.Now())
+				_ = resolve.RememberKeyID(ch, c.Name, k.AccessKeyID, env.Now())
 			}
 			res, err := r.Credentials(ctx, p)
 			return res.Creds, err
@@ -149,7 +150,7 @@ func (c *RotateCmd) forgetOldKey(env *Env, k keystore.Key) {
 	if _, err := ch.DeleteWhere(func(h cache.Header) bool { return h.Involves(c.Name) }); err != nil {
 		fmt.Fprintf(env.Stderr, "stscred: warning: could not drop the old key's cached sessions: %v\n", err)
 	}
-	if err := session.RememberKeyID(ch, c.Name, k.AccessKeyID, env.Now()); err != nil {
+	if err := resolve.RememberKeyID(ch, c.Name, k.AccessKeyID, env.Now()); err != nil {
 		fmt.Fprintf(env.Stderr, "stscred: warning: could not update the session cache: %v\n", err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 )
 
@@ -18,7 +19,7 @@ import (
 type toolCredentials struct {
 	Profile string // the profile named
 	Region  string // the region tools would use with it, "" if none
-	Creds   credproc.Credentials
+	Creds   creds.Credentials
 	Cached  bool // served from stscred's cache
 	MFA     bool
 	Via     string // "stscred" or "credential_process"
@@ -97,16 +98,16 @@ func stscredCall(line string) (cmd, arg string, ok bool) {
 // runCredentialProcess runs a profile's credential_process as the Go SDK
 // does (through the shell) and reads its JSON. Messages name the program
 // and the profile, never the line: it may hold a secret.
-func (e *Env) runCredentialProcess(ctx context.Context, p *awsconfig.Profile) (credproc.Credentials, error) {
+func (e *Env) runCredentialProcess(ctx context.Context, p *awsconfig.Profile) (creds.Credentials, error) {
 	var stdout bytes.Buffer
 	l := cmdline.Line{Text: p.CredentialProcess, Profile: p.Name, Key: "credential_process"}
 	err := cmdline.Run(ctx, l, cmdline.Options{Env: cmdline.ChildEnv(e.environ()), Stdout: &stdout, Stderr: e.Stderr, LookPath: e.LookPath})
 	if err != nil {
-		return credproc.Credentials{}, err
+		return creds.Credentials{}, err
 	}
 	c, err := credproc.Decode(stdout.Bytes())
 	if err != nil {
-		return credproc.Credentials{}, hint.With(fmt.Errorf("%s: %w", l.What(), err),
+		return creds.Credentials{}, hint.With(fmt.Errorf("%s: %w", l.What(), err),
 			"it must print the credential_process JSON document on stdout")
 	}
 	return c, nil

@@ -7,12 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/awsout"
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/session"
 	"golang.org/x/term"
 )
 
@@ -30,10 +30,10 @@ type WhoamiCmd struct {
 // about them.
 type whoamiCreds struct {
 	profile string // the profile named, "" when the environment's
-	creds   credproc.Credentials
+	cr      creds.Credentials
 	source  string // cache, sts, environment or credential_process
 	mfa     *bool  // nil when unknown
-	ep      session.Endpoint
+	ep      awsapi.Endpoint
 }
 
 func (c *WhoamiCmd) Run(env *Env, g *Globals) error {
@@ -51,7 +51,7 @@ func (c *WhoamiCmd) Run(env *Env, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	id, err := env.NewAPI(wc.ep).GetCallerIdentity(env.context(), wc.creds)
+	id, err := env.NewAPI(wc.ep).GetCallerIdentity(env.context(), wc.cr)
 	if err != nil {
 		return whoamiFailed(err, wc, env.Now())
 	}
@@ -68,9 +68,9 @@ func (wc whoamiCreds) details(now time.Time) awsout.Object {
 	if wc.profile != "" {
 		profile = wc.profile
 	}
-	if !wc.creds.Expiration.IsZero() {
-		exp = wc.creds.Expiration.UTC().Format(time.RFC3339)
-		minutes = max(int(wc.creds.Expiration.Sub(now)/time.Minute), 0)
+	if !wc.cr.Expiration.IsZero() {
+		exp = wc.cr.Expiration.UTC().Format(time.RFC3339)
+		minutes = max(int(wc.cr.Expiration.Sub(now)/time.Minute), 0)
 	}
 	if wc.mfa != nil {
 		mfaAuth = *wc.mfa
@@ -147,7 +147,7 @@ func (c *WhoamiCmd) target(env *Env) (whoamiTarget, error) {
 func (t whoamiTarget) credentials(env *Env, g *Globals) (whoamiCreds, error) {
 	if t.env {
 		wc := whoamiCreds{
-			creds: credproc.Credentials{
+			cr: creds.Credentials{
 				AccessKeyID: env.Getenv("AWS_ACCESS_KEY_ID"), SecretAccessKey: env.Getenv("AWS_SECRET_ACCESS_KEY"),
 				SessionToken: env.Getenv("AWS_SESSION_TOKEN"),
 			},
@@ -158,7 +158,7 @@ func (t whoamiTarget) credentials(env *Env, g *Globals) (whoamiCreds, error) {
 		}
 		if s := env.Getenv("AWS_CREDENTIAL_EXPIRATION"); s != "" {
 			if exp, err := time.Parse(time.RFC3339, s); err == nil {
-				wc.creds.Expiration = exp
+				wc.cr.Expiration = exp
 			}
 		}
 		return wc, nil
@@ -167,7 +167,7 @@ func (t whoamiTarget) credentials(env *Env, g *Globals) (whoamiCreds, error) {
 	if err != nil {
 		return whoamiCreds{}, err
 	}
-	wc := whoamiCreds{profile: t.name, creds: tc.Creds, source: "sts"}
+	wc := whoamiCreds{profile: t.name, cr: tc.Creds, source: "sts"}
 	if tc.Via == "credential_process" {
 		wc.source = "credential_process"
 	} else {
@@ -190,13 +190,13 @@ func (t whoamiTarget) credentials(env *Env, g *Globals) (whoamiCreds, error) {
 // whoamiFailed explains a GetCallerIdentity failure in terms of where the
 // credentials came from.
 func whoamiFailed(err error, wc whoamiCreds, now time.Time) error {
-	var ue *session.UnreachableError
+	var ue *awsapi.UnreachableError
 	if errors.As(err, &ue) {
 		return hint.With(err,
 			"check the network connection (and HTTPS_PROXY if you use a proxy)",
 			"the endpoint comes from AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or endpoint_url when set, else from the region")
 	}
-	var ae *session.APIError
+	var ae *awsapi.APIError
 	if !errors.As(err, &ae) {
 		return err
 	}
@@ -204,7 +204,7 @@ func whoamiFailed(err error, wc whoamiCreds, now time.Time) error {
 	fresh := "drop the cached credentials and try again: stscred clear " + wc.profile
 	switch wc.source {
 	case "environment":
-		what = "the credentials in AWS_ACCESS_KEY_ID (" + keystore.MaskID(wc.creds.AccessKeyID) + ")"
+		what = "the credentials in AWS_ACCESS_KEY_ID (" + keystore.MaskID(wc.cr.AccessKeyID) + ")"
 		fresh = `load fresh ones: eval "$(stscred export PROFILE)", or unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN`
 	case "credential_process":
 		what = "the credentials the credential_process of profile " + wc.profile + " printed"

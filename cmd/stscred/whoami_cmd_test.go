@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/awsapi"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/session"
 	"github.com/stscred/stscred/ststest"
 )
 
@@ -137,8 +137,8 @@ func TestWhoamiEnvironmentInProcess(t *testing.T) {
 func TestWhoamiExplainsSkew(t *testing.T) {
 	l := newLive(t, ststest.Options{}, "")
 	l.env.Now = func() time.Time { return time.Now().Add(-20 * time.Minute) }
-	wc := whoamiCreds{source: "environment", creds: credproc.Credentials{AccessKeyID: l.key.ID}}
-	err := whoamiFailed(&session.APIError{Op: "GetCallerIdentity", Code: "SignatureDoesNotMatch", Message: "Signature expired", ServerTime: time.Now()}, wc, l.env.Now())
+	wc := whoamiCreds{source: "environment", cr: creds.Credentials{AccessKeyID: l.key.ID}}
+	err := whoamiFailed(&awsapi.APIError{Op: "GetCallerIdentity", Code: "SignatureDoesNotMatch", Message: "Signature expired", ServerTime: time.Now()}, wc, l.env.Now())
 	var b bytes.Buffer
 	printError(&b, err)
 	if !strings.Contains(b.String(), "clock is 20m00s off STS's") {

@@ -1,4 +1,4 @@
-package session
+package resolve
 
 import (
 	"bytes"
@@ -6,16 +6,18 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"github.com/stscred/stscred/cmdline"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/stscred/stscred/awsapi"
+	"github.com/stscred/stscred/cmdline"
+	"github.com/stscred/stscred/creds"
+
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
-	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
@@ -33,7 +35,7 @@ type fakeSTS struct {
 	fail    map[string][]error // queued errors per operation
 }
 
-func (f *fakeSTS) record(op string, signer credproc.Credentials, in any) error {
+func (f *fakeSTS) record(op string, signer creds.Credentials, in any) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, op)
@@ -46,29 +48,29 @@ func (f *fakeSTS) record(op string, signer credproc.Credentials, in any) error {
 	return nil
 }
 
-func (f *fakeSTS) issue(d time.Duration) credproc.Credentials {
+func (f *fakeSTS) issue(d time.Duration) creds.Credentials {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++
-	return credproc.Credentials{AccessKeyID: fmt.Sprintf("ASIA%016d", f.n), SecretAccessKey: "s", SessionToken: "t", Expiration: f.now().Add(d).UTC()}
+	return creds.Credentials{AccessKeyID: fmt.Sprintf("ASIA%016d", f.n), SecretAccessKey: "s", SessionToken: "t", Expiration: f.now().Add(d).UTC()}
 }
 
-func (f *fakeSTS) GetSessionToken(_ context.Context, signer credproc.Credentials, in SessionTokenInput) (credproc.Credentials, error) {
+func (f *fakeSTS) GetSessionToken(_ context.Context, signer creds.Credentials, in awsapi.SessionTokenInput) (creds.Credentials, error) {
 	if err := f.record("GetSessionToken", signer, in); err != nil {
-		return credproc.Credentials{}, err
+		return creds.Credentials{}, err
 	}
 	return f.issue(in.Duration), nil
 }
 
-func (f *fakeSTS) AssumeRole(_ context.Context, signer credproc.Credentials, in AssumeRoleInput) (credproc.Credentials, error) {
+func (f *fakeSTS) AssumeRole(_ context.Context, signer creds.Credentials, in awsapi.AssumeRoleInput) (creds.Credentials, error) {
 	if err := f.record("AssumeRole", signer, in); err != nil {
-		return credproc.Credentials{}, err
+		return creds.Credentials{}, err
 	}
 	return f.issue(in.Duration), nil
 }
 
-func (f *fakeSTS) GetCallerIdentity(_ context.Context, c credproc.Credentials) (Identity, error) {
-	return Identity{}, f.record("GetCallerIdentity", c, nil)
+func (f *fakeSTS) GetCallerIdentity(_ context.Context, c creds.Credentials) (awsapi.Identity, error) {
+	return awsapi.Identity{}, f.record("GetCallerIdentity", c, nil)
 }
 
 func (f *fakeSTS) count(op string) int {
@@ -157,7 +159,7 @@ func newRig(t *testing.T) *rig {
 
 func (r *rig) resolver() *Resolver {
 	return &Resolver{
-		Keys: r.keys, Cache: r.cache, NewAPI: func(Endpoint) API { return r.sts },
+		Keys: r.keys, Cache: r.cache, NewAPI: func(awsapi.Endpoint) awsapi.API { return r.sts },
 		MFA:  func(mfa.Request, cmdline.Line) (mfa.Source, error) { return r.mfa, nil },
 		Used: mfa.UsedCodes{Dir: r.cache.Dir(), Now: func() time.Time { return r.now }},
 		Now:  func() time.Time { return r.now }, MinRemaining: 15 * time.Minute, SessionDuration: 12 * time.Hour,
@@ -203,11 +205,11 @@ func TestOneMFAPromptServesEveryRole(t *testing.T) {
 	if r.sts.signers[1] != "ASIA0000000000000001" {
 		t.Fatalf("AssumeRole signed by %s", r.sts.signers[1])
 	}
-	in := r.sts.inputs[0].(SessionTokenInput)
+	in := r.sts.inputs[0].(awsapi.SessionTokenInput)
 	if in.MFASerial != "arn:aws:iam::111111111111:mfa/alice" || in.MFACode != "111111" || in.Duration != 12*time.Hour {
 		t.Fatalf("GetSessionToken input %+v", in)
 	}
-	ar := r.sts.inputs[1].(AssumeRoleInput)
+	ar := r.sts.inputs[1].(awsapi.AssumeRoleInput)
 	if ar.SessionName != "stscred-alice" || ar.Duration != time.Hour {
 		t.Fatalf("AssumeRole input %+v", ar)
 	}
@@ -256,7 +258,7 @@ func TestRoleChainingCapsDuration(t *testing.T) {
 	if got := r.sts.calls; strings.Join(got, ",") != "GetSessionToken,AssumeRole,AssumeRole" {
 		t.Fatalf("calls %v", got)
 	}
-	deep := r.sts.inputs[2].(AssumeRoleInput)
+	deep := r.sts.inputs[2].(awsapi.AssumeRoleInput)
 	if deep.RoleARN != "arn:aws:iam::333333333333:role/Deep" || deep.Duration != time.Hour {
 		t.Fatalf("chained input %+v", deep)
 	}
@@ -275,7 +277,7 @@ func TestNoMFAWithoutSerial(t *testing.T) {
 	if res.MFA || r.mfa.asked != 0 {
 		t.Fatal("bob has no mfa_serial")
 	}
-	if in := r.sts.inputs[0].(SessionTokenInput); in.MFASerial != "" {
+	if in := r.sts.inputs[0].(awsapi.SessionTokenInput); in.MFASerial != "" {
 		t.Fatalf("input %+v", in)
 	}
 }
@@ -340,7 +342,7 @@ func TestRevokedSessionRefetched(t *testing.T) {
 	r := newRig(t)
 	r.must("prod-admin")
 	r.cache.DeleteWhere(func(h cache.Header) bool { return h.Kind == cache.KindRole })
-	r.sts.fail["AssumeRole"] = []error{&APIError{Op: "AssumeRole", Code: "ExpiredToken", Message: "The security token included in the request is expired"}}
+	r.sts.fail["AssumeRole"] = []error{&awsapi.APIError{Op: "AssumeRole", Code: "ExpiredToken", Message: "The security token included in the request is expired"}}
 	r.must("prod-admin")
 	if got := strings.Join(r.sts.calls, ","); got != "GetSessionToken,AssumeRole,AssumeRole,GetSessionToken,AssumeRole" {
 		t.Fatalf("calls %s", got)
@@ -348,7 +350,7 @@ func TestRevokedSessionRefetched(t *testing.T) {
 }
 
 func TestMFARejected(t *testing.T) {
-	rejected := &APIError{Op: "GetSessionToken", Code: "AccessDenied", Message: "MultiFactorAuthentication failed with invalid MFA one time pass code."}
+	rejected := &awsapi.APIError{Op: "GetSessionToken", Code: "AccessDenied", Message: "MultiFactorAuthentication failed with invalid MFA one time pass code."}
 	t.Run("non-interactive fails at once", func(t *testing.T) {
 		r := newRig(t)
 		r.sts.fail["GetSessionToken"] = []error{rejected}
@@ -426,14 +428,14 @@ func TestSTSErrorsExplained(t *testing.T) {
 		{"GetSessionToken", "SignatureDoesNotMatch", 403, "rejected the signature"},
 	} {
 		r := newRig(t)
-		r.sts.fail[tc.op] = []error{&APIError{Op: tc.op, Code: tc.code, Status: tc.status, Message: "msg"}}
+		r.sts.fail[tc.op] = []error{&awsapi.APIError{Op: tc.op, Code: tc.code, Status: tc.status, Message: "msg"}}
 		_, err := r.get("prod-admin")
 		if err == nil || !strings.Contains(err.Error(), tc.want) || len(hint.Of(err)) == 0 {
 			t.Errorf("%s %s: err = %v", tc.op, tc.code, err)
 		}
 	}
 	r := newRig(t)
-	r.sts.fail["GetSessionToken"] = []error{&UnreachableError{Op: "GetSessionToken", Endpoint: "http://127.0.0.1:1", Err: errors.New("connection refused")}}
+	r.sts.fail["GetSessionToken"] = []error{&awsapi.UnreachableError{Op: "GetSessionToken", Endpoint: "http://127.0.0.1:1", Err: errors.New("connection refused")}}
 	_, err := r.get("prod-admin")
 	if err == nil || !strings.Contains(err.Error(), "cannot reach STS at http://127.0.0.1:1") || len(hint.Of(err)) == 0 {
 		t.Fatalf("unreachable: %v", err)
@@ -452,25 +454,25 @@ func TestDefaultSessionName(t *testing.T) {
 func TestEndpointFor(t *testing.T) {
 	p := &awsconfig.Profile{Region: "eu-west-1"}
 	for _, tc := range []struct {
-		s    Settings
+		s    awsapi.Settings
 		p    *awsconfig.Profile
-		want Endpoint
+		want awsapi.Endpoint
 	}{
-		{Settings{}, p, Endpoint{Region: "eu-west-1"}},
-		{Settings{}, &awsconfig.Profile{}, Endpoint{Region: "us-east-1"}},
-		{Settings{Region: "us-west-2"}, p, Endpoint{Region: "us-west-2"}},
-		{Settings{EndpointURLSTS: "http://a", EndpointURL: "http://b"}, p, Endpoint{URL: "http://a", Region: "eu-west-1"}},
-		{Settings{EndpointURL: "http://b"}, &awsconfig.Profile{EndpointURL: "http://c"}, Endpoint{URL: "http://b", Region: "us-east-1"}},
-		{Settings{}, &awsconfig.Profile{EndpointURL: "http://c"}, Endpoint{URL: "http://c", Region: "us-east-1"}},
-		{Settings{IgnoreConfiguredURL: true, EndpointURLSTS: "http://a"}, &awsconfig.Profile{EndpointURL: "http://c"}, Endpoint{Region: "us-east-1"}},
-		{Settings{}, &awsconfig.Profile{Region: "eu-west-1", STSRegionalEndpoints: "legacy"}, Endpoint{URL: "https://sts.amazonaws.com", Region: "us-east-1"}},
-		{Settings{RegionalEndpoints: "legacy"}, &awsconfig.Profile{Region: "af-south-1"}, Endpoint{Region: "af-south-1"}},
+		{awsapi.Settings{}, p, awsapi.Endpoint{Region: "eu-west-1"}},
+		{awsapi.Settings{}, &awsconfig.Profile{}, awsapi.Endpoint{Region: "us-east-1"}},
+		{awsapi.Settings{Region: "us-west-2"}, p, awsapi.Endpoint{Region: "us-west-2"}},
+		{awsapi.Settings{EndpointURLSTS: "http://a", EndpointURL: "http://b"}, p, awsapi.Endpoint{URL: "http://a", Region: "eu-west-1"}},
+		{awsapi.Settings{EndpointURL: "http://b"}, &awsconfig.Profile{EndpointURL: "http://c"}, awsapi.Endpoint{URL: "http://b", Region: "us-east-1"}},
+		{awsapi.Settings{}, &awsconfig.Profile{EndpointURL: "http://c"}, awsapi.Endpoint{URL: "http://c", Region: "us-east-1"}},
+		{awsapi.Settings{IgnoreConfiguredURL: true, EndpointURLSTS: "http://a"}, &awsconfig.Profile{EndpointURL: "http://c"}, awsapi.Endpoint{Region: "us-east-1"}},
+		{awsapi.Settings{}, &awsconfig.Profile{Region: "eu-west-1", STSRegionalEndpoints: "legacy"}, awsapi.Endpoint{URL: "https://sts.amazonaws.com", Region: "us-east-1"}},
+		{awsapi.Settings{RegionalEndpoints: "legacy"}, &awsconfig.Profile{Region: "af-south-1"}, awsapi.Endpoint{Region: "af-south-1"}},
 	} {
 		if got := tc.s.EndpointFor(tc.p); got != tc.want {
 			t.Errorf("%+v %+v: got %+v want %+v", tc.s, tc.p, got, tc.want)
 		}
 	}
-	if s := (Endpoint{Region: "eu-west-1"}).String(); s != "https://sts.eu-west-1.amazonaws.com" {
+	if s := (awsapi.Endpoint{Region: "eu-west-1"}).String(); s != "https://sts.eu-west-1.amazonaws.com" {
 		t.Errorf("endpoint string %q", s)
 	}
 }
@@ -499,7 +501,7 @@ duration_seconds = 43200
 	if n := r.sts.count("GetSessionToken"); n != 0 {
 		t.Fatalf("%d GetSessionToken calls for a 12h role", n)
 	}
-	in, ok := r.sts.inputs[len(r.sts.inputs)-1].(AssumeRoleInput)
+	in, ok := r.sts.inputs[len(r.sts.inputs)-1].(awsapi.AssumeRoleInput)
 	if !ok || in.Duration != 12*time.Hour || in.MFASerial != "arn:aws:iam::111111111111:mfa/alice" || in.MFACode != "111111" {
 		t.Fatalf("AssumeRole input %+v", r.sts.inputs[len(r.sts.inputs)-1])
 	}
@@ -519,5 +521,55 @@ duration_seconds = 43200
 	}
 	if r.sts.count("GetSessionToken") != 1 || r.mfa.asked != 2 {
 		t.Fatalf("%d GetSessionToken, %d codes asked", r.sts.count("GetSessionToken"), r.mfa.asked)
+	}
+}
+
+// The resolver remembers a code that may have reached STS, so it is never
+// sent again, and says why.
+func TestResolverRemembersPossiblyUsedCode(t *testing.T) {
+	r := newRig(t)
+	r.sts.fail["GetSessionToken"] = []error{&awsapi.UnreachableError{Op: "GetSessionToken", Endpoint: "http://x", Err: errors.New("no answer within 15s")}}
+	_, err := r.get("prod-admin")
+	if err == nil || !strings.Contains(err.Error(), "STS may have used the MFA code") {
+		t.Fatalf("err = %v", err)
+	}
+	if used, _ := r.resolver().Used.Used("arn:aws:iam::111111111111:mfa/alice", "111111"); !used {
+		t.Fatal("the possibly used code was not remembered")
+	}
+}
+
+// Fresh credentials below the floor are refused and not cached; a floor
+// the session length can never meet, or a negative one, is refused before
+// any call.
+func TestFloor(t *testing.T) {
+	r := newRig(t)
+	res := r.resolver()
+	res.MinRemaining = 2 * time.Hour
+	p, _ := r.cfg.Resolve("prod-admin")
+	if _, err := res.Credentials(context.Background(), p); err == nil || !strings.Contains(err.Error(), "can never have the 2h left") {
+		t.Fatalf("a 1h role under a 2h floor: %v", err)
+	}
+	if len(r.sts.calls) != 0 {
+		t.Fatalf("STS was called: %v", r.sts.calls)
+	}
+	res.MinRemaining = -time.Minute
+	if _, err := res.Credentials(context.Background(), p); err == nil || !strings.Contains(err.Error(), "negative") {
+		t.Fatalf("a negative floor: %v", err)
+	}
+	// STS hands out credentials that expired already by this clock (the
+	// machine is an hour ahead): refused, not cached.
+	skewed := newRig(t)
+	skewed.sts.now = func() time.Time { return skewed.now.Add(-time.Hour) }
+	_, err := skewed.get("prod-admin")
+	if err == nil || !strings.Contains(err.Error(), "already past by this machine's clock") || !strings.Contains(err.Error(), "they were not cached") {
+		t.Fatalf("expired on arrival: %v", err)
+	}
+	// The 12-hour session behind it is fine (11 hours left) and cached;
+	// the role is not.
+	hs, _ := skewed.cache.List()
+	for _, h := range hs {
+		if h.Kind == cache.KindRole {
+			t.Fatalf("credentials below the floor were cached: %+v", h)
+		}
 	}
 }

@@ -1,4 +1,4 @@
-package session
+package awsapi
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/stscred/stscred/awsconfig"
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/ststest"
 )
 
@@ -45,7 +45,7 @@ func TestIAMSDK(t *testing.T) {
 	t.Cleanup(srv.Close)
 	alice := srv.AddUser("111111111111", "alice")
 	key := alice.AddAccessKey()
-	signer := credproc.Credentials{AccessKeyID: key.ID, SecretAccessKey: key.Secret}
+	signer := creds.Credentials{AccessKeyID: key.ID, SecretAccessKey: key.Secret}
 	api := NewIAMSDK(Endpoint{URL: url, Region: "us-east-1"})
 	ctx := context.Background()
 

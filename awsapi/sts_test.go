@@ -1,4 +1,4 @@
-package session
+package awsapi
 
 import (
 	"bytes"
@@ -11,9 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/creds"
 
-	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/ststest"
 )
 
@@ -33,7 +32,7 @@ func TestServerTime(t *testing.T) {
 		}
 	}
 
-	id, err := api.GetCallerIdentity(context.Background(), credproc.Credentials{AccessKeyID: key.ID, SecretAccessKey: key.Secret})
+	id, err := api.GetCallerIdentity(context.Background(), creds.Credentials{AccessKeyID: key.ID, SecretAccessKey: key.Secret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +44,7 @@ func TestServerTime(t *testing.T) {
 	// A new client: the SDK now corrects its clock by the skew it saw,
 	// and would sign 10 minutes ahead of the server's true clock.
 	api = NewSDK(Endpoint{URL: url, Region: "eu-west-1"}, 0)
-	_, err = api.GetCallerIdentity(context.Background(), credproc.Credentials{AccessKeyID: "AKIAUNKNOWNKEY000000", SecretAccessKey: "x"})
+	_, err = api.GetCallerIdentity(context.Background(), creds.Credentials{AccessKeyID: "AKIAUNKNOWNKEY000000", SecretAccessKey: "x"})
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Code != "InvalidClientTokenId" {
 		t.Fatalf("unknown key: %v", err)
@@ -90,9 +89,9 @@ func TestMFACallSentOnce(t *testing.T) {
 	dev := alice.AddMFADevice("alice")
 	url := dropAnswers(t, srv, "GetSessionToken")
 	api := NewSDK(Endpoint{URL: url, Region: "eu-west-1"}, 5*time.Second)
-	signer := credproc.Credentials{AccessKeyID: key.ID, SecretAccessKey: key.Secret}
+	signer := creds.Credentials{AccessKeyID: key.ID, SecretAccessKey: key.Secret}
 	_, err := api.GetSessionToken(context.Background(), signer, SessionTokenInput{Duration: time.Hour, MFASerial: dev.Serial, MFACode: srv.UnusedCode(dev.Serial)})
-	if !maybeSent(err) {
+	if !MaybeSent(err) {
 		t.Fatalf("err = %v, want a lost answer the request may have reached STS behind", err)
 	}
 	if n := srv.Calls("GetSessionToken"); n != 1 {
@@ -107,55 +106,5 @@ func TestMFACallSentOnce(t *testing.T) {
 	}
 	if n := srv.Calls("GetSessionToken"); n < 3 {
 		t.Fatalf("a call without a code was not retried (%d calls in all)", n)
-	}
-}
-
-// The resolver remembers a code that may have reached STS, so it is never
-// sent again, and says why.
-func TestResolverRemembersPossiblyUsedCode(t *testing.T) {
-	r := newRig(t)
-	r.sts.fail["GetSessionToken"] = []error{&UnreachableError{Op: "GetSessionToken", Endpoint: "http://x", Err: errors.New("no answer within 15s")}}
-	_, err := r.get("prod-admin")
-	if err == nil || !strings.Contains(err.Error(), "STS may have used the MFA code") {
-		t.Fatalf("err = %v", err)
-	}
-	if used, _ := r.resolver().Used.Used("arn:aws:iam::111111111111:mfa/alice", "111111"); !used {
-		t.Fatal("the possibly used code was not remembered")
-	}
-}
-
-// Fresh credentials below the floor are refused and not cached; a floor
-// the session length can never meet, or a negative one, is refused before
-// any call.
-func TestFloor(t *testing.T) {
-	r := newRig(t)
-	res := r.resolver()
-	res.MinRemaining = 2 * time.Hour
-	p, _ := r.cfg.Resolve("prod-admin")
-	if _, err := res.Credentials(context.Background(), p); err == nil || !strings.Contains(err.Error(), "can never have the 2h left") {
-		t.Fatalf("a 1h role under a 2h floor: %v", err)
-	}
-	if len(r.sts.calls) != 0 {
-		t.Fatalf("STS was called: %v", r.sts.calls)
-	}
-	res.MinRemaining = -time.Minute
-	if _, err := res.Credentials(context.Background(), p); err == nil || !strings.Contains(err.Error(), "negative") {
-		t.Fatalf("a negative floor: %v", err)
-	}
-	// STS hands out credentials that expired already by this clock (the
-	// machine is an hour ahead): refused, not cached.
-	skewed := newRig(t)
-	skewed.sts.now = func() time.Time { return skewed.now.Add(-time.Hour) }
-	_, err := skewed.get("prod-admin")
-	if err == nil || !strings.Contains(err.Error(), "already past by this machine's clock") || !strings.Contains(err.Error(), "they were not cached") {
-		t.Fatalf("expired on arrival: %v", err)
-	}
-	// The 12-hour session behind it is fine (11 hours left) and cached;
-	// the role is not.
-	hs, _ := skewed.cache.List()
-	for _, h := range hs {
-		if h.Kind == cache.KindRole {
-			t.Fatalf("credentials below the floor were cached: %+v", h)
-		}
 	}
 }

@@ -1,7 +1,11 @@
-// Package session turns resolved profiles into temporary credentials: it
-// makes the STS calls (behind the narrow API interface) and caches what
-// they return.
-package session
+// Package awsapi makes stscred's calls to AWS: STS (GetSessionToken,
+// AssumeRole, GetCallerIdentity) and IAM (the access-key actions of a
+// rotation), each behind a narrow interface that names the credentials
+// signing every call, on aws-sdk-go-v2 clients that read no shared config
+// and no environment. It decides where the endpoints are (Settings), bounds
+// every call (one budget, retries included), and turns the SDK's errors
+// into APIError and UnreachableError, which callers explain.
+package awsapi
 
 import (
 	"context"
@@ -22,7 +26,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/middleware"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 )
 
@@ -79,9 +83,9 @@ type Identity struct {
 // API is the set of STS calls stscred makes. Each call names the
 // credentials that sign it.
 type API interface {
-	GetSessionToken(ctx context.Context, signer credproc.Credentials, in SessionTokenInput) (credproc.Credentials, error)
-	AssumeRole(ctx context.Context, signer credproc.Credentials, in AssumeRoleInput) (credproc.Credentials, error)
-	GetCallerIdentity(ctx context.Context, creds credproc.Credentials) (Identity, error)
+	GetSessionToken(ctx context.Context, signer creds.Credentials, in SessionTokenInput) (creds.Credentials, error)
+	AssumeRole(ctx context.Context, signer creds.Credentials, in AssumeRoleInput) (creds.Credentials, error)
+	GetCallerIdentity(ctx context.Context, cr creds.Credentials) (Identity, error)
 }
 
 // DefaultTimeout is the budget of one STS call, connection, every attempt
@@ -162,15 +166,15 @@ func (s *SDK) budget(ctx context.Context) (context.Context, context.CancelFunc) 
 // look like a wrong code).
 func once(o *sts.Options) { o.RetryMaxAttempts = 1 }
 
-func signWith(c credproc.Credentials) func(*sts.Options) {
+func signWith(c creds.Credentials) func(*sts.Options) {
 	return func(o *sts.Options) {
 		o.Credentials = credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
 	}
 }
 
-func (s *SDK) GetSessionToken(ctx context.Context, signer credproc.Credentials, in SessionTokenInput) (credproc.Credentials, error) {
+func (s *SDK) GetSessionToken(ctx context.Context, signer creds.Credentials, in SessionTokenInput) (creds.Credentials, error) {
 	if s.bad != nil {
-		return credproc.Credentials{}, s.bad
+		return creds.Credentials{}, s.bad
 	}
 	req := &sts.GetSessionTokenInput{}
 	if in.Duration > 0 {
@@ -188,15 +192,15 @@ func (s *SDK) GetSessionToken(ctx context.Context, signer credproc.Credentials, 
 	defer cancel()
 	out, err := s.client.GetSessionToken(ctx, req, optFns...)
 	if err != nil {
-		return credproc.Credentials{}, s.wrap(ctx, "GetSessionToken", err)
+		return creds.Credentials{}, s.wrap(ctx, "GetSessionToken", err)
 	}
 	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)
 }
 
-func (s *SDK) AssumeRole(ctx context.Context, signer credproc.Credentials, in AssumeRoleInput) (credproc.Credentials, error) {
+func (s *SDK) AssumeRole(ctx context.Context, signer creds.Credentials, in AssumeRoleInput) (creds.Credentials, error) {
 	if s.bad != nil {
-		return credproc.Credentials{}, s.bad
+		return creds.Credentials{}, s.bad
 	}
 	req := &sts.AssumeRoleInput{RoleArn: aws.String(in.RoleARN), RoleSessionName: aws.String(in.SessionName)}
 	if in.Duration > 0 {
@@ -221,19 +225,19 @@ func (s *SDK) AssumeRole(ctx context.Context, signer credproc.Credentials, in As
 	defer cancel()
 	out, err := s.client.AssumeRole(ctx, req, optFns...)
 	if err != nil {
-		return credproc.Credentials{}, s.wrap(ctx, "AssumeRole", err)
+		return creds.Credentials{}, s.wrap(ctx, "AssumeRole", err)
 	}
 	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)
 }
 
-func (s *SDK) GetCallerIdentity(ctx context.Context, creds credproc.Credentials) (Identity, error) {
+func (s *SDK) GetCallerIdentity(ctx context.Context, cr creds.Credentials) (Identity, error) {
 	if s.bad != nil {
 		return Identity{}, s.bad
 	}
 	ctx, cancel := s.budget(ctx)
 	defer cancel()
-	out, err := s.client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, signWith(creds))
+	out, err := s.client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, signWith(cr))
 	if err != nil {
 		return Identity{}, s.wrap(ctx, "GetCallerIdentity", err)
 	}
@@ -242,11 +246,11 @@ func (s *SDK) GetCallerIdentity(ctx context.Context, creds credproc.Credentials)
 	return id, nil
 }
 
-func fromSDK(c *ststypes.Credentials) (credproc.Credentials, error) {
+func fromSDK(c *ststypes.Credentials) (creds.Credentials, error) {
 	if c == nil || c.AccessKeyId == nil || c.SecretAccessKey == nil || c.Expiration == nil {
-		return credproc.Credentials{}, errors.New("STS answered without credentials")
+		return creds.Credentials{}, errors.New("STS answered without credentials")
 	}
-	return credproc.Credentials{
+	return creds.Credentials{
 		AccessKeyID: *c.AccessKeyId, SecretAccessKey: *c.SecretAccessKey,
 		SessionToken: aws.ToString(c.SessionToken), Expiration: c.Expiration.UTC(),
 	}, nil

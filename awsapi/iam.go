@@ -1,4 +1,4 @@
-package session
+package awsapi
 
 import (
 	"context"
@@ -12,7 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
 	"github.com/stscred/stscred/awsconfig"
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 )
 
 // Access key statuses, as IAM spells them.
@@ -42,10 +42,10 @@ type NewAccessKey struct {
 // the signer's own IAM user (no UserName is sent: IAM then takes the user
 // of the signing key or session).
 type IAM interface {
-	ListAccessKeys(ctx context.Context, signer credproc.Credentials) ([]AccessKeyInfo, error)
-	CreateAccessKey(ctx context.Context, signer credproc.Credentials) (NewAccessKey, error)
-	UpdateAccessKey(ctx context.Context, signer credproc.Credentials, id, status string) error
-	DeleteAccessKey(ctx context.Context, signer credproc.Credentials, id string) error
+	ListAccessKeys(ctx context.Context, signer creds.Credentials) ([]AccessKeyInfo, error)
+	CreateAccessKey(ctx context.Context, signer creds.Credentials) (NewAccessKey, error)
+	UpdateAccessKey(ctx context.Context, signer creds.Credentials, id, status string) error
+	DeleteAccessKey(ctx context.Context, signer creds.Credentials, id string) error
 }
 
 // IAMEndpoint decides where IAM calls for profile p go: urlIAM
@@ -107,13 +107,13 @@ func (s *IAMSDK) endpoint() string {
 	return ep.URI.String()
 }
 
-func signIAMWith(c credproc.Credentials) func(*iam.Options) {
+func signIAMWith(c creds.Credentials) func(*iam.Options) {
 	return func(o *iam.Options) {
 		o.Credentials = credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
 	}
 }
 
-func (s *IAMSDK) ListAccessKeys(ctx context.Context, signer credproc.Credentials) ([]AccessKeyInfo, error) {
+func (s *IAMSDK) ListAccessKeys(ctx context.Context, signer creds.Credentials) ([]AccessKeyInfo, error) {
 	var out []AccessKeyInfo
 	in := &iam.ListAccessKeysInput{}
 	for {
@@ -134,7 +134,7 @@ func (s *IAMSDK) ListAccessKeys(ctx context.Context, signer credproc.Credentials
 	}
 }
 
-func (s *IAMSDK) CreateAccessKey(ctx context.Context, signer credproc.Credentials) (NewAccessKey, error) {
+func (s *IAMSDK) CreateAccessKey(ctx context.Context, signer creds.Credentials) (NewAccessKey, error) {
 	res, err := s.client.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{}, signIAMWith(signer))
 	if err != nil {
 		return NewAccessKey{}, s.wrap("CreateAccessKey", err)
@@ -152,7 +152,7 @@ func (s *IAMSDK) CreateAccessKey(ctx context.Context, signer credproc.Credential
 	}, nil
 }
 
-func (s *IAMSDK) UpdateAccessKey(ctx context.Context, signer credproc.Credentials, id, status string) error {
+func (s *IAMSDK) UpdateAccessKey(ctx context.Context, signer creds.Credentials, id, status string) error {
 	_, err := s.client.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{AccessKeyId: aws.String(id), Status: iamtypes.StatusType(status)}, signIAMWith(signer))
 	if err != nil {
 		return s.wrap("UpdateAccessKey", err)
@@ -160,7 +160,7 @@ func (s *IAMSDK) UpdateAccessKey(ctx context.Context, signer credproc.Credential
 	return nil
 }
 
-func (s *IAMSDK) DeleteAccessKey(ctx context.Context, signer credproc.Credentials, id string) error {
+func (s *IAMSDK) DeleteAccessKey(ctx context.Context, signer creds.Credentials, id string) error {
 	_, err := s.client.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{AccessKeyId: aws.String(id)}, signIAMWith(signer))
 	if err != nil {
 		return s.wrap("DeleteAccessKey", err)

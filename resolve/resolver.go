@@ -1,4 +1,4 @@
-package session
+package resolve
 
 import (
 	"context"
@@ -8,10 +8,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stscred/stscred/awsapi"
+
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/cmdline"
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
@@ -37,8 +39,8 @@ type Resolver struct {
 	// use; it becomes a hint when a key is missing. Called only then.
 	KeysNote func() string
 	Cache    *cache.Cache
-	NewAPI   func(Endpoint) API
-	Settings Settings
+	NewAPI   func(awsapi.Endpoint) awsapi.API
+	Settings awsapi.Settings
 	// MFA picks where a code comes from; process is the profile's
 	// mfa_process.
 	MFA func(req mfa.Request, process cmdline.Line) (mfa.Source, error)
@@ -62,7 +64,7 @@ type Resolver struct {
 
 // Result is what Credentials returns.
 type Result struct {
-	Creds  credproc.Credentials
+	Creds  creds.Credentials
 	Cached bool // served from the cache, no STS call
 	MFA    bool // the session behind them was MFA-authenticated
 }
@@ -78,7 +80,7 @@ type call struct {
 	// waitedFor is the holder this call last waited for, if it waited.
 	waitedFor *cache.Holder
 	// api is the STS client of the last fetch, for its clock.
-	api API
+	api awsapi.API
 }
 
 // doing tells the processes waiting on this call's locks what it does.
@@ -136,7 +138,7 @@ func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c *call, need 
 		e, err = r.fetchSession(ctx, p, c)
 	}
 	if err != nil {
-		if unreachable(err) {
+		if awsapi.Unreachable(err) {
 			lease.Fail(cache.Failure{Message: firstLine(err.Error())})
 		}
 		return cache.Entry{}, false, err
@@ -230,7 +232,7 @@ func (r *Resolver) accessKeyID(profile string) (string, error) {
 func RememberKeyID(c *cache.Cache, profile, accessKeyID string, now time.Time) error {
 	return c.Put(cache.Entry{
 		Header: cache.Header{Key: cache.KeyIDKey(profile), Kind: cache.KindKeyID, Profile: profile, Chain: []string{profile}, Stored: now},
-		Creds:  credproc.Credentials{AccessKeyID: accessKeyID},
+		Creds:  creds.Credentials{AccessKeyID: accessKeyID},
 	})
 }
 
@@ -264,31 +266,31 @@ func (r *Resolver) fetchSession(ctx context.Context, p *awsconfig.Profile, c *ca
 	if err != nil {
 		return cache.Entry{}, err
 	}
-	signer := credproc.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
+	signer := creds.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
 	ep := r.Settings.EndpointFor(p)
 	api := r.NewAPI(ep)
 	c.api = api
-	in := SessionTokenInput{Duration: r.SessionDuration}
-	var creds credproc.Credentials
+	in := awsapi.SessionTokenInput{Duration: r.SessionDuration}
+	var cr creds.Credentials
 	if c.serial == "" {
 		c.doing("calling STS at " + ep.String() + " (GetSessionToken)")
-		creds, err = api.GetSessionToken(ctx, signer, in)
+		cr, err = api.GetSessionToken(ctx, signer, in)
 		if err != nil {
 			return cache.Entry{}, r.explain(err, p, k.AccessKeyID, "")
 		}
 	} else {
-		creds, err = r.sessionWithMFA(ctx, api, ep, signer, in, p, c, k.AccessKeyID)
+		cr, err = r.sessionWithMFA(ctx, api, ep, signer, in, p, c, k.AccessKeyID)
 		if err != nil {
 			return cache.Entry{}, err
 		}
 	}
-	e := r.entry(cache.KindSession, p, c.serial != "", creds)
+	e := r.entry(cache.KindSession, p, c.serial != "", cr)
 	e.Creds.AccountID = accountOfARN(k.UserARN)
 	return e, nil
 }
 
-func (r *Resolver) sessionWithMFA(ctx context.Context, api API, ep Endpoint, signer credproc.Credentials, in SessionTokenInput, p *awsconfig.Profile, c *call, keyID string) (credproc.Credentials, error) {
-	return r.withMFA(ctx, c, func(code string) (credproc.Credentials, error) {
+func (r *Resolver) sessionWithMFA(ctx context.Context, api awsapi.API, ep awsapi.Endpoint, signer creds.Credentials, in awsapi.SessionTokenInput, p *awsconfig.Profile, c *call, keyID string) (creds.Credentials, error) {
+	return r.withMFA(ctx, c, func(code string) (creds.Credentials, error) {
 		in.MFASerial, in.MFACode = c.serial, code
 		c.doing("calling STS at " + ep.String() + " (GetSessionToken with an MFA code)")
 		return api.GetSessionToken(ctx, signer, in)
@@ -299,53 +301,53 @@ func (r *Resolver) sessionWithMFA(ctx context.Context, api API, ep Endpoint, sig
 // (send), once per code: a code STS may have seen is never sent again.
 // After STS rejects a code, an interactive source is asked again (three
 // tries in all). explain turns STS's refusals into the user's terms.
-func (r *Resolver) withMFA(ctx context.Context, c *call, send func(code string) (credproc.Credentials, error), explain func(error) error) (credproc.Credentials, error) {
+func (r *Resolver) withMFA(ctx context.Context, c *call, send func(code string) (creds.Credentials, error), explain func(error) error) (creds.Credentials, error) {
 	req := mfa.Request{Profile: c.target.Name, Serial: c.serial, Attempt: 1}
 	src, err := r.MFA(req, c.process)
 	if err != nil {
-		return credproc.Credentials{}, err
+		return creds.Credentials{}, err
 	}
 	// One MFA device, one code at a time: two sources sharing a device
 	// (two keys of one IAM user) must not both send the same code.
 	dev, err := r.lockDevice(ctx, c)
 	if err != nil {
-		return credproc.Credentials{}, err
+		return creds.Credentials{}, err
 	}
 	defer dev.Unlock()
 	for ; ; req.Attempt++ {
 		if err := r.staleGivenCode(src, c); err != nil {
-			return credproc.Credentials{}, err
+			return creds.Credentials{}, err
 		}
 		c.doing("asking for an MFA code for " + c.serial + " (" + src.Name() + ")")
 		code, err := mfa.Fresh(ctx, src, req, r.Used, r.notify)
 		if errors.Is(err, mfa.ErrInterrupted) {
-			return credproc.Credentials{}, err
+			return creds.Credentials{}, err
 		}
 		if err != nil {
-			return credproc.Credentials{}, fmt.Errorf("getting the MFA code for %s: %w", c.serial, err)
+			return creds.Credentials{}, fmt.Errorf("getting the MFA code for %s: %w", c.serial, err)
 		}
-		creds, err := send(code)
+		cr, err := send(code)
 		if err == nil {
 			if err := r.Used.Remember(c.serial, code); err != nil {
 				r.warnf("%v", err)
 			}
-			return creds, nil
+			return cr, nil
 		}
-		if maybeSent(err) {
+		if awsapi.MaybeSent(err) {
 			// The code may have reached STS and been accepted: it must
 			// never be sent again (the call is not retried for that
 			// reason), so remember it as used.
 			if rerr := r.Used.Remember(c.serial, code); rerr != nil {
 				r.warnf("%v", rerr)
 			}
-			return credproc.Credentials{}, hint.With(fmt.Errorf("%w; STS may have used the MFA code for %s, so it will not be sent again", common(err), c.serial),
+			return creds.Credentials{}, hint.With(fmt.Errorf("%w; STS may have used the MFA code for %s, so it will not be sent again", awsapi.Explain(err), c.serial),
 				"try again with the next code (each code works once)")
 		}
-		if !mfaRejected(err) {
-			return credproc.Credentials{}, explain(err)
+		if !awsapi.MFARejected(err) {
+			return creds.Credentials{}, explain(err)
 		}
 		if given, ok := src.(mfa.Static); ok && c.waitedFor != nil {
-			return credproc.Credentials{}, hint.With(fmt.Errorf("MFA code rejected for %s: it was given %s ago, and this call waited for another stscred process meanwhile (%s); it has probably expired",
+			return creds.Credentials{}, hint.With(fmt.Errorf("MFA code rejected for %s: it was given %s ago, and this call waited for another stscred process meanwhile (%s); it has probably expired",
 				c.serial, roundSeconds(r.Now().Sub(given.Given)), c.waitedFor),
 				"pass a fresh code (--mfa-token or STSCRED_MFA_TOKEN); a code lasts one 30-second window")
 		}
@@ -353,7 +355,7 @@ func (r *Resolver) withMFA(ctx context.Context, c *call, send func(code string) 
 			r.notify(fmt.Sprintf("STS rejected that MFA code for %s; try the next one", c.serial))
 			continue
 		}
-		return credproc.Credentials{}, explain(err)
+		return creds.Credentials{}, explain(err)
 	}
 }
 
@@ -403,26 +405,26 @@ func (r *Resolver) fetchRoleDirect(ctx context.Context, p *awsconfig.Profile, c 
 	if err != nil {
 		return cache.Entry{}, err
 	}
-	signer := credproc.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
+	signer := creds.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
 	in := r.roleInput(p)
 	ep := r.Settings.EndpointFor(p)
 	api := r.NewAPI(ep)
 	c.api = api
-	var creds credproc.Credentials
+	var cr creds.Credentials
 	what := "calling STS at " + ep.String() + " (AssumeRole " + p.RoleARN + ")"
 	if c.serial == "" {
 		c.doing(what)
-		creds, err = api.AssumeRole(ctx, signer, in)
+		cr, err = api.AssumeRole(ctx, signer, in)
 		if err != nil {
 			return cache.Entry{}, r.explainRole(err, p, false)
 		}
 	} else {
-		creds, err = r.withMFA(ctx, c, func(code string) (credproc.Credentials, error) {
+		cr, err = r.withMFA(ctx, c, func(code string) (creds.Credentials, error) {
 			in.MFASerial, in.MFACode = c.serial, code
 			c.doing(what + " with an MFA code")
 			return api.AssumeRole(ctx, signer, in)
 		}, func(err error) error {
-			if mfaRejected(err) {
+			if awsapi.MFARejected(err) {
 				return r.explain(err, root, k.AccessKeyID, c.serial)
 			}
 			return r.explainRole(err, p, true)
@@ -431,7 +433,7 @@ func (r *Resolver) fetchRoleDirect(ctx context.Context, p *awsconfig.Profile, c 
 			return cache.Entry{}, err
 		}
 	}
-	e := r.entry(cache.KindRole, p, c.serial != "", creds)
+	e := r.entry(cache.KindRole, p, c.serial != "", cr)
 	e.Creds.AccountID = accountOfARN(p.RoleARN)
 	return e, nil
 }
@@ -449,11 +451,11 @@ func (r *Resolver) fetchRole(ctx context.Context, p *awsconfig.Profile, c *call)
 	api := r.NewAPI(ep)
 	c.api = api
 	c.doing("calling STS at " + ep.String() + " (AssumeRole " + p.RoleARN + ")")
-	creds, err := api.AssumeRole(ctx, parent.Creds, in)
-	if err != nil && parentCached && staleSigner(err) {
+	cr, err := api.AssumeRole(ctx, parent.Creds, in)
+	if err != nil && parentCached && awsapi.StaleSigner(err) {
 		// The cached session was revoked or expired early: drop it,
 		// fetch a new one, and try once more.
-		r.warnf("the cached credentials of %s were refused (%s); fetching new ones", p.Source.Name, codeOf(err))
+		r.warnf("the cached credentials of %s were refused (%s); fetching new ones", p.Source.Name, awsapi.Code(err))
 		if derr := r.Cache.Delete(parent.Key); derr != nil {
 			return cache.Entry{}, derr
 		}
@@ -462,24 +464,24 @@ func (r *Resolver) fetchRole(ctx context.Context, p *awsconfig.Profile, c *call)
 			return cache.Entry{}, err
 		}
 		c.doing("calling STS at " + ep.String() + " (AssumeRole " + p.RoleARN + ")")
-		creds, err = api.AssumeRole(ctx, parent.Creds, in)
+		cr, err = api.AssumeRole(ctx, parent.Creds, in)
 	}
 	if err != nil {
 		return cache.Entry{}, r.explainRole(err, p, parent.MFA)
 	}
-	e := r.entry(cache.KindRole, p, parent.MFA, creds)
+	e := r.entry(cache.KindRole, p, parent.MFA, cr)
 	e.Creds.AccountID = accountOfARN(p.RoleARN)
 	return e, nil
 }
 
-func (r *Resolver) entry(kind string, p *awsconfig.Profile, mfaAuth bool, creds credproc.Credentials) cache.Entry {
+func (r *Resolver) entry(kind string, p *awsconfig.Profile, mfaAuth bool, cr creds.Credentials) cache.Entry {
 	var chain []string
 	for _, q := range p.Chain() {
 		chain = append(chain, q.Name)
 	}
 	return cache.Entry{
 		Header: cache.Header{Kind: kind, Profile: p.Name, Chain: chain, MFA: mfaAuth, Stored: r.Now().UTC()},
-		Creds:  creds,
+		Creds:  cr,
 	}
 }
 
@@ -492,7 +494,7 @@ func (r *Resolver) roleParams(p *awsconfig.Profile) cache.RoleParams {
 }
 
 // roleInput is the AssumeRole request for p, with defaults applied.
-func (r *Resolver) roleInput(p *awsconfig.Profile) AssumeRoleInput {
+func (r *Resolver) roleInput(p *awsconfig.Profile) awsapi.AssumeRoleInput {
 	d := time.Duration(p.DurationSeconds) * time.Second
 	if d == 0 {
 		d = DefaultRoleDuration
@@ -504,7 +506,7 @@ func (r *Resolver) roleInput(p *awsconfig.Profile) AssumeRoleInput {
 	if name == "" {
 		name = DefaultSessionName(p.Root().Name)
 	}
-	return AssumeRoleInput{
+	return awsapi.AssumeRoleInput{
 		RoleARN: p.RoleARN, SessionName: name, ExternalID: p.ExternalID, SourceIdentity: p.SourceIdentity,
 		Duration: d, Tags: p.SessionTags, TransitiveTags: p.TransitiveSessionTags,
 	}
@@ -535,7 +537,7 @@ func DefaultSessionName(source string) string {
 // this machine's clock is off). Caching them would make every call fetch
 // again, and ask for MFA again. api's clock, when it tells one, says
 // whether this machine's clock is to blame.
-func (r *Resolver) checkFloor(e cache.Entry, p *awsconfig.Profile, api API) error {
+func (r *Resolver) checkFloor(e cache.Entry, p *awsconfig.Profile, api awsapi.API) error {
 	now := r.Now()
 	left := e.Creds.Remaining(now)
 	if left >= r.MinRemaining {

@@ -1,4 +1,4 @@
-package session
+package awsapi
 
 import (
 	"github.com/stscred/stscred/awsconfig"
