@@ -4,7 +4,7 @@ import "testing"
 
 func TestEscape(t *testing.T) {
 	for in, want := range map[string]string{
-		"prod-admin":                      "prod-admin",
+		"prod-admin":                     "prod-admin",
 		"x\nstscred: hint: run rm -rf ~": `x\nstscred: hint: run rm -rf ~`,
 		"\x1b]0;pwned\x07":               `\x1b]0;pwned\x07`,
 		"a\u202eb":                       `a\u202eb`,
