@@ -74,6 +74,27 @@ func Program(line string) string {
 	return ""
 }
 
+// Executable is the program a shell would run for the line, as written
+// (a path or a name to look up on PATH), skipping NAME=value assignments
+// and the exec, command and env prefixes; "" when only the shell can tell
+// (a pipeline, a list, an expansion). It is for finding the program, never
+// for showing: show Program.
+func Executable(line string) string {
+	if strings.ContainsAny(line, "|&;<>()$`*?") {
+		return ""
+	}
+	for _, w := range Words(line) {
+		switch {
+		case w == "exec" || w == "command" || w == "env" || w == "":
+			continue
+		case strings.Contains(w, "=") && !strings.ContainsRune(w, '/'):
+			continue // VAR=value
+		}
+		return w
+	}
+	return ""
+}
+
 // ProgramWord is the first word of the line that is not an assignment, as
 // written (with its path), "" when there is none: what a shell would look
 // up on PATH.

@@ -168,3 +168,19 @@ func TestRunCancelled(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestExecutable(t *testing.T) {
+	for line, want := range map[string]string{
+		"ykman oath accounts code -s aws":         "ykman",
+		"oathtool --totp -b SECRETSECRET":         "oathtool",
+		"env YKMAN_X=1 /usr/local/bin/ykman oath": "/usr/local/bin/ykman",
+		"exec op item get aws --otp":              "op",
+		"$(cat ~/.mfa-cmd)":                       "",
+		"FOO=bar":                                 "",
+		"'/opt/with space/otp' --x":               "/opt/with space/otp",
+	} {
+		if got := Executable(line); got != want {
+			t.Errorf("%q: got %q, want %q", line, got, want)
+		}
+	}
+}

@@ -241,7 +241,7 @@ func TestListClearRemove(t *testing.T) {
 		if res.code != 0 {
 			t.Fatalf("list: %s", res)
 		}
-		for _, want := range []string{"alice", "user", w.key.ID[:4] + "…" + w.key.ID[len(w.key.ID)-4:], "session (MFA) 11h", "prod-admin", "role (MFA) 59m", "prod", "process"} {
+		for _, want := range []string{"alice", "user", w.key.ID[:4] + "…" + w.key.ID[len(w.key.ID)-4:], "session (MFA) 11h", "prod-admin", "role (MFA) 59m", "prod", "tool"} {
 			if !strings.Contains(res.stdout, want) {
 				t.Errorf("list lacks %q:\n%s", want, res.stdout)
 			}

@@ -40,6 +40,7 @@ import (
 	"github.com/stscred/stscred/credfile"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/profile"
 )
 
 // Verifier checks a key with STS for profile and returns the caller's ARN.
@@ -69,10 +70,10 @@ type Importer struct {
 	Verify          Verifier
 	CredentialsPath string
 	ConfigPath      string
-	// SelfCall reports whether a config profile's credential_process is
-	// stscred's own call for that profile (`stscred session NAME` in
-	// [profile NAME]): the profile then already works through stscred.
-	SelfCall func(*awsconfig.Profile) bool
+	// Parse reads a `stscred ...` credential_process line as stscred's
+	// command line does (see package profile): a profile whose line is
+	// stscred's own call for it already works through stscred.
+	Parse profile.Parser
 	// Command is the program credential_process lines run: "stscred".
 	Command string
 	Now     func() time.Time
@@ -407,7 +408,7 @@ func (im *Importer) planConfig(p *Profile, cfg *awsconfig.File, doc *credfile.Fi
 	case c.IsRole():
 		return hint.With(fmt.Errorf("profile %s in %s is a role (role_arn): the AWS tools use this key to assume it, and a credential_process line cannot stand in for it there", p.Name, im.ConfigPath),
 			"to move the key anyway: stscred add "+p.Name+" (stscred role "+p.Name+" then assumes the role with it), delete the two lines from the credentials file, and have tools use a profile with credential_process = stscred role "+p.Name)
-	case c.CredentialProcess != "" && im.SelfCall != nil && im.SelfCall(c):
+	case c.CredentialProcess != "" && im.Parse != nil && (&profile.Model{File: cfg, Parse: im.Parse}).Classify(c).Kind == profile.KeyHolder:
 		p.Config = ConfigAlready
 		return nil
 	case c.CredentialProcess != "":

@@ -17,6 +17,7 @@ import (
 	"github.com/stscred/stscred/credfile"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/profile"
 )
 
 const (
@@ -188,8 +189,13 @@ func (s *setup) importer(dry bool) *Importer {
 	return &Importer{
 		Keys: s.keys, KeysDesc: "the memory keystore", Verify: s.sts.verify,
 		CredentialsPath: s.cred, ConfigPath: s.cfg, Command: "stscred",
-		SelfCall: func(p *awsconfig.Profile) bool { return p.CredentialProcess == "stscred session "+p.Name },
-		Now:      func() time.Time { return s.now }, DryRun: dry,
+		Parse: func(args []string) profile.Call {
+			if len(args) == 2 && args[0] == "session" {
+				return profile.Call{Request: profile.Request{Command: "session", Profile: args[1]}}
+			}
+			return profile.Call{Request: profile.Request{Command: "other"}}
+		},
+		Now: func() time.Time { return s.now }, DryRun: dry,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stscred/stscred/doctor"
 	"github.com/stscred/stscred/ststest"
 )
 
@@ -19,25 +20,25 @@ func newDoctorLive(t *testing.T, extraConfig string) *live {
 	return l
 }
 
-func (l *live) doctorJSON(t *testing.T, args ...string) ([]checkResult, int) {
+func (l *live) doctorJSON(t *testing.T, args ...string) ([]doctor.Check, int) {
 	t.Helper()
 	code := l.run(append([]string{"doctor", "--output", "json"}, args...)...)
-	var res []checkResult
+	var res []doctor.Check
 	if err := json.Unmarshal(l.stdout.Bytes(), &res); err != nil {
 		t.Fatalf("doctor --output json: %v\n%s", err, l.stdout)
 	}
 	for _, r := range res {
-		if r.OK != (r.Status != statusFail) {
+		if r.OK != (r.Status != doctor.Fail) {
 			t.Errorf("ok and status disagree: %+v", r)
 		}
 	}
 	return res, code
 }
 
-func find(res []checkResult, check string) []checkResult {
-	var out []checkResult
+func find(res []doctor.Check, check string) []doctor.Check {
+	var out []doctor.Check
 	for _, r := range res {
-		if r.Check == check {
+		if r.ID == check {
 			out = append(out, r)
 		}
 	}
@@ -49,22 +50,22 @@ func find(res []checkResult, check string) []checkResult {
 func TestDoctorClock(t *testing.T) {
 	for _, tc := range []struct {
 		off    time.Duration
-		status string
+		status doctor.Status
 		code   int
 		want   string
 	}{
-		{0, statusPass, 0, "clock: this machine agrees with STS at "},
-		{-3 * time.Minute, statusWarn, 0, "clock: this machine is 3m00s behind STS at "},
-		{7 * time.Minute, statusFail, 1, "clock: this machine is 7m00s ahead of STS at "},
+		{0, doctor.Pass, 0, "clock: this machine agrees with STS at "},
+		{-3 * time.Minute, doctor.Warn, 0, "clock: this machine is 3m00s behind STS at "},
+		{7 * time.Minute, doctor.Fail, 1, "clock: this machine is 7m00s ahead of STS at "},
 	} {
 		l := newDoctorLive(t, "")
 		l.env.Now = func() time.Time { return time.Now().Add(tc.off) }
 		res, code := l.doctorJSON(t)
-		clock := find(res, checkClock)
+		clock := find(res, doctor.IDClock)
 		if code != tc.code || len(clock) != 1 || clock[0].Status != tc.status || !strings.HasPrefix(clock[0].Message, tc.want) {
 			t.Errorf("offset %v: exit %d, clock %+v", tc.off, code, clock)
 		}
-		if sts := find(res, checkSTS); len(sts) != 1 || sts[0].Status != statusPass || !strings.Contains(sts[0].Message, "the access key AKIA…") {
+		if sts := find(res, doctor.IDSTS); len(sts) != 1 || sts[0].Status != doctor.Pass || !strings.Contains(sts[0].Message, "the access key AKIA…") {
 			t.Errorf("sts: %+v", sts)
 		}
 		if strings.Contains(l.stdout.String(), l.key.Secret) {
@@ -80,51 +81,13 @@ func TestDoctorRefusedKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	res, code := l.doctorJSON(t)
-	sts := find(res, checkSTS)
-	if code != 1 || len(sts) != 1 || sts[0].Status != statusFail || !strings.Contains(sts[0].Message, "InvalidClientTokenId") || !strings.Contains(sts[0].Hint, "stscred add alice") {
+	sts := find(res, doctor.IDSTS)
+	if code != 1 || len(sts) != 1 || sts[0].Status != doctor.Fail || !strings.Contains(sts[0].Message, "InvalidClientTokenId") || !strings.Contains(sts[0].Hint, "stscred add alice") {
 		t.Errorf("exit %d, sts %+v", code, sts)
 	}
 	// The Date of the error answer still serves the clock check.
-	if clock := find(res, checkClock); len(clock) != 1 || clock[0].Status != statusPass {
+	if clock := find(res, doctor.IDClock); len(clock) != 1 || clock[0].Status != doctor.Pass {
 		t.Errorf("clock %+v", clock)
-	}
-}
-
-func TestParseStscredCall(t *testing.T) {
-	for line, want := range map[string]string{
-		"stscred role prod-admin":                                      "stscred role prod-admin  false",
-		"/home/u/.local/bin/stscred session alice":                     "/home/u/.local/bin/stscred session alice  false",
-		`"/opt/my tools/stscred" role x`:                               "/opt/my tools/stscred role x  false",
-		"stscred --prompt tty role --duration 2h prod-admin":           "stscred role prod-admin  false",
-		"stscred role --role-arn arn:aws:iam::1:role/x --source alice": "stscred role  alice true",
-		"stscred role --role-arn=arn:aws:iam::1:role/x --source=alice": "stscred role  alice true",
-		"aws-vault exec prod --json":                                   "",
-		"stscred.exe role p":                                           "stscred.exe role p  false",
-	} {
-		call, ok := parseStscredCall(line)
-		got := ""
-		if ok {
-			got = strings.Join([]string{call.bin, call.cmd, call.name, call.source, map[bool]string{true: "true", false: "false"}[call.inline]}, " ")
-		}
-		if got != want {
-			t.Errorf("%q: got %q, want %q", line, got, want)
-		}
-	}
-}
-
-func TestMFAProgram(t *testing.T) {
-	for line, want := range map[string]string{
-		"ykman oath accounts code -s aws":         "ykman",
-		"oathtool --totp -b SECRETSECRET":         "oathtool",
-		"env YKMAN_X=1 /usr/local/bin/ykman oath": "/usr/local/bin/ykman",
-		"exec op item get aws --otp":              "op",
-		"$(cat ~/.mfa-cmd)":                       "",
-		"FOO=bar":                                 "",
-		"'/opt/with space/otp' --x":               "/opt/with space/otp",
-	} {
-		if got := mfaProgram(line); got != want {
-			t.Errorf("%q: got %q, want %q", line, got, want)
-		}
 	}
 }
 
@@ -136,15 +99,16 @@ func TestDoctorShellHook(t *testing.T) {
 	for _, tc := range []struct {
 		name, shell, rc, content string
 		vars                     map[string]string
-		status, want             string
+		status                   doctor.Status
+		want                     string
 	}{
-		{"zsh in ZDOTDIR", "/usr/bin/zsh", "zdot/.zshrc", block("zsh", `eval "$(stscred shell-init zsh)"`), map[string]string{"ZDOTDIR": "zdot"}, statusPass, "shell hook installed in ~/zdot/.zshrc"},
-		{"fish in XDG_CONFIG_HOME", "/usr/bin/fish", "xdg/fish/config.fish", block("fish", "stscred shell-init fish | source"), map[string]string{"XDG_CONFIG_HOME": "xdg"}, statusPass, "shell hook installed in ~/xdg/fish/config.fish"},
-		{"markers reversed", "/bin/bash", ".bashrc", "# <<< stscred shell hook <<<\neval \"$(stscred shell-init bash)\"\n# >>> stscred shell hook >>>\n", nil, statusFail, "damaged: 1 start and 1 end marker lines"},
-		{"two blocks", "/bin/bash", ".bashrc", block("bash", `eval "$(stscred shell-init bash)"`) + block("bash", `eval "$(stscred shell-init bash)"`), nil, statusFail, "damaged: 2 start and 2 end"},
-		{"commented out", "/bin/bash", ".bashrc", block("bash", `# eval "$(stscred shell-init bash)"`), nil, statusFail, "does not load stscred shell-init"},
-		{"not installed", "/bin/bash", ".bashrc", "alias ll='ls -l'\n", nil, statusInfo, "shell hook not installed in ~/.bashrc (optional)"},
-		{"other shell", "/bin/tcsh", "", "", nil, statusInfo, "shell hook not checked: SHELL is /bin/tcsh"},
+		{"zsh in ZDOTDIR", "/usr/bin/zsh", "zdot/.zshrc", block("zsh", `eval "$(stscred shell-init zsh)"`), map[string]string{"ZDOTDIR": "zdot"}, doctor.Pass, "shell hook installed in ~/zdot/.zshrc"},
+		{"fish in XDG_CONFIG_HOME", "/usr/bin/fish", "xdg/fish/config.fish", block("fish", "stscred shell-init fish | source"), map[string]string{"XDG_CONFIG_HOME": "xdg"}, doctor.Pass, "shell hook installed in ~/xdg/fish/config.fish"},
+		{"markers reversed", "/bin/bash", ".bashrc", "# <<< stscred shell hook <<<\neval \"$(stscred shell-init bash)\"\n# >>> stscred shell hook >>>\n", nil, doctor.Fail, "damaged: 1 start and 1 end marker lines"},
+		{"two blocks", "/bin/bash", ".bashrc", block("bash", `eval "$(stscred shell-init bash)"`) + block("bash", `eval "$(stscred shell-init bash)"`), nil, doctor.Fail, "damaged: 2 start and 2 end"},
+		{"commented out", "/bin/bash", ".bashrc", block("bash", `# eval "$(stscred shell-init bash)"`), nil, doctor.Fail, "does not load stscred shell-init"},
+		{"not installed", "/bin/bash", ".bashrc", "alias ll='ls -l'\n", nil, doctor.Info, "shell hook not installed in ~/.bashrc (optional)"},
+		{"other shell", "/bin/tcsh", "", "", nil, doctor.Info, "shell hook not checked: SHELL is /bin/tcsh"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l := newDoctorLive(t, "")
@@ -161,11 +125,11 @@ func TestDoctorShellHook(t *testing.T) {
 				}
 			}
 			res, _ := l.doctorJSON(t)
-			hook := find(res, checkShellHook)
+			hook := find(res, doctor.IDShellHook)
 			if len(hook) != 1 || hook[0].Status != tc.status || !strings.Contains(hook[0].Message, tc.want) {
 				t.Errorf("%+v", hook)
 			}
-			if hook[0].Status != statusPass && hook[0].Hint == "" {
+			if hook[0].Status != doctor.Pass && hook[0].Hint == "" {
 				t.Errorf("no hint: %+v", hook)
 			}
 		})
@@ -191,15 +155,15 @@ credential_process = stscred session prod-admin
 	if code != 1 {
 		t.Errorf("exit %d", code)
 	}
-	want := map[string]string{
-		"prod":      statusPass,
-		"s":         statusPass,
-		"inline":    statusFail,
-		"exp":       statusFail,
-		"sess-role": statusFail,
+	want := map[string]doctor.Status{
+		"prod":      doctor.Pass,
+		"s":         doctor.Pass,
+		"inline":    doctor.Fail,
+		"exp":       doctor.Fail,
+		"sess-role": doctor.Fail,
 	}
-	got := map[string]string{}
-	for _, r := range find(res, checkCredProcess) {
+	got := map[string]doctor.Status{}
+	for _, r := range find(res, doctor.IDCredProcess) {
 		got[r.Profile] = r.Status
 	}
 	for p, st := range want {
@@ -211,7 +175,7 @@ credential_process = stscred session prod-admin
 		t.Error("a foreign credential_process was checked")
 	}
 	// alice's key is needed by prod-admin, prod and s: it is there.
-	if key := find(res, checkKey); len(key) != 1 || key[0].Status != statusPass || !strings.Contains(key[0].Message, "(added 3d ago, ") && !strings.Contains(key[0].Message, "(added 3d ago)") {
+	if key := find(res, doctor.IDKey); len(key) != 1 || key[0].Status != doctor.Pass || !strings.Contains(key[0].Message, "(added 3d ago, ") && !strings.Contains(key[0].Message, "(added 3d ago)") {
 		t.Errorf("key %+v", key)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/stscred/stscred/internal/textsafe"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
+	"github.com/stscred/stscred/profile"
 	"github.com/stscred/stscred/resolve"
 )
 
@@ -82,13 +83,14 @@ func (e *Env) Config() (*awsconfig.File, error) {
 	return f, nil
 }
 
-// Profile resolves name in the config file.
-func (e *Env) Profile(name string) (*awsconfig.Profile, error) {
+// Model is the profile model of the config file: what each profile is,
+// and what a stscred call means.
+func (e *Env) Model() (*profile.Model, error) {
 	f, err := e.Config()
 	if err != nil {
 		return nil, err
 	}
-	return f.Resolve(name)
+	return &profile.Model{File: f, Parse: parseCall}, nil
 }
 
 // KeyringService is the OS keyring service stscred files entries under.

@@ -47,7 +47,7 @@ func (c *ImportCmd) Run(env *Env) error {
 		Verify:          env.importVerifier(cfg),
 		CredentialsPath: credPath,
 		ConfigPath:      cfgPath,
-		SelfCall:        selfCall,
+		Parse:           parseCall,
 		Command:         "stscred",
 		Now:             env.Now,
 		DryRun:          c.DryRun,

@@ -9,37 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/ststest"
 )
-
-func TestSelfCall(t *testing.T) {
-	for _, tc := range []struct {
-		name, line string
-		role       bool
-		want       bool
-	}{
-		{"alice", "stscred session alice", false, true},
-		{"alice", "/home/a/.local/bin/stscred session alice", false, true},
-		{"alice", "  stscred   session  alice ", false, true},
-		{"alice", "stscred session bob", false, false},
-		{"alice", "stscred role alice", false, false},
-		{"alice", "stscred session alice --duration 1h", false, false},
-		{"alice", "aws-vault export alice", false, false},
-		{"alice", "", false, false},
-		{"alice", "stscred session alice", true, false},
-	} {
-		p := &awsconfig.Profile{Name: tc.name, CredentialProcess: tc.line}
-		if tc.role {
-			p.RoleARN = "arn:aws:iam::1:role/x"
-		}
-		if got := selfCall(p); got != tc.want {
-			t.Errorf("%s %q role=%v: %v", tc.name, tc.line, tc.role, got)
-		}
-	}
-}
 
 // importWorld is an in-process Env with a memory keystore, talking to an
 // STS test server, with a credentials file.
@@ -159,7 +132,7 @@ func TestSelfCallProfileIsARoot(t *testing.T) {
 	if r := rows["alice"]; r[0] != "user" || r[1] != keystore.MaskID(w.alice.ID) {
 		t.Fatalf("list shows alice as %v:\n%s", r, list)
 	}
-	if r := rows["other"]; r[0] != "process" {
+	if r := rows["other"]; r[0] != "tool" {
 		t.Fatalf("list shows other as %v:\n%s", r, list)
 	}
 	// `stscred role alice` points at the session, not at a tool profile.

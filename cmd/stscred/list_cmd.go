@@ -11,6 +11,7 @@ import (
 
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/profile"
 )
 
 // ListCmd shows profiles, stored keys and cached sessions. It never shows
@@ -35,10 +36,11 @@ type listedProfile struct {
 }
 
 func (c *ListCmd) Run(env *Env) error {
-	f, err := env.Config()
+	m, err := env.Model()
 	if err != nil {
 		return err
 	}
+	f := m.File
 	ch, err := env.Cache()
 	if err != nil {
 		return err
@@ -58,18 +60,13 @@ func (c *ListCmd) Run(env *Env) error {
 	var rows []listedProfile
 	var keyringErr error
 	for _, name := range f.ProfileNames() {
-		row := listedProfile{Profile: name, Type: "user", Sessions: byProfile[name]}
+		row := listedProfile{Profile: name, Type: profile.Invalid.String(), Sessions: byProfile[name]}
 		delete(byProfile, name)
-		p, err := f.Resolve(name)
-		switch {
-		case err != nil:
-			row.Type = "invalid"
-		case p.IsRole():
-			row.Type = "role"
-		case p.CredentialProcess != "" && !selfCall(p):
-			row.Type = "process"
+		p, err := m.Get(name)
+		if err == nil {
+			row.Type = p.Kind.String()
 		}
-		if row.Type == "user" && keyringErr == nil {
+		if err == nil && p.Kind == profile.KeyHolder && keyringErr == nil {
 			k, err := keystore.GetKey(env.Keys(), name)
 			switch {
 			case err == nil:
@@ -110,7 +107,7 @@ func (c *ListCmd) Run(env *Env) error {
 			if r.KeyAdded != nil {
 				key += " (" + age(*r.KeyAdded, now) + " old)"
 			}
-		} else if r.Type == "user" && keyringErr != nil {
+		} else if r.Type == profile.KeyHolder.String() && keyringErr != nil {
 			key = "?"
 		}
 		var cached []string

@@ -125,7 +125,7 @@ func TestClearAndListWithFakes(t *testing.T) {
 	if code := run([]string{"list"}, env); code != 0 {
 		t.Fatal("list failed")
 	}
-	for _, want := range []string{"AKIA…MNOP (2d old)", "prod-admin  role", "role (MFA) expired", "prod        process"} {
+	for _, want := range []string{"AKIA…MNOP (2d old)", "prod-admin  role", "role (MFA) expired", "prod        tool"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("list lacks %q:\n%s", want, out.String())
 		}

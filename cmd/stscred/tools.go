@@ -4,14 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"path/filepath"
-	"strings"
 
-	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/profile"
+	"github.com/stscred/stscred/resolve"
 )
 
 // Credentials for a profile as the AWS tools would use it: `export`,
@@ -35,44 +34,67 @@ func (e *Env) defaultProfile() string {
 	return "default"
 }
 
-// credentialsFor gets the credentials of profile name: a role profile is
-// assumed, an IAM user's profile gives its session, and a profile whose
-// credential_process runs `stscred role X` or `stscred session X` gives
-// X's credentials directly. Any other credential_process is run.
+// credentialsOf gets the credentials a `stscred role` or `stscred
+// session` call asks for.
+func (e *Env) credentialsOf(ctx context.Context, g *Globals, req profile.Request) (creds.Credentials, error) {
+	m, err := e.Model()
+	if err != nil {
+		return creds.Credentials{}, err
+	}
+	t, err := m.Resolve(req)
+	if err != nil {
+		return creds.Credentials{}, err
+	}
+	res, err := e.resolveTarget(ctx, g, t)
+	return res.Creds, err
+}
+
+// resolveTarget gets credentials for a call's target through the cache
+// and STS.
+func (e *Env) resolveTarget(ctx context.Context, g *Globals, t profile.Target) (resolve.Result, error) {
+	r, err := e.Resolver(g)
+	if err != nil {
+		return resolve.Result{}, err
+	}
+	if t.Session && t.Duration != 0 {
+		r.SessionDuration = t.Duration
+	}
+	return r.Credentials(ctx, t.Profile)
+}
+
+// credentialsFor gets the credentials of profile name as the AWS tools
+// would: a role profile is assumed, an IAM user's profile gives its
+// session, a tool profile gives what its stscred call asks for (resolved
+// directly, not by running it), and any other credential_process is run.
 func (e *Env) credentialsFor(ctx context.Context, g *Globals, name string) (toolCredentials, error) {
-	p, err := e.Profile(name)
+	m, err := e.Model()
+	if err != nil {
+		return toolCredentials{}, err
+	}
+	p, err := m.Get(name)
 	if err != nil {
 		return toolCredentials{}, err
 	}
 	out := toolCredentials{Profile: name, Region: p.Region, Via: "stscred"}
-	target := p
-	if p.CredentialProcess != "" && !p.IsRole() {
-		cmd, arg, ok := stscredCall(p.CredentialProcess)
-		if !ok {
-			out.Via = "credential_process"
-			out.Creds, err = e.runCredentialProcess(ctx, p)
+	t := profile.Target{Profile: p.Profile, Session: p.Kind == profile.KeyHolder}
+	switch p.Kind {
+	case profile.Foreign:
+		out.Via = "credential_process"
+		out.Creds, err = e.runCredentialProcess(ctx, p)
+		return out, err
+	case profile.Tool:
+		if t, err = m.ToolTarget(p); err != nil {
 			return out, err
 		}
-		if target, err = e.Profile(arg); err != nil {
-			return out, fmt.Errorf("profile %s runs stscred %s %s: %w", name, cmd, arg, err)
-		}
-		if cmd == "role" && !target.IsRole() {
-			return out, notARole(target)
-		}
-		if cmd == "session" {
-			if err := checkRoot(target); err != nil {
-				return out, err
-			}
-		}
 		if out.Region == "" {
-			out.Region = target.Region
+			out.Region = t.Profile.Region
 		}
+	case profile.KeyHolder, profile.Role:
+	default:
+		return out, hint.With(fmt.Errorf("profile %s is a %s profile, which stscred does not serve", name, p.Kind),
+			"see: stscred doctor --profile "+name)
 	}
-	r, err := e.Resolver(g)
-	if err != nil {
-		return out, err
-	}
-	res, err := r.Credentials(ctx, target)
+	res, err := e.resolveTarget(ctx, g, t)
 	if err != nil {
 		return out, err
 	}
@@ -80,25 +102,10 @@ func (e *Env) credentialsFor(ctx context.Context, g *Globals, name string) (tool
 	return out, nil
 }
 
-// stscredCall recognises a credential_process line that is a plain call of
-// stscred: `stscred role NAME` or `stscred session NAME` (the binary by
-// name or path, nothing else on the line).
-func stscredCall(line string) (cmd, arg string, ok bool) {
-	f := strings.Fields(line)
-	if len(f) != 3 {
-		return "", "", false
-	}
-	base := strings.TrimSuffix(filepath.Base(strings.Trim(f[0], `"'`)), ".exe")
-	if base != "stscred" || (f[1] != "role" && f[1] != "session") || strings.HasPrefix(f[2], "-") {
-		return "", "", false
-	}
-	return f[1], f[2], true
-}
-
 // runCredentialProcess runs a profile's credential_process as the Go SDK
 // does (through the shell) and reads its JSON. Messages name the program
 // and the profile, never the line: it may hold a secret.
-func (e *Env) runCredentialProcess(ctx context.Context, p *awsconfig.Profile) (creds.Credentials, error) {
+func (e *Env) runCredentialProcess(ctx context.Context, p *profile.Profile) (creds.Credentials, error) {
 	var stdout bytes.Buffer
 	l := cmdline.Line{Text: p.CredentialProcess, Profile: p.Name, Key: "credential_process"}
 	err := cmdline.Run(ctx, l, cmdline.Options{Env: cmdline.ChildEnv(e.environ()), Stdout: &stdout, Stderr: e.Stderr, LookPath: e.LookPath})

@@ -1,0 +1,219 @@
+package doctor
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/stscred/stscred/awsconfig"
+	"github.com/stscred/stscred/cmdline"
+	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/profile"
+)
+
+// setScope limits the checks to one profile's chain, and to the chain of
+// whatever its credential_process runs.
+func (d *doctor) setScope(name string) {
+	if name == "" {
+		return
+	}
+	d.scope = map[string]bool{}
+	var addChain func(n string, depth int)
+	addChain = func(n string, depth int) {
+		if depth > maxScopeDepth || d.scope[n] {
+			return
+		}
+		d.scope[n] = true
+		p, err := d.model.Get(n)
+		if err != nil {
+			return
+		}
+		for _, q := range p.Chain() {
+			d.scope[q.Name] = true
+		}
+		if p.Call != nil {
+			for _, t := range []string{p.Call.Profile, p.Call.Source} {
+				if t != "" {
+					addChain(t, depth+1)
+				}
+			}
+		}
+	}
+	addChain(name, 0)
+	if !d.cfg.Has(name) {
+		_, err := d.cfg.Resolve(name)
+		d.add(IDProfile, name, Fail, "profile "+name+" is not in the config file", hint.Of(err)...)
+	}
+}
+
+func (d *doctor) checkProfiles() {
+	for _, name := range d.cfg.ProfileNames() {
+		if !d.inScope(name) {
+			continue
+		}
+		p, err := d.model.Get(name)
+		if err != nil {
+			d.profileError(name, err)
+			continue
+		}
+		switch {
+		case p.HasRoleAndProcess():
+			d.add(IDRoleProcess, name, Fail,
+				"profile "+name+" has both role_arn and credential_process: the AWS CLI and SDKs assume the role themselves and never run its credential_process",
+				"move role_arn and source_profile (and mfa_serial, duration_seconds...) to a profile of their own, e.g. [profile "+name+"-role]",
+				"and keep only credential_process = stscred role "+name+"-role (and region) in [profile "+name+"]")
+		case p.Kind == profile.Role:
+			d.checkChain(p)
+		case p.Kind == profile.Tool:
+			d.checkCredentialProcess(p)
+		}
+		if raw := p.Keys["mfa_process"]; raw != "" {
+			d.checkMFAProcess(name, raw)
+		}
+	}
+}
+
+// profileError reports a profile that does not resolve, under the check
+// its mistake belongs to.
+func (d *doctor) profileError(name string, err error) {
+	check := IDProfile
+	switch {
+	case errors.Is(err, awsconfig.ErrNoSource) && strings.Contains(err.Error(), "credential_process"):
+		check = IDRoleProcess
+	case errors.Is(err, awsconfig.ErrCycle), errors.Is(err, awsconfig.ErrBadReference), errors.Is(err, awsconfig.ErrNoSource):
+		check = IDSourceChain
+	}
+	d.add(check, name, Fail, "profile "+name+": "+err.Error(), hint.Of(err)...)
+}
+
+// checkChain reports a role profile's source_profile chain, which must end
+// at a profile stscred gets credentials for on its own.
+func (d *doctor) checkChain(p *profile.Profile) {
+	var names []string
+	for _, q := range p.Chain() {
+		names = append(names, q.Name)
+	}
+	root := d.model.Classify(p.Root())
+	role := "a role"
+	if strings.HasPrefix(p.RoleARN, "arn:") {
+		role = p.RoleARN
+	}
+	chain := strings.Join(names, " → ")
+	switch root.Kind {
+	case profile.KeyHolder:
+		d.needKey[root.Name] = append(d.needKey[root.Name], p.Name)
+		d.add(IDSourceChain, p.Name, Pass, fmt.Sprintf("profile %s assumes %s (source chain %s)", p.Name, role, chain))
+	case profile.Tool, profile.Foreign:
+		d.add(IDSourceChain, p.Name, Fail,
+			fmt.Sprintf("profile %s: its source chain %s ends at %s, which gets its credentials from credential_process, not from a key stscred keeps", p.Name, chain, root.Name),
+			"make source_profile of the chain's last role name the IAM user's profile (the one you ran stscred add for)")
+	case profile.SSO:
+		d.add(IDSourceChain, p.Name, Fail,
+			fmt.Sprintf("profile %s: its source chain %s ends at %s, an SSO profile; stscred needs an IAM user's key there", p.Name, chain, root.Name),
+			"the AWS CLI and SDKs assume roles from SSO profiles themselves; use stscred for IAM users' keys")
+	default:
+		d.add(IDSourceChain, p.Name, Fail,
+			fmt.Sprintf("profile %s: its source chain %s ends at %s, a %s profile stscred cannot sign with", p.Name, chain, root.Name, root.Kind),
+			"make source_profile of the chain's last role name the IAM user's profile (the one you ran stscred add for)")
+	}
+}
+
+// checkCredentialProcess checks a tool profile: the stscred binary is
+// found, and its call means what the runtime would do with it — the same
+// profile.Model.ToolTarget the runtime asks, so they cannot disagree.
+func (d *doctor) checkCredentialProcess(p *profile.Profile) {
+	call := p.Call
+	prefix := "profile " + p.Name + ": credential_process "
+	path, err := d.findProgram(call.Program)
+	if err != nil {
+		hints := []string{"install it with ./install.sh (into ~/.local/bin) and make sure that directory is on the PATH of the programs that read " + d.configShown()}
+		if !strings.ContainsAny(call.Program, `/\`) {
+			hints = append(hints, "or write its full path: credential_process = /full/path/to/stscred "+call.Command+" ...")
+		}
+		d.add(IDCredProcess, p.Name, Fail, prefix+"runs "+call.Program+", which "+err.Error(), hints...)
+		return
+	}
+	shown := "stscred " + call.Command
+	if call.Profile != "" {
+		shown += " " + call.Profile
+	}
+	if call.Err != nil {
+		d.add(IDCredProcess, p.Name, Fail, prefix+"runs stscred, but its arguments do not parse: "+call.Err.Error(),
+			"credential_process = stscred role ROLE_PROFILE, or stscred session USER_PROFILE")
+		return
+	}
+	t, err := d.model.Resolve(call.Request)
+	if err != nil {
+		msg := err.Error()
+		if target := call.Profile; target != "" && !d.cfg.Has(target) {
+			msg = d.configShown() + " has no profile " + target
+		}
+		hints := hint.Of(err)
+		if target := call.Profile; target != "" && !d.cfg.Has(target) {
+			hints = append([]string{"add [profile " + target + "], or fix credential_process in [profile " + p.Name + "]"}, hints...)
+		}
+		d.add(IDCredProcess, p.Name, Fail, prefix+"runs "+shown+", but "+msg, hints...)
+		return
+	}
+	if root := d.model.Classify(t.Profile.Root()); root.Kind == profile.KeyHolder {
+		d.needKey[root.Name] = append(d.needKey[root.Name], p.Name)
+	}
+	d.add(IDCredProcess, p.Name, Pass, prefix+"runs "+shown+" ("+path+")")
+}
+
+func (d *doctor) configShown() string {
+	if d.cfg != nil {
+		return d.tilde(d.cfg.Path)
+	}
+	return "the AWS config"
+}
+
+// findProgram finds a program as exec would: a path must be an
+// executable file, a bare name must be on PATH.
+func (d *doctor) findProgram(prog string) (string, error) {
+	if strings.ContainsRune(prog, '/') || strings.ContainsRune(prog, filepath.Separator) {
+		fi, err := os.Stat(prog)
+		switch {
+		case err != nil:
+			return "", errors.New("does not exist")
+		case fi.IsDir():
+			return "", errors.New("is a directory")
+		case d.s.GOOS != "windows" && fi.Mode()&0o111 == 0:
+			return "", errors.New("is not executable")
+		}
+		return prog, nil
+	}
+	path, err := d.s.LookPath(prog)
+	if err != nil {
+		return "", errors.New("is not on PATH")
+	}
+	return path, nil
+}
+
+// checkMFAProcess checks that mfa_process's program can be found. It does
+// not run it: a code may cost a YubiKey touch, or use up an OTP. Only the
+// program's name is shown; the rest of the line may hold a TOTP secret.
+func (d *doctor) checkMFAProcess(name, line string) {
+	prog := cmdline.Executable(line)
+	if prog == "" {
+		d.add(IDMFAProcess, name, Warn, "profile "+name+": cannot tell which program mfa_process runs; not checked",
+			"run it yourself: it must print a 6-digit code and nothing else on stdout")
+		return
+	}
+	if strings.HasPrefix(prog, "~/") && d.s.Getenv("HOME") != "" {
+		prog = filepath.Join(d.s.Getenv("HOME"), prog[2:]) // sh -c expands it
+	}
+	path, err := d.findProgram(prog)
+	if err != nil {
+		d.add(IDMFAProcess, name, Fail, "profile "+name+": mfa_process program "+prog+" "+err.Error(),
+			"install it, or fix mfa_process in [profile "+name+"]")
+		return
+	}
+	where := ""
+	if path != prog {
+		where = " at " + path
+	}
+	d.add(IDMFAProcess, name, Pass, "profile "+name+": mfa_process program "+prog+" found"+where+" (not run: it may cost a key touch or a code)")
+}
