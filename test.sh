@@ -32,6 +32,6 @@ for target in darwin/amd64 darwin/arm64 windows/amd64; do
 	CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null ./cmd/stscred
 done
 echo "== go test"
-go test -count=1 -race ./...
+go test -count=1 -race -timeout 60m ./...
 echo "== benchmark, short mode (prints figures, asserts nothing about time)"
 go run ./bench -short

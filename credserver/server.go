@@ -39,6 +39,17 @@ type Server struct {
 
 // Start listens on a random loopback port and serves credentials from get.
 func Start(get Source) (*Server, error) {
+	s, err := Listen(get)
+	if err != nil {
+		return nil, err
+	}
+	s.Serve()
+	return s, nil
+}
+
+// Listen listens on a random loopback port; Serve then serves it. Between
+// the two the listening socket can be handed to a child (ListenerFile).
+func Listen(get Source) (*Server, error) {
 	buf := make([]byte, 32)
 	if _, err := rand.Read(buf); err != nil {
 		return nil, fmt.Errorf("making the endpoint token: %w", err)
@@ -50,8 +61,18 @@ func Start(get Source) (*Server, error) {
 	s := &Server{token: base64.RawURLEncoding.EncodeToString(buf), get: get, ln: ln}
 	s.url = "http://" + ln.Addr().String() + "/credentials"
 	s.srv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	go s.srv.Serve(ln)
 	return s, nil
+}
+
+// Serve serves the endpoint in the background. The listening socket is put
+// back into non-blocking mode first: handing a copy of it to a child
+// (os/exec's ExtraFiles) made it blocking, and the socket's open file
+// description, with that flag, is shared by every copy.
+func (s *Server) Serve() {
+	if raw, err := s.ln.(*net.TCPListener).SyscallConn(); err == nil {
+		_ = raw.Control(setNonblock)
+	}
+	go s.srv.Serve(s.ln)
 }
 
 // URL is the value for AWS_CONTAINER_CREDENTIALS_FULL_URI.
@@ -66,7 +87,8 @@ func (s *Server) Env() []string {
 }
 
 // ListenerFile is a duplicate of the listening socket, for the child to
-// inherit (exec.Cmd.ExtraFiles): while the child holds it, the port stays
+// inherit (exec.Cmd.ExtraFiles; start the child before Serve): while the
+// child holds it, the port stays
 // bound, so if stscred dies first no other process can take the port over
 // and serve the child credentials of its choosing. Connections then wait
 // unanswered and the child's SDK fails instead.

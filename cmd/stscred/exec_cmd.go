@@ -41,7 +41,7 @@ func (c *ExecCmd) Run(env *Env, g *Globals) error {
 	if parent := env.Getenv(execProfileVar); parent != "" {
 		if parent == c.Profile && env.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != "" {
 			// The parent exec already serves this profile: reuse it.
-			return env.runChild(path, c.Command, base, nil)
+			return env.runChild(path, c.Command, base, nil, nil)
 		}
 		fmt.Fprintf(env.Stderr, "stscred: note: running %s inside stscred exec %s: the command gets %s's credentials\n", c.Profile, parent, c.Profile)
 	}
@@ -63,9 +63,9 @@ func (c *ExecCmd) Run(env *Env, g *Globals) error {
 				childEnv = append(childEnv, kv[0]+"="+kv[1])
 			}
 		}
-		return env.runChild(path, c.Command, childEnv, nil)
+		return env.runChild(path, c.Command, childEnv, nil, nil)
 	}
-	srv, err := credserver.Start(func(ctx context.Context) (creds.Credentials, error) {
+	srv, err := credserver.Listen(func(ctx context.Context) (creds.Credentials, error) {
 		tc, err := env.credentialsFor(ctx, g, c.Profile)
 		if err != nil {
 			printError(env.Stderr, err)
@@ -83,7 +83,7 @@ func (c *ExecCmd) Run(env *Env, g *Globals) error {
 		return err
 	}
 	defer ln.Close()
-	return env.runChild(path, c.Command, append(childEnv, srv.Env()...), []*os.File{ln})
+	return env.runChild(path, c.Command, append(childEnv, srv.Env()...), []*os.File{ln}, srv.Serve)
 }
 
 // withoutCredentials drops every variable that would compete with the

@@ -15,7 +15,9 @@ import (
 // runChild runs the command with stdio passed through, relays signals, and
 // ends with the child's status: its exit code, or the signal that killed
 // it, raised again on this process.
-func (e *Env) runChild(path string, argv, environ []string, inherit []*os.File) error {
+// inherit are files the child gets as fd 3, 4, ...; started runs once the
+// child has started.
+func (e *Env) runChild(path string, argv, environ []string, inherit []*os.File, started func()) error {
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args = argv
 	cmd.Env = environ
@@ -26,6 +28,9 @@ func (e *Env) runChild(path string, argv, environ []string, inherit []*os.File) 
 	defer signal.Stop(sigs)
 	if err := cmd.Start(); err != nil {
 		return err
+	}
+	if started != nil {
+		started()
 	}
 	done := make(chan struct{})
 	go func() {

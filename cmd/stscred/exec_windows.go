@@ -13,14 +13,20 @@ import (
 //
 // The endpoint's socket is not handed to the child here: if stscred is
 // killed while the child runs, the port is free again (see README).
-func (e *Env) runChild(path string, argv, environ []string, _ []*os.File) error {
+func (e *Env) runChild(path string, argv, environ []string, _ []*os.File, started func()) error {
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args = argv
 	cmd.Env = environ
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	signal.Ignore(os.Interrupt)
 	defer signal.Reset(os.Interrupt)
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	if started != nil {
+		started()
+	}
+	err := cmd.Wait()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
 		return exitError{code: ee.ExitCode()}
