@@ -1,6 +1,8 @@
 package awsapi
 
 import (
+	"strings"
+
 	"github.com/stscred/stscred/awsconfig"
 )
 
@@ -62,4 +64,19 @@ func firstOf(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// SettingsFrom reads the environment's say over where STS is.
+func SettingsFrom(getenv func(string) string) Settings {
+	region := getenv("AWS_REGION")
+	if region == "" {
+		region = getenv("AWS_DEFAULT_REGION")
+	}
+	return Settings{
+		Region:              region,
+		EndpointURLSTS:      getenv("AWS_ENDPOINT_URL_STS"),
+		EndpointURL:         getenv("AWS_ENDPOINT_URL"),
+		RegionalEndpoints:   getenv("AWS_STS_REGIONAL_ENDPOINTS"),
+		IgnoreConfiguredURL: strings.EqualFold(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true"),
+	}
 }

@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/creds"
+	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/internal/safefile"
 )
 
@@ -270,4 +271,31 @@ func writeAtomic(path string, data []byte) error {
 		return fmt.Errorf("writing cache: %w", err)
 	}
 	return nil
+}
+
+// Dir is where the session cache lives: STSCRED_CACHE_DIR, else the OS's
+// place for caches.
+func Dir(getenv func(string) string, goos string) (string, error) {
+	if d := getenv("STSCRED_CACHE_DIR"); d != "" {
+		return d, nil
+	}
+	switch goos {
+	case "windows":
+		if d := getenv("LocalAppData"); d != "" {
+			return filepath.Join(d, "stscred"), nil
+		}
+	case "darwin":
+		if h := getenv("HOME"); h != "" {
+			return filepath.Join(h, "Library", "Caches", "stscred"), nil
+		}
+	default:
+		if d := getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
+			return filepath.Join(d, "stscred"), nil
+		}
+		if h := getenv("HOME"); h != "" {
+			return filepath.Join(h, ".cache", "stscred"), nil
+		}
+	}
+	return "", hint.With(errors.New("cannot tell where to keep the session cache: HOME is not set"),
+		"set HOME, or STSCRED_CACHE_DIR to a directory only you can read")
 }

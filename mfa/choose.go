@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/cmdline"
+	"github.com/stscred/stscred/tty"
 
 	"github.com/stscred/stscred/hint"
 )
@@ -26,7 +27,7 @@ const (
 type Chooser struct {
 	Token    string
 	Mode     string
-	OpenTTY  func() (TTY, error)
+	OpenTTY  func() (tty.TTY, error)
 	LookPath func(string) (string, error)
 	Getenv   func(string) string
 	GOOS     string

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/stscred/stscred/cmdline"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stscred/stscred/cmdline"
+	"github.com/stscred/stscred/tty"
 
 	"github.com/stscred/stscred/hint"
 )
@@ -24,12 +26,12 @@ func (f fakeTTY) Read(p []byte) (int, error)  { return f.in.Read(p) }
 func (f fakeTTY) Write(p []byte) (int, error) { return f.out.Write(p) }
 func (f fakeTTY) Close() error                { return nil }
 
-func ttyWith(input string, out *bytes.Buffer) func() (TTY, error) {
+func ttyWith(input string, out *bytes.Buffer) func() (tty.TTY, error) {
 	r := strings.NewReader(input)
-	return func() (TTY, error) { return fakeTTY{in: r, out: out}, nil }
+	return func() (tty.TTY, error) { return fakeTTY{in: r, out: out}, nil }
 }
 
-func noTTY() (TTY, error) { return nil, errors.New("no tty") }
+func noTTY() (tty.TTY, error) { return nil, errors.New("no tty") }
 
 var req = Request{Profile: "alice", Serial: "arn:aws:iam::111111111111:mfa/alice", Attempt: 1}
 

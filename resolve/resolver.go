@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/awsapi"
+	"github.com/stscred/stscred/tty"
 
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
@@ -320,7 +321,7 @@ func (r *Resolver) withMFA(ctx context.Context, c *call, send func(code string) 
 		}
 		c.doing("asking for an MFA code for " + c.serial + " (" + src.Name() + ")")
 		code, err := mfa.Fresh(ctx, src, req, r.Used, r.notify)
-		if errors.Is(err, mfa.ErrInterrupted) {
+		if errors.Is(err, tty.ErrInterrupted) {
 			return creds.Credentials{}, err
 		}
 		if err != nil {

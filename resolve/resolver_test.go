@@ -15,6 +15,7 @@ import (
 	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/creds"
+	"github.com/stscred/stscred/tty"
 
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
@@ -385,7 +386,7 @@ func TestMFARejected(t *testing.T) {
 func TestNoMFASourceFailsBeforeSTS(t *testing.T) {
 	r := newRig(t)
 	rs := r.resolver()
-	rs.MFA = mfa.Chooser{OpenTTY: func() (mfa.TTY, error) { return nil, errors.New("no tty") }}.For
+	rs.MFA = mfa.Chooser{OpenTTY: func() (tty.TTY, error) { return nil, errors.New("no tty") }}.For
 	p, _ := r.cfg.Resolve("prod-admin")
 	_, err := rs.Credentials(context.Background(), p)
 	if !errors.Is(err, mfa.ErrNoSource) {

@@ -12,8 +12,8 @@ import (
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/mfa"
 	"github.com/stscred/stscred/resolve"
+	"github.com/stscred/stscred/tty"
 )
 
 // AddCmd stores an IAM user's long-term access key.
@@ -125,7 +125,7 @@ func (c *AddCmd) read(env *Env) (id, secret string, err error) {
 		}
 		id = line
 		secret, err = env.ReadSecret("Secret access key (not shown): ")
-		if errors.Is(err, mfa.ErrInterrupted) {
+		if errors.Is(err, tty.ErrInterrupted) {
 			return "", "", err
 		}
 		if err != nil {

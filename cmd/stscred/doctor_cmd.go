@@ -20,7 +20,7 @@ type DoctorCmd struct {
 func (c *DoctorCmd) Run(env *Env, g *Globals) error {
 	checks, cfg := doctor.Run(env.context(), doctor.Setup{
 		ConfigPath: env.ConfigPath, Parse: parseCall,
-		Keys: env.Keys(), KeysNote: func() string { return env.keysNote },
+		Keys: env.Keys(), KeysNote: env.keysNote,
 		CacheDir: env.CacheDir, Cache: env.Cache,
 		NewAPI: env.NewAPI, Settings: env.Settings(), MinRemaining: g.MinRemaining,
 		Now: env.Now, LookPath: env.LookPath, Getenv: env.Getenv, GOOS: env.GOOS,

@@ -7,20 +7,18 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/cmdline"
-	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/internal/textsafe"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
 	"github.com/stscred/stscred/profile"
 	"github.com/stscred/stscred/resolve"
+	"github.com/stscred/stscred/tty"
 )
 
 // Env is everything a command may touch outside the process: main fills it
@@ -34,7 +32,7 @@ type Env struct {
 	Getenv        func(string) string
 	Environ       func() []string
 	Now           func() time.Time
-	OpenTTY       func() (mfa.TTY, error)
+	OpenTTY       func() (tty.TTY, error)
 	LookPath      func(string) (string, error)
 	PID           int
 	GOOS          string
@@ -46,7 +44,6 @@ type Env struct {
 	// Set up on first use.
 	cfg        *awsconfig.File
 	keys       keystore.Store
-	keysNote   string // why Keys chose what it chose, when that may surprise
 	cache      *cache.Cache
 	backend    string        // --backend
 	stsTimeout time.Duration // --sts-timeout
@@ -93,41 +90,10 @@ func (e *Env) Model() (*profile.Model, error) {
 	return &profile.Model{File: f, Parse: parseCall}, nil
 }
 
-// KeyringService is the OS keyring service stscred files entries under.
-func (e *Env) KeyringService() string {
-	if s := e.Getenv("STSCRED_KEYRING_SERVICE"); s != "" {
-		return s
-	}
-	return keystore.DefaultService
-}
-
 // CacheDir is where cached sessions and lock files live.
-func (e *Env) CacheDir() (string, error) {
-	if d := e.Getenv("STSCRED_CACHE_DIR"); d != "" {
-		return d, nil
-	}
-	switch e.GOOS {
-	case "windows":
-		if d := e.Getenv("LocalAppData"); d != "" {
-			return filepath.Join(d, "stscred"), nil
-		}
-	case "darwin":
-		if h := e.Getenv("HOME"); h != "" {
-			return filepath.Join(h, "Library", "Caches", "stscred"), nil
-		}
-	default:
-		if d := e.Getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
-			return filepath.Join(d, "stscred"), nil
-		}
-		if h := e.Getenv("HOME"); h != "" {
-			return filepath.Join(h, ".cache", "stscred"), nil
-		}
-	}
-	return "", hint.With(errors.New("cannot tell where to keep the session cache: HOME is not set"),
-		"set HOME, or STSCRED_CACHE_DIR to a directory only you can read")
-}
+func (e *Env) CacheDir() (string, error) { return cache.Dir(e.Getenv, e.GOOS) }
 
-// Cache is the session cache.
+// Cache is the session cache, its data key kept in the keystore.
 func (e *Env) Cache() (*cache.Cache, error) {
 	if e.cache != nil {
 		return e.cache, nil
@@ -136,25 +102,13 @@ func (e *Env) Cache() (*cache.Cache, error) {
 	if err != nil {
 		return nil, err
 	}
-	dk := cache.NewDataKey(lazyKeys{e}, e.KeyringService(), dir)
+	dk := cache.NewDataKey(e.Keys(), e.keySettings().Service, dir)
 	e.cache = cache.New(dir, dk.Get)
 	return e.cache, nil
 }
 
 // Settings are the environment's STS endpoint and region settings.
-func (e *Env) Settings() awsapi.Settings {
-	region := e.Getenv("AWS_REGION")
-	if region == "" {
-		region = e.Getenv("AWS_DEFAULT_REGION")
-	}
-	return awsapi.Settings{
-		Region:              region,
-		EndpointURLSTS:      e.Getenv("AWS_ENDPOINT_URL_STS"),
-		EndpointURL:         e.Getenv("AWS_ENDPOINT_URL"),
-		RegionalEndpoints:   e.Getenv("AWS_STS_REGIONAL_ENDPOINTS"),
-		IgnoreConfiguredURL: strings.EqualFold(e.Getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true"),
-	}
-}
+func (e *Env) Settings() awsapi.Settings { return awsapi.SettingsFrom(e.Getenv) }
 
 // NewAPI returns the STS client for an endpoint.
 func (e *Env) NewAPI(ep awsapi.Endpoint) awsapi.API { return awsapi.NewSDK(ep, e.stsTimeout) }
@@ -170,7 +124,7 @@ func (e *Env) Resolver(g *Globals) (*resolve.Resolver, error) {
 		Getenv: e.Getenv, GOOS: e.GOOS, Stderr: e.Stderr, Env: cmdline.ChildEnv(e.environ()), Given: e.Now(),
 	}
 	return &resolve.Resolver{
-		Keys: lazyKeys{e}, KeysNote: func() string { return e.keysNote }, Cache: c, NewAPI: e.NewAPI, Settings: e.Settings(), MFA: chooser.For,
+		Keys: e.Keys(), KeysNote: e.keysNote, Cache: c, NewAPI: e.NewAPI, Settings: e.Settings(), MFA: chooser.For,
 		Used: mfa.UsedCodes{Dir: c.Dir(), Now: e.Now},
 		Now:  e.Now, MinRemaining: g.MinRemaining, SessionDuration: resolve.DefaultSessionDuration,
 		LockTimeout: g.LockTimeout, PID: e.PID, Warn: e.Stderr,
@@ -202,7 +156,7 @@ func (e *Env) environ() []string {
 
 // notify tells the user on the terminal, or on stderr when there is none.
 func (e *Env) notify(msg string) {
-	if !mfa.Notify(e.OpenTTY, msg) {
+	if !tty.Notify(e.OpenTTY, msg) {
 		fmt.Fprintf(e.Stderr, "stscred: %s\n", msg)
 	}
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/stscred/stscred/internal/harden"
 	"github.com/stscred/stscred/internal/proc"
 	"github.com/stscred/stscred/internal/textsafe"
-	"github.com/stscred/stscred/mfa"
+	"github.com/stscred/stscred/tty"
 	"golang.org/x/term"
 )
 
@@ -32,12 +32,12 @@ func main() {
 		Stderr:        textsafe.Writer{W: os.Stderr},
 		StdinTerminal: stdinTTY,
 		ReadSecret: func(prompt string) (string, error) {
-			return mfa.ReadHiddenFrom(os.Stdin, os.Stderr, prompt)
+			return tty.ReadHiddenFrom(os.Stdin, os.Stderr, prompt)
 		},
 		Getenv:     os.Getenv,
 		Environ:    os.Environ,
 		Now:        time.Now,
-		OpenTTY:    mfa.OpenTTY,
+		OpenTTY:    tty.Open,
 		LookPath:   exec.LookPath,
 		PID:        os.Getpid(),
 		ParentName: proc.ParentName,

@@ -10,7 +10,7 @@ import (
 	"github.com/alecthomas/kong"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/internal/textsafe"
-	"github.com/stscred/stscred/mfa"
+	"github.com/stscred/stscred/tty"
 )
 
 // Globals are the flags every command takes.
@@ -120,7 +120,7 @@ func finish(env *Env, err error) int {
 		return 0
 	case errors.As(err, &ee):
 		return ee.code
-	case errors.Is(err, mfa.ErrInterrupted):
+	case errors.Is(err, tty.ErrInterrupted):
 		// Ctrl-C at a prompt: the terminal is restored, nothing was
 		// cached; end as a shell does after SIGINT.
 		return 130

@@ -13,7 +13,7 @@ import (
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/mfa"
+	"github.com/stscred/stscred/tty"
 )
 
 // testEnv is an Env with fakes: a memory keystore, a cache under a temp
@@ -30,7 +30,7 @@ func testEnv(t *testing.T, config string) (*Env, *bytes.Buffer, *bytes.Buffer) {
 	env := &Env{
 		Stdin: bufio.NewReader(strings.NewReader("")), Stdout: &stdout, Stderr: &stderr,
 		Getenv: func(k string) string { return vars[k] }, Now: time.Now,
-		OpenTTY:  func() (mfa.TTY, error) { return nil, errors.New("no tty") },
+		OpenTTY:  func() (tty.TTY, error) { return nil, errors.New("no tty") },
 		LookPath: func(string) (string, error) { return "", errors.New("none") },
 		GOOS:     "linux", Version: "test",
 	}

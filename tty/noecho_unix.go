@@ -1,6 +1,6 @@
 //go:build !windows
 
-package mfa
+package tty
 
 import "golang.org/x/sys/unix"
 

@@ -1,4 +1,4 @@
-package mfa
+package tty
 
 import (
 	"os"
@@ -15,9 +15,9 @@ func (c console) Close() error {
 	return c.in.Close()
 }
 
-// OpenTTY opens the console (CONIN$/CONOUT$), which works even when stdin
+// Open opens the console (CONIN$/CONOUT$), which works even when stdin
 // and stdout are redirected by the caller.
-func OpenTTY() (TTY, error) {
+func Open() (TTY, error) {
 	in, err := os.OpenFile("CONIN$", os.O_RDWR, 0)
 	if err != nil {
 		return nil, err

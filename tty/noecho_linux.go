@@ -1,4 +1,4 @@
-package mfa
+package tty
 
 import "golang.org/x/sys/unix"
 

@@ -13,38 +13,32 @@ import (
 
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/internal/textsafe"
+	"github.com/stscred/stscred/tty"
 )
-
-// TTY is the controlling terminal: prompts are written to it and codes read
-// from it, never through stdout or stderr, which credential_process callers
-// capture.
-type TTY interface {
-	io.ReadWriteCloser
-}
 
 // Terminal prompts on the terminal that Open returns.
 type Terminal struct {
-	Open func() (TTY, error)
+	Open func() (tty.TTY, error)
 }
 
 func (t Terminal) Name() string      { return "terminal" }
 func (t Terminal) Interactive() bool { return true }
 
 func (t Terminal) Code(ctx context.Context, req Request) (string, error) {
-	tty, err := t.Open()
+	term, err := t.Open()
 	if err != nil {
 		return "", fmt.Errorf("opening the terminal: %w", err)
 	}
-	defer tty.Close()
+	defer term.Close()
 	type answer struct {
 		code string
 		err  error
 	}
 	done := make(chan answer, 1)
 	go func() {
-		r := bufio.NewReader(tty)
+		r := bufio.NewReader(term)
 		for try := 0; try < 3; try++ {
-			fmt.Fprintf(tty, "stscred: MFA code for %s (profile %s): ", textsafe.Escape(req.Serial), textsafe.Escape(req.Profile))
+			fmt.Fprintf(term, "stscred: MFA code for %s (profile %s): ", textsafe.Escape(req.Serial), textsafe.Escape(req.Profile))
 			line, err := r.ReadString('\n')
 			code := normalize(line)
 			if ValidCode(code) {
@@ -52,7 +46,7 @@ func (t Terminal) Code(ctx context.Context, req Request) (string, error) {
 				return
 			}
 			if err != nil {
-				fmt.Fprintln(tty)
+				fmt.Fprintln(term)
 				if errors.Is(err, io.EOF) {
 					err = hint.With(errors.New("the terminal's input ended (Ctrl-D) before an MFA code was entered"), "run the command again and type the 6-digit code your device shows")
 				}
@@ -60,7 +54,7 @@ func (t Terminal) Code(ctx context.Context, req Request) (string, error) {
 				return
 			}
 			if strings.TrimSpace(line) != "" {
-				fmt.Fprintln(tty, "stscred: an MFA code is 6 digits")
+				fmt.Fprintln(term, "stscred: an MFA code is 6 digits")
 			}
 		}
 		done <- answer{err: hint.With(errors.New("no valid MFA code entered (three tries)"), "an MFA code is the 6 digits your device shows now; run the command again")}
@@ -74,25 +68,9 @@ func (t Terminal) Code(ctx context.Context, req Request) (string, error) {
 	case a := <-done:
 		return a.code, a.err
 	case <-sigs:
-		fmt.Fprintln(tty)
-		return "", ErrInterrupted
+		fmt.Fprintln(term)
+		return "", tty.ErrInterrupted
 	case <-ctx.Done():
 		return "", fmt.Errorf("waiting for the MFA code: %w", ctx.Err())
 	}
-}
-
-// Notify writes a line to the terminal if there is one, and reports
-// whether there was; used to tell the user what stscred is doing (e.g.
-// waiting for another process).
-func Notify(open func() (TTY, error), msg string) bool {
-	if open == nil {
-		return false
-	}
-	tty, err := open()
-	if err != nil {
-		return false
-	}
-	defer tty.Close()
-	fmt.Fprintf(tty, "stscred: %s\n", textsafe.Escape(msg))
-	return true
 }

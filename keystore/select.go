@@ -1,0 +1,179 @@
+package keystore
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Settings say where keys are kept: read once from the flags and the
+// environment by the command layer.
+type Settings struct {
+	// Backend is "auto", "keyring" or "file" (--backend, STSCRED_BACKEND).
+	Backend string
+	// Service is the OS keyring service stscred's entries are filed under.
+	Service string
+	// KeyringTimeout bounds each OS keyring call (0: 60s).
+	KeyringTimeout time.Duration
+	// BusAddress is DBUS_SESSION_BUS_ADDRESS (the Secret Service's bus).
+	BusAddress string
+	// FileDir is the file keystore's directory (see FileDir).
+	FileDir string
+	// FileSessionTTL is how long the unlocked identity stays in the
+	// session keyring (0: 12h).
+	FileSessionTTL time.Duration
+	// Passphrase gets the file keystore's passphrase (see Passphrase).
+	Passphrase func(create bool) (string, error)
+}
+
+// Keyring is the OS keyring of s.
+func (s Settings) Keyring() *Keyring { return NewKeyring(s.Service, s.KeyringTimeout) }
+
+// File is the file keystore of s.
+func (s Settings) File() *File {
+	f := NewFile(s.FileDir, s.Passphrase)
+	f.SessionTTL = s.FileSessionTTL
+	return f
+}
+
+// Select returns the keystore s names: the one asked for, or with "auto"
+// the file keystore when one exists, else the OS keyring when there is one
+// (a locked or unreachable one counts: its error is reported, not hidden
+// behind another backend), else the file keystore. note says why, when
+// that may surprise ("" otherwise).
+func Select(s Settings) (store Store, note string) {
+	switch s.Backend {
+	case "keyring":
+		return s.Keyring(), ""
+	case "file":
+		return s.File(), ""
+	}
+	fs := s.File()
+	switch {
+	case fs.Exists():
+		return fs, strandedInKeyring(s, fs)
+	case s.Keyring().Present(s.BusAddress, 5*time.Second):
+		return s.Keyring(), ""
+	}
+	return fs, "there is no OS keyring here (no Secret Service on the session bus), so stscred uses its file keystore (" + fs.Dir + ")"
+}
+
+// strandedInKeyring says, when the OS keyring also holds stscred keys, that
+// auto chose the file keystore over them ("" when it holds none, or there
+// is no OS keyring to ask).
+func strandedInKeyring(s Settings, fs *File) string {
+	if s.BusAddress == "" || strings.HasPrefix(s.BusAddress, "disabled:") {
+		return ""
+	}
+	kr := NewKeyring(s.Service, 2*time.Second)
+	names, err := StoredProfiles(kr)
+	if err != nil || len(names) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("stscred uses the file keystore (%s) because it exists, but the OS keyring (%s) also holds keys of %s: set STSCRED_BACKEND=keyring to use those, or move them with stscred migrate --to file",
+		fs.Dir, kr.Backend(), strings.Join(names, ", "))
+}
+
+// Lazy is a Store chosen on first use. Choosing may ask the session bus
+// whether a Secret Service is there, which costs more than a whole cache
+// hit: the cache's data key (read only when the kernel keyring has no
+// copy) and the resolver (only on a miss) must not pay it otherwise.
+type Lazy struct {
+	choose func() (Store, string)
+	once   sync.Once
+	store  Store
+	note   string
+}
+
+// NewLazy returns a Store that calls choose on first use.
+func NewLazy(choose func() (Store, string)) *Lazy { return &Lazy{choose: choose} }
+
+// Store is the chosen store.
+func (l *Lazy) Store() Store {
+	l.once.Do(func() { l.store, l.note = l.choose() })
+	return l.store
+}
+
+// Note is why the store was chosen, when that may surprise.
+func (l *Lazy) Note() string { l.Store(); return l.note }
+
+func (l *Lazy) Get(name string) (string, error) { return l.Store().Get(name) }
+func (l *Lazy) Set(name, secret string) error   { return l.Store().Set(name, secret) }
+func (l *Lazy) Delete(name string) error        { return l.Store().Delete(name) }
+func (l *Lazy) Backend() string                 { return l.Store().Backend() }
+
+// Exists reports whether the store exists: the file keystore does not
+// until its first key (the cache's data key never creates it).
+func (l *Lazy) Exists() bool {
+	if f, ok := l.Store().(*File); ok {
+		return f.Exists()
+	}
+	return true
+}
+
+// Unwrap is the store behind a Lazy one (s itself otherwise).
+func Unwrap(s Store) Store {
+	if l, ok := s.(*Lazy); ok {
+		return l.Store()
+	}
+	return s
+}
+
+// Describe says where keys are kept, for messages.
+func Describe(s Store) string {
+	s = Unwrap(s)
+	if f, ok := s.(*File); ok {
+		return "the file keystore (" + f.Dir + ")"
+	}
+	return "the OS keyring (" + s.Backend() + ")"
+}
+
+// FileDir is where the file keystore lives: STSCRED_FILE_DIR, else the
+// OS's place for application data.
+func FileDir(getenv func(string) string, goos string) string {
+	if d := getenv("STSCRED_FILE_DIR"); d != "" {
+		return d
+	}
+	switch goos {
+	case "windows":
+		if d := getenv("AppData"); d != "" {
+			return filepath.Join(d, "stscred")
+		}
+	case "darwin":
+		return filepath.Join(getenv("HOME"), "Library", "Application Support", "stscred")
+	default:
+		if d := getenv("XDG_DATA_HOME"); d != "" && filepath.IsAbs(d) {
+			return filepath.Join(d, "stscred")
+		}
+	}
+	return filepath.Join(getenv("HOME"), ".local", "share", "stscred")
+}
+
+// SettingsFrom reads the keystore settings from the environment; backend
+// is --backend ("" or "auto": STSCRED_BACKEND decides).
+func SettingsFrom(getenv func(string) string, goos, backend string) Settings {
+	s := Settings{
+		Backend:    backend,
+		Service:    getenv("STSCRED_KEYRING_SERVICE"),
+		BusAddress: getenv("DBUS_SESSION_BUS_ADDRESS"),
+		FileDir:    FileDir(getenv, goos),
+	}
+	if s.Backend == "" || s.Backend == "auto" {
+		s.Backend = getenv("STSCRED_BACKEND")
+	}
+	if s.Backend == "" {
+		s.Backend = "auto"
+	}
+	if s.Service == "" {
+		s.Service = DefaultService
+	}
+	if d, err := time.ParseDuration(getenv("STSCRED_KEYRING_TIMEOUT")); err == nil && d > 0 {
+		s.KeyringTimeout = d
+	}
+	if d, err := time.ParseDuration(getenv("STSCRED_FILE_SESSION_TTL")); err == nil && d > 0 {
+		s.FileSessionTTL = d
+	}
+	return s
+}
