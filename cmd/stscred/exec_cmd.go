@@ -48,7 +48,7 @@ func (c *ExecCmd) Run(env *Env, g *Globals) error {
 	ctx := env.context()
 	// Fetch once before starting, so that an MFA prompt or an error comes
 	// now, not from inside the command.
-	first, err := env.credentialsFor(ctx, g, c.Profile)
+	first, err := env.toolCredentials(ctx, g, c.Profile)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (c *ExecCmd) Run(env *Env, g *Globals) error {
 		return env.runChild(path, c.Command, childEnv, nil, nil)
 	}
 	srv, err := credserver.Listen(func(ctx context.Context) (creds.Credentials, error) {
-		tc, err := env.credentialsFor(ctx, g, c.Profile)
+		tc, err := env.toolCredentials(ctx, g, c.Profile)
 		if err != nil {
 			printError(env.Stderr, err)
 		}

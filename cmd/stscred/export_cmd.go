@@ -33,7 +33,7 @@ func (c *ExportCmd) Run(env *Env, g *Globals) error {
 	if c.Hook {
 		g.Prompt, env.prompt = mfa.ModeNone, mfa.ModeNone
 	}
-	tc, err := env.credentialsFor(env.context(), g, name)
+	tc, err := env.toolCredentials(env.context(), g, name)
 	if err != nil && c.Hook {
 		switch {
 		case errors.Is(err, mfa.ErrNoSource):

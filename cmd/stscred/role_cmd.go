@@ -25,7 +25,11 @@ func (c *RoleCmd) request() profile.Request {
 }
 
 func (c *RoleCmd) Run(env *Env, g *Globals) error {
-	cr, err := env.credentialsOf(env.context(), g, c.request())
+	tools, err := env.tools(g)
+	if err != nil {
+		return err
+	}
+	cr, err := tools.Of(env.context(), c.request())
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,11 @@ type SessionCmd struct {
 }
 
 func (c *SessionCmd) Run(env *Env, g *Globals) error {
-	cr, err := env.credentialsOf(env.context(), g, profile.Request{Command: "session", Profile: c.Name, Duration: c.Duration})
+	tools, err := env.tools(g)
+	if err != nil {
+		return err
+	}
+	cr, err := tools.Of(env.context(), profile.Request{Command: "session", Profile: c.Name, Duration: c.Duration})
 	if err != nil {
 		return err
 	}

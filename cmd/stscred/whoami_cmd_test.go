@@ -11,6 +11,7 @@ import (
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/ststest"
+	"github.com/stscred/stscred/whoami"
 )
 
 // live is an in-process Env (memory keystore, temp cache) talking to an
@@ -137,8 +138,8 @@ func TestWhoamiEnvironmentInProcess(t *testing.T) {
 func TestWhoamiExplainsSkew(t *testing.T) {
 	l := newLive(t, ststest.Options{}, "")
 	l.env.Now = func() time.Time { return time.Now().Add(-20 * time.Minute) }
-	wc := whoamiCreds{source: "environment", cr: creds.Credentials{AccessKeyID: l.key.ID}}
-	err := whoamiFailed(&awsapi.APIError{Op: "GetCallerIdentity", Code: "SignatureDoesNotMatch", Message: "Signature expired", ServerTime: time.Now()}, wc, l.env.Now())
+	wc := whoami.Creds{Source: "environment", Cr: creds.Credentials{AccessKeyID: l.key.ID}}
+	err := whoami.Failed(&awsapi.APIError{Op: "GetCallerIdentity", Code: "SignatureDoesNotMatch", Message: "Signature expired", ServerTime: time.Now()}, wc, l.env.Now())
 	var b bytes.Buffer
 	printError(&b, err)
 	if !strings.Contains(b.String(), "clock is 20m00s off STS's") {
