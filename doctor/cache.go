@@ -9,6 +9,7 @@ import (
 
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/humantime"
 )
 
 func (d *doctor) checkCache() {
@@ -60,9 +61,9 @@ func (d *doctor) checkCache() {
 		case rem <= 0:
 			d.add(IDCache, h.Profile, Info, what+": expired; the next call fetches new ones")
 		case rem < d.s.MinRemaining:
-			d.add(IDCache, h.Profile, Info, what+": "+left(h.Expires, now)+", under the "+ShortDuration(d.s.MinRemaining)+" stscred hands out; the next call fetches new ones")
+			d.add(IDCache, h.Profile, Info, what+": "+humantime.Left(h.Expires, now)+", under the "+humantime.Short(d.s.MinRemaining)+" stscred hands out; the next call fetches new ones")
 		default:
-			d.add(IDCache, h.Profile, Pass, what+": "+left(h.Expires, now))
+			d.add(IDCache, h.Profile, Pass, what+": "+humantime.Left(h.Expires, now))
 		}
 	}
 	if n == 0 {

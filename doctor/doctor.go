@@ -11,7 +11,6 @@ package doctor
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"time"
@@ -162,28 +161,6 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// left says how long credentials expiring at exp have at now.
-func left(exp, now time.Time) string {
-	d := exp.Sub(now)
-	if d <= 0 {
-		return "expired"
-	}
-	return ShortDuration(d) + " left"
-}
-
-// ShortDuration shows a duration as list and doctor do: 3d, 2h05m, 42m, 9s.
-func ShortDuration(d time.Duration) string {
-	switch {
-	case d >= 48*time.Hour:
-		return fmt.Sprintf("%dd", int(d.Hours()/24))
-	case d >= time.Hour:
-		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
-	case d >= time.Minute:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	}
-	return fmt.Sprintf("%ds", int(d.Seconds()))
-}
-
 func compact(s []string) []string {
 	var out []string
 	for i, v := range s {
@@ -193,8 +170,6 @@ func compact(s []string) []string {
 	}
 	return out
 }
-
-func age(t, now time.Time) string { return ShortDuration(now.Sub(t)) }
 
 func firstNonEmpty(vals ...string) string {
 	for _, v := range vals {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/humantime"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/profile"
 	"github.com/stscred/stscred/rotate"
@@ -56,7 +57,7 @@ func (d *doctor) checkKeys() {
 			msg := "profile " + name + ": access key " + keystore.MaskID(k.AccessKeyID) + " stored in " + d.s.Keys.Backend()
 			var extra []string
 			if !k.Added.IsZero() {
-				extra = append(extra, "added "+age(k.Added, d.s.Now())+" ago")
+				extra = append(extra, "added "+humantime.Age(k.Added, d.s.Now())+" ago")
 			}
 			if k.UserARN != "" {
 				extra = append(extra, k.UserARN)

@@ -9,7 +9,6 @@ import (
 	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
-	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/resolve"
@@ -38,11 +37,11 @@ func (c *AddCmd) Run(env *Env, g *Globals) error {
 	key := keystore.Key{AccessKeyID: id, SecretAccessKey: secret, Added: env.Now().UTC()}
 	if !c.NoVerify {
 		ep := env.Settings().EndpointFor(p)
-		ident, err := env.NewAPI(ep).GetCallerIdentity(env.context(), creds.Credentials{AccessKeyID: id, SecretAccessKey: secret})
+		arn, err := awsapi.VerifyKey(env.context(), env.NewAPI(ep), id, secret)
 		if err != nil {
-			return verifyFailed(err, id)
+			return verifyHints(err)
 		}
-		key.UserARN = ident.ARN
+		key.UserARN = arn
 	}
 	keys := env.Keys()
 	old, err := keystore.GetKey(keys, c.Name)
@@ -156,24 +155,14 @@ func readLine(env *Env, what string) (string, error) {
 	return line, nil
 }
 
-// verifyFailed explains why STS did not accept the key; nothing is stored.
-func verifyFailed(err error, id string) error {
-	var ue *awsapi.UnreachableError
-	if errors.As(err, &ue) {
-		return hint.With(fmt.Errorf("could not verify the key, nothing was stored: %w", err),
-			"check the network, or store it unchecked with --no-verify")
+// verifyHints adds what to do when the key could not be checked.
+func verifyHints(err error) error {
+	if errors.Is(err, awsapi.ErrKeyRejected) {
+		return err
 	}
-	var ae *awsapi.APIError
-	if errors.As(err, &ae) {
-		switch ae.Code {
-		case "InvalidClientTokenId":
-			return hint.With(fmt.Errorf("STS does not know the access key %s (%s); nothing was stored", keystore.MaskID(id), strings.TrimSuffix(ae.Message, ".")),
-				"check the key id; a deleted or deactivated key cannot be used")
-		case "SignatureDoesNotMatch":
-			return hint.With(fmt.Errorf("STS rejected the secret for access key %s; nothing was stored", keystore.MaskID(id)),
-				"check the secret access key (copy it again from where you saved it)",
-				"if this machine's clock is more than 5 minutes off, correct it")
-		}
+	err = fmt.Errorf("could not verify the key, nothing was stored: %w", err)
+	if awsapi.Unreachable(err) {
+		return hint.With(err, "check the network, or store it unchecked with --no-verify")
 	}
-	return hint.With(fmt.Errorf("could not verify the key, nothing was stored: %w", err), "store it unchecked with --no-verify if you are sure it is right")
+	return hint.With(err, "store it unchecked with --no-verify if you are sure it is right")
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
-	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/importer"
 	"github.com/stscred/stscred/resolve"
@@ -85,16 +84,13 @@ func (e *Env) importVerifier(cfg *awsconfig.File) importer.Verifier {
 				p = rp
 			}
 		}
-		ident, err := e.NewAPI(e.Settings().EndpointFor(p)).GetCallerIdentity(ctx, creds.Credentials{AccessKeyID: id, SecretAccessKey: secret})
-		if err == nil {
-			return ident.ARN, nil
-		}
-		var ae *awsapi.APIError
-		if errors.As(err, &ae) && (ae.Code == "InvalidClientTokenId" || ae.Code == "SignatureDoesNotMatch") {
-			return "", &importer.RejectedError{Err: verifyFailed(err, id)}
-		}
-		var ue *awsapi.UnreachableError
-		if errors.As(err, &ue) {
+		arn, err := awsapi.VerifyKey(ctx, e.NewAPI(e.Settings().EndpointFor(p)), id, secret)
+		switch {
+		case err == nil:
+			return arn, nil
+		case errors.Is(err, awsapi.ErrKeyRejected):
+			return "", &importer.RejectedError{Err: err}
+		case awsapi.Unreachable(err):
 			return "", hint.With(err, "check the network and the STS endpoint (AWS_ENDPOINT_URL_STS, the profile's endpoint_url), then run stscred import again")
 		}
 		return "", hint.With(err, "run stscred import again in a moment; keys STS answers for are then moved")

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/proc"
 	"github.com/stscred/stscred/internal/textsafe"
 	"github.com/stscred/stscred/tty"
 )
@@ -114,12 +115,12 @@ func run(args []string, env *Env) (status int) {
 // finish turns a command's error into the exit status, printing it unless
 // it is a child's exit status that exec passes on.
 func finish(env *Env, err error) int {
-	var ee exitError
+	var ee proc.ExitError
 	switch {
 	case err == nil:
 		return 0
 	case errors.As(err, &ee):
-		return ee.code
+		return ee.Code
 	case errors.Is(err, tty.ErrInterrupted):
 		// Ctrl-C at a prompt: the terminal is restored, nothing was
 		// cached; end as a shell does after SIGINT.

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package main
+package proc
 
 import (
 	"errors"
@@ -12,12 +12,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// runChild runs the command with stdio passed through, relays signals, and
+// Run runs the command with stdio passed through, relays signals, and
 // ends with the child's status: its exit code, or the signal that killed
 // it, raised again on this process.
 // inherit are files the child gets as fd 3, 4, ...; started runs once the
 // child has started.
-func (e *Env) runChild(path string, argv, environ []string, inherit []*os.File, started func()) error {
+func Run(path string, argv, environ []string, inherit []*os.File, started func()) error {
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args = argv
 	cmd.Env = environ
@@ -52,9 +52,9 @@ func (e *Env) runChild(path string, argv, environ []string, inherit []*os.File, 
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			signal.Reset(ws.Signal())
 			_ = syscall.Kill(os.Getpid(), ws.Signal())
-			return exitError{code: 128 + int(ws.Signal())}
+			return ExitError{Code: 128 + int(ws.Signal())}
 		}
-		return exitError{code: ee.ExitCode()}
+		return ExitError{Code: ee.ExitCode()}
 	}
 	return err
 }

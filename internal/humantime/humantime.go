@@ -1,0 +1,34 @@
+// Package humantime shows durations the way stscred's messages do: 3d,
+// 2h05m, 42m, 9s.
+package humantime
+
+import (
+	"fmt"
+	"time"
+)
+
+// Short shows d to the largest unit that fits: 3d, 2h05m, 42m, 9s.
+func Short(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%dd", int(d.Hours()/24))
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	case d >= time.Minute:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%ds", int(d.Seconds()))
+}
+
+// Left says how long something expiring at exp has at now: "42m left",
+// or "expired".
+func Left(exp, now time.Time) string {
+	d := exp.Sub(now)
+	if d <= 0 {
+		return "expired"
+	}
+	return Short(d) + " left"
+}
+
+// Age is how old something made at t is at now.
+func Age(t, now time.Time) string { return Short(now.Sub(t)) }
