@@ -37,3 +37,29 @@ func homeDir(getenv func(string) string) (string, error) {
 	return "", hint.With(errors.New("cannot find the AWS config file: $"+homeEnv+" is not set"),
 		"set "+homeEnv+", or set AWS_CONFIG_FILE to the config file's path")
 }
+
+// CredentialsPath is the shared credentials file: from, else
+// AWS_SHARED_CREDENTIALS_FILE, else .aws/credentials in the home directory
+// (a leading "~" expanded, as for AWS_CONFIG_FILE).
+func CredentialsPath(getenv func(string) string, from string) (string, error) {
+	p := from
+	if p == "" {
+		p = getenv("AWS_SHARED_CREDENTIALS_FILE")
+	}
+	only := func(v string) func(string) string {
+		return func(k string) string {
+			if k == "AWS_CONFIG_FILE" {
+				return v
+			}
+			return getenv(k)
+		}
+	}
+	if p != "" {
+		return DefaultPath(only(p))
+	}
+	cfg, err := DefaultPath(only(""))
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(filepath.Dir(cfg), "credentials"), nil
+}

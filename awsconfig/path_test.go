@@ -34,3 +34,20 @@ func TestDefaultPath(t *testing.T) {
 		})
 	}
 }
+
+func TestCredentialsPath(t *testing.T) {
+	env := map[string]string{"HOME": "/h"}
+	get := func(k string) string { return env[k] }
+	for _, tc := range []struct{ from, envVal, want string }{
+		{"", "", "/h/.aws/credentials"},
+		{"", "~/creds", "/h/creds"},
+		{"", "/x/creds", "/x/creds"},
+		{"~/other", "/x/creds", "/h/other"},
+	} {
+		env["AWS_SHARED_CREDENTIALS_FILE"] = tc.envVal
+		env["AWS_CONFIG_FILE"] = "/elsewhere/config"
+		if got, err := CredentialsPath(get, tc.from); err != nil || got != tc.want {
+			t.Errorf("%q %q: %q %v", tc.from, tc.envVal, got, err)
+		}
+	}
+}

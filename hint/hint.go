@@ -6,7 +6,14 @@
 // as "stscred: hint: ...".
 package hint
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/stscred/stscred/internal/textsafe"
+)
 
 // Error is an error carrying advice for the user.
 type Error struct {
@@ -54,4 +61,20 @@ func Of(err error) []string {
 	}
 	walk(err)
 	return out
+}
+
+// Print writes err and its hints in stscred's format:
+//
+//	stscred: error: ...
+//	stscred: hint: ...
+//
+// without a trailing period, and with every control character escaped: a
+// profile name holding a newline cannot forge a hint line, nor ESC a
+// terminal sequence.
+func Print(w io.Writer, err error) {
+	msg := strings.TrimSuffix(strings.TrimSpace(err.Error()), ".")
+	fmt.Fprintf(w, "stscred: error: %s\n", textsafe.Escape(msg))
+	for _, h := range Of(err) {
+		fmt.Fprintf(w, "stscred: hint: %s\n", textsafe.Escape(h))
+	}
 }

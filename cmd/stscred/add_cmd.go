@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/stscred/stscred/awsapi"
@@ -12,7 +11,6 @@ import (
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/resolve"
-	"github.com/stscred/stscred/tty"
 )
 
 // AddCmd stores an IAM user's long-term access key.
@@ -27,7 +25,10 @@ func (c *AddCmd) Run(env *Env, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	id, secret, err := c.read(env)
+	id, secret, err := keystore.Input{
+		Profile: c.Name, FromEnv: c.Env, Getenv: env.Getenv,
+		Terminal: env.StdinTerminal, Stdin: env.Stdin, Prompts: env.Stderr, ReadSecret: env.ReadSecret,
+	}.Read()
 	if err != nil {
 		return err
 	}
@@ -100,59 +101,6 @@ func (c *AddCmd) profile(env *Env) (*awsconfig.Profile, bool, error) {
 			"store the key under its source profile: stscred add "+p.Root().Name)
 	}
 	return p, true, nil
-}
-
-// read gets the key: from the environment with --env, by prompting when
-// stdin is a terminal, else as two lines on stdin (key id, then secret).
-func (c *AddCmd) read(env *Env) (id, secret string, err error) {
-	switch {
-	case c.Env:
-		id, secret = env.Getenv("AWS_ACCESS_KEY_ID"), env.Getenv("AWS_SECRET_ACCESS_KEY")
-		if id == "" || secret == "" {
-			return "", "", hint.With(errors.New("--env: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must both be set"),
-				"export them first, or run stscred add without --env to be prompted")
-		}
-		if env.Getenv("AWS_SESSION_TOKEN") != "" {
-			return "", "", hint.With(errors.New("--env: AWS_SESSION_TOKEN is set, so these are temporary credentials, not an IAM user's key"),
-				"stscred stores long-term keys; unset AWS_SESSION_TOKEN if the key id starts with AKIA")
-		}
-	case env.StdinTerminal:
-		fmt.Fprintf(env.Stderr, "Access key ID for %s: ", c.Name)
-		line, rerr := env.Stdin.ReadString('\n')
-		if rerr != nil && rerr != io.EOF {
-			return "", "", fmt.Errorf("reading the access key id: %w", rerr)
-		}
-		id = line
-		secret, err = env.ReadSecret("Secret access key (not shown): ")
-		if errors.Is(err, tty.ErrInterrupted) {
-			return "", "", err
-		}
-		if err != nil {
-			return "", "", fmt.Errorf("reading the secret access key: %w", err)
-		}
-	default:
-		id, err = readLine(env, "the access key id (first line of stdin)")
-		if err != nil {
-			return "", "", err
-		}
-		secret, err = readLine(env, "the secret access key (second line of stdin)")
-		if err != nil {
-			return "", "", err
-		}
-	}
-	return strings.TrimSpace(id), strings.TrimSpace(secret), nil
-}
-
-func readLine(env *Env, what string) (string, error) {
-	line, err := env.Stdin.ReadString('\n')
-	if err == io.EOF && line != "" {
-		err = nil
-	}
-	if err != nil {
-		return "", hint.With(fmt.Errorf("reading %s: stdin ended", what),
-			"pipe two lines: printf '%s\\n%s\\n' \"$KEY_ID\" \"$SECRET\" | stscred add NAME, or use --env")
-	}
-	return line, nil
 }
 
 // verifyHints adds what to do when the key could not be checked.

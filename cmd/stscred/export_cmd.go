@@ -51,3 +51,22 @@ func (c *ExportCmd) Run(env *Env, g *Globals) error {
 	}
 	return shell.Write(env.Stdout, format, shell.Export{Profile: name, Region: tc.Region, Creds: tc.Creds})
 }
+
+// needsYou is how a prompt hook's renewal ends when it needs the user (an
+// MFA code, a passphrase): one line saying what to run, and a status the
+// hook tells apart (see exitNeeds*).
+type needsYou struct {
+	profile, what string
+	status        int
+}
+
+func (n needsYou) Error() string {
+	return fmt.Sprintf("%s needs %s to renew its credentials: run stscred use %s", n.profile, n.what, n.profile)
+}
+
+// Exit statuses of export --hook when it needs the user; the shell hooks
+// show them in the prompt segment.
+const (
+	exitNeedsMFA        = 3 // "PROFILE mfa?"
+	exitNeedsPassphrase = 5 // "PROFILE passphrase?"
+)

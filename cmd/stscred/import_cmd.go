@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 
 	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
@@ -23,7 +22,7 @@ type ImportCmd struct {
 }
 
 func (c *ImportCmd) Run(env *Env) error {
-	credPath, err := credentialsPath(env.Getenv, c.From)
+	credPath, err := awsconfig.CredentialsPath(env.Getenv, c.From)
 	if err != nil {
 		return err
 	}
@@ -95,30 +94,4 @@ func (e *Env) importVerifier(cfg *awsconfig.File) importer.Verifier {
 		}
 		return "", hint.With(err, "run stscred import again in a moment; keys STS answers for are then moved")
 	}
-}
-
-// credentialsPath is the shared credentials file: from, else
-// AWS_SHARED_CREDENTIALS_FILE, else .aws/credentials in the home directory
-// (a leading "~" expanded, as for AWS_CONFIG_FILE).
-func credentialsPath(getenv func(string) string, from string) (string, error) {
-	p := from
-	if p == "" {
-		p = getenv("AWS_SHARED_CREDENTIALS_FILE")
-	}
-	only := func(v string) func(string) string {
-		return func(k string) string {
-			if k == "AWS_CONFIG_FILE" {
-				return v
-			}
-			return getenv(k)
-		}
-	}
-	if p != "" {
-		return awsconfig.DefaultPath(only(p))
-	}
-	cfg, err := awsconfig.DefaultPath(only(""))
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(filepath.Dir(cfg), "credentials"), nil
 }

@@ -3,15 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
-	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/profile"
 	"github.com/stscred/stscred/resolve"
 	"github.com/stscred/stscred/rotate"
 )
@@ -42,7 +41,11 @@ func (c *RotateCmd) Run(env *Env, g *Globals) error {
 		VerifyTimeout: c.VerifyTimeout,
 		Now:           env.Now,
 		Progress:      env.Stderr,
-		OnStored:      func(k keystore.Key) { c.forgetOldKey(env, k) },
+		OnStored: func(k keystore.Key) {
+			if ch, err := env.Cache(); err == nil {
+				rotate.Forget(ch, c.Name, k, env.Now(), env.Stderr)
+			}
+		},
 	}
 	if p.MFASerial != "" {
 		// IAM refuses session credentials without MFA context, and
@@ -61,7 +64,11 @@ func (c *RotateCmd) Run(env *Env, g *Globals) error {
 			return res.Creds, err
 		}
 	}
-	unlock, err := c.lock(env)
+	ch, err := env.Cache()
+	if err != nil {
+		return err
+	}
+	unlock, err := rotate.Lock(env.context(), ch, c.Name, env.PID)
 	if err != nil {
 		return err
 	}
@@ -70,87 +77,27 @@ func (c *RotateCmd) Run(env *Env, g *Globals) error {
 	if err != nil {
 		return err
 	}
-	out := env.human()
-	if c.DryRun {
-		for _, step := range res.Plan {
-			fmt.Fprintf(out, "stscred: dry run: would %s\n", step)
-		}
-		return nil
-	}
-	verb := "rotated"
-	if res.Resumed {
-		verb = "finished rotating"
-	}
-	fmt.Fprintf(out, "stscred: %s the access key of %s: %s → %s, stored in %s\n", verb, c.Name, keystore.MaskID(res.Old), keystore.MaskID(res.New), env.describeKeys())
-	if res.OldDeleted {
-		fmt.Fprintf(out, "stscred: the old key %s was deleted in IAM\n", keystore.MaskID(res.Old))
-	} else {
-		fmt.Fprintf(out, "stscred: the old key %s is inactive and kept in IAM; delete it when sure nothing needs it: aws iam delete-access-key --access-key-id %s\n", keystore.MaskID(res.Old), res.Old)
-	}
-	if res.State != nil {
-		fmt.Fprintf(out, "stscred: %s\n", strings.ReplaceAll(res.State.String(), "\n", "\n  "))
-	}
+	res.Print(env.human(), c.Name, env.describeKeys(), c.DryRun)
 	return nil
 }
 
 // profile resolves NAME: an IAM user's profile, or a name not in the
 // config (a key stored with stscred add only).
 func (c *RotateCmd) profile(env *Env) (*awsconfig.Profile, error) {
-	f, err := env.Config()
+	m, err := env.Model()
 	if err != nil {
 		return nil, err
 	}
-	if !f.Has(c.Name) {
+	if !m.File.Has(c.Name) {
 		return &awsconfig.Profile{Name: c.Name}, nil
 	}
-	p, err := f.Resolve(c.Name)
+	p, err := m.Get(c.Name)
 	if err != nil {
 		return nil, err
 	}
-	if p.IsRole() && p.SourceProfile != p.Name {
+	if p.Kind == profile.Role && p.SourceProfile != p.Name {
 		return nil, hint.With(fmt.Errorf("profile %s is a role (role_arn = %s); only an IAM user's key can be rotated", p.Name, p.RoleARN),
 			"rotate the key of its source profile: stscred rotate "+p.Root().Name)
 	}
-	return p, nil
-}
-
-// lock makes sure no other stscred rotates this profile's key at the same
-// time: the second would resume the first's pending key under its feet.
-// It does not wait.
-func (c *RotateCmd) lock(env *Env) (func(), error) {
-	ch, err := env.Cache()
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithCancel(env.context())
-	defer cancel()
-	var busy *cache.Holder
-	lease, err := ch.Lock(ctx, "v1:rotate:"+c.Name, cache.Holder{PID: env.PID, Profile: c.Name, Doing: "rotating the key of " + c.Name}, func(h cache.Holder) {
-		busy = &h
-		cancel()
-	})
-	if err != nil && busy != nil {
-		return nil, hint.With(fmt.Errorf("stscred pid %d is already rotating the key of %s; nothing was changed", busy.PID, c.Name),
-			"wait for it to finish; then stscred rotate "+c.Name+" --dry-run shows where things stand")
-	}
-	if err != nil {
-		return nil, err
-	}
-	return lease.Unlock, nil
-}
-
-// forgetOldKey drops the cached sessions made with the replaced key (and
-// the roles signed with them) and records the new key's id.
-func (c *RotateCmd) forgetOldKey(env *Env, k keystore.Key) {
-	ch, err := env.Cache()
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "stscred: warning: could not drop the old key's cached sessions: %v\n", err)
-		return
-	}
-	if _, err := ch.DeleteWhere(func(h cache.Header) bool { return h.Involves(c.Name) }); err != nil {
-		fmt.Fprintf(env.Stderr, "stscred: warning: could not drop the old key's cached sessions: %v\n", err)
-	}
-	if err := resolve.RememberKeyID(ch, c.Name, k.AccessKeyID, env.Now()); err != nil {
-		fmt.Fprintf(env.Stderr, "stscred: warning: could not update the session cache: %v\n", err)
-	}
+	return p.Profile, nil
 }

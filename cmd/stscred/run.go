@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/alecthomas/kong"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/internal/proc"
-	"github.com/stscred/stscred/internal/textsafe"
 	"github.com/stscred/stscred/tty"
 )
 
@@ -154,39 +152,8 @@ func parse(grammar any, g *Globals, args []string, env *Env) (*kong.Context, err
 	return kctx, err
 }
 
-// printError writes err and its hints in stscred's format:
-//
-//	stscred: error: ...
-//	stscred: hint: ...
-//
-// Every control character is escaped: a profile name holding a newline
-// cannot forge a hint line, nor ESC a terminal sequence.
-func printError(w io.Writer, err error) {
-	msg := strings.TrimSuffix(strings.TrimSpace(err.Error()), ".")
-	fmt.Fprintf(w, "stscred: error: %s\n", textsafe.Escape(msg))
-	for _, h := range hint.Of(err) {
-		fmt.Fprintf(w, "stscred: hint: %s\n", textsafe.Escape(h))
-	}
-}
-
-// needsYou is how a prompt hook's renewal ends when it needs the user (an
-// MFA code, a passphrase): one line saying what to run, and a status the
-// hook tells apart (see exitNeeds*).
-type needsYou struct {
-	profile, what string
-	status        int
-}
-
-func (n needsYou) Error() string {
-	return fmt.Sprintf("%s needs %s to renew its credentials: run stscred use %s", n.profile, n.what, n.profile)
-}
-
-// Exit statuses of export --hook when it needs the user; the shell hooks
-// show them in the prompt segment.
-const (
-	exitNeedsMFA        = 3 // "PROFILE mfa?"
-	exitNeedsPassphrase = 5 // "PROFILE passphrase?"
-)
+// printError writes err and its hints in stscred's format (hint.Print).
+func printError(w io.Writer, err error) { hint.Print(w, err) }
 
 // errNotConfirmed is returned when the user declines a confirmation.
 var errNotConfirmed = errors.New("not confirmed")
