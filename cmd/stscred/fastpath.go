@@ -83,3 +83,33 @@ func fillDefaults(v reflect.Value, getenv func(string) string, arg string) bool 
 	}
 	return arg == "" || args == 1
 }
+
+// envNames lists the environment variables the flags of v (a command line
+// struct, walked with its commands and embedded structs) read.
+func envNames(v reflect.Type) []string {
+	var out []string
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		for _, name := range strings.Split(f.Tag.Get("env"), ",") {
+			if name != "" {
+				out = append(out, name)
+			}
+		}
+		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Duration(0)) {
+			out = append(out, envNames(f.Type)...)
+		}
+	}
+	return out
+}
+
+// scrubEmptyEnv unsets every variable a flag reads that is set but empty:
+// `export STSCRED_PROMPT=` means the default, as an unset variable does.
+// Kong would parse "" as the value (an enum error, a zero duration), the
+// fast path reads it as unset; after this both agree, and with the user.
+func scrubEmptyEnv(lookup func(string) (string, bool), unset func(string) error) {
+	for _, name := range envNames(reflect.TypeOf(CLI{})) {
+		if v, ok := lookup(name); ok && v == "" {
+			_ = unset(name)
+		}
+	}
+}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"testing"
 
@@ -88,5 +90,109 @@ func TestFastParseDeclines(t *testing.T) {
 		return ""
 	}); ok {
 		t.Error("STSCRED_SESSION_DURATION set: fast path must decline")
+	}
+}
+
+// The fast path gives exactly kong's result for every input of a generated
+// table: each credential command and argument shape, under every
+// combination of each variable the flags read being unset, set but empty
+// (scrubbed first, as main does), set to a valid value or to an invalid
+// one. Where it declines, kong decides alone, so they cannot differ.
+func TestFastPathEqualsKongOverATable(t *testing.T) {
+	names := envNames(reflect.TypeOf(CLI{}))
+	if len(names) < 6 {
+		t.Fatalf("only %d variables found: %v", len(names), names)
+	}
+	values := map[string][2]string{ // valid, invalid
+		"STSCRED_MFA_TOKEN": {"123456", ""}, "STSCRED_PROMPT": {"tty", "sometimes"},
+		"STSCRED_MIN_REMAINING": {"20m", "soon"}, "STSCRED_LOCK_TIMEOUT": {"1m", "-"},
+		"STSCRED_BACKEND": {"file", "cloud"}, "STSCRED_STS_TIMEOUT": {"3s", "x"},
+		"STSCRED_SESSION_DURATION": {"2h", "long"},
+	}
+	argsTable := [][]string{
+		{"role", "prod-admin"}, {"session", "alice"}, {"export", "prod"},
+		{"role", "name with spaces"}, {"role", "prod-admin", "--duration", "1h"},
+		{"session", "alice", "--duration", "2h"}, {"--prompt", "none", "role", "x"},
+		{"role"}, {"export"},
+	}
+	ok, declined := 0, 0
+	for _, args := range argsTable {
+		for _, name := range names {
+			for _, val := range []*string{nil, ptr(""), ptr(values[name][0]), ptr(values[name][1])} {
+				env := map[string]string{}
+				if val != nil {
+					env[name] = *val
+				}
+				scrubEmptyEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+					func(k string) error { delete(env, k); return nil })
+				cmd, g, fast := fastParse(args, func(k string) string { return env[k] })
+				if !fast {
+					declined++
+					continue
+				}
+				ok++
+				kcmd, kg, err := kongParseEnv(t, args, names, env)
+				if err != nil {
+					t.Fatalf("%v %v: the fast path ran what kong refuses: %v", args, env, err)
+				}
+				if !reflect.DeepEqual(cmd, kcmd) || !reflect.DeepEqual(*g, kg) {
+					t.Errorf("%v %v:\nfast %+v %+v\nkong %+v %+v", args, env, cmd, *g, kcmd, kg)
+				}
+			}
+		}
+	}
+	if ok == 0 || declined == 0 {
+		t.Fatalf("the table exercised nothing: %d fast, %d declined", ok, declined)
+	}
+	t.Logf("%d inputs taken by the fast path (equal to kong's), %d left to kong", ok, declined)
+}
+
+func ptr(s string) *string { return &s }
+
+// kongParseEnv parses args with kong with exactly env set among names.
+func kongParseEnv(t *testing.T, args, names []string, env map[string]string) (any, Globals, error) {
+	t.Helper()
+	for _, n := range names {
+		if v, ok := env[n]; ok {
+			t.Setenv(n, v)
+		} else {
+			t.Setenv(n, "")
+			os.Unsetenv(n)
+		}
+	}
+	var cli credentialCLI
+	p, err := kong.New(&cli, kong.Writers(io.Discard, io.Discard), kong.Vars{"version": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kctx, err := p.Parse(args)
+	if err != nil {
+		return nil, Globals{}, err
+	}
+	switch kctx.Command() {
+	case "role <name>":
+		return &cli.Role, cli.Globals, nil
+	case "session <name>":
+		return &cli.Session, cli.Globals, nil
+	case "export <profile>":
+		return &cli.Export, cli.Globals, nil
+	}
+	return nil, Globals{}, fmt.Errorf("kong chose %q", kctx.Command())
+}
+
+// `STSCRED_PROMPT=` exported (set but empty) is the default for every
+// shape of call, fast or not (it used to run `role x` and refuse
+// `role x --duration 1h`).
+func TestSetButEmptyVariableIsTheDefault(t *testing.T) {
+	t.Setenv("STSCRED_PROMPT", "")
+	scrubEmptyEnv(os.LookupEnv, os.Unsetenv)
+	if _, set := os.LookupEnv("STSCRED_PROMPT"); set {
+		t.Fatal("not scrubbed")
+	}
+	for _, args := range [][]string{{"role", "x"}, {"role", "x", "--duration", "1h"}} {
+		env, _, stderr := testEnv(t, "")
+		if code := run(args, env); code == 2 {
+			t.Errorf("%v: usage error: %s", args, stderr)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/debug"
 	"time"
 
 	"github.com/stscred/stscred/internal/harden"
@@ -17,12 +18,14 @@ import (
 	"golang.org/x/term"
 )
 
-// version is set at build time by install.sh (-ldflags -X main.version=...).
-var version = "dev"
+// version is set at build time by install.sh (-ldflags -X main.version=...);
+// otherwise it comes from the build info (see buildVersion).
+var version = ""
 
 func main() {
 	// Before anything secret is in memory: no core file, no debugger.
 	harden.Process()
+	scrubEmptyEnv(os.LookupEnv, os.Unsetenv)
 	stdinTTY := term.IsTerminal(int(os.Stdin.Fd()))
 	env := &Env{
 		Stdin:  bufio.NewReader(os.Stdin),
@@ -42,7 +45,42 @@ func main() {
 		PID:        os.Getpid(),
 		ParentName: proc.ParentName,
 		GOOS:       runtime.GOOS,
-		Version:    version,
+		Version:    buildVersion(version, debug.ReadBuildInfo),
 	}
 	os.Exit(run(os.Args[1:], env))
+}
+
+// buildVersion is the version install.sh set, else the module version Go
+// recorded (go install pkg@v1.2.3), else "dev" with the commit the binary
+// was built from, when Go recorded one.
+func buildVersion(set string, info func() (*debug.BuildInfo, bool)) string {
+	if set != "" {
+		return set
+	}
+	bi, ok := info()
+	if !ok {
+		return "dev"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	rev, dirty := "", false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	switch {
+	case rev == "":
+		return "dev"
+	case dirty:
+		return "dev (" + rev + ", modified)"
+	}
+	return "dev (" + rev + ")"
 }

@@ -41,6 +41,8 @@ type CLI struct {
 	Whoami     WhoamiCmd     `cmd:"" help:"Who these credentials are (GetCallerIdentity), printed as the AWS CLI does; --verbose adds where they came from and how long they last."`
 	Doctor     DoctorCmd     `cmd:"" help:"Check the setup (config, keyring, keys, cache, clock, shell hook) and say how to fix what is wrong."`
 	Rotate     RotateCmd     `cmd:"" help:"Replace an IAM user's access key: a new key in IAM and the keyring, the old one deactivated and deleted, never losing a working key."`
+	VersionCmd VersionCmd    `cmd:"" name:"version" help:"Print the version."`
+	Help       HelpCmd       `cmd:"" hidden:"" help:"Print the help (of a command: stscred help role)."`
 
 	CredentialCommands `embed:""`
 }
@@ -87,6 +89,13 @@ func run(args []string, env *Env) (status int) {
 			status = int(code)
 		}
 	}()
+	// stscred alone, and stscred help [COMMAND], print the help.
+	switch {
+	case len(args) == 0:
+		args = []string{"--help"}
+	case args[0] == "help":
+		args = append(args[1:], "--help")
+	}
 	if cmd, g, ok := fastParse(args, env.Getenv); ok {
 		env.apply(g)
 		return finish(env, cmd.Run(env, g))

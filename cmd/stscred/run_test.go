@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +137,55 @@ func TestClearAndListWithFakes(t *testing.T) {
 	out.Reset()
 	if code := run([]string{"clear", "alice"}, env); code != 0 || !strings.Contains(out.String(), "removed 1 cached session (alice)") {
 		t.Fatalf("clear: %q", out.String())
+	}
+}
+
+// stscred alone and stscred help print the help; stscred version prints
+// what --version does; help of a command too.
+func TestHelpAndVersionCommands(t *testing.T) {
+	for _, args := range [][]string{nil, {"help"}} {
+		env, out, _ := testEnv(t, cfg)
+		if code := run(args, env); code != 0 || !strings.Contains(out.String(), "Usage: stscred") {
+			t.Errorf("%v: exit %d\n%s", args, code, out)
+		}
+	}
+	env, out, _ := testEnv(t, cfg)
+	if code := run([]string{"help", "role"}, env); code != 0 || !strings.Contains(out.String(), "Usage: stscred role") {
+		t.Errorf("help role: exit %d\n%s", code, out)
+	}
+	env, out, _ = testEnv(t, cfg)
+	if code := run([]string{"version"}, env); code != 0 || out.String() != "stscred test\n" {
+		t.Errorf("version: exit %d %q", code, out)
+	}
+}
+
+func TestBuildVersion(t *testing.T) {
+	info := func(v string, settings ...debug.BuildSetting) func() (*debug.BuildInfo, bool) {
+		return func() (*debug.BuildInfo, bool) {
+			return &debug.BuildInfo{Main: debug.Module{Version: v}, Settings: settings}, true
+		}
+	}
+	for _, tc := range []struct {
+		set  string
+		info func() (*debug.BuildInfo, bool)
+		want string
+	}{
+		{"v1.2.3-4-gabc", info("(devel)"), "v1.2.3-4-gabc"},
+		{"", info("v0.9.0"), "v0.9.0"},
+		{"", info("(devel)", debug.BuildSetting{Key: "vcs.revision", Value: "0123456789abcdef0123"}), "dev (0123456789ab)"},
+		{"", info("(devel)", debug.BuildSetting{Key: "vcs.revision", Value: "0123456789ab"}, debug.BuildSetting{Key: "vcs.modified", Value: "true"}), "dev (0123456789ab, modified)"},
+		{"", info(""), "dev"},
+		{"", func() (*debug.BuildInfo, bool) { return nil, false }, "dev"},
+	} {
+		if got := buildVersion(tc.set, tc.info); got != tc.want {
+			t.Errorf("got %q, want %q", got, tc.want)
+		}
+	}
+}
+
+func TestHelpAfterGlobalFlags(t *testing.T) {
+	env, out, _ := testEnv(t, cfg)
+	if code := run([]string{"--prompt", "none", "help", "session"}, env); code != 0 || !strings.Contains(out.String(), "Usage: stscred session") {
+		t.Errorf("exit %d\n%s", code, out)
 	}
 }

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/alecthomas/kong"
+)
+
+// VersionCmd prints the version, as --version does.
+type VersionCmd struct{}
+
+func (c *VersionCmd) Run(env *Env) error {
+	_, err := fmt.Fprintf(env.Stdout, "stscred %s\n", env.Version)
+	return err
+}
+
+// HelpCmd prints the help of stscred or of a command. run turns a leading
+// `stscred help ...` into --help itself; this serves the rest (global
+// flags before it: stscred --prompt none help role).
+type HelpCmd struct {
+	Command []string `arg:"" optional:""`
+}
+
+func (c *HelpCmd) Run(kctx *kong.Context) error {
+	_, err := kctx.Kong.Parse(append(c.Command, "--help"))
+	return err
+}
