@@ -145,8 +145,14 @@ func TestBashCompletion(t *testing.T) {
 	if got := complete("stscred", "ro"); got != "role rotate" {
 		t.Errorf("stscred ro<TAB> = %q", got)
 	}
-	if got := complete("stscred", "role", "pro"); got != "prod-admin prod" {
+	if got := complete("stscred", "role", "pro"); got != "prod-admin" { // prod is no role
 		t.Errorf("stscred role pro<TAB> = %q", got)
+	}
+	if got := complete("stscred", "export", "pro"); got != "prod-admin prod" {
+		t.Errorf("stscred export pro<TAB> = %q", got)
+	}
+	if got := complete("stscred", "export", "--format", "="); got != "auto sh bash zsh fish powershell pwsh dotenv json" {
+		t.Errorf("stscred export --format=<TAB> = %q", got)
 	}
 	if got := complete("stscred", "shell-init", "f"); got != "fish" {
 		t.Errorf("stscred shell-init f<TAB> = %q", got)
