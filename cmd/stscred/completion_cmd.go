@@ -176,6 +176,7 @@ var completionHints = map[string]shell.Completer{
 	"doctor --profile": {Profiles: shell.AnyProfile},
 	"use args":         {Values: []string{"--off"}, Profiles: shell.AnyProfile},
 	"whoami --output":  {Values: []string{"json", "text", "table", "yaml", "yaml-stream"}},
+	"shell-init shell": {Values: shell.Names()},
 }
 
 // firstSentence keeps flag help short enough for a completion menu.

@@ -12,7 +12,9 @@ import (
 // answer install.sh, which asks the binary it has just built instead of
 // knowing each shell itself.
 type ShellInitCmd struct {
-	Shell string `arg:"" enum:"bash,zsh,fish,powershell" help:"The shell: ${enum}."`
+	// Not a kong enum: the shells are shell.All(), and completion offers
+	// shell.Names() (completionHints).
+	Shell string `arg:"" help:"The shell: one of those below."`
 
 	RCFile         bool   `name:"rc-file" hidden:"" help:"Print the shell's rc file (for HOME, ZDOTDIR, XDG_CONFIG_HOME) instead."`
 	InstallBlock   bool   `name:"install-block" hidden:"" help:"Print the block install.sh puts in the rc file (needs --bin and --share) instead."`
@@ -46,7 +48,7 @@ func (c *ShellInitCmd) Help() string {
 func (c *ShellInitCmd) Run(env *Env) error {
 	sh, err := shell.Named(c.Shell)
 	if err != nil {
-		return err
+		return hint.With(err, "see: stscred shell-init --help")
 	}
 	var out string
 	switch {
