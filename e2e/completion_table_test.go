@@ -67,6 +67,7 @@ var completionCases = []completionCase{
 	{"stscred export ", anyProfiles, []string{"--off", "sh"}},
 	{"stscred export --format sh ", anyProfiles, []string{"fish"}},
 	{"stscred exec ", anyProfiles, nil},
+	{"stscred exec prod -- ", nil, append([]string{"add", "--format"}, anyProfiles...)}, // exec's command: nothing of stscred's
 	{"stscred whoami ", anyProfiles, nil},
 	{"stscred clear ", anyProfiles, nil},
 	{"stscred doctor --profile ", anyProfiles, []string{"text", "json"}},

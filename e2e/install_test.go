@@ -192,6 +192,34 @@ func TestInstallScriptPathNote(t *testing.T) {
 	}
 }
 
+// stscred shell-init --help shows, for each shell, its rc file and the
+// line that loads the integration: the line install.sh's block holds, and
+// that install.sh and doctor send people to look for.
+func TestShellInitHelpShowsTheRCLine(t *testing.T) {
+	w := newWorld(t)
+	help := w.stscred("shell-init", "--help")
+	if help.code != 0 {
+		t.Fatal(help)
+	}
+	for _, sc := range []struct{ shell, rc, line string }{
+		{"bash", "~/.bashrc", `eval "$(stscred shell-init bash)"`},
+		{"zsh", "~/.zshrc (or $ZDOTDIR/.zshrc)", `eval "$(stscred shell-init zsh)"`},
+		{"fish", "~/.config/fish/config.fish (or $XDG_CONFIG_HOME/fish/config.fish)", "stscred shell-init fish | source"},
+		{"powershell", "$PROFILE", "Invoke-Expression (& stscred shell-init powershell | Out-String)"},
+	} {
+		if !strings.Contains(help.stdout, sc.shell+" ") || !strings.Contains(help.stdout, " in "+sc.rc+":\n        "+sc.line+"\n") {
+			t.Errorf("shell-init --help does not show %s's line %q in %s:\n%s", sc.shell, sc.line, sc.rc, help.stdout)
+		}
+		if sc.shell == "powershell" {
+			continue
+		}
+		block := w.stscred("shell-init", "--install-block", sc.shell, "--bin", "/b", "--share", "/s")
+		if block.code != 0 || !strings.Contains(block.stdout, "\n"+sc.line+"\n") {
+			t.Errorf("the %s block does not hold the line help shows: %s", sc.shell, block)
+		}
+	}
+}
+
 // install.sh --help prints its help, the first comment paragraph of the
 // script, and nothing else.
 func TestInstallScriptHelp(t *testing.T) {
