@@ -1,3 +1,11 @@
+// Package shell is what stscred knows about each shell, one type per shell
+// (bash.go, zsh.go, fish.go, powershell.go) behind the Shell interface: its
+// rc file and the block install.sh puts there between the marker lines,
+// the line a user adds by hand, the integration script (hooks/), the
+// export syntax, the completion script, and how to tell from an rc file
+// whether the block is installed (FindHook). Every value written for a
+// shell comes from a template or a writer that quotes it, so that no
+// profile name, path, region or secret can inject code.
 package shell
 
 import (
@@ -81,6 +89,18 @@ func Names() []string {
 	var out []string
 	for _, s := range all {
 		out = append(out, s.Name())
+	}
+	return out
+}
+
+// Installable returns the shells install.sh --shell-hook edits an rc file
+// for (those with an RCFile), in All's order.
+func Installable() []Shell {
+	var out []Shell
+	for _, s := range all {
+		if s.RCFile("/", nil) != "" {
+			out = append(out, s)
+		}
 	}
 	return out
 }

@@ -36,6 +36,16 @@ func TestNamed(t *testing.T) {
 	}
 }
 
+func TestInstallable(t *testing.T) {
+	var names []string
+	for _, s := range Installable() {
+		names = append(names, s.Name())
+	}
+	if strings.Join(names, " ") != "bash zsh fish" {
+		t.Fatalf("Installable() = %v", names)
+	}
+}
+
 func TestRCFile(t *testing.T) {
 	env := func(kv ...string) func(string) string {
 		return func(k string) string {
