@@ -10,6 +10,12 @@
 #
 # Running it again changes nothing more. It never touches stored keys, the
 # session cache or the AWS config.
+
+# What it knows of each shell (rc file, the block, where completions go)
+# it asks the stscred it has just built: stscred shell-init --rc-file,
+# --install-block, --completion-file and --path-line, and completion
+# --shells. Only --uninstall works without it, from the install manifest
+# and the marker lines, which every rc file install.sh ever edited has.
 set -eu
 
 cd "$(dirname "$0")"
@@ -36,21 +42,17 @@ for arg in "$@"; do
 	--uninstall) mode=uninstall ;;
 	--shell-hook) hook=1 ;;
 	-h | --help)
-		sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+		# The first comment paragraph of this file, and nothing else.
+		awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
 		exit 0
 		;;
 	*) die "unknown option $arg" "see: ./install.sh --help" ;;
 	esac
 done
 
-# The rc file of the user's shell, and the shell's name.
+# The user's shell; stscred knows its rc file (RC, set once built).
 shell_name=$(basename "${SHELL:-sh}")
-case $shell_name in
-bash) RC=$HOME/.bashrc ;;
-zsh) RC=${ZDOTDIR:-$HOME}/.zshrc ;;
-fish) RC=${XDG_CONFIG_HOME:-$HOME/.config}/fish/config.fish ;;
-*) RC= ;;
-esac
+RC=
 
 # manifest_add LINE: remember what was installed, once.
 manifest_add() {
@@ -73,38 +75,21 @@ make_dir() {
 	fi
 }
 
-# hook_block SHELL: the lines install.sh puts in the rc file.
-hook_block() {
-	bin_q="'$BIN'"
-	case $1 in
-	fish)
-		printf '%s\n' "$BEGIN"
-		printf 'contains -- %s $PATH; or set -gx PATH %s $PATH\n' "$bin_q" "$bin_q"
-		printf 'stscred shell-init fish | source\n'
-		printf "test -r '%s'; and source '%s'\n" "$SHARE/fish/vendor_completions.d/stscred.fish" "$SHARE/fish/vendor_completions.d/stscred.fish"
-		printf '%s\n' "$END"
-		;;
-	*)
-		comp=$SHARE/bash-completion/completions/stscred
-		[ "$1" = zsh ] && comp=$SHARE/zsh/site-functions/_stscred
-		printf '%s\n' "$BEGIN"
-		printf 'case ":$PATH:" in *:%s:*) ;; *) export PATH=%s:"$PATH" ;; esac\n' "$bin_q" "$bin_q"
-		printf 'eval "$(stscred shell-init %s)"\n' "$1"
-		printf "[ -r '%s' ] && . '%s'\n" "$comp" "$comp"
-		printf '%s\n' "$END"
-		;;
-	esac
-}
-
 # remove_block FILE: drop the marker block; prints the rest.
 remove_block() {
 	B=$BEGIN E=$END awk '$0 == ENVIRON["B"] { skip = 1; next } skip && $0 == ENVIRON["E"] { skip = 0; next } !skip' "$1"
 }
 
 install_hook() {
-	[ -n "$RC" ] || die "--shell-hook: cannot tell your shell from SHELL=${SHELL:-}" \
-		"supported: bash, zsh, fish; or add the line from 'stscred shell-init --help' yourself"
-	block=$(hook_block "$shell_name")
+	[ -n "$RC" ] || die "--shell-hook: cannot tell your shell's rc file from SHELL=${SHELL:-}" \
+		"'stscred shell-init --help' lists the shells and their rc files; add the line for yours there yourself"
+	block=$("$BIN/stscred" shell-init --install-block "$shell_name" --bin "$BIN" --share "$SHARE") ||
+		die "--shell-hook: stscred gave no rc-file block for $shell_name"
+	# The block must be what --uninstall and doctor find.
+	case $block in
+	"$BEGIN"*"$END") ;;
+	*) die "--shell-hook: the block from stscred shell-init is not between '$BEGIN' and '$END'" ;;
+	esac
 	if [ -f "$RC" ] && grep -qxF -- "$BEGIN" "$RC"; then
 		if [ "$(B=$BEGIN E=$END awk '$0 == ENVIRON["B"] { on = 1 } on { print } on && $0 == ENVIRON["E"] { exit }' "$RC")" = "$block" ]; then
 			say "shell hook already in $RC"
@@ -206,28 +191,37 @@ trap - EXIT
 manifest_add "file $BIN/stscred"
 say "installed $BIN/stscred"
 
-for sh in bash zsh fish; do
-	case $sh in
-	bash) dest=$SHARE/bash-completion/completions/stscred ;;
-	zsh) dest=$SHARE/zsh/site-functions/_stscred ;;
-	fish) dest=$SHARE/fish/vendor_completions.d/stscred.fish ;;
-	esac
+shells=
+for sh in $("$BIN/stscred" completion --shells); do
+	dest=$("$BIN/stscred" shell-init --completion-file "$sh" --share "$SHARE")
 	make_dir "$(dirname "$dest")"
 	"$BIN/stscred" completion "$sh" >"$dest.tmp"
 	mv -f "$dest.tmp" "$dest"
 	manifest_add "file $dest"
+	shells="${shells:+$shells, }$sh"
 done
-say "installed completions for bash, zsh and fish under $SHARE"
+say "installed completions for $shells under $SHARE"
 
+RC=$("$BIN/stscred" shell-init --rc-file "$shell_name" 2>/dev/null) || RC=
 [ $hook = 1 ] && install_hook
 
 "$BIN/stscred" --version
 
-case ":$PATH:" in
-*":$BIN:"*) ;;
-*) say "note: $BIN is not on your PATH; add it (--shell-hook does), e.g.: echo 'export PATH=\"$BIN:\$PATH\"' >> ~/.profile" ;;
-esac
-if [ $hook = 0 ]; then
+if [ $hook = 1 ]; then
+	# The block puts $BIN on PATH too, in every new shell.
+	say "open a new shell to use stscred and its shell hook (this one has not read $RC)"
+else
+	case ":$PATH:" in
+	*":$BIN:"*) ;;
+	*)
+		if [ -n "$RC" ] && line=$("$BIN/stscred" shell-init --path-line "$shell_name" --bin "$BIN"); then
+			say "note: $BIN is not on your PATH; add this line to $RC (or run ./install.sh --shell-hook, which does), then open a new shell:"
+			printf '  %s\n' "$line"
+		else
+			say "note: $BIN is not on your PATH; add it where your shell sets PATH ('stscred shell-init --help' lists the shells install.sh knows)"
+		fi
+		;;
+	esac
 	say "shell integration (stscred use, renewal before each prompt): ./install.sh --shell-hook, or see 'stscred shell-init --help'"
 fi
 say "next: stscred add <your IAM user's profile>, then set credential_process = stscred role <role profile> (see README.md)"

@@ -21,10 +21,21 @@ type completer struct {
 	n     int
 }
 
+// How a completer loads stscred's completion.
+const (
+	loadScript         = ""                // as install.sh installs it: bash and fish source the file, zsh autoloads it from $fpath with the user's own compinit
+	loadBashCompletion = "bash-completion" // bash: with the bash-completion package loaded first
+)
+
 // newCompleter starts shell (bash, zsh or fish) on a pty with the
 // completion script stscred generates for it, loaded the way install.sh
 // loads it.
 func newCompleter(t *testing.T, w *world, shell string) *completer {
+	t.Helper()
+	return newCompleterWith(t, w, shell, loadScript)
+}
+
+func newCompleterWith(t *testing.T, w *world, shell, how string) *completer {
 	t.Helper()
 	dir := t.TempDir()
 	script := w.stscred("completion", shell)
@@ -40,6 +51,13 @@ func newCompleter(t *testing.T, w *world, shell string) *completer {
 		os.WriteFile(file, []byte(script.stdout), 0o644)
 		argv = []string{"bash", "--norc", "--noprofile", "-i"}
 		load = "bind 'set completion-query-items 0'; bind 'set page-completions off'; . " + file
+		if how == loadBashCompletion {
+			const bc = "/usr/share/bash-completion/bash_completion"
+			if _, err := os.Stat(bc); err != nil {
+				t.Fatalf("%s is required for this test (Debian package bash-completion)", bc)
+			}
+			load = ". " + bc + "; " + load
+		}
 	case "zsh":
 		os.WriteFile(filepath.Join(dir, "_stscred"), []byte(script.stdout), 0o644)
 		argv = []string{"zsh", "-f", "-i"}
@@ -50,12 +68,7 @@ func newCompleter(t *testing.T, w *world, shell string) *completer {
 		file := filepath.Join(dir, "stscred.fish")
 		os.WriteFile(file, []byte(script.stdout), 0o644)
 		argv = []string{"fish", "--no-config", "-i", "--init-command", "function fish_prompt; printf 'PROMPT> '; end"}
-		// fish draws its completion pager only on a capable terminal.
-		for i, kv := range env {
-			if kv == "TERM=dumb" {
-				env[i] = "TERM=xterm"
-			}
-		}
+		env = fishTerm(env)
 		load = "source " + file
 	}
 	c := &completer{t: t, shell: shell}
@@ -63,6 +76,17 @@ func newCompleter(t *testing.T, w *world, shell string) *completer {
 	c.pty.expect("PROMPT> ", 1)
 	c.run(load)
 	return c
+}
+
+// fishTerm: fish draws its completion pager only on a capable terminal.
+func fishTerm(env []string) []string {
+	out := append([]string(nil), env...)
+	for i, kv := range out {
+		if kv == "TERM=dumb" {
+			out[i] = "TERM=xterm"
+		}
+	}
+	return out
 }
 
 // run types a command line and waits until it is done.

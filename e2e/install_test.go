@@ -54,15 +54,16 @@ func TestInstallScript(t *testing.T) {
 	root := repoRoot(t)
 	for _, sc := range []struct {
 		shell, rc, before string
+		prefix            string   // under HOME
 		loaded            []string // a command, run by the interactive shell, that succeeds once the hook is loaded
 	}{
-		{"bash", ".bashrc", "alias ll='ls -l'\nexport FOO=1", []string{"bash", "-i", "-c", `[ "$(type -t stscred)" = function ] && [ "$(type -t __stscred_hook)" = function ]`}},
-		{"zsh", ".zshrc", "setopt extendedglob\n", []string{"zsh", "-i", "-c", `[[ $(whence -w stscred) == *function* ]] && (( ${precmd_functions[(Ie)__stscred_hook]} ))`}},
-		{"fish", ".config/fish/config.fish", "", []string{"fish", "-i", "-c", "functions -q stscred __stscred_hook"}},
+		{"bash", ".bashrc", "alias ll='ls -l'\nexport FOO=1", "opt", []string{"bash", "-i", "-c", `[ "$(type -t stscred)" = function ] && [ "$(type -t __stscred_hook)" = function ]`}},
+		{"zsh", ".zshrc", "setopt extendedglob\n", "it's my $opt", []string{"zsh", "-i", "-c", `[[ $(whence -w stscred) == *function* ]] && (( ${precmd_functions[(Ie)__stscred_hook]} ))`}},
+		{"fish", ".config/fish/config.fish", "", "it's my $opt", []string{"fish", "-i", "-c", "functions -q stscred __stscred_hook"}},
 	} {
 		t.Run(sc.shell, func(t *testing.T) {
 			home := t.TempDir()
-			prefix := filepath.Join(home, "opt")
+			prefix := filepath.Join(home, sc.prefix)
 			rc := filepath.Join(home, sc.rc)
 			if sc.before != "" {
 				os.MkdirAll(filepath.Dir(rc), 0o755)
@@ -77,6 +78,12 @@ func TestInstallScript(t *testing.T) {
 				if i == 0 && (!strings.Contains(out, "installed "+prefix+"/bin/stscred") || !strings.Contains(out, "next:")) {
 					t.Fatalf("install.sh does not say what it did and what next:\n%s", out)
 				}
+				// The block puts bin on PATH: say to open a new shell, and
+				// no note about PATH.
+				if !strings.Contains(out, "install.sh: open a new shell to use stscred and its shell hook (this one has not read "+rc+")") ||
+					strings.Contains(out, "not on your PATH") {
+					t.Fatalf("install.sh --shell-hook (run %d) does not say to open a new shell, or notes PATH:\n%s", i+1, out)
+				}
 			}
 			data, _ := os.ReadFile(rc)
 			if n := strings.Count(string(data), "# >>> stscred shell hook >>>"); n != 1 {
@@ -84,6 +91,15 @@ func TestInstallScript(t *testing.T) {
 			}
 			if !strings.HasPrefix(string(data), sc.before) {
 				t.Fatalf("%s: the existing content changed", rc)
+			}
+			// What install.sh wrote is the block the binary gives.
+			block, code := runIn(t, home, env, filepath.Join(prefix, "bin", "stscred"), "shell-init", "--install-block", sc.shell, "--bin", filepath.Join(prefix, "bin"), "--share", filepath.Join(prefix, "share"))
+			sep := ""
+			if sc.before != "" && !strings.HasSuffix(sc.before, "\n") {
+				sep = "\n"
+			}
+			if code != 0 || string(data) != sc.before+sep+block {
+				t.Fatalf("%s holds\n%s\nwant the old content and the block of stscred shell-init --install-block:\n%s", rc, data, block)
 			}
 			out, code := runIn(t, home, env, filepath.Join(prefix, "bin", "stscred"), "--version")
 			if code != 0 || !strings.HasPrefix(out, "stscred ") {
@@ -120,6 +136,117 @@ func TestInstallScript(t *testing.T) {
 	}
 }
 
+// With a fresh HOME whose ~/.local/bin is not on PATH, install.sh says one
+// thing to do, for the user's shell: the line for the rc file that shell
+// reads (a non-login bash reads ~/.bashrc, not ~/.profile); and that line,
+// added, puts the installed stscred on PATH in a new interactive shell.
+func TestInstallScriptPathNote(t *testing.T) {
+	root := repoRoot(t)
+	for _, sc := range []struct {
+		shell, rc string
+		found     []string // prints the path of the stscred a new interactive shell finds
+	}{
+		{"bash", ".bashrc", []string{"bash", "-i", "-c", "command -v stscred"}},
+		{"zsh", ".zshrc", []string{"zsh", "-i", "-c", "command -v stscred"}},
+		{"fish", ".config/fish/config.fish", []string{"fish", "-i", "-c", "command -v stscred"}},
+		{"sh", "", nil},
+	} {
+		t.Run(sc.shell, func(t *testing.T) {
+			home := t.TempDir()
+			bin := filepath.Join(home, ".local", "bin")
+			env := append(goEnv(t), "HOME="+home, "SHELL=/usr/bin/"+sc.shell, "TERM=dumb")
+			out, code := runIn(t, root, env, "sh", "install.sh")
+			if code != 0 {
+				t.Fatalf("install.sh: exit %d\n%s", code, out)
+			}
+			if n := strings.Count(out, "not on your PATH"); n != 1 {
+				t.Fatalf("the PATH note is there %d times, want once:\n%s", n, out)
+			}
+			if strings.Contains(out, ".profile") || strings.Contains(out, "open a new shell to use stscred and its shell hook") {
+				t.Fatalf("install.sh without --shell-hook:\n%s", out)
+			}
+			if sc.rc == "" {
+				if !strings.Contains(out, "install.sh: note: "+bin+" is not on your PATH; add it where your shell sets PATH") {
+					t.Fatalf("for an unknown shell:\n%s", out)
+				}
+				return
+			}
+			rc := filepath.Join(home, sc.rc)
+			note := "install.sh: note: " + bin + " is not on your PATH; add this line to " + rc + " (or run ./install.sh --shell-hook, which does), then open a new shell:\n  "
+			i := strings.Index(out, note)
+			if i < 0 {
+				t.Fatalf("install.sh does not name %s and the line for it:\n%s", rc, out)
+			}
+			line, _, _ := strings.Cut(out[i+len(note):], "\n")
+			os.MkdirAll(filepath.Dir(rc), 0o755)
+			os.WriteFile(rc, []byte(line+"\n"), 0o644)
+			shellEnv := []string{"HOME=" + home, "PATH=/usr/bin:/bin", "TERM=dumb", "ZDOTDIR=" + home}
+			got, code := runIn(t, home, shellEnv, sc.found[0], sc.found[1:]...)
+			if code != 0 || !strings.Contains(got, filepath.Join(bin, "stscred")) {
+				t.Fatalf("with %q in %s a new %s finds no %s/stscred (exit %d):\n%s", line, rc, sc.shell, bin, code, got)
+			}
+			if out, code := runIn(t, root, env, "sh", "install.sh", "--uninstall"); code != 0 {
+				t.Fatalf("uninstall: %d\n%s", code, out)
+			}
+		})
+	}
+}
+
+// stscred shell-init --help shows, for each shell, its rc file and the
+// line that loads the integration: the line install.sh's block holds, and
+// that install.sh and doctor send people to look for.
+func TestShellInitHelpShowsTheRCLine(t *testing.T) {
+	w := newWorld(t)
+	help := w.stscred("shell-init", "--help")
+	if help.code != 0 {
+		t.Fatal(help)
+	}
+	for _, sc := range []struct{ shell, rc, line string }{
+		{"bash", "~/.bashrc", `eval "$(stscred shell-init bash)"`},
+		{"zsh", "~/.zshrc (or $ZDOTDIR/.zshrc)", `eval "$(stscred shell-init zsh)"`},
+		{"fish", "~/.config/fish/config.fish (or $XDG_CONFIG_HOME/fish/config.fish)", "stscred shell-init fish | source"},
+		{"powershell", "$PROFILE", "Invoke-Expression (& stscred shell-init powershell | Out-String)"},
+	} {
+		if !strings.Contains(help.stdout, sc.shell+" ") || !strings.Contains(help.stdout, " in "+sc.rc+":\n        "+sc.line+"\n") {
+			t.Errorf("shell-init --help does not show %s's line %q in %s:\n%s", sc.shell, sc.line, sc.rc, help.stdout)
+		}
+		if sc.shell == "powershell" {
+			continue
+		}
+		block := w.stscred("shell-init", "--install-block", sc.shell, "--bin", "/b", "--share", "/s")
+		if block.code != 0 || !strings.Contains(block.stdout, "\n"+sc.line+"\n") {
+			t.Errorf("the %s block does not hold the line help shows: %s", sc.shell, block)
+		}
+	}
+}
+
+// install.sh --help prints its help, the first comment paragraph of the
+// script, and nothing else.
+func TestInstallScriptHelp(t *testing.T) {
+	root := repoRoot(t)
+	src, err := os.ReadFile(filepath.Join(root, "install.sh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want strings.Builder
+	for _, l := range strings.Split(string(src), "\n")[1:] {
+		if !strings.HasPrefix(l, "#") {
+			break
+		}
+		l = strings.TrimPrefix(strings.TrimPrefix(l, "#"), " ")
+		want.WriteString(l + "\n")
+	}
+	for _, arg := range []string{"--help", "-h"} {
+		out, code := runIn(t, root, []string{"HOME=" + t.TempDir(), "PATH=/usr/bin:/bin"}, "sh", "install.sh", arg)
+		if code != 0 || out != want.String() {
+			t.Fatalf("install.sh %s: exit %d\n%q\nwant\n%q", arg, code, out, want.String())
+		}
+		if !strings.Contains(out, "./install.sh --uninstall") || strings.Contains(out, "set -eu") {
+			t.Fatalf("install.sh %s:\n%s", arg, out)
+		}
+	}
+}
+
 // Bash completion completes commands, and profile names from the config.
 func TestBashCompletion(t *testing.T) {
 	w := newWorld(t)
@@ -145,8 +272,14 @@ func TestBashCompletion(t *testing.T) {
 	if got := complete("stscred", "ro"); got != "role rotate" {
 		t.Errorf("stscred ro<TAB> = %q", got)
 	}
-	if got := complete("stscred", "role", "pro"); got != "prod-admin prod" {
+	if got := complete("stscred", "role", "pro"); got != "prod-admin" { // prod is no role
 		t.Errorf("stscred role pro<TAB> = %q", got)
+	}
+	if got := complete("stscred", "export", "pro"); got != "prod-admin prod" {
+		t.Errorf("stscred export pro<TAB> = %q", got)
+	}
+	if got := complete("stscred", "export", "--format", "="); got != "auto sh bash zsh fish powershell pwsh dotenv json" {
+		t.Errorf("stscred export --format=<TAB> = %q", got)
 	}
 	if got := complete("stscred", "shell-init", "f"); got != "fish" {
 		t.Errorf("stscred shell-init f<TAB> = %q", got)

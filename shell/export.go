@@ -95,32 +95,18 @@ func (e Export) Vars() [][2]string {
 }
 
 // Write prints e in format: assignments every shell of that kind reads
-// back as the exact values, whatever characters they hold.
+// back as the exact values, whatever characters they hold. The shell
+// formats (sh, fish, powershell) are the shells' own (Shell.WriteExport);
+// dotenv and json are formats for files and programs.
 func Write(w io.Writer, format string, e Export) error {
 	var b strings.Builder
 	switch format {
 	case "sh":
-		fmt.Fprintf(&b, "unset %s\n", strings.Join(Shadowing, " "))
-		for _, kv := range e.Vars() {
-			fmt.Fprintf(&b, "export %s=%s\n", kv[0], QuoteSh(kv[1]))
-		}
+		return writeSh(w, e)
 	case "fish":
-		for _, name := range Shadowing {
-			// set -e fails on an unset variable, and fish's assignments
-			// keep the last status: without "or true" the sourced export
-			// would end with a failure.
-			fmt.Fprintf(&b, "set -e %s; or true\n", name)
-		}
-		for _, kv := range e.Vars() {
-			fmt.Fprintf(&b, "set -gx %s %s\n", kv[0], QuoteFish(kv[1]))
-		}
+		return writeFish(w, e)
 	case "powershell":
-		for _, name := range Shadowing {
-			fmt.Fprintf(&b, "Remove-Item -Path Env:%s -ErrorAction SilentlyContinue\n", name)
-		}
-		for _, kv := range e.Vars() {
-			fmt.Fprintf(&b, "$Env:%s = %s\n", kv[0], QuotePowerShell(kv[1]))
-		}
+		return writePowerShell(w, e)
 	case "dotenv":
 		for _, kv := range e.Vars() {
 			fmt.Fprintf(&b, "%s=%s\n", kv[0], QuoteDotenv(kv[1]))
@@ -141,6 +127,46 @@ func Write(w io.Writer, format string, e Export) error {
 		b.WriteByte('\n')
 	default:
 		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeSh is the export for POSIX shells (bash, zsh, sh).
+func writeSh(w io.Writer, e Export) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "unset %s\n", strings.Join(Shadowing, " "))
+	for _, kv := range e.Vars() {
+		fmt.Fprintf(&b, "export %s=%s\n", kv[0], QuoteSh(kv[1]))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writeFish is the export for fish.
+func writeFish(w io.Writer, e Export) error {
+	var b strings.Builder
+	for _, name := range Shadowing {
+		// set -e fails on an unset variable, and fish's assignments
+		// keep the last status: without "or true" the sourced export
+		// would end with a failure.
+		fmt.Fprintf(&b, "set -e %s; or true\n", name)
+	}
+	for _, kv := range e.Vars() {
+		fmt.Fprintf(&b, "set -gx %s %s\n", kv[0], QuoteFish(kv[1]))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// writePowerShell is the export for PowerShell.
+func writePowerShell(w io.Writer, e Export) error {
+	var b strings.Builder
+	for _, name := range Shadowing {
+		fmt.Fprintf(&b, "Remove-Item -Path Env:%s -ErrorAction SilentlyContinue\n", name)
+	}
+	for _, kv := range e.Vars() {
+		fmt.Fprintf(&b, "$Env:%s = %s\n", kv[0], QuotePowerShell(kv[1]))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

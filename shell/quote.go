@@ -1,6 +1,3 @@
-// Package shell renders stscred's output for shells: environment exports
-// and hooks per shell, every value quoted so that no profile name, region
-// or secret can inject code.
 package shell
 
 import "strings"

@@ -2,24 +2,81 @@
 #   stscred shell-init fish | source
 #
 # stscred use PROFILE    export PROFILE's credentials into this shell
-# stscred use --off      remove them
+# stscred use --off      remove them: the shell is as it was before use
+#                        (AWS_REGION, AWS_PROFILE... as they were)
 # Before each prompt the credentials are renewed when fewer than
 # STSCRED_REFRESH_WINDOW seconds (default 900) are left; while they are
 # fresh this costs no process start (the clock is read with the path
 # builtin). stscred_prompt_info prints the profile and minutes left; the
 # global STSCRED_PROMPT_INFO holds the same.
 
+# The variables export sets or unsets. The first use remembers them;
+# use --off, and each switch to another profile, gives them back as they
+# were, so that no region or profile of the previous one stays.
+set -g __stscred_vars AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION \
+    AWS_REGION AWS_DEFAULT_REGION AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN
+
+function __stscred_save
+    set -q __stscred_saved; and return 0
+    set -g __stscred_saved 1
+    for v in $__stscred_vars
+        set -e -g __stscred_old_$v __stscred_had_$v
+        if set -q $v
+            set -g __stscred_old_$v $$v
+            set -g __stscred_had_$v 1
+        end
+    end
+end
+
+function __stscred_restore
+    for v in $__stscred_vars
+        set -l had __stscred_had_$v
+        set -l old __stscred_old_$v
+        if set -q $had
+            set -gx $v $$old
+        else
+            set -e -g $v
+        end
+    end
+    true
+end
+
 function stscred --description 'stscred, with "stscred use" changing this shell'
     if test (count $argv) -ge 1; and test "$argv[1]" = use
         if test (count $argv) -eq 2; and test "$argv[2]" = --off
-            set -e AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at __stscred_told __stscred_needs
+            if set -q __stscred_saved
+                __stscred_restore
+                for v in $__stscred_vars
+                    set -e -g __stscred_old_$v __stscred_had_$v
+                end
+            else
+                set -e AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION
+            end
+            set -e STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at __stscred_told __stscred_needs __stscred_saved
             return 0
         end
         if test (count $argv) -ne 2
             echo "usage: stscred use PROFILE | stscred use --off" >&2
             return 2
         end
-        set -l out (command stscred export --format fish -- $argv[2]); or return $status
+        set -l out
+        if set -q __stscred_saved
+            set -l envargs
+            # Built as a list, never split again: a value may hold anything.
+            for v in $__stscred_vars
+                set -a envargs -u $v
+            end
+            for v in $__stscred_vars
+                set -l had __stscred_had_$v
+                set -l old __stscred_old_$v
+                set -q $had; and set -a envargs "$v=$$old"
+            end
+            set out (command env $envargs stscred export --format fish -- $argv[2]); or return $status
+        else
+            set out (command stscred export --format fish -- $argv[2]); or return $status
+        end
+        __stscred_save
+        __stscred_restore
         string join \n -- $out | source
         set -g __stscred_retry_at 0
         set -e __stscred_told __stscred_needs

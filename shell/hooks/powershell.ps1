@@ -2,7 +2,8 @@
 #   Invoke-Expression (& stscred shell-init powershell | Out-String)
 #
 # stscred use PROFILE    export PROFILE's credentials into this session
-# stscred use --off      remove them
+# stscred use --off      remove them: the session is as it was before use
+#                        (AWS_REGION, AWS_PROFILE... as they were)
 # Before each prompt the credentials are renewed when fewer than
 # STSCRED_REFRESH_WINDOW seconds (default 900) are left; while they are
 # fresh this costs no process start. stscred_prompt_info returns the
@@ -10,17 +11,50 @@
 
 $global:__stscredExe = (Get-Command stscred -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
 
+# The variables export sets or unsets. The first use remembers them;
+# use --off, and each switch to another profile, gives them back as they
+# were, so that no region or profile of the previous one stays.
+$global:__stscredVars = 'AWS_ACCESS_KEY_ID','AWS_SECRET_ACCESS_KEY','AWS_SESSION_TOKEN','AWS_CREDENTIAL_EXPIRATION',
+    'AWS_REGION','AWS_DEFAULT_REGION','AWS_PROFILE','AWS_DEFAULT_PROFILE','AWS_SECURITY_TOKEN'
+
+# __stscred_snapshot: the variables' values, $null for those unset.
+function global:__stscred_snapshot {
+    $s = @{}
+    foreach ($n in $global:__stscredVars) { $s[$n] = [Environment]::GetEnvironmentVariable($n) }
+    return $s
+}
+
+# __stscred_apply: set the variables to a snapshot's values.
+function global:__stscred_apply($s) {
+    foreach ($n in $global:__stscredVars) { [Environment]::SetEnvironmentVariable($n, $s[$n]) }
+}
+
 function global:stscred {
     if ($args.Count -ge 1 -and $args[0] -eq 'use') {
         if ($args.Count -eq 2 -and $args[1] -eq '--off') {
-            foreach ($n in 'AWS_ACCESS_KEY_ID','AWS_SECRET_ACCESS_KEY','AWS_SESSION_TOKEN','AWS_CREDENTIAL_EXPIRATION','STSCRED_EXPIRES','STSCRED_PROFILE') {
+            if ($global:__stscredSaved) {
+                __stscred_apply $global:__stscredSaved
+                $global:__stscredSaved = $null
+            } else {
+                foreach ($n in 'AWS_ACCESS_KEY_ID','AWS_SECRET_ACCESS_KEY','AWS_SESSION_TOKEN','AWS_CREDENTIAL_EXPIRATION') {
+                    Remove-Item -Path "Env:$n" -ErrorAction SilentlyContinue
+                }
+            }
+            foreach ($n in 'STSCRED_EXPIRES','STSCRED_PROFILE') {
                 Remove-Item -Path "Env:$n" -ErrorAction SilentlyContinue
             }
+            $global:__stscredRetryAt = 0; $global:__stscredTold = $null; $global:__stscredNeeds = $null
             return
         }
         if ($args.Count -ne 2) { Write-Error 'usage: stscred use PROFILE | stscred use --off'; return }
+        # export sees the variables as before the first use; a failure
+        # puts back what this session had.
+        $current = __stscred_snapshot
+        if ($global:__stscredSaved) { __stscred_apply $global:__stscredSaved }
         $out = & $global:__stscredExe export --format powershell -- $args[1]
-        if ($LASTEXITCODE -ne 0) { return }
+        if ($LASTEXITCODE -ne 0) { __stscred_apply $current; return }
+        if (-not $global:__stscredSaved) { $global:__stscredSaved = $current }
+        __stscred_apply $global:__stscredSaved
         Invoke-Expression ($out -join "`n")
         $global:__stscredRetryAt = 0; $global:__stscredTold = $null; $global:__stscredNeeds = $null
         return

@@ -2,7 +2,8 @@
 #   eval "$(stscred shell-init zsh)"
 #
 # stscred use PROFILE    export PROFILE's credentials into this shell
-# stscred use --off      remove them
+# stscred use --off      remove them: the shell is as it was before use
+#                        (AWS_REGION, AWS_PROFILE... as they were)
 # Before each prompt the credentials are renewed when fewer than
 # STSCRED_REFRESH_WINDOW seconds (default 900) are left; while they are
 # fresh this costs no process start. stscred_prompt_info prints the
@@ -11,12 +12,52 @@
 
 zmodload -F zsh/datetime p:EPOCHSECONDS 2>/dev/null
 
+# The variables export sets or unsets. The first use remembers them;
+# use --off, and each switch to another profile, gives them back as they
+# were, so that no region or profile of the previous one stays.
+typeset -ga __stscred_vars
+__stscred_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION
+  AWS_REGION AWS_DEFAULT_REGION AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN)
+
+__stscred_save() {
+  [[ -n ${__stscred_saved-} ]] && return 0
+  typeset -g __stscred_saved=1
+  local __stscred_v
+  for __stscred_v in $__stscred_vars; do
+    if [[ -v $__stscred_v ]]; then
+      typeset -g "__stscred_old_$__stscred_v=${(P)__stscred_v}" "__stscred_had_$__stscred_v=1"
+    else
+      unset "__stscred_old_$__stscred_v" "__stscred_had_$__stscred_v"
+    fi
+  done
+}
+
+__stscred_restore() {
+  local __stscred_v __stscred_h __stscred_o
+  for __stscred_v in $__stscred_vars; do
+    __stscred_h=__stscred_had_$__stscred_v __stscred_o=__stscred_old_$__stscred_v
+    if [[ -n ${(P)__stscred_h-} ]]; then
+      export "$__stscred_v=${(P)__stscred_o}"
+    else
+      unset "$__stscred_v"
+    fi
+  done
+}
+
 stscred() {
   if [[ ${1-} == use ]]; then
     shift
     if [[ ${1-} == --off ]]; then
-      unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION \
-        STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at __stscred_told __stscred_needs
+      if [[ -n ${__stscred_saved-} ]]; then
+        __stscred_restore
+        local __stscred_v
+        for __stscred_v in $__stscred_vars; do
+          unset "__stscred_old_$__stscred_v" "__stscred_had_$__stscred_v"
+        done
+      else
+        unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION
+      fi
+      unset STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at __stscred_told __stscred_needs __stscred_saved
       return 0
     fi
     if (( $# != 1 )); then
@@ -24,7 +65,10 @@ stscred() {
       return 2
     fi
     local __stscred_out
-    __stscred_out=$(command stscred export --format sh -- "$1") || return
+    # In a subshell: export sees the variables as before the first use.
+    __stscred_out=$([[ -z ${__stscred_saved-} ]] || __stscred_restore; command stscred export --format sh -- "$1") || return
+    __stscred_save
+    __stscred_restore
     eval "$__stscred_out"
     __stscred_retry_at=0 __stscred_told= __stscred_needs=
     __stscred_hook
