@@ -25,8 +25,10 @@ if ((${#missing[@]})); then
 	fi
 fi
 
-echo "== go vet"
+echo "== go vet (linux, and the tests too for darwin and windows)"
 go vet ./...
+GOOS=darwin go vet ./...
+GOOS=windows go vet ./...
 echo "== cross-compile (CGO_ENABLED=0) for darwin and windows"
 for target in darwin/amd64 darwin/arm64 windows/amd64; do
 	CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null ./cmd/stscred

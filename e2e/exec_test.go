@@ -1,3 +1,5 @@
+//go:build linux
+
 package e2e
 
 import (
@@ -199,9 +201,7 @@ func roleSessionKeyFor(w *world, role string) string {
 // Go SDK and boto3 in the child keep calling GetCallerIdentity across the
 // expiries, renewing through the endpoint, and every call succeeds.
 func TestExecRenewsAcrossExpiry(t *testing.T) {
-	if _, err := exec.LookPath(sysPython); err != nil {
-		t.Fatalf("needs %s with python3-boto3", sysPython)
-	}
+	requireTool(t, sysPython, "python3-boto3")
 	for _, tc := range []struct {
 		name string
 		argv func(t *testing.T, w *world) []string

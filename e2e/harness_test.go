@@ -1,3 +1,5 @@
+//go:build linux
+
 package e2e
 
 import (
@@ -94,6 +96,16 @@ func newWorldOn(t *testing.T, backend string, opts ststest.Options) *world {
 		w.fileStore().Forget()
 	})
 	return w
+}
+
+// requireTool finds a program the test needs (a name on PATH or a path);
+// away from CI a missing one skips the test with the Debian package to
+// install, in CI it fails it.
+func requireTool(t *testing.T, tool, debPackage string) string {
+	t.Helper()
+	path, err := exec.LookPath(tool)
+	testenv.Require(t, err == nil, tool+" is needed (Debian package "+debPackage+")")
+	return path
 }
 
 // forBackends runs a test once per keystore backend.
@@ -209,9 +221,7 @@ func (w *world) stscredEnv(env []string, args ...string) result {
 
 func (w *world) aws(env []string, args ...string) result {
 	w.t.Helper()
-	if _, err := os.Stat(awsCLI); err != nil {
-		w.t.Fatalf("the AWS CLI v2 is required at %s (Debian package awscli)", awsCLI)
-	}
+	requireTool(w.t, awsCLI, "awscli")
 	return w.run("", w.env(env...), awsCLI, append(args, "--endpoint-url", w.url)...)
 }
 

@@ -1,3 +1,5 @@
+//go:build linux
+
 package e2e
 
 import (
@@ -411,9 +413,7 @@ func (s *importSetup) assertFilesAsBefore() {
 func (s *importSetup) inKeyringSession(t *testing.T, limit int, bob ststest.AccessKey, service, script string) map[string]string {
 	t.Helper()
 	for _, tool := range []string{"dbus-run-session", "prlimit", "secret-tool", "gdbus"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is required (Debian packages dbus, util-linux, libsecret-tools)", tool)
-		}
+		requireTool(t, tool, "dbus, util-linux, libsecret-tools")
 	}
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")

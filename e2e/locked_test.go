@@ -1,13 +1,16 @@
+//go:build linux
+
 package e2e
 
 import (
-	"github.com/stscred/stscred/internal/testenv"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stscred/stscred/internal/testenv"
 )
 
 // A locked keyring (the login collection locked, no one to type its
@@ -16,9 +19,7 @@ import (
 func TestLockedKeyring(t *testing.T) {
 	w := newWorld(t)
 	for _, tool := range []string{"dbus-run-session", "gdbus"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s is required (Debian packages dbus, libglib2.0-bin)", tool)
-		}
+		requireTool(t, tool, "dbus, libglib2.0-bin")
 	}
 	dir := t.TempDir()
 	script := "set -u\n" + testenv.StartKeyring + `

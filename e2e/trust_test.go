@@ -1,3 +1,5 @@
+//go:build linux
+
 package e2e
 
 import (
@@ -99,10 +101,7 @@ func TestConfigCommandLinesNeverEchoed(t *testing.T) {
 // passphrase again. The cache's data key of a file keystore stays there
 // too.
 func TestFileIdentityStaysInItsSession(t *testing.T) {
-	keyctl, err := exec.LookPath("keyctl")
-	if err != nil {
-		t.Fatal("keyctl is required (Debian package keyutils)")
-	}
+	keyctl := requireTool(t, "keyctl", "keyutils")
 	w := newWorldOn(t, "file", ststest.Options{})
 	w.addAlice()
 	w.fileStore().Forget()
