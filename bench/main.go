@@ -24,6 +24,7 @@ import (
 
 	"github.com/stscred/stscred/internal/testenv"
 	"github.com/stscred/stscred/ststest"
+	"github.com/stscred/stscred/ststest/demo"
 )
 
 func main() {
@@ -230,12 +231,9 @@ func setup() (*bench, error) {
 	}
 	b.srv = ststest.New(ststest.Options{})
 	url := b.srv.Start()
-	alice := b.srv.AddUser("111111111111", "alice")
-	key := alice.AddAccessKey()
-	dev := alice.AddMFADevice("alice")
-	b.srv.AddRole(ststest.Role{ARN: "arn:aws:iam::222222222222:role/Admin", RequireMFA: true, MaxSessionDuration: 12 * time.Hour})
-
-	profiles := fmt.Sprintf("[profile alice]\nregion = eu-west-1\nmfa_serial = %s\n\n[profile prod-admin]\nsource_profile = alice\nrole_arn = arn:aws:iam::222222222222:role/Admin\n\n[profile prod]\ncredential_process = stscred role prod-admin\nregion = eu-west-1\n", dev.Serial)
+	world := demo.Setup(b.srv, demo.Options{})
+	key, dev := world.Key, world.MFA
+	profiles := world.Config()
 	b.config = filepath.Join(b.home, ".aws", "config")
 	if err := os.WriteFile(b.config, []byte(profiles), 0o600); err != nil {
 		return nil, err

@@ -22,6 +22,7 @@ import (
 	"github.com/stscred/stscred/internal/testenv"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/ststest"
+	"github.com/stscred/stscred/ststest/demo"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.MainWithSecretService(m)) }
@@ -29,8 +30,8 @@ func TestMain(m *testing.M) { os.Exit(testenv.MainWithSecretService(m)) }
 const (
 	awsCLI    = "/usr/bin/aws"
 	sysPython = "/usr/bin/python3"
-	adminRole = "arn:aws:iam::222222222222:role/Admin"
-	roRole    = "arn:aws:iam::222222222222:role/ReadOnly"
+	adminRole = demo.AdminRole
+	roRole    = demo.ReadOnlyRole
 )
 
 // world is one user's machine: a temp HOME with an AWS config, a private
@@ -46,6 +47,7 @@ type world struct {
 	backend string // "secret-service" or "file"
 	srv     *ststest.Server
 	url     string
+	demo    demo.World
 	alice   *ststest.User
 	key     ststest.AccessKey
 	mfa     ststest.MFADevice
@@ -83,11 +85,8 @@ func newWorldOn(t *testing.T, backend string, opts ststest.Options) *world {
 	w.srv = ststest.New(opts)
 	w.url = w.srv.Start()
 	t.Cleanup(w.srv.Close)
-	w.alice = w.srv.AddUser("111111111111", "alice")
-	w.key = w.alice.AddAccessKey()
-	w.mfa = w.alice.AddMFADevice("alice")
-	w.srv.AddRole(ststest.Role{ARN: adminRole, RequireMFA: true, MaxSessionDuration: 12 * time.Hour})
-	w.srv.AddRole(ststest.Role{ARN: roRole})
+	w.demo = demo.Setup(w.srv, demo.Options{})
+	w.alice, w.key, w.mfa = w.demo.Alice, w.demo.Key, w.demo.MFA
 	w.writeConfig(w.standardConfig())
 	t.Cleanup(func() {
 		// Drop this world's copies of the cache key and the file
@@ -124,21 +123,7 @@ func (w *world) fileStore() *keystore.File {
 func (w *world) cacheDir() string { return filepath.Join(w.home, ".cache", "stscred") }
 
 // standardConfig is DESIGN.md's three-profile example.
-func (w *world) standardConfig() string {
-	return fmt.Sprintf(`[profile alice]
-region     = eu-west-1
-mfa_serial = %s
-
-[profile prod-admin]
-source_profile = alice
-role_arn       = %s
-duration_seconds = 3600
-
-[profile prod]
-credential_process = stscred role prod-admin
-region = eu-west-1
-`, w.mfa.Serial, adminRole)
-}
+func (w *world) standardConfig() string { return w.demo.Config() }
 
 func (w *world) writeConfig(s string) {
 	w.t.Helper()

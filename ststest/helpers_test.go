@@ -21,13 +21,14 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/stscred/stscred/ststest"
+	"github.com/stscred/stscred/ststest/demo"
 )
 
 const (
-	userAccount = "111111111111"
+	userAccount = demo.UserAccount
 	roleAccount = "222222222222"
-	adminARN    = "arn:aws:iam::222222222222:role/Admin"
-	readOnlyARN = "arn:aws:iam::222222222222:role/ReadOnly"
+	adminARN    = demo.AdminRole
+	readOnlyARN = demo.ReadOnlyRole
 	region      = "eu-west-1"
 )
 
@@ -79,14 +80,11 @@ func newWorld(t *testing.T, opts ...func(*ststest.Options)) *world {
 		f(&o)
 	}
 	w.srv = ststest.New(o)
-	w.alice = w.srv.AddUser(userAccount, "alice")
-	w.key = w.alice.AddAccessKey()
-	w.dev = w.alice.AddMFADevice("alice")
+	d := demo.Setup(w.srv, demo.Options{})
+	w.alice, w.key, w.dev, w.admin, w.readOnly = d.Alice, d.Key, d.MFA, d.Admin, d.ReadOnly
 	w.bob = w.srv.AddUser(userAccount, "bob")
 	w.bobKey = w.bob.AddAccessKey()
 	w.bobDev = w.bob.AddMFADevice("bob")
-	w.admin = w.srv.AddRole(ststest.Role{ARN: adminARN, RequireMFA: true, MaxSessionDuration: 12 * time.Hour})
-	w.readOnly = w.srv.AddRole(ststest.Role{ARN: readOnlyARN})
 	w.url = w.srv.Start()
 	t.Cleanup(w.srv.Close)
 	return w

@@ -12,6 +12,7 @@ import (
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/ststest"
+	"github.com/stscred/stscred/ststest/demo"
 )
 
 // importWorld is an in-process Env with a memory keystore, talking to an
@@ -45,10 +46,8 @@ func newImportWorld(t *testing.T, config string) *importWorld {
 	w := &importWorld{srv: ststest.New(ststest.Options{}), vars: map[string]string{}}
 	w.url = w.srv.Start()
 	t.Cleanup(w.srv.Close)
-	u := w.srv.AddUser("111111111111", "alice")
-	w.alice = u.AddAccessKey()
-	w.mfa = u.AddMFADevice("alice")
-	w.srv.AddRole(ststest.Role{ARN: "arn:aws:iam::222222222222:role/Admin", RequireMFA: true})
+	world := demo.Setup(w.srv, demo.Options{AdminMaxSession: time.Hour})
+	w.alice, w.mfa = world.Key, world.MFA
 	env, _, _ := testEnv(t, strings.ReplaceAll(config, "SERIAL", w.mfa.Serial))
 	w.env = env
 	w.stdout, w.stderr = &strings.Builder{}, &strings.Builder{}

@@ -11,6 +11,7 @@ import (
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/ststest"
+	"github.com/stscred/stscred/ststest/demo"
 	"github.com/stscred/stscred/whoami"
 )
 
@@ -44,10 +45,8 @@ func newLive(t *testing.T, opts ststest.Options, extraConfig string) *live {
 	l := &live{srv: ststest.New(opts), vars: map[string]string{}}
 	l.url = l.srv.Start()
 	t.Cleanup(l.srv.Close)
-	alice := l.srv.AddUser("111111111111", "alice")
-	l.key = alice.AddAccessKey()
-	l.mfa = alice.AddMFADevice("alice")
-	l.srv.AddRole(ststest.Role{ARN: "arn:aws:iam::222222222222:role/Admin", RequireMFA: true})
+	world := demo.Setup(l.srv, demo.Options{AdminMaxSession: time.Hour})
+	l.key, l.mfa = world.Key, world.MFA
 	l.env, l.stdout, l.stderr = testEnv(t, strings.Replace(liveConfig, "SERIAL", l.mfa.Serial, 1)+extraConfig)
 	base := l.env.Getenv
 	l.vars["AWS_ENDPOINT_URL_STS"] = l.url

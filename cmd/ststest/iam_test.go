@@ -17,6 +17,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/stscred/stscred/ststest"
+	"github.com/stscred/stscred/ststest/demo"
 )
 
 func iamClient(url, id, secret string) *iam.Client {
@@ -33,12 +34,12 @@ func iamClient(url, id, secret string) *iam.Client {
 func TestDemoIAM(t *testing.T) {
 	b, stderr, _ := startRun(t, "--listen", "127.0.0.1:0", "--key-propagation", "1s")
 	url := b["endpoint"]
-	alice := iamClient(url, demoKeyID, demoSecret)
+	alice := iamClient(url, demo.FixedKeyID, demo.FixedSecret)
 	list, err := alice.ListAccessKeys(t.Context(), &iam.ListAccessKeysInput{})
 	if err != nil {
 		t.Fatalf("ListAccessKeys with the demo key: %v", err)
 	}
-	if len(list.AccessKeyMetadata) != 1 || aws.ToString(list.AccessKeyMetadata[0].AccessKeyId) != demoKeyID {
+	if len(list.AccessKeyMetadata) != 1 || aws.ToString(list.AccessKeyMetadata[0].AccessKeyId) != demo.FixedKeyID {
 		t.Fatalf("demo keys: %+v", list.AccessKeyMetadata)
 	}
 	created, err := alice.CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{})
@@ -56,16 +57,16 @@ func TestDemoIAM(t *testing.T) {
 	if _, err := fresh.GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{}); err != nil {
 		t.Errorf("new key after propagation: %v", err)
 	}
-	if !strings.Contains(stderr.String(), "CreateAccessKey "+demoKeyID+" 200 OK") {
+	if !strings.Contains(stderr.String(), "CreateAccessKey "+demo.FixedKeyID+" 200 OK") {
 		t.Errorf("stderr %q lacks the IAM request", stderr.String())
 	}
-	resp, err := http.Get(url + "/_ststest/keys?user=" + demoUserName)
+	resp, err := http.Get(url + "/_ststest/keys?user=" + demo.UserName)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 || !strings.Contains(string(body), demoKeyID) || strings.Contains(string(body), demoSecret) {
+	if resp.StatusCode != 200 || !strings.Contains(string(body), demo.FixedKeyID) || strings.Contains(string(body), demo.FixedSecret) {
 		t.Errorf("keys endpoint: %d %s", resp.StatusCode, body)
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/pquerna/otp/totp"
+	"github.com/stscred/stscred/ststest/demo"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.
@@ -113,7 +114,7 @@ func TestDemoCredentialsWork(t *testing.T) {
 			t.Fatalf("banner lacks %q: %v", name, b)
 		}
 	}
-	if b["access key id"] != demoKeyID || b["secret access key"] != demoSecret || b["mfa serial"] != demoMFASerial || b["mfa secret"] != demoMFASecret {
+	if b["access key id"] != demo.FixedKeyID || b["secret access key"] != demo.FixedSecret || b["mfa serial"] != demo.MFASerial || b["mfa secret"] != demo.FixedMFASecret {
 		t.Errorf("banner %v does not show the documented demo values", b)
 	}
 	url := b["endpoint"]
@@ -135,13 +136,13 @@ func TestDemoCredentialsWork(t *testing.T) {
 		t.Fatalf("GetSessionToken with a code from the printed secret: %v", err)
 	}
 	session := stsClient(url, aws.ToString(gst.Credentials.AccessKeyId), aws.ToString(gst.Credentials.SecretAccessKey), aws.ToString(gst.Credentials.SessionToken))
-	for _, role := range []string{demoAdminRole, demoReadOnlyRole} {
+	for _, role := range []string{demo.AdminRole, demo.ReadOnlyRole} {
 		if _, err := session.AssumeRole(t.Context(), &sts.AssumeRoleInput{RoleArn: aws.String(role), RoleSessionName: aws.String("demo")}); err != nil {
 			t.Errorf("assume %s: %v", role, err)
 		}
 	}
 	// Admin requires MFA: the long-term key alone is refused.
-	if _, err := alice.AssumeRole(t.Context(), &sts.AssumeRoleInput{RoleArn: aws.String(demoAdminRole), RoleSessionName: aws.String("demo")}); err == nil {
+	if _, err := alice.AssumeRole(t.Context(), &sts.AssumeRoleInput{RoleArn: aws.String(demo.AdminRole), RoleSessionName: aws.String("demo")}); err == nil {
 		t.Error("Admin assumed without MFA")
 	}
 
@@ -161,9 +162,9 @@ func TestDemoCredentialsWork(t *testing.T) {
 	}
 	log := stderr.String()
 	for _, want := range []string{
-		" GetCallerIdentity " + demoKeyID + " 200 OK\n",
-		" GetSessionToken " + demoKeyID + " 200 OK\n",
-		" AssumeRole " + demoKeyID + " 403 AccessDenied\n",
+		" GetCallerIdentity " + demo.FixedKeyID + " 200 OK\n",
+		" GetSessionToken " + demo.FixedKeyID + " 200 OK\n",
+		" AssumeRole " + demo.FixedKeyID + " 403 AccessDenied\n",
 	} {
 		if !strings.Contains(log, want) {
 			t.Errorf("request log lacks %q:\n%s", want, log)
@@ -173,7 +174,7 @@ func TestDemoCredentialsWork(t *testing.T) {
 
 func TestQuietAndDateOffset(t *testing.T) {
 	b, stderr, stop := startRun(t, "--listen", "127.0.0.1:0", "--quiet", "--date-offset", "-10m")
-	out, err := stsClient(b["endpoint"], demoKeyID, demoSecret, "").GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
+	out, err := stsClient(b["endpoint"], demo.FixedKeyID, demo.FixedSecret, "").GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +249,7 @@ func TestBinaryExitsOnSignal(t *testing.T) {
 			_ = cmd.Process.Kill()
 			t.Fatalf("no endpoint in %q", text.String())
 		}
-		if _, err := stsClient(url, demoKeyID, demoSecret, "").GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{}); err != nil {
+		if _, err := stsClient(url, demo.FixedKeyID, demo.FixedSecret, "").GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{}); err != nil {
 			t.Errorf("GetCallerIdentity: %v", err)
 		}
 		if err := cmd.Process.Signal(sig); err != nil {
@@ -265,7 +266,7 @@ func TestBinaryExitsOnSignal(t *testing.T) {
 			_ = cmd.Process.Kill()
 			t.Fatalf("still running 10s after %v", sig)
 		}
-		if !strings.Contains(stderr.String(), "GetCallerIdentity "+demoKeyID+" 200 OK") {
+		if !strings.Contains(stderr.String(), "GetCallerIdentity "+demo.FixedKeyID+" 200 OK") {
 			t.Errorf("stderr %q lacks the request log line", stderr.String())
 		}
 	}
