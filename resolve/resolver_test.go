@@ -5,16 +5,14 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stscred/stscred/awsapi"
+	"github.com/stscred/stscred/awsapi/awsapitest"
 	"github.com/stscred/stscred/cmdline"
-	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/tty"
 
 	"github.com/stscred/stscred/awsconfig"
@@ -23,68 +21,6 @@ import (
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
 )
-
-// fakeSTS is an in-memory API: it hands out credentials valid for the
-// requested duration from the fake clock and records every call.
-type fakeSTS struct {
-	mu      sync.Mutex
-	now     func() time.Time
-	calls   []string
-	signers []string
-	inputs  []any
-	n       int
-	fail    map[string][]error // queued errors per operation
-}
-
-func (f *fakeSTS) record(op string, signer creds.Credentials, in any) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, op)
-	f.signers = append(f.signers, signer.AccessKeyID)
-	f.inputs = append(f.inputs, in)
-	if q := f.fail[op]; len(q) > 0 {
-		f.fail[op] = q[1:]
-		return q[0]
-	}
-	return nil
-}
-
-func (f *fakeSTS) issue(d time.Duration) creds.Credentials {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.n++
-	return creds.Credentials{AccessKeyID: fmt.Sprintf("ASIA%016d", f.n), SecretAccessKey: "s", SessionToken: "t", Expiration: f.now().Add(d).UTC()}
-}
-
-func (f *fakeSTS) GetSessionToken(_ context.Context, signer creds.Credentials, in awsapi.SessionTokenInput) (creds.Credentials, error) {
-	if err := f.record("GetSessionToken", signer, in); err != nil {
-		return creds.Credentials{}, err
-	}
-	return f.issue(in.Duration), nil
-}
-
-func (f *fakeSTS) AssumeRole(_ context.Context, signer creds.Credentials, in awsapi.AssumeRoleInput) (creds.Credentials, error) {
-	if err := f.record("AssumeRole", signer, in); err != nil {
-		return creds.Credentials{}, err
-	}
-	return f.issue(in.Duration), nil
-}
-
-func (f *fakeSTS) GetCallerIdentity(_ context.Context, c creds.Credentials) (awsapi.Identity, error) {
-	return awsapi.Identity{}, f.record("GetCallerIdentity", c, nil)
-}
-
-func (f *fakeSTS) count(op string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	n := 0
-	for _, c := range f.calls {
-		if c == op {
-			n++
-		}
-	}
-	return n
-}
 
 // fakeMFA hands out codes and counts asks.
 type fakeMFA struct {
@@ -130,7 +66,7 @@ region = us-east-1
 type rig struct {
 	t     *testing.T
 	now   time.Time
-	sts   *fakeSTS
+	sts   *awsapitest.STS
 	mfa   *fakeMFA
 	keys  *keystore.Memory
 	cache *cache.Cache
@@ -140,7 +76,7 @@ type rig struct {
 
 func newRig(t *testing.T) *rig {
 	r := &rig{t: t, now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), keys: keystore.NewMemory()}
-	r.sts = &fakeSTS{now: func() time.Time { return r.now }, fail: map[string][]error{}}
+	r.sts = awsapitest.New(func() time.Time { return r.now })
 	r.mfa = &fakeMFA{codes: []string{"111111", "222222", "333333", "444444"}}
 	dk := make([]byte, 32)
 	rand.Read(dk)
@@ -199,18 +135,18 @@ func TestOneMFAPromptServesEveryRole(t *testing.T) {
 	if b.Creds == a.Creds {
 		t.Fatal("different roles share credentials")
 	}
-	if r.sts.count("GetSessionToken") != 1 || r.sts.count("AssumeRole") != 2 || r.mfa.asked != 1 {
-		t.Fatalf("calls %v, mfa asked %d", r.sts.calls, r.mfa.asked)
+	if r.sts.Count("GetSessionToken") != 1 || r.sts.Count("AssumeRole") != 2 || r.mfa.asked != 1 {
+		t.Fatalf("calls %v, mfa asked %d", r.sts.Calls, r.mfa.asked)
 	}
 	// AssumeRole was signed with the session, not the long-term key.
-	if r.sts.signers[1] != "ASIA0000000000000001" {
-		t.Fatalf("AssumeRole signed by %s", r.sts.signers[1])
+	if r.sts.Signers[1] != "ASIA0000000000000001" {
+		t.Fatalf("AssumeRole signed by %s", r.sts.Signers[1])
 	}
-	in := r.sts.inputs[0].(awsapi.SessionTokenInput)
+	in := r.sts.Inputs[0].(awsapi.SessionTokenInput)
 	if in.MFASerial != "arn:aws:iam::111111111111:mfa/alice" || in.MFACode != "111111" || in.Duration != 12*time.Hour {
 		t.Fatalf("GetSessionToken input %+v", in)
 	}
-	ar := r.sts.inputs[1].(awsapi.AssumeRoleInput)
+	ar := r.sts.Inputs[1].(awsapi.AssumeRoleInput)
 	if ar.SessionName != "stscred-alice" || ar.Duration != time.Hour {
 		t.Fatalf("AssumeRole input %+v", ar)
 	}
@@ -231,7 +167,7 @@ func TestExpiryWindow(t *testing.T) {
 	if res.Cached || res.Creds == first.Creds {
 		t.Fatal("credentials with 14 minutes left were handed out")
 	}
-	if r.sts.count("GetSessionToken") != 1 || r.mfa.asked != 1 {
+	if r.sts.Count("GetSessionToken") != 1 || r.mfa.asked != 1 {
 		t.Fatal("the MFA session must be reused")
 	}
 	if res.Creds.Remaining(r.now) < 15*time.Minute {
@@ -248,23 +184,23 @@ func TestExpiryWindow(t *testing.T) {
 	// 12h later the session itself is gone: a new MFA code is needed.
 	r.now = r.now.Add(12 * time.Hour)
 	r.must("prod-admin")
-	if r.sts.count("GetSessionToken") != 2 || r.mfa.asked != 2 {
-		t.Fatalf("expired session not renewed: %v", r.sts.calls)
+	if r.sts.Count("GetSessionToken") != 2 || r.mfa.asked != 2 {
+		t.Fatalf("expired session not renewed: %v", r.sts.Calls)
 	}
 }
 
 func TestRoleChainingCapsDuration(t *testing.T) {
 	r := newRig(t)
 	r.must("chained")
-	if got := r.sts.calls; strings.Join(got, ",") != "GetSessionToken,AssumeRole,AssumeRole" {
+	if got := r.sts.Calls; strings.Join(got, ",") != "GetSessionToken,AssumeRole,AssumeRole" {
 		t.Fatalf("calls %v", got)
 	}
-	deep := r.sts.inputs[2].(awsapi.AssumeRoleInput)
+	deep := r.sts.Inputs[2].(awsapi.AssumeRoleInput)
 	if deep.RoleARN != "arn:aws:iam::333333333333:role/Deep" || deep.Duration != time.Hour {
 		t.Fatalf("chained input %+v", deep)
 	}
-	if r.sts.signers[2] != "ASIA0000000000000002" {
-		t.Fatalf("chained role signed by %s, want the first role's key", r.sts.signers[2])
+	if r.sts.Signers[2] != "ASIA0000000000000002" {
+		t.Fatalf("chained role signed by %s, want the first role's key", r.sts.Signers[2])
 	}
 	// The intermediate role is cached for its own callers.
 	if res := r.must("prod-admin"); !res.Cached {
@@ -278,7 +214,7 @@ func TestNoMFAWithoutSerial(t *testing.T) {
 	if res.MFA || r.mfa.asked != 0 {
 		t.Fatal("bob has no mfa_serial")
 	}
-	if in := r.sts.inputs[0].(awsapi.SessionTokenInput); in.MFASerial != "" {
+	if in := r.sts.Inputs[0].(awsapi.SessionTokenInput); in.MFASerial != "" {
 		t.Fatalf("input %+v", in)
 	}
 }
@@ -291,11 +227,11 @@ func TestRotatedKeyGetsNewSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.must("prod-admin")
-	if r.sts.count("GetSessionToken") != 2 {
-		t.Fatalf("a new key must not reuse the old key's session: %v", r.sts.calls)
+	if r.sts.Count("GetSessionToken") != 2 {
+		t.Fatalf("a new key must not reuse the old key's session: %v", r.sts.Calls)
 	}
-	if r.sts.signers[2] != "AKIAALICE11111111111" {
-		t.Fatalf("session signed by %s", r.sts.signers[2])
+	if r.sts.Signers[2] != "AKIAALICE11111111111" {
+		t.Fatalf("session signed by %s", r.sts.Signers[2])
 	}
 }
 
@@ -318,8 +254,8 @@ func TestCorruptEntryRefetched(t *testing.T) {
 		}
 	}
 	res := r.must("prod-admin")
-	if res.Cached || r.sts.count("AssumeRole") != 2 || r.sts.count("GetSessionToken") != 1 {
-		t.Fatalf("corrupt role entry: %v", r.sts.calls)
+	if res.Cached || r.sts.Count("AssumeRole") != 2 || r.sts.Count("GetSessionToken") != 1 {
+		t.Fatalf("corrupt role entry: %v", r.sts.Calls)
 	}
 	if !strings.Contains(r.warn.String(), "corrupted cache entry for prod-admin") {
 		t.Fatalf("warning: %q", r.warn.String())
@@ -343,9 +279,9 @@ func TestRevokedSessionRefetched(t *testing.T) {
 	r := newRig(t)
 	r.must("prod-admin")
 	r.cache.DeleteWhere(func(h cache.Header) bool { return h.Kind == cache.KindRole })
-	r.sts.fail["AssumeRole"] = []error{&awsapi.APIError{Op: "AssumeRole", Code: "ExpiredToken", Message: "The security token included in the request is expired"}}
+	r.sts.Fail["AssumeRole"] = []error{&awsapi.APIError{Op: "AssumeRole", Code: "ExpiredToken", Message: "The security token included in the request is expired"}}
 	r.must("prod-admin")
-	if got := strings.Join(r.sts.calls, ","); got != "GetSessionToken,AssumeRole,AssumeRole,GetSessionToken,AssumeRole" {
+	if got := strings.Join(r.sts.Calls, ","); got != "GetSessionToken,AssumeRole,AssumeRole,GetSessionToken,AssumeRole" {
 		t.Fatalf("calls %s", got)
 	}
 }
@@ -354,7 +290,7 @@ func TestMFARejected(t *testing.T) {
 	rejected := &awsapi.APIError{Op: "GetSessionToken", Code: "AccessDenied", Message: "MultiFactorAuthentication failed with invalid MFA one time pass code."}
 	t.Run("non-interactive fails at once", func(t *testing.T) {
 		r := newRig(t)
-		r.sts.fail["GetSessionToken"] = []error{rejected}
+		r.sts.Fail["GetSessionToken"] = []error{rejected}
 		_, err := r.get("prod-admin")
 		if err == nil || err.Error() != "MFA code rejected for arn:aws:iam::111111111111:mfa/alice" || len(hint.Of(err)) == 0 {
 			t.Fatalf("err = %v", err)
@@ -369,14 +305,14 @@ func TestMFARejected(t *testing.T) {
 	t.Run("interactive asks up to three times", func(t *testing.T) {
 		r := newRig(t)
 		r.mfa.interactive = true
-		r.sts.fail["GetSessionToken"] = []error{rejected, rejected}
+		r.sts.Fail["GetSessionToken"] = []error{rejected, rejected}
 		r.must("prod-admin")
 		if r.mfa.asked != 3 {
 			t.Fatalf("asked %d", r.mfa.asked)
 		}
 		r2 := newRig(t)
 		r2.mfa.interactive = true
-		r2.sts.fail["GetSessionToken"] = []error{rejected, rejected, rejected}
+		r2.sts.Fail["GetSessionToken"] = []error{rejected, rejected, rejected}
 		if _, err := r2.get("prod-admin"); err == nil || r2.mfa.asked != 3 {
 			t.Fatalf("err %v asked %d", err, r2.mfa.asked)
 		}
@@ -392,8 +328,8 @@ func TestNoMFASourceFailsBeforeSTS(t *testing.T) {
 	if !errors.Is(err, mfa.ErrNoSource) {
 		t.Fatalf("err = %v", err)
 	}
-	if len(r.sts.calls) != 0 {
-		t.Fatalf("STS called: %v", r.sts.calls)
+	if len(r.sts.Calls) != 0 {
+		t.Fatalf("STS called: %v", r.sts.Calls)
 	}
 }
 
@@ -429,14 +365,14 @@ func TestSTSErrorsExplained(t *testing.T) {
 		{"GetSessionToken", "SignatureDoesNotMatch", 403, "rejected the signature"},
 	} {
 		r := newRig(t)
-		r.sts.fail[tc.op] = []error{&awsapi.APIError{Op: tc.op, Code: tc.code, Status: tc.status, Message: "msg"}}
+		r.sts.Fail[tc.op] = []error{&awsapi.APIError{Op: tc.op, Code: tc.code, Status: tc.status, Message: "msg"}}
 		_, err := r.get("prod-admin")
 		if err == nil || !strings.Contains(err.Error(), tc.want) || len(hint.Of(err)) == 0 {
 			t.Errorf("%s %s: err = %v", tc.op, tc.code, err)
 		}
 	}
 	r := newRig(t)
-	r.sts.fail["GetSessionToken"] = []error{&awsapi.UnreachableError{Op: "GetSessionToken", Endpoint: "http://127.0.0.1:1", Err: errors.New("connection refused")}}
+	r.sts.Fail["GetSessionToken"] = []error{&awsapi.UnreachableError{Op: "GetSessionToken", Endpoint: "http://127.0.0.1:1", Err: errors.New("connection refused")}}
 	_, err := r.get("prod-admin")
 	if err == nil || !strings.Contains(err.Error(), "cannot reach STS at http://127.0.0.1:1") || len(hint.Of(err)) == 0 {
 		t.Fatalf("unreachable: %v", err)
@@ -499,29 +435,29 @@ duration_seconds = 43200
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := r.sts.count("GetSessionToken"); n != 0 {
+	if n := r.sts.Count("GetSessionToken"); n != 0 {
 		t.Fatalf("%d GetSessionToken calls for a 12h role", n)
 	}
-	in, ok := r.sts.inputs[len(r.sts.inputs)-1].(awsapi.AssumeRoleInput)
+	in, ok := r.sts.Inputs[len(r.sts.Inputs)-1].(awsapi.AssumeRoleInput)
 	if !ok || in.Duration != 12*time.Hour || in.MFASerial != "arn:aws:iam::111111111111:mfa/alice" || in.MFACode != "111111" {
-		t.Fatalf("AssumeRole input %+v", r.sts.inputs[len(r.sts.inputs)-1])
+		t.Fatalf("AssumeRole input %+v", r.sts.Inputs[len(r.sts.Inputs)-1])
 	}
-	if signer := r.sts.signers[len(r.sts.signers)-1]; !strings.HasPrefix(signer, "AKIA") {
+	if signer := r.sts.Signers[len(r.sts.Signers)-1]; !strings.HasPrefix(signer, "AKIA") {
 		t.Fatalf("signed with %s, want the long-term key", signer)
 	}
 	if !res.MFA || res.Creds.AccountID != "222222222222" {
 		t.Fatalf("result %+v", res)
 	}
 	again, err := r.get("long")
-	if err != nil || !again.Cached || r.sts.count("AssumeRole") != 1 {
-		t.Fatalf("second call: %+v %v (%d AssumeRole)", again, err, r.sts.count("AssumeRole"))
+	if err != nil || !again.Cached || r.sts.Count("AssumeRole") != 1 {
+		t.Fatalf("second call: %+v %v (%d AssumeRole)", again, err, r.sts.Count("AssumeRole"))
 	}
 	// An hour-long role still goes through the MFA session.
 	if _, err := r.get("prod-admin"); err != nil {
 		t.Fatal(err)
 	}
-	if r.sts.count("GetSessionToken") != 1 || r.mfa.asked != 2 {
-		t.Fatalf("%d GetSessionToken, %d codes asked", r.sts.count("GetSessionToken"), r.mfa.asked)
+	if r.sts.Count("GetSessionToken") != 1 || r.mfa.asked != 2 {
+		t.Fatalf("%d GetSessionToken, %d codes asked", r.sts.Count("GetSessionToken"), r.mfa.asked)
 	}
 }
 
@@ -529,7 +465,7 @@ duration_seconds = 43200
 // sent again, and says why.
 func TestResolverRemembersPossiblyUsedCode(t *testing.T) {
 	r := newRig(t)
-	r.sts.fail["GetSessionToken"] = []error{&awsapi.UnreachableError{Op: "GetSessionToken", Endpoint: "http://x", Err: errors.New("no answer within 15s")}}
+	r.sts.Fail["GetSessionToken"] = []error{&awsapi.UnreachableError{Op: "GetSessionToken", Endpoint: "http://x", Err: errors.New("no answer within 15s")}}
 	_, err := r.get("prod-admin")
 	if err == nil || !strings.Contains(err.Error(), "STS may have used the MFA code") {
 		t.Fatalf("err = %v", err)
@@ -550,8 +486,8 @@ func TestFloor(t *testing.T) {
 	if _, err := res.Credentials(context.Background(), p); err == nil || !strings.Contains(err.Error(), "can never have the 2h left") {
 		t.Fatalf("a 1h role under a 2h floor: %v", err)
 	}
-	if len(r.sts.calls) != 0 {
-		t.Fatalf("STS was called: %v", r.sts.calls)
+	if len(r.sts.Calls) != 0 {
+		t.Fatalf("STS was called: %v", r.sts.Calls)
 	}
 	res.MinRemaining = -time.Minute
 	if _, err := res.Credentials(context.Background(), p); err == nil || !strings.Contains(err.Error(), "negative") {
@@ -560,7 +496,7 @@ func TestFloor(t *testing.T) {
 	// STS hands out credentials that expired already by this clock (the
 	// machine is an hour ahead): refused, not cached.
 	skewed := newRig(t)
-	skewed.sts.now = func() time.Time { return skewed.now.Add(-time.Hour) }
+	skewed.sts.Now = func() time.Time { return skewed.now.Add(-time.Hour) }
 	_, err := skewed.get("prod-admin")
 	if err == nil || !strings.Contains(err.Error(), "already past by this machine's clock") || !strings.Contains(err.Error(), "they were not cached") {
 		t.Fatalf("expired on arrival: %v", err)
