@@ -12,9 +12,6 @@ import (
 	"github.com/stscred/stscred/creds"
 )
 
-// Credentials is creds.Credentials, for the callers not moved yet.
-type Credentials = creds.Credentials
-
 // Output is the credential_process document. The field order is the one
 // AWS documents; Expiration is RFC 3339 in UTC with a "Z".
 type Output struct {
@@ -27,7 +24,7 @@ type Output struct {
 }
 
 // NewOutput converts credentials to the credential_process document.
-func NewOutput(c Credentials) Output {
+func NewOutput(c creds.Credentials) Output {
 	o := Output{Version: 1, AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, AccountID: c.AccountID}
 	if !c.Expiration.IsZero() {
 		o.Expiration = c.Expiration.UTC().Format(time.RFC3339)
@@ -36,7 +33,7 @@ func NewOutput(c Credentials) Output {
 }
 
 // Encode returns the credential_process JSON for c, one line with a newline.
-func Encode(c Credentials) ([]byte, error) {
+func Encode(c creds.Credentials) ([]byte, error) {
 	if c.AccessKeyID == "" || c.SecretAccessKey == "" {
 		return nil, fmt.Errorf("refusing to print incomplete credentials")
 	}
@@ -49,7 +46,7 @@ func Encode(c Credentials) ([]byte, error) {
 
 // Write encodes c and writes it to w in a single write, so that a caller
 // reading stdout sees either the whole document or nothing.
-func Write(w io.Writer, c Credentials) error {
+func Write(w io.Writer, c creds.Credentials) error {
 	b, err := Encode(c)
 	if err != nil {
 		return err
@@ -61,19 +58,19 @@ func Write(w io.Writer, c Credentials) error {
 }
 
 // Decode parses a credential_process document.
-func Decode(b []byte) (Credentials, error) {
+func Decode(b []byte) (creds.Credentials, error) {
 	var o Output
 	if err := json.Unmarshal(b, &o); err != nil {
-		return Credentials{}, fmt.Errorf("decoding credential_process output: %w", err)
+		return creds.Credentials{}, fmt.Errorf("decoding credential_process output: %w", err)
 	}
 	if o.Version != 1 {
-		return Credentials{}, fmt.Errorf("credential_process output has Version %d, want 1", o.Version)
+		return creds.Credentials{}, fmt.Errorf("credential_process output has Version %d, want 1", o.Version)
 	}
-	c := Credentials{AccessKeyID: o.AccessKeyID, SecretAccessKey: o.SecretAccessKey, SessionToken: o.SessionToken, AccountID: o.AccountID}
+	c := creds.Credentials{AccessKeyID: o.AccessKeyID, SecretAccessKey: o.SecretAccessKey, SessionToken: o.SessionToken, AccountID: o.AccountID}
 	if o.Expiration != "" {
 		t, err := time.Parse(time.RFC3339, o.Expiration)
 		if err != nil {
-			return Credentials{}, fmt.Errorf("credential_process Expiration: %w", err)
+			return creds.Credentials{}, fmt.Errorf("credential_process Expiration: %w", err)
 		}
 		c.Expiration = t
 	}

@@ -5,11 +5,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stscred/stscred/creds"
 )
 
 func TestEncodeShape(t *testing.T) {
 	exp := time.Date(2026, 11, 23, 19, 0, 0, 0, time.FixedZone("CET", 3600))
-	b, err := Encode(Credentials{AccessKeyID: "ASIAX", SecretAccessKey: "s", SessionToken: "t", Expiration: exp})
+	b, err := Encode(creds.Credentials{AccessKeyID: "ASIAX", SecretAccessKey: "s", SessionToken: "t", Expiration: exp})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +30,7 @@ func TestEncodeShape(t *testing.T) {
 
 func TestEncodeRefusesEmpty(t *testing.T) {
 	var buf bytes.Buffer
-	if err := Write(&buf, Credentials{AccessKeyID: "A"}); err == nil {
+	if err := Write(&buf, creds.Credentials{AccessKeyID: "A"}); err == nil {
 		t.Fatal("incomplete credentials must not be written")
 	}
 	if buf.Len() != 0 {
@@ -40,16 +42,5 @@ func TestDecodeRejectsVersion(t *testing.T) {
 	_, err := Decode([]byte(`{"Version":2,"AccessKeyId":"a","SecretAccessKey":"b"}`))
 	if err == nil || !strings.Contains(err.Error(), "Version 2") {
 		t.Fatalf("err = %v", err)
-	}
-}
-
-func TestRemaining(t *testing.T) {
-	now := time.Now()
-	c := Credentials{Expiration: now.Add(10 * time.Minute)}
-	if c.Remaining(now) != 10*time.Minute {
-		t.Fatal("remaining")
-	}
-	if (Credentials{}).Remaining(now) < 100*365*24*time.Hour {
-		t.Fatal("long-term keys never expire")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/creds"
+	"github.com/stscred/stscred/internal/humantime"
 	"github.com/stscred/stscred/keystore"
 )
 
@@ -76,7 +77,7 @@ func (d *doctor) checkClock() {
 	if skew < 0 {
 		dir = "ahead of"
 	}
-	msg := fmt.Sprintf("clock: this machine is %s %s STS at %s", RoundSkew(abs), dir, ep)
+	msg := fmt.Sprintf("clock: this machine is %s %s STS at %s", humantime.Skew(abs), dir, ep)
 	fix := "synchronise the clock: timedatectl set-ntp true (Linux), or the date and time settings of your OS"
 	switch {
 	case abs > skewFail:
@@ -84,7 +85,7 @@ func (d *doctor) checkClock() {
 	case abs > skewWarn:
 		d.add(IDClock, "", Warn, msg+"; STS refuses signatures more than 5 minutes off", fix)
 	default:
-		d.add(IDClock, "", Pass, fmt.Sprintf("clock: this machine agrees with STS at %s within %s", ep, RoundSkew(max(abs, time.Second))))
+		d.add(IDClock, "", Pass, fmt.Sprintf("clock: this machine agrees with STS at %s within %s", ep, humantime.Skew(max(abs, time.Second))))
 	}
 }
 
@@ -139,16 +140,4 @@ func (d *doctor) pickSigner() (signer, bool) {
 		}, true
 	}
 	return signer{}, false
-}
-
-// RoundSkew shows a clock difference to the second.
-func RoundSkew(d time.Duration) string {
-	if d < 0 {
-		d = -d
-	}
-	d = d.Round(time.Second)
-	if d < time.Minute {
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	}
-	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 )
 
 // Formats export can print.
@@ -69,7 +69,7 @@ var Shadowing = []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOK
 type Export struct {
 	Profile string
 	Region  string // "" when unknown
-	Creds   credproc.Credentials
+	Creds   creds.Credentials
 }
 
 // Vars returns the variables to set, in a stable order. STSCRED_EXPIRES

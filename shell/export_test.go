@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 )
 
 // hostileExport has every value a shell might misread.
@@ -19,7 +19,7 @@ func hostileExport(marker string) Export {
 	return Export{
 		Profile: "prof " + evil,
 		Region:  "eu-west-1 " + evil,
-		Creds: credproc.Credentials{
+		Creds: creds.Credentials{
 			AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "sec/ret+" + evil, SessionToken: "tok" + evil,
 			Expiration: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC),
 		},
@@ -148,7 +148,7 @@ func TestExportJSONAndDotenv(t *testing.T) {
 		t.Fatal("json must list AWS_PROFILE as null (to unset)")
 	}
 	out.Reset()
-	Write(&out, "dotenv", Export{Profile: "p", Creds: credproc.Credentials{AccessKeyID: "A", SecretAccessKey: "s$x", SessionToken: "it's\nx"}})
+	Write(&out, "dotenv", Export{Profile: "p", Creds: creds.Credentials{AccessKeyID: "A", SecretAccessKey: "s$x", SessionToken: "it's\nx"}})
 	want := "AWS_ACCESS_KEY_ID='A'\nAWS_SECRET_ACCESS_KEY='s$x'\nAWS_SESSION_TOKEN=\"it's\\nx\"\nSTSCRED_PROFILE='p'\n"
 	if out.String() != want {
 		t.Fatalf("dotenv:\n%s\nwant\n%s", out.String(), want)

@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/creds"
 )
 
 // The hooks remember and give back exactly the variables export sets or
 // unsets (its own STSCRED_* aside, which use --off unsets).
 func TestHooksRestoreWhatExportChanges(t *testing.T) {
-	full := Export{Profile: "p", Region: "r", Creds: credproc.Credentials{
+	full := Export{Profile: "p", Region: "r", Creds: creds.Credentials{
 		AccessKeyID: "a", SecretAccessKey: "s", SessionToken: "t", Expiration: time.Now(),
 	}}
 	var want []string

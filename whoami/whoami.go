@@ -16,8 +16,8 @@ import (
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/awsout"
 	"github.com/stscred/stscred/creds"
-	"github.com/stscred/stscred/doctor"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/humantime"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/resolve"
 )
@@ -200,7 +200,7 @@ func Failed(err error, wc Creds, now time.Time) error {
 		hints := []string{"if the secret is wrong, " + fresh}
 		if !ae.ServerTime.IsZero() {
 			if skew := ae.ServerTime.Sub(now); skew > 5*time.Minute || skew < -5*time.Minute {
-				hints = []string{fmt.Sprintf("this machine's clock is %s off STS's; STS refuses signatures more than 5 minutes off: correct the clock", doctor.RoundSkew(skew))}
+				hints = []string{fmt.Sprintf("this machine's clock is %s off STS's; STS refuses signatures more than 5 minutes off: correct the clock", humantime.Skew(skew))}
 			}
 		}
 		hints = append(hints, "stscred doctor checks the clock against STS")

@@ -32,3 +32,16 @@ func Left(exp, now time.Time) string {
 
 // Age is how old something made at t is at now.
 func Age(t, now time.Time) string { return Short(now.Sub(t)) }
+
+// Skew shows a clock difference to the second, without its sign: 42s,
+// 3m07s.
+func Skew(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	d = d.Round(time.Second)
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	}
+	return fmt.Sprintf("%dm%02ds", int(d.Minutes()), int(d.Seconds())%60)
+}
