@@ -25,6 +25,16 @@ if ((${#missing[@]})); then
 	fi
 fi
 
+# The JavaScript SDK v3, one of the real consumers the e2e tests run.
+if [[ ! -d e2e/jscaller/node_modules ]]; then
+	if command -v npm >/dev/null; then
+		echo "test.sh: installing the JavaScript SDK v3 for the e2e tests (npm ci)"
+		npm ci --prefix e2e/jscaller --no-audit --no-fund --loglevel=error
+	else
+		echo "test.sh: note: npm is not installed; the JavaScript SDK test will be skipped (fails in CI)" >&2
+	fi
+fi
+
 echo "== go vet (linux, and the tests too for darwin and windows)"
 go vet ./...
 GOOS=darwin go vet ./...
