@@ -92,7 +92,7 @@ func TestCompletionTable(t *testing.T) {
 			w.writeConfig(completionConfig(w))
 			c := newCompleterWith(t, w, sc.shell, sc.how)
 			for _, tc := range completionCases {
-				words := c.complete(tc.line)
+				words := c.complete(tc.line, tc.want...)
 				t.Logf("%q<TAB>: %q", tc.line, words)
 				if f := strings.Fields(tc.line); strings.HasSuffix(tc.line, "=") {
 					// fish shows --flag=value
@@ -186,7 +186,7 @@ func TestZshCompletionWithoutCompinit(t *testing.T) {
 				{"stscred export --format ", []string{"sh", "fish", "dotenv"}, anyProfiles},
 				{"stscred use ", append([]string{"--off"}, anyProfiles...), nil},
 			} {
-				words := c.complete(tc.line)
+				words := c.complete(tc.line, tc.want...)
 				for _, want := range tc.want {
 					if !contains(words, want) {
 						t.Errorf("%q<TAB> does not offer %s; it offers %q", tc.line, want, words)

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stscred/stscred/internal/testenv"
 )
@@ -104,7 +105,12 @@ func (c *completer) run(line string) {
 // complete types line, presses TAB (twice in bash, which lists on the
 // second), and returns the words the shell then shows, the typed line's
 // own words left out.
-func (c *completer) complete(line string) []string {
+//
+// When the caller knows a word the listing must show (sync), that word is
+// waited for before anything else is typed: zsh and fish skip drawing a
+// listing while more keys wait to be read, and a completion that runs
+// stscred may take a moment on a busy machine.
+func (c *completer) complete(line string, sync ...string) []string {
 	c.t.Helper()
 	c.n++
 	before := len(c.pty.output())
@@ -114,6 +120,12 @@ func (c *completer) complete(line string) []string {
 	}
 	if _, err := c.pty.tty.Write([]byte(line + tabs)); err != nil {
 		c.t.Fatal(err)
+	}
+	if len(sync) > 0 {
+		deadline := time.Now().Add(30 * time.Second) // a deadlock guard, not a speed check
+		for time.Now().Before(deadline) && !strings.Contains(ansi.ReplaceAllString(c.pty.output()[before:], " "), sync[0]) {
+			time.Sleep(20 * time.Millisecond)
+		}
 	}
 	// Then kill the line and run a marker command: the shell handles
 	// input in order, so the listing is complete when the marker prints.
@@ -158,7 +170,7 @@ func TestCompletionNeverRunsProfileNames(t *testing.T) {
 			marker := filepath.Join(w.tmp, "pwned")
 			w.writeConfig(w.standardConfig() + "\n[profile $(touch${IFS}" + marker + ")]\nsource_profile = alice\nrole_arn = " + adminRole + "\n[profile `touch${IFS}" + marker + "`]\nregion = x\n")
 			c := newCompleter(t, w, sh)
-			words := c.complete("stscred role ")
+			words := c.complete("stscred role ", "prod-admin")
 			if _, err := os.Stat(marker); err == nil {
 				t.Fatalf("pressing TAB ran a command from a profile name; the shell showed %q", words)
 			}

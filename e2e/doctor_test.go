@@ -307,8 +307,8 @@ func TestListTimeLeftAndKeyAge(t *testing.T) {
 		t.Fatalf("list: %s", res)
 	}
 	for _, want := range []string{
-		"alice       user     AKIA…" + w.key.ID[len(w.key.ID)-4:] + " (0s old)  session (MFA) 11h59m left",
-		"prod-admin  role     -                   role (MFA) 59m left",
+		"alice       user  AKIA…" + w.key.ID[len(w.key.ID)-4:] + " (0s old)  session (MFA) 11h59m left",
+		"prod-admin  role  -                   role (MFA) 59m left",
 	} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("list lacks %q:\n%s", want, res.stdout)
