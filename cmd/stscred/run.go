@@ -113,10 +113,22 @@ func run(args []string, env *Env) (status int) {
 		kctx, err = parse(&cli, &cli.Globals, args, env)
 	}
 	if err != nil {
-		printError(env.Stderr, hint.With(err, "see: stscred --help"))
+		printError(env.Stderr, hint.With(err, "see: "+helpFor(err)))
 		return 2
 	}
 	return finish(env, kctx.Run())
+}
+
+// helpFor is the help to look at for a usage error: that of the command
+// the error is in, when kong got that far.
+func helpFor(err error) string {
+	var pe *kong.ParseError
+	if errors.As(err, &pe) && pe.Context != nil {
+		if n := pe.Context.Selected(); n != nil {
+			return n.FullPath() + " --help"
+		}
+	}
+	return "stscred --help"
 }
 
 // finish turns a command's error into the exit status, printing it unless
