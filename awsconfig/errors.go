@@ -177,10 +177,17 @@ func (f *File) cycle(key string, loop []string, back string) error {
 
 // badReference reports that profile's key e names a missing profile.
 func (f *File) badReference(profile string, e entry, target string) error {
-	hints := []string{
-		"add a " + sectionFor(target) + " section to " + f.Path + ", or fix " + e.key + " on line " + itoa(e.line),
+	// One hint: what looks like the meant profile (a typo is likelier
+	// than a missing section), else what to add or fix.
+	hints := f.suggest(target)
+	for i, h := range hints {
+		if strings.HasPrefix(h, "did you mean") {
+			hints[i] = h + " (" + e.key + " on line " + itoa(e.line) + ")"
+		}
 	}
-	hints = append(hints, f.suggest(target)...)
+	if len(hints) == 0 {
+		hints = []string{"add a " + sectionFor(target) + " section to " + f.Path + ", or fix " + e.key + " on line " + itoa(e.line)}
+	}
 	return hint.With(&refError{
 		msg: "profile " + strconv.Quote(profile) + " has " + e.key + " = " + strconv.Quote(target) +
 			", but " + f.Path + " has no " + sectionFor(target),

@@ -377,6 +377,7 @@ func TestNotFound(t *testing.T) {
 		{"case difference", "[profile Prod]\n[profile PROD]\n", "prod", `did you mean "Prod" or "PROD"? profile names are case-sensitive`},
 		{"typo", "[profile production]\n[profile staging]\n", "prodution", `did you mean "production"?`},
 		{"short typo", "[profile prod]\n", "prodd", `did you mean "prod"?`},
+		{"swapped letters", "[profile alice]\n[profile bob]\n", "alcie", `did you mean "alice"?`},
 		{"sso-session", "[sso-session corp]\n", "corp", "an sso-session section, not a profile"},
 		{"DEFAULT", "[DEFAULT]\n", "default", "has [DEFAULT], which is not a profile header: write [default]"},
 		{"nothing close", "[profile alpha]\n", "zulu", `add a [profile zulu] section to ` + testPath + `, or run "stscred list" to see the profiles it has`},

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/spell"
 )
 
 // notFound reports that the file has no profile name, with hints about
@@ -67,7 +68,7 @@ func (f *File) suggest(name string) []string {
 		if len(name) < 3 || len(n) < 3 {
 			continue
 		}
-		switch d := distance(n, name, limit+1); {
+		switch d := spell.Distance(n, name, limit+1); {
 		case d < best:
 			best, typoHits = d, []string{strconv.Quote(n)}
 		case d == best && d <= limit && len(typoHits) < 3:
@@ -81,34 +82,4 @@ func (f *File) suggest(name string) []string {
 		out = append(out, "did you mean "+strings.Join(typoHits, " or ")+"?")
 	}
 	return out
-}
-
-// distance returns the Levenshtein distance between a and b, or limit when
-// it is at least limit.
-func distance(a, b string, limit int) int {
-	if d := len(a) - len(b); d >= limit || -d >= limit {
-		return limit
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		low := cur[0]
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			low = min(low, cur[j])
-		}
-		if low >= limit {
-			return limit
-		}
-		prev, cur = cur, prev
-	}
-	return min(prev[len(b)], limit)
 }

@@ -79,16 +79,8 @@ func (d *doctor) scoped(headers []cache.Header) []cache.Header {
 		if h.Kind == cache.KindKeyID {
 			continue
 		}
-		if d.scope != nil {
-			in := false
-			for p := range d.scope {
-				if h.Involves(p) {
-					in = true
-				}
-			}
-			if !in {
-				continue
-			}
+		if d.scope != nil && !d.scope[h.Profile] {
+			continue // another chain's entry, if one through the same user
 		}
 		out = append(out, h)
 	}

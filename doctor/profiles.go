@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/spell"
 	"github.com/stscred/stscred/profile"
 )
 
@@ -85,7 +87,11 @@ func (d *doctor) profileError(name string, err error) {
 	case errors.Is(err, awsconfig.ErrCycle), errors.Is(err, awsconfig.ErrBadReference), errors.Is(err, awsconfig.ErrNoSource):
 		check = IDSourceChain
 	}
-	d.add(check, name, Fail, "profile "+name+": "+err.Error(), hint.Of(err)...)
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "profile "+strconv.Quote(name)+" ") {
+		msg = "profile " + name + ": " + msg // the error does not start with whose it is
+	}
+	d.add(check, name, Fail, msg, hint.Of(err)...)
 }
 
 // checkChain reports a role profile's source_profile chain, which must end
@@ -128,11 +134,12 @@ func (d *doctor) checkCredentialProcess(p *profile.Profile) {
 	prefix := "profile " + p.Name + ": credential_process "
 	path, err := d.findProgram(call.Program)
 	if err != nil {
-		hints := []string{"install it with ./install.sh (into ~/.local/bin) and make sure that directory is on the PATH of the programs that read " + d.configShown()}
-		if !strings.ContainsAny(call.Program, `/\`) {
-			hints = append(hints, "or write its full path: credential_process = /full/path/to/stscred "+call.Command+" ...")
+		hint := "install it with ./install.sh (into ~/.local/bin) and make sure that directory is on the PATH of the programs that read " + d.configShown() +
+			", or write stscred's full path in credential_process"
+		if isPath(call.Program) {
+			hint = "fix the path in credential_process of [profile " + p.Name + "] (`command -v stscred` shows where it is installed), or install stscred there"
 		}
-		d.add(IDCredProcess, p.Name, Fail, prefix+"runs "+call.Program+", which "+err.Error(), hints...)
+		d.add(IDCredProcess, p.Name, Fail, prefix+"runs "+call.Program+", which "+err.Error(), hint)
 		return
 	}
 	shown := "stscred " + call.Command
@@ -140,8 +147,8 @@ func (d *doctor) checkCredentialProcess(p *profile.Profile) {
 		shown += " " + call.Profile
 	}
 	if call.Err != nil {
-		d.add(IDCredProcess, p.Name, Fail, prefix+"runs stscred, but its arguments do not parse: "+call.Err.Error(),
-			"credential_process = stscred role ROLE_PROFILE, or stscred session USER_PROFILE")
+		msg, _, _ := strings.Cut(call.Err.Error(), ", did you mean")
+		d.add(IDCredProcess, p.Name, Fail, prefix+"runs stscred, but its arguments do not parse: "+msg, d.meantCall(p))
 		return
 	}
 	t, err := d.model.Resolve(call.Request)
@@ -163,6 +170,29 @@ func (d *doctor) checkCredentialProcess(p *profile.Profile) {
 	d.add(IDCredProcess, p.Name, Pass, prefix+"runs "+shown+" ("+path+")")
 }
 
+// meantCall is the one hint for a credential_process line that does not
+// parse: the line with its command word corrected when that makes a call
+// that parses, else what the line should look like.
+func (d *doctor) meantCall(p *profile.Profile) string {
+	const shape = "credential_process = stscred role ROLE_PROFILE, or stscred session USER_PROFILE"
+	words := cmdline.Words(p.CredentialProcess)
+	if len(words) < 2 || d.model.Parse == nil {
+		return shape
+	}
+	for _, cmd := range []string{"role", "session"} {
+		if words[1] == cmd || spell.Distance(words[1], cmd, 3) > 2 {
+			continue
+		}
+		fixed := append([]string{cmd}, words[2:]...)
+		if c := d.model.Parse(fixed); c.Err == nil && c.Profile != "" {
+			return "did you mean credential_process = stscred " + cmd + " " + c.Profile + "?"
+		}
+	}
+	return shape
+}
+
+func isPath(prog string) bool { return strings.ContainsAny(prog, `/\`) }
+
 func (d *doctor) configShown() string {
 	if d.cfg != nil {
 		return d.tilde(d.cfg.Path)
@@ -173,7 +203,7 @@ func (d *doctor) configShown() string {
 // findProgram finds a program as exec would: a path must be an
 // executable file, a bare name must be on PATH.
 func (d *doctor) findProgram(prog string) (string, error) {
-	if strings.ContainsRune(prog, '/') || strings.ContainsRune(prog, filepath.Separator) {
+	if isPath(prog) || strings.ContainsRune(prog, filepath.Separator) {
 		fi, err := os.Stat(prog)
 		switch {
 		case err != nil:

@@ -179,3 +179,79 @@ credential_process = stscred session prod-admin
 		t.Errorf("key %+v", key)
 	}
 }
+
+// What doctor says is said once, in plain words, with one hint per
+// problem, and that hint fits the problem.
+func TestDoctorWording(t *testing.T) {
+	l := newDoctorLive(t, `
+[profile orphan]
+source_profile = alcie
+role_arn = arn:aws:iam::222222222222:role/Admin
+[profile typo]
+credential_process = stscred rle prod-admin
+[profile missing]
+credential_process = /nonexistent/dir/stscred role prod-admin
+`)
+	res, _ := l.doctorJSON(t)
+	byProfile := map[string]doctor.Check{}
+	for _, r := range res {
+		if r.Status == doctor.Fail {
+			byProfile[r.Profile] = r
+		}
+		if r.Profile != "" && strings.Count(r.Message, "profile "+r.Profile+":")+strings.Count(r.Message, `profile "`+r.Profile+`"`) > 1 {
+			t.Errorf("the name %s is said twice: %q", r.Profile, r.Message)
+		}
+		if strings.Contains(r.Hint, "; ") {
+			t.Errorf("%s: more than one hint for one problem: %q", r.Profile, r.Hint)
+		}
+	}
+	for name, want := range map[string]struct{ msg, hint string }{
+		"orphan":  {`profile "orphan" has source_profile = "alcie"`, `did you mean "alice"? (source_profile on line `},
+		"typo":    {"arguments do not parse: unexpected argument rle", "did you mean credential_process = stscred role prod-admin?"},
+		"missing": {"runs /nonexistent/dir/stscred, which does not exist", "fix the path in credential_process of [profile missing]"},
+	} {
+		r, ok := byProfile[name]
+		if !ok {
+			t.Errorf("%s: no failed check", name)
+			continue
+		}
+		if !strings.Contains(r.Message, want.msg) || !strings.HasPrefix(r.Hint, want.hint) {
+			t.Errorf("%s: %q %q, want %q and hint %q", name, r.Message, r.Hint, want.msg, want.hint)
+		}
+		if strings.Contains(r.Hint, "PATH") {
+			t.Errorf("%s: a PATH hint for a path: %q", name, r.Hint)
+		}
+	}
+}
+
+// doctor --profile shows that chain's cached entries only, and the key it
+// needs as stored.
+func TestDoctorProfileScope(t *testing.T) {
+	l := newDoctorLive(t, "[profile ro]\nsource_profile = alice\nrole_arn = arn:aws:iam::222222222222:role/ReadOnly\n")
+	if code := l.run("--mfa-token", l.code(t), "role", "prod-admin"); code != 0 {
+		t.Fatalf("role prod-admin: %s", l.stderr)
+	}
+	if code := l.run("role", "ro"); code != 0 {
+		t.Fatalf("role ro: %s", l.stderr)
+	}
+	for prof, want := range map[string][]string{
+		"ro":    {"alice", "ro"},
+		"prod":  {"alice", "prod-admin"},
+		"alice": {"alice"},
+	} {
+		res, code := l.doctorJSON(t, "--profile", prof)
+		if code != 0 {
+			t.Errorf("--profile %s: exit %d %+v", prof, code, res)
+		}
+		var got []string
+		for _, r := range find(res, doctor.IDCache) {
+			got = append(got, r.Profile)
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("--profile %s: cache entries of %q, want %q", prof, got, want)
+		}
+		if key := find(res, doctor.IDKey); len(key) != 1 || key[0].Status != doctor.Pass {
+			t.Errorf("--profile %s: key %+v", prof, key)
+		}
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
+	"strings"
 
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/credserver"
@@ -28,9 +30,9 @@ func (c *ExecCmd) Run(env *Env, g *Globals) error {
 	if len(c.Command) == 0 {
 		return hint.With(errors.New("no command to run"), "stscred exec "+c.Profile+" -- terraform plan")
 	}
-	path, err := exec.LookPath(c.Command[0])
+	path, err := lookCommand(c.Command[0])
 	if err != nil {
-		return hint.With(fmt.Errorf("cannot run %s: %w", c.Command[0], err), "check the command name and PATH")
+		return err
 	}
 	base := env.Environ()
 	if parent := env.Getenv(credserver.ExecProfileVar); parent != "" {
@@ -79,4 +81,23 @@ func (c *ExecCmd) Run(env *Env, g *Globals) error {
 	}
 	defer ln.Close()
 	return proc.Run(path, c.Command, append(childEnv, srv.Env()...), []*os.File{ln}, srv.Serve)
+}
+
+// lookCommand finds the command to run as a shell would, and fails as a
+// shell does: 127 when it is not found, 126 when it cannot be run.
+func lookCommand(name string) (string, error) {
+	path, err := exec.LookPath(name)
+	switch {
+	case err == nil:
+		return path, nil
+	case errors.Is(err, exec.ErrNotFound) && !strings.ContainsRune(name, os.PathSeparator):
+		return "", statusError{hint.With(fmt.Errorf("command not found: %s", name),
+			"check its spelling, or that the directory holding it is on PATH (or give its path)"), 127}
+	case errors.Is(err, fs.ErrNotExist):
+		return "", statusError{hint.With(fmt.Errorf("command not found: %s does not exist", name),
+			"check the path"), 127}
+	default:
+		return "", statusError{hint.With(fmt.Errorf("cannot run %s: %w", name, err),
+			"check that it is an executable file (chmod +x)"), 126}
+	}
 }

@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/profile"
 	"github.com/stscred/stscred/rotate"
 )
 
@@ -21,7 +23,7 @@ func (c *RemoveCmd) Run(env *Env) error {
 	keys := env.Keys()
 	k, err := keystore.GetKey(keys, c.Name)
 	if errors.Is(err, keystore.ErrNotFound) {
-		return hint.With(fmt.Errorf("no access key is stored for profile %s", c.Name), "see what is stored: stscred list")
+		return c.noKey(env)
 	}
 	if err != nil {
 		return err
@@ -53,6 +55,36 @@ func (c *RemoveCmd) Run(env *Env) error {
 	}
 	fmt.Fprintf(env.human(), "stscred: deleted access key %s of profile %s and %d cached entr%s\n", keystore.MaskID(k.AccessKeyID), c.Name, n, plural(n, "y", "ies"))
 	return nil
+}
+
+// noKey explains why there is nothing to remove: a profile that is not a
+// key holder holds no key, and its sessions go with clear.
+func (c *RemoveCmd) noKey(env *Env) error {
+	m, err := env.Model()
+	if err != nil {
+		return err
+	}
+	p, err := m.Get(c.Name)
+	switch {
+	case errors.Is(err, awsconfig.ErrProfileNotFound):
+		return hint.With(fmt.Errorf("no profile %s, and no access key is stored for it", c.Name),
+			append(didYouMean(err), "see the profiles and stored keys: stscred list")...)
+	case err == nil && p.Kind != profile.KeyHolder:
+		return hint.With(fmt.Errorf("profile %s holds no access key to remove: it is a %s profile, not an IAM user's (stscred list shows each profile's type)", c.Name, p.Kind),
+			"to drop its cached sessions: stscred clear "+c.Name)
+	}
+	return hint.With(fmt.Errorf("no access key is stored for profile %s", c.Name), "see what is stored: stscred list")
+}
+
+// didYouMean keeps the "did you mean" hints of a profile-not-found error.
+func didYouMean(err error) []string {
+	var out []string
+	for _, h := range hint.Of(err) {
+		if strings.HasPrefix(h, "did you mean") {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 func plural(n int, one, many string) string {

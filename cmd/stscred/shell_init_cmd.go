@@ -41,7 +41,8 @@ func (c *ShellInitCmd) Help() string {
 		}
 		fmt.Fprintf(&b, "  %-11s in %s:\n      %s\n", s.Name(), where, s.InitLine())
 	}
-	b.WriteString("\nIt gives stscred use PROFILE, stscred use --off, and renewal before each prompt.")
+	b.WriteString("\nIt gives stscred use PROFILE, stscred use --off, and renewal before each prompt.\n\n")
+	b.WriteString(examples("stscred shell-init bash | less", "read what your rc file's line loads"))
 	return b.String()
 }
 
