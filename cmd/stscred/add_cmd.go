@@ -15,7 +15,7 @@ import (
 
 // AddCmd stores an IAM user's long-term access key.
 type AddCmd struct {
-	Name     string `arg:"" help:"Profile the key belongs to (the IAM user's profile in ~/.aws/config)."`
+	Name     string `arg:"" complete:"profile=keyholder" help:"Profile the key belongs to (the IAM user's profile in ~/.aws/config)."`
 	Env      bool   `help:"Read the key from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."`
 	NoVerify bool   `name:"no-verify" help:"Store without checking the key with STS GetCallerIdentity."`
 }

@@ -13,7 +13,7 @@ import (
 
 // ClearCmd drops cached sessions; stored keys stay.
 type ClearCmd struct {
-	Name string `arg:"" optional:"" help:"Only sessions of this profile and of roles it is the source of."`
+	Name string `arg:"" optional:"" complete:"profile=any" help:"Only sessions of this profile and of roles it is the source of."`
 }
 
 func (c *ClearCmd) Run(env *Env) error {

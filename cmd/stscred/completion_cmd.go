@@ -7,6 +7,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/clispec"
 	"github.com/stscred/stscred/shell"
 )
 
@@ -41,7 +42,7 @@ func (c *CompletionCmd) Run(env *Env) error {
 	if err != nil {
 		return err
 	}
-	script, err := sh.Completion(completionSpec(parser.Model.Node))
+	script, err := sh.Completion(clispec.FromKong(parser.Model.Node))
 	if err != nil {
 		return err
 	}
@@ -72,120 +73,4 @@ func (c *CompletionCmd) printProfiles(env *Env) error {
 	}
 	_, err = io.WriteString(env.Stdout, b.String())
 	return err
-}
-
-// completionSpec reads commands, flags and arguments from kong's model,
-// so completion follows the command line as it changes. What completes a
-// value comes from, in order: a `complete:"..."` tag on the field (see
-// tagCompleter), kong's enum, completionHints below, and for a flag whose
-// placeholder is FILE, file names; a positional named name or profile
-// takes any profile.
-func completionSpec(root *kong.Node) shell.CompletionSpec {
-	var spec shell.CompletionSpec
-	spec.GlobalFlags = completionFlags("", root.Flags)
-	for _, n := range root.Children {
-		if n.Hidden {
-			continue
-		}
-		c := shell.CompletionCommand{Name: n.Name, Help: strings.TrimSuffix(n.Help, "."), Flags: completionFlags(n.Name, n.Flags)}
-		for _, p := range n.Positional {
-			a := shell.CompletionArg{Name: p.Name, Value: valueCompleter(n.Name+" "+p.Name, p)}
-			if _, hinted := completionHints[n.Name+" "+p.Name]; !hinted && a.Value.Profiles == "" && (p.Name == "name" || p.Name == "profile") {
-				a.Value.Profiles = shell.AnyProfile
-			}
-			// A passthrough argument takes the rest of the line (exec's
-			// command), unless it is told what completes it (use's).
-			if (p.Passthrough || p.PassthroughMode != 0) && a.Value.Profiles == "" && len(a.Value.Values) == 0 {
-				a.Rest = true
-			}
-			c.Args = append(c.Args, a)
-		}
-		spec.Commands = append(spec.Commands, c)
-	}
-	return spec
-}
-
-func completionFlags(cmd string, flags []*kong.Flag) []shell.CompletionFlag {
-	var out []shell.CompletionFlag
-	for _, f := range flags {
-		if f.Hidden {
-			continue
-		}
-		cf := shell.CompletionFlag{
-			Name: f.Name, Short: f.Short, Help: strings.TrimSuffix(firstSentence(f.Help), "."),
-			TakesValue: !f.IsBool() && !f.IsCounter(),
-		}
-		if cf.TakesValue {
-			cf.Value = valueCompleter(strings.TrimSpace(cmd+" --"+f.Name), f.Value)
-			if cf.Value.Profiles == "" && len(cf.Value.Values) == 0 && f.PlaceHolder == "FILE" {
-				cf.Value.Files = true
-			}
-		}
-		out = append(out, cf)
-	}
-	return out
-}
-
-// valueCompleter says what completes v, known in completionHints as key
-// ("CMD --flag", "CMD argname", "--flag" for a global flag).
-func valueCompleter(key string, v *kong.Value) shell.Completer {
-	if v.Tag != nil && v.Tag.Has("complete") {
-		return tagCompleter(v.Tag.Get("complete"))
-	}
-	if v.Enum != "" {
-		return shell.Completer{Values: v.EnumSlice()}
-	}
-	return completionHints[key]
-}
-
-// tagCompleter reads a `complete:"..."` tag: parts separated by ";", each
-// "profile=KIND" (any, role, keyholder), "values=a,b,c" or "file".
-func tagCompleter(tag string) shell.Completer {
-	var c shell.Completer
-	for _, part := range strings.Split(tag, ";") {
-		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
-		switch k {
-		case "profile":
-			c.Profiles = shell.ProfileKind(v)
-		case "values":
-			c.Values = strings.Split(v, ",")
-		case "file":
-			c.Files = true
-		}
-	}
-	return c
-}
-
-// completionHints is what completes the values kong's model does not
-// enumerate. Each entry could be a `complete:"..."` tag on the field
-// instead (the tag wins), e.g. on WhoamiCmd.Output
-// `complete:"values=json,text,table,yaml,yaml-stream"`.
-var completionHints = map[string]shell.Completer{
-	// Profiles of the fitting kind: a role for role; the IAM user's
-	// profile (its key stored with stscred add) for what works on a key.
-	"role name":        {Profiles: shell.RoleProfile},
-	"role --source":    {Profiles: shell.KeyHolderProfile},
-	"session name":     {Profiles: shell.KeyHolderProfile},
-	"add name":         {Profiles: shell.KeyHolderProfile},
-	"remove name":      {Profiles: shell.KeyHolderProfile},
-	"rotate name":      {Profiles: shell.KeyHolderProfile},
-	"clear name":       {Profiles: shell.AnyProfile},
-	"export profile":   {Profiles: shell.AnyProfile},
-	"exec profile":     {Profiles: shell.AnyProfile},
-	"whoami profile":   {Profiles: shell.AnyProfile},
-	"doctor --profile": {Profiles: shell.AnyProfile},
-	"use args":         {Values: []string{"--off"}, Profiles: shell.AnyProfile},
-	"whoami --output":  {Values: []string{"json", "text", "table", "yaml", "yaml-stream"}},
-	"shell-init shell": {Values: shell.Names()},
-}
-
-// firstSentence keeps flag help short enough for a completion menu.
-func firstSentence(s string) string {
-	if i := strings.Index(s, ". "); i >= 0 {
-		return s[:i]
-	}
-	if i := strings.Index(s, " ("); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

@@ -13,7 +13,7 @@ import (
 // DoctorCmd checks the setup one thing at a time and says how to fix what
 // is wrong; the checks are package doctor's, this only prints them.
 type DoctorCmd struct {
-	Profile string `name:"profile" placeholder:"NAME" help:"Check only this profile's chain (and what its credential_process calls)."`
+	Profile string `name:"profile" placeholder:"NAME" complete:"profile=any" help:"Check only this profile's chain (and what its credential_process calls)."`
 	Output  string `name:"output" enum:"text,json" default:"text" help:"text, or json for scripts."`
 }
 

@@ -18,7 +18,7 @@ import (
 
 // ExecCmd runs a command with a profile's credentials.
 type ExecCmd struct {
-	Profile string   `arg:"" help:"Profile whose credentials the command gets."`
+	Profile string   `arg:"" complete:"profile=any" help:"Profile whose credentials the command gets."`
 	Command []string `arg:"" optional:"" passthrough:"" help:"The command and its arguments, after --."`
 	Env     bool     `name:"env" help:"Put the credentials in the command's environment (AWS_ACCESS_KEY_ID, ...) instead of serving them; they are not renewed."`
 }

@@ -15,7 +15,7 @@ import (
 
 // RemoveCmd deletes a stored key and every session derived from it.
 type RemoveCmd struct {
-	Name string `arg:"" help:"Profile whose key to delete."`
+	Name string `arg:"" complete:"profile=keyholder" help:"Profile whose key to delete."`
 	Yes  bool   `short:"y" help:"Do not ask for confirmation."`
 }
 

@@ -10,9 +10,9 @@ import (
 // RoleCmd prints AssumeRole credentials for a role profile, or for a role
 // given inline.
 type RoleCmd struct {
-	Name        string        `arg:"" optional:"" help:"Role profile (with role_arn and source_profile)."`
+	Name        string        `arg:"" optional:"" complete:"profile=role" help:"Role profile (with role_arn and source_profile)."`
 	RoleARN     string        `name:"role-arn" help:"Assume this role (instead of a role profile)."`
-	Source      string        `name:"source" help:"With --role-arn: the IAM user's profile that signs AssumeRole."`
+	Source      string        `name:"source" complete:"profile=keyholder" help:"With --role-arn: the IAM user's profile that signs AssumeRole."`
 	MFASerial   string        `name:"mfa-serial" help:"MFA device to use (default: the profile's mfa_serial)."`
 	ExternalID  string        `name:"external-id" help:"External id the role's trust policy requires."`
 	Duration    time.Duration `name:"duration" help:"Role session length (default: duration_seconds, else 1h)."`

@@ -18,7 +18,7 @@ import (
 // RotateCmd replaces an IAM user's access key: a new key in IAM and in the
 // keystore, the old one deactivated and deleted.
 type RotateCmd struct {
-	Name          string        `arg:"" help:"Profile whose access key to replace (the IAM user's profile)."`
+	Name          string        `arg:"" complete:"profile=keyholder" help:"Profile whose access key to replace (the IAM user's profile)."`
 	KeepOld       bool          `name:"keep-old" help:"Deactivate the old key but keep it in IAM (to delete later)."`
 	DryRun        bool          `name:"dry-run" help:"Say what would be done; change nothing."`
 	VerifyTimeout time.Duration `name:"verify-timeout" default:"60s" help:"How long to wait for IAM to make the new key usable."`

@@ -8,6 +8,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/examples"
 	"github.com/stscred/stscred/internal/proc"
 	"github.com/stscred/stscred/tty"
 )
@@ -172,6 +173,11 @@ func parse(grammar any, g *Globals, args []string, env *Env) (*kong.Context, err
 	)
 	if err != nil {
 		return nil, err
+	}
+	for _, n := range parser.Model.Children {
+		if n.Detail == "" {
+			n.Detail = examples.For(n.Name)
+		}
 	}
 	kctx, err := parser.Parse(args)
 	env.apply(g)

@@ -9,7 +9,7 @@ import (
 
 // SessionCmd prints an IAM user's GetSessionToken credentials.
 type SessionCmd struct {
-	Name     string        `arg:"" help:"The IAM user's profile (its key is stored with stscred add)."`
+	Name     string        `arg:"" complete:"profile=keyholder" help:"The IAM user's profile (its key is stored with stscred add)."`
 	Duration time.Duration `env:"STSCRED_SESSION_DURATION" default:"12h" help:"Session length when a new one is fetched (15m to 36h)."`
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/examples"
 	"github.com/stscred/stscred/shell"
 )
 
@@ -13,8 +14,8 @@ import (
 // knowing each shell itself.
 type ShellInitCmd struct {
 	// Not a kong enum: the shells are shell.All(), and completion offers
-	// shell.Names() (completionHints).
-	Shell string `arg:"" help:"The shell: one of those below."`
+	// shell.Names().
+	Shell string `arg:"" complete:"shells" help:"The shell: one of those below."`
 
 	RCFile         bool   `name:"rc-file" hidden:"" help:"Print the shell's rc file (for HOME, ZDOTDIR, XDG_CONFIG_HOME) instead."`
 	InstallBlock   bool   `name:"install-block" hidden:"" help:"Print the block install.sh puts in the rc file (needs --bin and --share) instead."`
@@ -42,7 +43,7 @@ func (c *ShellInitCmd) Help() string {
 		fmt.Fprintf(&b, "  %-11s in %s:\n      %s\n", s.Name(), where, s.InitLine())
 	}
 	b.WriteString("\nIt gives stscred use PROFILE, stscred use --off, and renewal before each prompt.\n\n")
-	b.WriteString(examples("stscred shell-init bash | less", "read what your rc file's line loads"))
+	b.WriteString(examples.For("shell-init"))
 	return b.String()
 }
 
@@ -91,7 +92,7 @@ func (c *ShellInitCmd) Run(env *Env) error {
 // UseCmd is reached only without the shell integration: a program cannot
 // change its parent shell's environment, the shell function can.
 type UseCmd struct {
-	Args []string `arg:"" optional:"" passthrough:"" help:"PROFILE, or --off."`
+	Args []string `arg:"" optional:"" passthrough:"" complete:"values=--off;profile=any" help:"PROFILE, or --off."`
 }
 
 func (c *UseCmd) Run(env *Env) error {

@@ -14,8 +14,8 @@ import (
 // the ones the AWS tools would use in this shell, and prints the answer as
 // `aws sts get-caller-identity` does.
 type WhoamiCmd struct {
-	Profile string `arg:"" optional:"" help:"Profile (default: the AWS_ACCESS_KEY_ID... credentials in the environment, else STSCRED_PROFILE, AWS_PROFILE, default)."`
-	Output  string `name:"output" placeholder:"FORMAT" help:"json (default), text, table, yaml or yaml-stream, as the AWS CLI prints them (also AWS_DEFAULT_OUTPUT, or the profile's output setting)."`
+	Profile string `arg:"" optional:"" complete:"profile=any" help:"Profile (default: the AWS_ACCESS_KEY_ID... credentials in the environment, else STSCRED_PROFILE, AWS_PROFILE, default)."`
+	Output  string `name:"output" placeholder:"FORMAT" complete:"values=json,text,table,yaml,yaml-stream" help:"json (default), text, table, yaml or yaml-stream, as the AWS CLI prints them (also AWS_DEFAULT_OUTPUT, or the profile's output setting)."`
 	Query   string `name:"query" placeholder:"JMESPATH" help:"JMESPath expression applied before the output, as the AWS CLI's --query: --query Account --output text."`
 	Verbose bool   `short:"v" help:"Add Profile, Source (cache, sts, environment, credential_process), Expiration, MinutesLeft and MFAAuthenticated."`
 }
