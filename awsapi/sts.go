@@ -70,6 +70,15 @@ type AssumeRoleInput struct {
 	MFACode   string
 }
 
+// FederationTokenInput is a GetFederationToken request: a federated user
+// Name (2-32 of [\w+=,.@-]), an inline session Policy (without one the
+// session can do nothing), the Duration (900 s to 36 h).
+type FederationTokenInput struct {
+	Name     string
+	Policy   string
+	Duration time.Duration
+}
+
 // Identity is GetCallerIdentity's answer.
 type Identity struct {
 	UserID  string `json:"UserId"`
@@ -86,6 +95,8 @@ type API interface {
 	GetSessionToken(ctx context.Context, signer creds.Credentials, in SessionTokenInput) (creds.Credentials, error)
 	AssumeRole(ctx context.Context, signer creds.Credentials, in AssumeRoleInput) (creds.Credentials, error)
 	GetCallerIdentity(ctx context.Context, cr creds.Credentials) (Identity, error)
+	// GetFederationToken must be signed with an IAM user's long-term key.
+	GetFederationToken(ctx context.Context, signer creds.Credentials, in FederationTokenInput) (creds.Credentials, error)
 }
 
 // DefaultTimeout is the budget of one STS call, connection, every attempt
@@ -226,6 +237,27 @@ func (s *SDK) AssumeRole(ctx context.Context, signer creds.Credentials, in Assum
 	out, err := s.client.AssumeRole(ctx, req, optFns...)
 	if err != nil {
 		return creds.Credentials{}, s.wrap(ctx, "AssumeRole", err)
+	}
+	s.noteServerTime(out.ResultMetadata)
+	return fromSDK(out.Credentials)
+}
+
+func (s *SDK) GetFederationToken(ctx context.Context, signer creds.Credentials, in FederationTokenInput) (creds.Credentials, error) {
+	if s.bad != nil {
+		return creds.Credentials{}, s.bad
+	}
+	req := &sts.GetFederationTokenInput{Name: aws.String(in.Name)}
+	if in.Policy != "" {
+		req.Policy = aws.String(in.Policy)
+	}
+	if in.Duration > 0 {
+		req.DurationSeconds = aws.Int32(int32(in.Duration / time.Second))
+	}
+	ctx, cancel := s.budget(ctx)
+	defer cancel()
+	out, err := s.client.GetFederationToken(ctx, req, signWith(signer))
+	if err != nil {
+		return creds.Credentials{}, s.wrap(ctx, "GetFederationToken", err)
 	}
 	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)

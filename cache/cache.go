@@ -41,7 +41,10 @@ var (
 const (
 	KindSession = "session" // GetSessionToken credentials of an IAM user
 	KindRole    = "role"    // AssumeRole credentials
-	KindKeyID   = "keyid"   // which access key id is stored for a profile
+	// KindFederation is GetFederationToken credentials of an IAM user,
+	// for console sign-in.
+	KindFederation = "federation"
+	KindKeyID      = "keyid" // which access key id is stored for a profile
 )
 
 // Header is the part of an entry anyone may read: never a secret.

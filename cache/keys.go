@@ -28,6 +28,13 @@ func DirectKey(accessKeyID, mfaSerial, endpoint string) string {
 	return "v1:direct:" + digest("direct", accessKeyID, mfaSerial, endpoint)
 }
 
+// FederationKey is the key of the GetFederationToken credentials of an
+// IAM user's access key for a federated user name, session policy and
+// duration.
+func FederationKey(accessKeyID, endpoint, name, policy string, duration time.Duration) string {
+	return "v1:federation:" + digest("federation", accessKeyID, endpoint, name, policy, strconv.FormatInt(int64(duration/time.Second), 10))
+}
+
 // RoleParams are the inputs of an AssumeRole call that shape its result.
 type RoleParams struct {
 	RoleARN        string

@@ -29,7 +29,7 @@ credential_process = aws-vault exec other --json
 }
 
 var (
-	allCommands = []string{"add", "clear", "doctor", "exec", "export", "import", "list", "migrate", "remove", "role", "rotate", "session", "shell-init", "use", "whoami"}
+	allCommands = []string{"add", "clear", "console", "doctor", "exec", "export", "import", "list", "migrate", "remove", "role", "rotate", "session", "shell-init", "use", "whoami"}
 	anyProfiles = []string{"default", "alice", "prod-admin", "prod", "audit", "selfsess", "other"}
 	roles       = []string{"prod-admin", "audit"}
 	keyHolders  = []string{"default", "alice", "selfsess"}

@@ -59,7 +59,11 @@ func TestExecExitStatus(t *testing.T) {
 	if res.code != 7 || res.stdout != "out\n" || res.stderr != "err\n" {
 		t.Fatalf("exec: %s", res)
 	}
-	w.assertCleanFailure(w.stscred("exec", "prod", "--", "no-such-command-xyz"), "cannot run no-such-command-xyz")
+	notFound := w.stscred("exec", "prod", "--", "no-such-command-xyz")
+	w.assertCleanFailure(notFound, "command not found: no-such-command-xyz")
+	if notFound.code != 127 {
+		t.Fatalf("a missing command: exit %d, want 127 as a shell's", notFound.code)
+	}
 	w.assertCleanFailure(w.stscred("exec", "prod"), "no command to run")
 	// --env: plain variables, no endpoint.
 	res = w.stscred("exec", "--env", "prod", "--", "sh", "-c", `echo "$AWS_ACCESS_KEY_ID|${AWS_CONTAINER_CREDENTIALS_FULL_URI-none}|$AWS_REGION|$STSCRED_PROFILE"`)

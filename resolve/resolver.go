@@ -110,6 +110,18 @@ func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c *call, need 
 	if err != nil {
 		return cache.Entry{}, false, err
 	}
+	return r.cached(ctx, key, p, c, need, func() (cache.Entry, error) {
+		if p.IsRole() {
+			return r.fetchRole(ctx, p, c)
+		}
+		return r.fetchSession(ctx, p, c)
+	})
+}
+
+// cached returns the entry under key when it has need left, else fetches
+// it under key's lock (unless another process fetched it meanwhile) and
+// caches it.
+func (r *Resolver) cached(ctx context.Context, key string, p *awsconfig.Profile, c *call, need time.Duration, fetch func() (cache.Entry, error)) (cache.Entry, bool, error) {
 	if e, ok, err := r.lookup(key, p, need); err != nil || ok {
 		return e, ok, err
 	}
@@ -132,12 +144,7 @@ func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c *call, need 
 	}
 	c.leases = append(c.leases, lease)
 	defer func() { c.leases = c.leases[:len(c.leases)-1] }()
-	var e cache.Entry
-	if p.IsRole() {
-		e, err = r.fetchRole(ctx, p, c)
-	} else {
-		e, err = r.fetchSession(ctx, p, c)
-	}
+	e, err := fetch()
 	if err != nil {
 		if awsapi.Unreachable(err) {
 			lease.Fail(cache.Failure{Message: firstLine(err.Error())})
@@ -392,8 +399,13 @@ func (r *Resolver) staleGivenCode(src mfa.Source, c *call) error {
 // direct reports a role assumed straight from the IAM user's long-term
 // key (with the MFA code on AssumeRole itself) instead of through the
 // user's GetSessionToken session: a role session longer than an hour.
-// STS caps any AssumeRole signed with temporary credentials, a
-// GetSessionToken session's included, at one hour.
+// Direct reports whether p's role is assumed straight from the IAM user's
+// long-term key (with its own MFA code) rather than with the cached MFA
+// session: STS caps any AssumeRole signed with temporary credentials, a
+// GetSessionToken session's included, at one hour, and so does the
+// console a session of such a role.
+func (r *Resolver) Direct(p *awsconfig.Profile) bool { return r.direct(p) }
+
 func (r *Resolver) direct(p *awsconfig.Profile) bool {
 	return p.IsRole() && p.Source != nil && !p.Source.IsRole() && r.roleInput(p).Duration > ChainedRoleMax
 }

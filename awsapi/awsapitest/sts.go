@@ -63,6 +63,13 @@ func (f *STS) AssumeRole(_ context.Context, signer creds.Credentials, in awsapi.
 	return f.issue(in.Duration), nil
 }
 
+func (f *STS) GetFederationToken(_ context.Context, signer creds.Credentials, in awsapi.FederationTokenInput) (creds.Credentials, error) {
+	if err := f.record("GetFederationToken", signer, in); err != nil {
+		return creds.Credentials{}, err
+	}
+	return f.issue(in.Duration), nil
+}
+
 func (f *STS) GetCallerIdentity(_ context.Context, c creds.Credentials) (awsapi.Identity, error) {
 	return awsapi.Identity{}, f.record("GetCallerIdentity", c, nil)
 }

@@ -78,6 +78,12 @@ var byCommand = map[string][]string{
 	"completion": {
 		"stscred completion bash > ~/.local/share/bash-completion/completions/stscred", "install.sh does this for you",
 	},
+	"console": {
+		"stscred console prod-admin", "the browser opens the console as the role (MFA asked once, as for role)",
+		"stscred console alice", "an IAM user's profile: as a federated user (GetFederationToken)",
+		"stscred console prod-admin --path s3", "land on a service's page (or ec2/home#Instances:)",
+		"stscred console prod-admin --url", "print the sign-in URL instead (it signs in whoever opens it, for 15 minutes)",
+	},
 	"shell-init": {
 		"stscred shell-init bash | less", "read what your rc file's line loads",
 	},
