@@ -19,6 +19,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -79,6 +80,25 @@ type FederationTokenInput struct {
 	Duration time.Duration
 }
 
+// WebIdentityInput is an AssumeRoleWithWebIdentity request; Token is the
+// identity provider's JWT (never shown).
+type WebIdentityInput struct {
+	RoleARN     string
+	SessionName string
+	Token       string
+	Duration    time.Duration
+}
+
+// SAMLInput is an AssumeRoleWithSAML request; Assertion is the base64
+// SAMLResponse (never shown). Duration 0 leaves it to the assertion's
+// SessionDuration attribute.
+type SAMLInput struct {
+	RoleARN      string
+	PrincipalARN string
+	Assertion    string
+	Duration     time.Duration
+}
+
 // Identity is GetCallerIdentity's answer.
 type Identity struct {
 	UserID  string `json:"UserId"`
@@ -95,6 +115,10 @@ type API interface {
 	GetSessionToken(ctx context.Context, signer creds.Credentials, in SessionTokenInput) (creds.Credentials, error)
 	AssumeRole(ctx context.Context, signer creds.Credentials, in AssumeRoleInput) (creds.Credentials, error)
 	GetCallerIdentity(ctx context.Context, cr creds.Credentials) (Identity, error)
+	// AssumeRoleWithWebIdentity and AssumeRoleWithSAML are not signed: the
+	// token or assertion is the credential.
+	AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityInput) (creds.Credentials, error)
+	AssumeRoleWithSAML(ctx context.Context, in SAMLInput) (creds.Credentials, error)
 	// GetFederationToken must be signed with an IAM user's long-term key.
 	GetFederationToken(ctx context.Context, signer creds.Credentials, in FederationTokenInput) (creds.Credentials, error)
 }
@@ -237,6 +261,49 @@ func (s *SDK) AssumeRole(ctx context.Context, signer creds.Credentials, in Assum
 	out, err := s.client.AssumeRole(ctx, req, optFns...)
 	if err != nil {
 		return creds.Credentials{}, s.wrap(ctx, "AssumeRole", err)
+	}
+	s.noteServerTime(out.ResultMetadata)
+	return fromSDK(out.Credentials)
+}
+
+// idpRetry retries what AWS says to retry with backoff: the provider
+// could not be reached by STS (IDPCommunicationError), besides the
+// throttling and 5xx the standard retryer handles.
+func idpRetry(o *sts.Options) {
+	o.Retryer = retry.AddWithErrorCodes(retry.NewStandard(), "IDPCommunicationError")
+}
+
+func (s *SDK) AssumeRoleWithWebIdentity(ctx context.Context, in WebIdentityInput) (creds.Credentials, error) {
+	if s.bad != nil {
+		return creds.Credentials{}, s.bad
+	}
+	req := &sts.AssumeRoleWithWebIdentityInput{RoleArn: aws.String(in.RoleARN), RoleSessionName: aws.String(in.SessionName), WebIdentityToken: aws.String(in.Token)}
+	if in.Duration > 0 {
+		req.DurationSeconds = aws.Int32(int32(in.Duration / time.Second))
+	}
+	ctx, cancel := s.budget(ctx)
+	defer cancel()
+	out, err := s.client.AssumeRoleWithWebIdentity(ctx, req, idpRetry)
+	if err != nil {
+		return creds.Credentials{}, s.wrap(ctx, "AssumeRoleWithWebIdentity", err)
+	}
+	s.noteServerTime(out.ResultMetadata)
+	return fromSDK(out.Credentials)
+}
+
+func (s *SDK) AssumeRoleWithSAML(ctx context.Context, in SAMLInput) (creds.Credentials, error) {
+	if s.bad != nil {
+		return creds.Credentials{}, s.bad
+	}
+	req := &sts.AssumeRoleWithSAMLInput{RoleArn: aws.String(in.RoleARN), PrincipalArn: aws.String(in.PrincipalARN), SAMLAssertion: aws.String(in.Assertion)}
+	if in.Duration > 0 {
+		req.DurationSeconds = aws.Int32(int32(in.Duration / time.Second))
+	}
+	ctx, cancel := s.budget(ctx)
+	defer cancel()
+	out, err := s.client.AssumeRoleWithSAML(ctx, req, idpRetry)
+	if err != nil {
+		return creds.Credentials{}, s.wrap(ctx, "AssumeRoleWithSAML", err)
 	}
 	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)

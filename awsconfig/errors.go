@@ -209,9 +209,6 @@ func (f *File) noSource(p *Profile, ents []entry) error {
 	case p.CredentialSource != "":
 		msg = where + " with credential_source, which stscred does not support"
 		hints = []string{"replace credential_source with source_profile = <the IAM user profile whose key is in the keyring>"}
-	case p.WebIdentityTokenFile != "":
-		msg = where + " with web_identity_token_file, which stscred does not support"
-		hints = []string{"the AWS CLI and SDKs assume web identity roles themselves; to use stscred instead, " + add}
 	case p.CredentialProcess != "":
 		msg = where + " and credential_process but no source_profile"
 		hints = []string{

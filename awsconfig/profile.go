@@ -51,9 +51,18 @@ type Profile struct {
 	// inherited).
 	CredentialProcess string
 
+	// A role without source_profile whose session starts from a token of
+	// an identity provider: web identity (OIDC) or SAML. The token and the
+	// assertion never come from the config itself.
+	WebIdentityTokenFile    string // web_identity_token_file, re-read on every fetch
+	WebIdentityTokenProcess string // web_identity_token_process: prints the JWT (stscred's key)
+	WebIdentityAudience     string // web_identity_audience: for a token stscred asks for (GitHub Actions)
+	PrincipalARN            string // principal_arn: the SAML provider
+	SAMLProcess             string // saml_process: prints the base64 SAMLResponse
+	SAMLAssertionFile       string // saml_assertion_file: holds it
+
 	// Diagnostics: recorded, never acted upon.
 	CredentialSource     string // credential_source
-	WebIdentityTokenFile string // web_identity_token_file
 	SSOSession           string // sso_session
 	SSOStartURL          string // sso_start_url
 	IncludeProfile       string // include_profile
@@ -74,6 +83,24 @@ type Profile struct {
 
 // IsRole reports whether the profile assumes a role.
 func (p *Profile) IsRole() bool { return p.RoleARN != "" }
+
+// IsWebIdentity reports whether the profile's role is assumed with a web
+// identity token (AssumeRoleWithWebIdentity) rather than from a source:
+// it names a token file or process, or an audience to ask for a token
+// (GitHub Actions).
+func (p *Profile) IsWebIdentity() bool {
+	return p.SourceProfile == "" && (p.WebIdentityTokenFile != "" || p.WebIdentityTokenProcess != "" || p.WebIdentityAudience != "")
+}
+
+// IsSAML reports whether the profile's role is assumed with a SAML
+// assertion (AssumeRoleWithSAML).
+func (p *Profile) IsSAML() bool {
+	return p.SourceProfile == "" && !p.IsWebIdentity() && (p.SAMLProcess != "" || p.SAMLAssertionFile != "")
+}
+
+// FromIdentityProvider reports whether the profile's session starts from
+// an identity provider's token instead of a source profile.
+func (p *Profile) FromIdentityProvider() bool { return p.IsWebIdentity() || p.IsSAML() }
 
 // Root follows Source to the end of the chain.
 func (p *Profile) Root() *Profile {

@@ -98,6 +98,16 @@ func (f *File) resolve(name string, chain []string) (*Profile, error) {
 			p.CredentialSource = e.value
 		case "web_identity_token_file":
 			p.WebIdentityTokenFile = e.value
+		case "web_identity_token_process":
+			p.WebIdentityTokenProcess = e.value
+		case "web_identity_audience":
+			p.WebIdentityAudience = e.value
+		case "principal_arn":
+			p.PrincipalARN = e.value
+		case "saml_process":
+			p.SAMLProcess = e.value
+		case "saml_assertion_file":
+			p.SAMLAssertionFile = e.value
 		case "sso_session":
 			p.SSOSession = e.value
 		case "sso_start_url":
@@ -118,10 +128,13 @@ func (f *File) resolve(name string, chain []string) (*Profile, error) {
 		p.EndpointURL = endpointURL
 	}
 
-	if p.RoleARN != "" {
+	if p.RoleARN != "" || p.IsSAML() {
 		switch p.SourceProfile {
 		case "":
-			return nil, f.noSource(p, ents)
+			if !p.FromIdentityProvider() {
+				return nil, f.noSource(p, ents)
+			}
+			// A root role: its session starts from the provider's token.
 		case name:
 			// botocore allows a role profile to name itself as its source
 			// (its own credentials assume its own role).

@@ -425,11 +425,6 @@ func TestRoleWithoutSource(t *testing.T) {
 			"replace credential_source with source_profile",
 		},
 		{
-			"web identity", "[profile r]\nrole_arn = arn:aws:iam::1:role/r\nweb_identity_token_file = /tok\n",
-			`profile "r" (` + testPath + ` line 2) has role_arn with web_identity_token_file, which stscred does not support`,
-			"add source_profile",
-		},
-		{
 			"credential_process", "[profile r]\nrole_arn = arn:aws:iam::1:role/r\ncredential_process = stscred role r\n",
 			`profile "r" (` + testPath + ` line 2) has role_arn and credential_process but no source_profile`,
 			"never run its credential_process",
@@ -603,5 +598,49 @@ func TestConcurrentResolve(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// Roles whose session starts from an identity provider's token need no
+// source_profile; the token's source is recorded, never its content.
+func TestIdentityProviderRoots(t *testing.T) {
+	f := mustParse(t, `[profile ci]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+web_identity_token_file = /var/run/secrets/token
+role_session_name = deploy
+[profile gh]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+web_identity_token_process = get-token --aud sts
+web_identity_audience = sts.example
+[profile corp]
+role_arn = arn:aws:iam::222222222222:role/Admin
+principal_arn = arn:aws:iam::222222222222:saml-provider/Corp
+saml_process = corp-sso assertion
+[profile corp-any]
+saml_assertion_file = /tmp/assertion
+[profile deeper]
+source_profile = ci
+role_arn = arn:aws:iam::333333333333:role/Next
+`)
+	for name, want := range map[string][2]bool{"ci": {true, false}, "gh": {true, false}, "corp": {false, true}, "corp-any": {false, true}} {
+		p, err := f.Resolve(name)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if p.IsWebIdentity() != want[0] || p.IsSAML() != want[1] || p.Source != nil {
+			t.Errorf("%s: web identity %v, SAML %v, source %v", name, p.IsWebIdentity(), p.IsSAML(), p.Source)
+		}
+	}
+	gh, _ := f.Resolve("gh")
+	if gh.WebIdentityTokenProcess != "get-token --aud sts" || gh.WebIdentityAudience != "sts.example" {
+		t.Errorf("gh: %+v", gh)
+	}
+	corp, _ := f.Resolve("corp")
+	if corp.PrincipalARN != "arn:aws:iam::222222222222:saml-provider/Corp" || corp.SAMLProcess != "corp-sso assertion" {
+		t.Errorf("corp: %+v", corp)
+	}
+	d, err := f.Resolve("deeper")
+	if err != nil || d.Source == nil || d.Source.Name != "ci" || !d.Source.IsWebIdentity() || d.Root().Name != "ci" {
+		t.Fatalf("deeper: %+v %v", d, err)
 	}
 }

@@ -35,6 +35,14 @@ func FederationKey(accessKeyID, endpoint, name, policy string, duration time.Dur
 	return "v1:federation:" + digest("federation", accessKeyID, endpoint, name, policy, strconv.FormatInt(int64(duration/time.Second), 10))
 }
 
+// ProviderKey stands for the parent of a role assumed with an identity
+// provider's token (web identity, SAML), in RoleKey: source names where
+// the token comes from (a file, a command's digest, GitHub Actions),
+// never the token, which changes on every fetch.
+func ProviderKey(source, endpoint string) string {
+	return "v1:provider:" + digest("provider", source, endpoint)
+}
+
 // RoleParams are the inputs of an AssumeRole call that shape its result.
 type RoleParams struct {
 	RoleARN        string

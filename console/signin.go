@@ -128,7 +128,7 @@ func (s Setup) target(req Request) (*awsconfig.Profile, string, error) {
 	switch p.Kind {
 	case profile.KeyHolder:
 		return p.Profile, p.Region, nil
-	case profile.Role:
+	case profile.Role, profile.WebIdentity, profile.SAML:
 		t, err := s.Model.Resolve(rr)
 		if err != nil {
 			return nil, "", err

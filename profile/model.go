@@ -14,6 +14,9 @@ import (
 type Model struct {
 	File  *awsconfig.File
 	Parse Parser
+	// Getenv reads the environment's role (AWS_ROLE_ARN and friends) for
+	// a call that names no profile; nil for none.
+	Getenv func(string) string
 }
 
 // Profile is a resolved profile and what it is to stscred.
@@ -50,9 +53,9 @@ func (m *Model) Classify(p *awsconfig.Profile) *Profile {
 		return out
 	}
 	switch {
-	case p.IsRole() && (p.WebIdentityTokenFile != "" || p.Keys["web_identity_token_process"] != ""):
+	case p.IsWebIdentity():
 		out.Kind = WebIdentity
-	case p.IsRole() && (p.Keys["saml_process"] != "" || p.Keys["saml_assertion_file"] != "" || p.Keys["principal_arn"] != ""):
+	case p.IsSAML():
 		out.Kind = SAML
 	case p.IsRole() && p.SourceProfile == "" && p.CredentialSource != "":
 		out.Kind = Unsupported

@@ -85,8 +85,13 @@ func (m *Model) role(req Request) (*awsconfig.Profile, error) {
 		return nil, hint.With(errors.New("give a role profile or --role-arn, not both"),
 			"stscred role prod-admin, or stscred role --role-arn ARN --source alice")
 	case req.Profile == "" && req.RoleARN == "":
-		return nil, hint.With(errors.New("which role? give a role profile or --role-arn"),
-			"stscred role prod-admin, or stscred role --role-arn ARN --source alice")
+		env, ok := m.fromEnvironment()
+		if !ok {
+			return nil, hint.With(errors.New("which role? give a role profile or --role-arn"),
+				"stscred role prod-admin, or stscred role --role-arn ARN --source alice",
+				"or, for web identity without a profile, set AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE")
+		}
+		p = *env
 	case req.Profile != "":
 		if req.Source != "" {
 			return nil, hint.With(errors.New("--source goes with --role-arn; a role profile names its source with source_profile"),
@@ -145,6 +150,42 @@ func (m *Model) role(req Request) (*awsconfig.Profile, error) {
 		p.DurationSeconds = int(req.Duration / time.Second)
 	}
 	return &p, nil
+}
+
+// EnvironmentProfile is the name of the profile the environment describes
+// (AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, or in GitHub Actions),
+// as the AWS SDKs read it when no profile is named.
+const EnvironmentProfile = "(environment)"
+
+// fromEnvironment is the web identity role the environment names, as the
+// AWS SDKs read AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE and
+// AWS_ROLE_SESSION_NAME; in GitHub Actions (its OIDC request variables
+// set) the token comes from there when no file is named.
+func (m *Model) fromEnvironment() (*awsconfig.Profile, bool) {
+	if m.Getenv == nil || m.Getenv("AWS_ROLE_ARN") == "" {
+		return nil, false
+	}
+	p := &awsconfig.Profile{
+		Name: EnvironmentProfile, RoleARN: m.Getenv("AWS_ROLE_ARN"), RoleSessionName: m.Getenv("AWS_ROLE_SESSION_NAME"),
+		WebIdentityTokenFile: m.Getenv("AWS_WEB_IDENTITY_TOKEN_FILE"),
+		Region:               firstSet(m.Getenv("AWS_REGION"), m.Getenv("AWS_DEFAULT_REGION")),
+	}
+	if p.WebIdentityTokenFile == "" {
+		if m.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL") == "" {
+			return nil, false
+		}
+		p.WebIdentityAudience = "sts.amazonaws.com"
+	}
+	return p, true
+}
+
+func firstSet(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // validName checks a value against STS's pattern [\w<extra>]{min,max}.

@@ -16,6 +16,7 @@ import (
 	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/idtoken"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
 )
@@ -55,6 +56,9 @@ type Resolver struct {
 	PID             int
 	// OnWait is told when another process holds a lock this one needs.
 	OnWait func(cache.Holder)
+	// Tokens gives the sources of identity provider tokens, for roles
+	// without a source profile (web identity, SAML).
+	Tokens idtoken.Setup
 	// Notify tells the user something on the terminal, if any.
 	Notify func(msg string)
 	// Warn receives warnings (stderr).
@@ -111,7 +115,12 @@ func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c *call, need 
 		return cache.Entry{}, false, err
 	}
 	return r.cached(ctx, key, p, c, need, func() (cache.Entry, error) {
-		if p.IsRole() {
+		switch {
+		case p.IsWebIdentity():
+			return r.fetchWebIdentity(ctx, p, c)
+		case p.IsSAML():
+			return r.fetchSAML(ctx, p, c)
+		case p.IsRole():
 			return r.fetchRole(ctx, p, c)
 		}
 		return r.fetchSession(ctx, p, c)
@@ -200,6 +209,13 @@ func (r *Resolver) lookup(key string, p *awsconfig.Profile, need time.Duration) 
 // access key id, which the cache remembers so that a hit never reads the
 // OS keyring.
 func (r *Resolver) keyOf(p *awsconfig.Profile, c *call) (string, error) {
+	if p.FromIdentityProvider() {
+		id, err := r.providerID(p)
+		if err != nil {
+			return "", err
+		}
+		return cache.RoleKey(cache.ProviderKey(id, r.Settings.EndpointFor(p).URL), r.roleParams(p)), nil
+	}
 	if r.direct(p) {
 		id, err := r.accessKeyID(p.Source.Name)
 		if err != nil {
@@ -407,7 +423,7 @@ func (r *Resolver) staleGivenCode(src mfa.Source, c *call) error {
 func (r *Resolver) Direct(p *awsconfig.Profile) bool { return r.direct(p) }
 
 func (r *Resolver) direct(p *awsconfig.Profile) bool {
-	return p.IsRole() && p.Source != nil && !p.Source.IsRole() && r.roleInput(p).Duration > ChainedRoleMax
+	return p.IsRole() && p.Source != nil && !roleSession(p.Source) && r.roleInput(p).Duration > ChainedRoleMax
 }
 
 // fetchRoleDirect assumes a direct role (see direct). Its MFA code is its
@@ -512,7 +528,7 @@ func (r *Resolver) roleInput(p *awsconfig.Profile) awsapi.AssumeRoleInput {
 	if d == 0 {
 		d = DefaultRoleDuration
 	}
-	if p.Source != nil && p.Source.IsRole() && d > ChainedRoleMax {
+	if p.Source != nil && roleSession(p.Source) && d > ChainedRoleMax {
 		d = ChainedRoleMax
 	}
 	name := p.RoleSessionName
@@ -524,6 +540,10 @@ func (r *Resolver) roleInput(p *awsconfig.Profile) awsapi.AssumeRoleInput {
 		Duration: d, Tags: p.SessionTags, TransitiveTags: p.TransitiveSessionTags,
 	}
 }
+
+// roleSession reports whether p's credentials are a role's session: an
+// AssumeRole signed with them is role chaining, which STS caps at an hour.
+func roleSession(p *awsconfig.Profile) bool { return p.IsRole() || p.FromIdentityProvider() }
 
 // DefaultSessionName is the role session name when the profile sets none:
 // "stscred-" and the source profile's name, in the characters STS allows.

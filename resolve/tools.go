@@ -83,7 +83,7 @@ func (t Tools) For(ctx context.Context, name string) (ToolResult, error) {
 		if out.Region == "" {
 			out.Region = target.Profile.Region
 		}
-	case profile.KeyHolder, profile.Role:
+	case profile.KeyHolder, profile.Role, profile.WebIdentity, profile.SAML:
 	default:
 		return out, hint.With(fmt.Errorf("profile %s is a %s profile, which stscred does not serve", name, p.Kind),
 			"see: stscred doctor --profile "+name)

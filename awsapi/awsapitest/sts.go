@@ -70,6 +70,20 @@ func (f *STS) GetFederationToken(_ context.Context, signer creds.Credentials, in
 	return f.issue(in.Duration), nil
 }
 
+func (f *STS) AssumeRoleWithWebIdentity(_ context.Context, in awsapi.WebIdentityInput) (creds.Credentials, error) {
+	if err := f.record("AssumeRoleWithWebIdentity", creds.Credentials{}, in); err != nil {
+		return creds.Credentials{}, err
+	}
+	return f.issue(in.Duration), nil
+}
+
+func (f *STS) AssumeRoleWithSAML(_ context.Context, in awsapi.SAMLInput) (creds.Credentials, error) {
+	if err := f.record("AssumeRoleWithSAML", creds.Credentials{}, in); err != nil {
+		return creds.Credentials{}, err
+	}
+	return f.issue(in.Duration), nil
+}
+
 func (f *STS) GetCallerIdentity(_ context.Context, c creds.Credentials) (awsapi.Identity, error) {
 	return awsapi.Identity{}, f.record("GetCallerIdentity", c, nil)
 }

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"time"
 
 	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/cmdline"
+	"github.com/stscred/stscred/idtoken"
 	"github.com/stscred/stscred/internal/textsafe"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
@@ -87,7 +89,7 @@ func (e *Env) Model() (*profile.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &profile.Model{File: f, Parse: parseCall}, nil
+	return &profile.Model{File: f, Parse: parseCall, Getenv: e.Getenv}, nil
 }
 
 // CacheDir is where cached sessions and lock files live.
@@ -132,6 +134,10 @@ func (e *Env) Resolver(g *Globals) (*resolve.Resolver, error) {
 			e.notify(fmt.Sprintf("waiting for another call to finish: %s", h))
 		},
 		Notify: e.notify,
+		Tokens: idtoken.Setup{
+			Getenv: e.Getenv, HTTP: &http.Client{Timeout: e.stsTimeout}, Environ: cmdline.ChildEnv(e.environ()),
+			LookPath: e.LookPath, Stderr: e.Stderr,
+		},
 	}, nil
 }
 
