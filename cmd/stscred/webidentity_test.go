@@ -11,6 +11,7 @@ import (
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/ststest"
 	"github.com/stscred/stscred/ststest/oidctest"
+	"github.com/stscred/stscred/ststest/samltest"
 )
 
 const deployRole = "arn:aws:iam::222222222222:role/Deploy"
@@ -166,5 +167,99 @@ func TestWebIdentityFromEnvironment(t *testing.T) {
 	sess := w.srv.Sessions()
 	if last := sess[len(sess)-1]; last.RoleSessionName != "from-env" || last.Action != "AssumeRoleWithWebIdentity" {
 		t.Fatalf("session %+v", last)
+	}
+}
+
+const (
+	corpProvider = "arn:aws:iam::222222222222:saml-provider/Corp"
+	corpAdmin    = "arn:aws:iam::222222222222:role/CorpAdmin"
+	corpReader   = "arn:aws:iam::222222222222:role/CorpReader"
+)
+
+// samlLive is a live world with a SAML provider the server trusts and two
+// roles its users may assume; the assertion comes from a file.
+type samlLive struct {
+	*live
+	idp  *samltest.IdP
+	file string
+}
+
+func newSAMLLive(t *testing.T, profileKeys string) *samlLive {
+	t.Helper()
+	w := &samlLive{file: filepath.Join(t.TempDir(), "assertion")}
+	w.live = newLive(t, ststest.Options{}, "\n[profile corp]\nsaml_assertion_file = "+w.file+"\n"+profileKeys)
+	w.idp = samltest.New(samltest.Options{})
+	if _, err := w.srv.AddSAMLProviderMetadata(corpProvider, w.idp.Metadata()); err != nil {
+		t.Fatal(err)
+	}
+	for _, arn := range []string{corpAdmin, corpReader} {
+		w.srv.AddRole(ststest.Role{ARN: arn, MaxSessionDuration: 4 * time.Hour, SAML: []ststest.SAMLTrust{{Provider: corpProvider}}})
+	}
+	w.env.keys = keystore.NewMemory()
+	return w
+}
+
+func (w *samlLive) writeAssertion(t *testing.T, a samltest.Assertion) string {
+	t.Helper()
+	resp := w.idp.Response(a)
+	if err := os.WriteFile(w.file, []byte(resp), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+func TestSAMLRole(t *testing.T) {
+	// No role_arn: the assertion's one Role pair, and its SessionDuration.
+	w := newSAMLLive(t, "")
+	resp := w.writeAssertion(t, samltest.Assertion{Roles: []samltest.Role{{RoleARN: corpAdmin, ProviderARN: corpProvider}}, SessionDuration: 2 * time.Hour})
+	if code := w.run("role", "corp"); code != 0 {
+		t.Fatalf("role corp: %s", w.stderr)
+	}
+	c, err := credproc.Decode(w.stdout.Bytes())
+	if err != nil || c.Expiration.Sub(time.Now()) < 119*time.Minute || c.Expiration.Sub(time.Now()) > 121*time.Minute {
+		t.Fatalf("%v: expires %v", err, c.Expiration)
+	}
+	if code := w.run("role", "corp"); code != 0 || w.srv.Calls("AssumeRoleWithSAML") != 1 {
+		t.Fatalf("second call: exit %d, calls %d", code, w.srv.Calls("AssumeRoleWithSAML"))
+	}
+	if strings.Contains(w.stdout.String()+w.stderr.String(), resp) {
+		t.Fatal("the assertion is in the output")
+	}
+	sess := w.srv.Sessions()
+	if last := sess[len(sess)-1]; last.RoleARN != corpAdmin || last.Action != "AssumeRoleWithSAML" {
+		t.Fatalf("session %+v", last)
+	}
+}
+
+func TestSAMLRoleChoice(t *testing.T) {
+	both := []samltest.Role{{RoleARN: corpAdmin, ProviderARN: corpProvider}, {RoleARN: corpReader, ProviderARN: corpProvider}}
+	// Two pairs and no role_arn: an error listing them, nothing cached.
+	w := newSAMLLive(t, "")
+	w.writeAssertion(t, samltest.Assertion{Roles: both})
+	if code := w.run("role", "corp"); code == 0 || w.stdout.Len() != 0 || !strings.Contains(w.stderr.String(), "offers 2 roles: "+corpAdmin) ||
+		!strings.Contains(w.stderr.String(), "stscred: hint: say which: set role_arn") {
+		t.Fatalf("exit %d: %s", code, w.stderr)
+	}
+	if w.srv.Calls("AssumeRoleWithSAML") != 0 {
+		t.Fatal("STS was called")
+	}
+	// role_arn picks one.
+	w = newSAMLLive(t, "role_arn = "+corpReader+"\n")
+	w.writeAssertion(t, samltest.Assertion{Roles: both})
+	if code := w.run("role", "corp"); code != 0 {
+		t.Fatalf("role_arn given: %s", w.stderr)
+	}
+	sess := w.srv.Sessions()
+	if last := sess[len(sess)-1]; last.RoleARN != corpReader {
+		t.Fatalf("session %+v", last)
+	}
+	// An expired assertion: STS refuses, clean error, nothing cached.
+	w = newSAMLLive(t, "")
+	resp := w.writeAssertion(t, samltest.Assertion{Roles: both[:1], NotBefore: time.Now().Add(-time.Hour), NotOnOrAfter: time.Now().Add(-30 * time.Minute)})
+	if code := w.run("role", "corp"); code == 0 || w.stdout.Len() != 0 || !strings.Contains(w.stderr.String(), "STS refused the SAML assertion") || strings.Contains(w.stderr.String(), resp) {
+		t.Fatalf("expired: exit %d: %s", code, w.stderr)
+	}
+	if hs, _ := w.env.cache.List(); len(hs) != 0 {
+		t.Fatalf("cached after a refusal: %v", hs)
 	}
 }
