@@ -18,6 +18,7 @@ import (
 	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/idtoken"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/profile"
 )
@@ -36,6 +37,8 @@ const (
 	IDClock        = "clock"
 	IDSTS          = "sts"
 	IDShellHook    = "shell_hook"
+	IDWebIdentity  = "web_identity"
+	IDSAML         = "saml"
 	skewWarn       = time.Minute
 	skewFail       = 5 * time.Minute
 	keyringProbe   = "v1:doctor-probe"
@@ -81,6 +84,9 @@ type Setup struct {
 	LookPath     func(string) (string, error)
 	Getenv       func(string) string
 	GOOS         string
+	// Tokens reads web identity tokens and SAML assertions for their
+	// checks (a file is read, GitHub Actions asked; a command is not run).
+	Tokens idtoken.Setup
 }
 
 // doctor holds what one run has learned so far.

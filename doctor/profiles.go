@@ -70,6 +70,10 @@ func (d *doctor) checkProfiles() {
 			d.checkChain(p)
 		case p.Kind == profile.Tool:
 			d.checkCredentialProcess(p)
+		case p.Kind == profile.WebIdentity:
+			d.checkWebIdentity(p)
+		case p.Kind == profile.SAML:
+			d.checkSAML(p)
 		}
 		if raw := p.Keys["mfa_process"]; raw != "" {
 			d.checkMFAProcess(name, raw)
@@ -111,6 +115,8 @@ func (d *doctor) checkChain(p *profile.Profile) {
 	case profile.KeyHolder:
 		d.needKey[root.Name] = append(d.needKey[root.Name], p.Name)
 		d.add(IDSourceChain, p.Name, Pass, fmt.Sprintf("profile %s assumes %s (source chain %s)", p.Name, role, chain))
+	case profile.WebIdentity, profile.SAML:
+		d.add(IDSourceChain, p.Name, Pass, fmt.Sprintf("profile %s assumes %s (source chain %s, from the identity provider's token of %s)", p.Name, role, chain, root.Name))
 	case profile.Tool, profile.Foreign:
 		d.add(IDSourceChain, p.Name, Fail,
 			fmt.Sprintf("profile %s: its source chain %s ends at %s, which gets its credentials from credential_process, not from a key stscred keeps", p.Name, chain, root.Name),

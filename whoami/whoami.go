@@ -17,6 +17,7 @@ import (
 	"github.com/stscred/stscred/awsout"
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/idtoken"
 	"github.com/stscred/stscred/internal/humantime"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/resolve"
@@ -29,6 +30,8 @@ type Setup struct {
 	ConfigPath     func() (string, error)
 	DefaultProfile string
 	Settings       awsapi.Settings
+	// Tokens reads a web identity profile's token file, for -v.
+	Tokens idtoken.Setup
 	// Tools gets a profile's credentials as the AWS tools would.
 	Tools func(ctx context.Context, name string) (resolve.ToolResult, error)
 }
@@ -41,6 +44,9 @@ type Creds struct {
 	Source  string // cache, sts, environment or credential_process
 	MFA     *bool  // nil when unknown
 	EP      awsapi.Endpoint
+	// Token is what the web identity token behind the credentials says
+	// of itself (decoded, not verified), when there is one in a file.
+	Token *idtoken.Claims
 }
 
 // Details are the fields --verbose adds, in the AWS CLI's naming style.
@@ -56,13 +62,25 @@ func (wc Creds) Details(now time.Time) awsout.Object {
 	if wc.MFA != nil {
 		mfaAuth = *wc.MFA
 	}
-	return awsout.Object{
+	out := awsout.Object{
 		{Key: "Profile", Value: profile},
 		{Key: "Source", Value: wc.Source},
 		{Key: "Expiration", Value: exp},
 		{Key: "MinutesLeft", Value: minutes},
 		{Key: "MFAAuthenticated", Value: mfaAuth},
 	}
+	if c := wc.Token; c != nil {
+		var tokExp any
+		if !c.Expires.IsZero() {
+			tokExp = c.Expires.UTC().Format(time.RFC3339)
+		}
+		out = append(out,
+			awsout.Field{Key: "TokenIssuer", Value: c.Issuer},
+			awsout.Field{Key: "TokenSubject", Value: c.Subject},
+			awsout.Field{Key: "TokenAudience", Value: strings.Join(c.Audience, ",")},
+			awsout.Field{Key: "TokenExpiration", Value: tokExp})
+	}
+	return out
 }
 
 // Target is what whoami signs with: the environment's credentials,
@@ -165,6 +183,17 @@ func (t Target) Credentials(ctx context.Context, s Setup) (Creds, error) {
 		ep.Region = tc.Region
 	}
 	wc.EP = s.Settings.EndpointFor(&ep)
+	if root := t.profile.Root(); root.IsWebIdentity() && root.WebIdentityTokenFile != "" && s.Tokens.Getenv != nil {
+		// Only a file is read for this: a command or GitHub Actions would
+		// be asked for a token that serves nothing.
+		if src, err := s.Tokens.WebIdentity(root); err == nil {
+			if tok, err := src.Token(ctx); err == nil {
+				if c, err := idtoken.Decode(tok); err == nil {
+					wc.Token = &c
+				}
+			}
+		}
+	}
 	return wc, nil
 }
 

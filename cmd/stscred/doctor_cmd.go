@@ -23,7 +23,7 @@ func (c *DoctorCmd) Run(env *Env, g *Globals) error {
 		Keys: env.Keys(), KeysNote: env.keysNote,
 		CacheDir: env.CacheDir, Cache: env.Cache,
 		NewAPI: env.NewAPI, Settings: env.Settings(), MinRemaining: g.MinRemaining,
-		Now: env.Now, LookPath: env.LookPath, Getenv: env.Getenv, GOOS: env.GOOS,
+		Now: env.Now, LookPath: env.LookPath, Getenv: env.Getenv, GOOS: env.GOOS, Tokens: env.tokens(),
 	}, c.Profile)
 	if cfg != nil {
 		env.cfg = cfg

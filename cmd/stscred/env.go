@@ -134,11 +134,16 @@ func (e *Env) Resolver(g *Globals) (*resolve.Resolver, error) {
 			e.notify(fmt.Sprintf("waiting for another call to finish: %s", h))
 		},
 		Notify: e.notify,
-		Tokens: idtoken.Setup{
-			Getenv: e.Getenv, HTTP: &http.Client{Timeout: e.stsTimeout}, Environ: cmdline.ChildEnv(e.environ()),
-			LookPath: e.LookPath, Stderr: e.Stderr,
-		},
+		Tokens: e.tokens(),
 	}, nil
+}
+
+// tokens gets identity providers' tokens for web identity and SAML roles.
+func (e *Env) tokens() idtoken.Setup {
+	return idtoken.Setup{
+		Getenv: e.Getenv, HTTP: &http.Client{Timeout: e.stsTimeout}, Environ: cmdline.ChildEnv(e.environ()),
+		LookPath: e.LookPath, Stderr: e.Stderr,
+	}
 }
 
 func (e *Env) parentName() string {

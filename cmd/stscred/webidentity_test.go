@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/doctor"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/ststest"
 	"github.com/stscred/stscred/ststest/oidctest"
@@ -261,5 +262,55 @@ func TestSAMLRoleChoice(t *testing.T) {
 	}
 	if hs, _ := w.env.cache.List(); len(hs) != 0 {
 		t.Fatalf("cached after a refusal: %v", hs)
+	}
+}
+
+// whoami -v shows what the token says of itself, never the token.
+func TestWhoamiWebIdentityToken(t *testing.T) {
+	w := newWebLive(t, "")
+	tok := w.writeToken(t, "repo:corp/app:ref:main")
+	if code := w.run("whoami", "-v", "ci"); code != 0 {
+		t.Fatalf("whoami: %s", w.stderr)
+	}
+	out := w.stdout.String()
+	for _, want := range []string{`"TokenIssuer": "` + w.idp.URL() + `"`, `"TokenSubject": "repo:corp/app:ref:main"`, `"TokenAudience": "sts.amazonaws.com"`, `"TokenExpiration": "20`, `"Arn": "arn:aws:sts::222222222222:assumed-role/Deploy/deploy"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("whoami -v lacks %s:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out+w.stderr.String(), tok) {
+		t.Fatal("the token is in the output")
+	}
+}
+
+func TestDoctorWebIdentity(t *testing.T) {
+	w := newWebLive(t, "")
+	w.env.LookPath = func(prog string) (string, error) { return "/opt/bin/" + prog, nil }
+	for _, tc := range []struct {
+		name   string
+		claims oidctest.Claims
+		status doctor.Status
+		want   string
+	}{
+		{"good", oidctest.Claims{Subject: "repo:corp/app:ref:main", Audience: []string{"sts.amazonaws.com"}}, doctor.Pass, "web identity token from the token file"},
+		{"expired", oidctest.Claims{Subject: "repo:corp/app:ref:main", Audience: []string{"sts.amazonaws.com"},
+			IssuedAt: time.Now().Add(-2 * time.Hour), NotBefore: time.Now().Add(-2 * time.Hour), Expiry: time.Now().Add(-time.Hour)}, doctor.Fail, "expired"},
+		{"audience", oidctest.Claims{Subject: "repo:corp/app:ref:main", Audience: []string{"api://other"}}, doctor.Warn, "is for audience api://other, not sts.amazonaws.com"},
+	} {
+		tok := w.idp.Token(tc.claims)
+		os.WriteFile(w.tokenFile, []byte(tok), 0o600)
+		res, _ := w.doctorJSON(t, "--profile", "ci")
+		got := find(res, doctor.IDWebIdentity)
+		if len(got) != 1 || got[0].Status != tc.status || !strings.Contains(got[0].Message, tc.want) {
+			t.Errorf("%s: %+v", tc.name, got)
+		}
+		if strings.Contains(w.stdout.String(), tok) {
+			t.Errorf("%s: doctor shows the token", tc.name)
+		}
+	}
+	os.Remove(w.tokenFile)
+	res, code := w.doctorJSON(t, "--profile", "ci")
+	if got := find(res, doctor.IDWebIdentity); code != 1 || len(got) != 1 || got[0].Status != doctor.Fail || !strings.Contains(got[0].Message, "cannot read the web identity token file") {
+		t.Errorf("no file: exit %d %+v", code, got)
 	}
 }

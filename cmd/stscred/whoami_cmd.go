@@ -23,7 +23,7 @@ type WhoamiCmd struct {
 func (c *WhoamiCmd) Run(env *Env, g *Globals) error {
 	setup := whoami.Setup{
 		Getenv: env.Getenv, Config: env.Config, ConfigPath: env.ConfigPath, DefaultProfile: env.defaultProfile(),
-		Settings: env.Settings(),
+		Settings: env.Settings(), Tokens: env.tokens(),
 		Tools: func(ctx context.Context, name string) (resolve.ToolResult, error) {
 			return env.toolCredentials(ctx, g, name)
 		},
