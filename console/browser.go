@@ -41,9 +41,12 @@ func (b Browser) argv(u string) ([]string, error) {
 	}
 	if strings.TrimSpace(line) != "" {
 		words := cmdline.Words(line)
+		if len(words) == 0 || strings.Contains(words[0], "%s") {
+			return nil, errors.New("cannot run the browser command: it must start with a program, not %s (e.g. --browser 'firefox --new-window %s')")
+		}
 		sub := false
 		for i, w := range words {
-			if strings.Contains(w, "%s") {
+			if i > 0 && strings.Contains(w, "%s") {
 				words[i], sub = strings.ReplaceAll(w, "%s", u), true
 			}
 		}
@@ -76,13 +79,13 @@ func (b Browser) Open(ctx context.Context, u string) error {
 	}
 	path, err := b.LookPath(argv[0])
 	if err != nil {
-		return fmt.Errorf("cannot run the browser %s: not found", argv[0])
+		return fmt.Errorf("cannot run the browser %s: not found", blank(argv[0], u))
 	}
 	var out bytes.Buffer
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("cannot run the browser %s: %v", argv[0], blank(err.Error(), u))
+		return fmt.Errorf("cannot run the browser %s: %v", blank(argv[0], u), blank(err.Error(), u))
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -102,7 +105,7 @@ func (b Browser) Open(ctx context.Context, u string) error {
 			if msg != "" {
 				msg = ": " + msg
 			}
-			return fmt.Errorf("the browser %s failed (%v)%s", argv[0], err, msg)
+			return fmt.Errorf("the browser %s failed (%v)%s", blank(argv[0], u), err, msg)
 		}
 		return nil
 	case <-t.C:

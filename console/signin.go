@@ -76,21 +76,23 @@ func (s Setup) SignIn(ctx context.Context, req Request) (SignIn, error) {
 	if req.Region != "" {
 		region = req.Region
 	}
+	// Where to land is checked before any credential is fetched (or an
+	// MFA code asked for).
+	part := PartitionOf(target.RoleARN, region)
+	dest, err := Destination(part, region, req.Path)
+	if err != nil {
+		return SignIn{}, err
+	}
 	r, err := s.Resolver()
 	if err != nil {
 		return SignIn{}, err
 	}
 	var c credsAndLength
-	if target.IsRole() {
+	if target.IsRole() || target.FromIdentityProvider() {
 		c, err = s.role(ctx, r, target, req.Duration)
 	} else {
 		c, err = s.federated(ctx, r, target, req.Duration)
 	}
-	if err != nil {
-		return SignIn{}, err
-	}
-	part := PartitionOf(c.arn, region)
-	dest, err := Destination(part, region, req.Path)
 	if err != nil {
 		return SignIn{}, err
 	}
@@ -155,7 +157,7 @@ func (s Setup) target(req Request) (*awsconfig.Profile, string, error) {
 type credsAndLength struct {
 	creds           creds.Credentials
 	cached          bool
-	arn, principal  string
+	principal       string
 	sessionDuration time.Duration // SessionDuration to send, 0 for none
 	direct          bool          // a role assumed with the long-term key
 }
@@ -192,7 +194,7 @@ func (s Setup) role(ctx context.Context, r *resolve.Resolver, p *awsconfig.Profi
 	if err != nil {
 		return credsAndLength{}, err
 	}
-	c := credsAndLength{creds: res.Creds, cached: res.Cached, arn: p.RoleARN, principal: p.RoleARN, direct: direct}
+	c := credsAndLength{creds: res.Creds, cached: res.Cached, principal: p.RoleARN, direct: direct}
 	switch {
 	case d > 0 && direct:
 		c.sessionDuration = d
@@ -212,10 +214,6 @@ func (s Setup) federated(ctx context.Context, r *resolve.Resolver, p *awsconfig.
 	if d > MaxFederatedSession {
 		return credsAndLength{}, hint.With(fmt.Errorf("--duration %s is longer than GetFederationToken's 36 hours", humantime.Short(d)), "use 36h or less")
 	}
-	k, err := r.LongTermKey(p.Name)
-	if err != nil {
-		return credsAndLength{}, err
-	}
 	name := FederatedName(p.Name)
 	res, err := r.Federation(ctx, p, awsapi.FederationTokenInput{Name: name, Policy: allowAll, Duration: d})
 	if err != nil {
@@ -224,7 +222,7 @@ func (s Setup) federated(ctx context.Context, r *resolve.Resolver, p *awsconfig.
 	if p.MFASerial != "" && s.Notes != nil {
 		fmt.Fprintf(s.Notes, "stscred: note: the console session of %s is a federated user's, which has no MFA: what %s's policies allow only with MFA is denied there; for that, sign in with a role profile that has mfa_serial (stscred console ROLE_PROFILE)\n", p.Name, p.Name)
 	}
-	return credsAndLength{creds: res.Creds, cached: res.Cached, arn: k.UserARN, principal: "federated user " + name}, nil
+	return credsAndLength{creds: res.Creds, cached: res.Cached, principal: "federated user " + name}, nil
 }
 
 // FederatedName is a federated user's Name for profile: 2 to 32 of the

@@ -55,10 +55,22 @@ func (r *Resolver) explainRole(err error, p *awsconfig.Profile, withMFA bool) er
 		if !withMFA {
 			hints = append(hints, "if the role requires MFA, set mfa_serial in [profile "+p.Root().Name+"]")
 		}
-		if p.ExternalID != "" {
+		inline := p.Name == p.RoleARN // stscred role --role-arn
+		switch {
+		case p.ExternalID != "" && inline:
+			hints = append(hints, "check --external-id")
+		case p.ExternalID != "":
 			hints = append(hints, "check external_id in [profile "+p.Name+"]")
+		case inline:
+			hints = append(hints, "if the role's trust policy requires an external id, pass --external-id")
+		default:
+			hints = append(hints, "if the role's trust policy requires an external id, set external_id in [profile "+p.Name+"]")
 		}
-		return hint.With(fmt.Errorf("not allowed to assume %s for profile %s: %s", p.RoleARN, p.Name, ae.Message), hints...)
+		what := "for profile " + p.Name
+		if inline {
+			what = "(--role-arn, source " + p.Root().Name + ")"
+		}
+		return hint.With(fmt.Errorf("not allowed to assume %s %s: %s", p.RoleARN, what, ae.Message), hints...)
 	case "ValidationError":
 		return hint.With(fmt.Errorf("STS rejected the AssumeRole request for profile %s: %s", p.Name, ae.Message),
 			"check duration_seconds, role_session_name, external_id and session_tags in [profile "+p.Name+"]")

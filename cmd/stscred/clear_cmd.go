@@ -7,6 +7,7 @@ import (
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/profile"
+	"github.com/stscred/stscred/userkey"
 
 	"github.com/stscred/stscred/cache"
 )
@@ -90,5 +91,5 @@ func (c *ClearCmd) known(env *Env, ch *cache.Cache, match func(cache.Header) boo
 		}
 	}
 	return hint.With(fmt.Errorf("no profile %s: the config does not have it, and nothing is cached for it", c.Name),
-		append(didYouMean(err), "see the profiles and what is cached: stscred list")...)
+		append(userkey.DidYouMean(err), "see the profiles and what is cached: stscred list")...)
 }
