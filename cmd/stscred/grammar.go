@@ -16,11 +16,36 @@ import (
 // flags before or after the command, --flag=value, quoting (done by the
 // caller's word split), every flag that takes a value.
 func parseCall(args []string) (c profile.Call) {
+	// The credential commands' own grammar first: a line that works parses
+	// there, and building it costs a fraction of the whole CLI's (this runs
+	// on every call through a tool profile). Anything else gets the whole
+	// CLI's reading, for doctor's messages.
+	if isCredentialCommand(skipGlobalFlags(args)) {
+		var cred credentialCLI
+		if c, ok := parseWith(&cred, &cred.CredentialCommands, args); ok {
+			return c
+		}
+	}
 	var cli CLI
-	parser, err := kong.New(&cli, kong.Name("stscred"), kong.Writers(io.Discard, io.Discard),
+	c, _ = parseWith(&cli, &cli.CredentialCommands, args)
+	return c
+}
+
+// skipGlobalFlags drops leading flags, to see the command word.
+func skipGlobalFlags(args []string) []string {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		args = args[1:]
+	}
+	return args
+}
+
+// parseWith parses args with grammar, reading the credential commands
+// from cc; ok is false when they do not parse.
+func parseWith(grammar any, cc *CredentialCommands, args []string) (c profile.Call, ok bool) {
+	parser, err := kong.New(grammar, kong.Name("stscred"), kong.Writers(io.Discard, io.Discard),
 		kong.Exit(func(int) { panic(exitCode(0)) }), kong.Vars{"version": ""})
 	if err != nil {
-		return profile.Call{Err: err}
+		return profile.Call{Err: err}, false
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -28,27 +53,27 @@ func parseCall(args []string) (c profile.Call) {
 				panic(r)
 			}
 			// --help, --version: kong would print and exit.
-			c = profile.Call{Err: errors.New("it asks for help or the version, not credentials")}
+			c, ok = profile.Call{Err: errors.New("it asks for help or the version, not credentials")}, false
 		}
 	}()
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		return profile.Call{Err: err}
+		return profile.Call{Err: err}, false
 	}
 	cmd := strings.Fields(kctx.Command())
 	if len(cmd) == 0 {
-		return profile.Call{Err: fmt.Errorf("no command")}
+		return profile.Call{Err: fmt.Errorf("no command")}, false
 	}
 	c.Command = cmd[0]
 	switch c.Command {
 	case "role":
-		r := cli.Role
+		r := cc.Role
 		c.Request = profile.Request{Command: "role", Profile: r.Name, RoleARN: r.RoleARN, Source: r.Source,
 			MFASerial: r.MFASerial, ExternalID: r.ExternalID, SessionName: r.SessionName, Duration: r.Duration}
 	case "session":
-		c.Request = profile.Request{Command: "session", Profile: cli.Session.Name, Duration: cli.Session.Duration}
+		c.Request = profile.Request{Command: "session", Profile: cc.Session.Name, Duration: cc.Session.Duration}
 	case "export":
-		c.Profile = cli.Export.Profile
+		c.Profile = cc.Export.Profile
 	}
-	return c
+	return c, true
 }
