@@ -158,10 +158,13 @@ func (d *DataKey) fromStore() ([]byte, kernelkeys.Ring, error) {
 		return nil, 0, fmt.Errorf("generating cache key: %w", err)
 	}
 	if e, ok := d.Store.(existent); ok && !e.Exists() {
-		// No keystore yet: keep the key in the kernel keyring only.
+		// No keystore yet: keep the key in the kernel keyring only, put
+		// there while the lock is held, so that a parallel first caller
+		// finds it instead of making its own.
 		if d.noKernel {
 			return nil, 0, errors.New("there is no keystore and no kernel keyring to keep the session cache's key in")
 		}
+		d.toKernel(k, kernelkeys.User)
 		return k, kernelkeys.User, nil
 	}
 	if err := d.Store.Set(keystore.DataKeyName, base64.StdEncoding.EncodeToString(k)); err != nil {

@@ -152,7 +152,7 @@ func TestCorruptedCacheEntry(t *testing.T) {
 		ar := w.srv.Calls("AssumeRole")
 		res := w.stscred("role", "prod-admin")
 		w.decode(res)
-		if !strings.Contains(res.stderr, "corrupted cache entry for prod-admin") {
+		if strings.Count(res.stderr, "the cached entry for prod-admin cannot be read") != 1 {
 			t.Fatalf("no warning: %s", res.stderr)
 		}
 		if w.srv.Calls("AssumeRole") != ar+1 || w.srv.Calls("GetSessionToken") != 1 {

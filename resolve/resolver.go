@@ -64,7 +64,8 @@ type Resolver struct {
 	// Warn receives warnings (stderr).
 	Warn io.Writer
 
-	keys map[string]keystore.Key
+	keys          map[string]keystore.Key
+	warnedCorrupt map[string]bool
 }
 
 // Result is what Credentials returns.
@@ -199,7 +200,14 @@ func (r *Resolver) lookup(key string, p *awsconfig.Profile, need time.Duration) 
 	case errors.Is(err, cache.ErrMiss):
 		return cache.Entry{}, false, nil
 	case errors.Is(err, cache.ErrCorrupt):
-		r.warnf("ignoring a corrupted cache entry for %s (%v); fetching new credentials", p.Name, err)
+		// Said once per entry: lookup runs again under the lock.
+		if !r.warnedCorrupt[key] {
+			if r.warnedCorrupt == nil {
+				r.warnedCorrupt = map[string]bool{}
+			}
+			r.warnedCorrupt[key] = true
+			r.warnf("the cached entry for %s cannot be read (%v): it was sealed with a cache key this machine no longer holds, or damaged; fetching new credentials", p.Name, err)
+		}
 		return cache.Entry{}, false, nil
 	}
 	return cache.Entry{}, false, fmt.Errorf("reading the session cache: %w", err)

@@ -257,7 +257,7 @@ func TestCorruptEntryRefetched(t *testing.T) {
 	if res.Cached || r.sts.Count("AssumeRole") != 2 || r.sts.Count("GetSessionToken") != 1 {
 		t.Fatalf("corrupt role entry: %v", r.sts.Calls)
 	}
-	if !strings.Contains(r.warn.String(), "corrupted cache entry for prod-admin") {
+	if strings.Count(r.warn.String(), "the cached entry for prod-admin cannot be read") != 1 {
 		t.Fatalf("warning: %q", r.warn.String())
 	}
 }
