@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/stscred/stscred/creds"
@@ -82,12 +83,14 @@ func SigninToken(ctx context.Context, client *http.Client, endpoint string, c cr
 	return out.SigninToken, nil
 }
 
-var titleRE = regexp.MustCompile(`(?is)<title>\s*(.*?)\s*</title>`)
+// titleRE is compiled on first use: every stscred start pays for what is
+// compiled at init.
+var titleRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?is)<title>\s*(.*?)\s*</title>`) })
 
 // pageTitle is an error page's title, printable and short; it holds no
 // secret (the page is AWS's, the same for every refusal).
 func pageTitle(body []byte) string {
-	m := titleRE.FindSubmatch(body)
+	m := titleRE().FindSubmatch(body)
 	if m == nil {
 		return ""
 	}

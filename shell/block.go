@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"text/template"
 )
 
 // The lines install.sh --shell-hook puts around its block in an rc file.
@@ -15,19 +14,11 @@ const (
 	EndMarker   = "# <<< stscred shell hook <<<"
 )
 
-// blockData is what a block template sees; every value in it is used
-// through the shell's quote function.
-type blockData struct {
-	Begin, End string
-	Bin        string
-	Init       string // InitLine: stscred's own text, not quoted
-	Completion string // the completion file; "" when the shell has none
-	// CompletionDir is the directory of Completion.
-	CompletionDir string
-}
-
-// renderBlock fills text (a template whose function q quotes for the
-// shell) for s and dirs.
+// renderBlock fills text for s and dirs: {{.Begin}}, {{.End}} and
+// {{.Init}} as they are, {{q .Bin}}, {{q .Completion}} and
+// {{q .CompletionDir}} quoted for the shell. (A fixed set of
+// placeholders, not text/template: linking that keeps every exported
+// method in the binary, which every credential_process call then loads.)
 func renderBlock(s Shell, text string, dirs InstallDirs) (string, error) {
 	for _, d := range []string{dirs.Bin, dirs.Share} {
 		if d == "" {
@@ -44,14 +35,12 @@ func renderBlock(s Shell, text string, dirs InstallDirs) (string, error) {
 	if comp != "" {
 		compDir = filepath.Dir(comp)
 	}
-	t, err := template.New(s.Name()).Funcs(template.FuncMap{"q": s.Quote}).Parse(text)
-	if err != nil {
-		return "", err
+	out := strings.NewReplacer(
+		"{{.Begin}}", BeginMarker, "{{.End}}", EndMarker, "{{.Init}}", s.InitLine(),
+		"{{q .Bin}}", s.Quote(dirs.Bin), "{{q .Completion}}", s.Quote(comp), "{{q .CompletionDir}}", s.Quote(compDir),
+	).Replace(text)
+	if i := strings.Index(out, "{{"); i >= 0 {
+		return "", fmt.Errorf("the %s install block has an unknown placeholder at %q", s.Name(), out[i:min(len(out), i+20)])
 	}
-	var b strings.Builder
-	err = t.Execute(&b, blockData{
-		Begin: BeginMarker, End: EndMarker,
-		Bin: dirs.Bin, Init: s.InitLine(), Completion: comp, CompletionDir: compDir,
-	})
-	return b.String(), err
+	return out, nil
 }

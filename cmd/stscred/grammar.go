@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -20,6 +21,11 @@ func parseCall(args []string) (c profile.Call) {
 	// there, and building it costs a fraction of the whole CLI's (this runs
 	// on every call through a tool profile). Anything else gets the whole
 	// CLI's reading, for doctor's messages.
+	// The one shape such lines have, read from kong's tags without
+	// building a parser (as the command line's own fast path does).
+	if cmd, _, ok := fastParse(args, os.Getenv); ok {
+		return callOf(cmd)
+	}
 	if isCredentialCommand(skipGlobalFlags(args)) {
 		var cred credentialCLI
 		if c, ok := parseWith(&cred, &cred.CredentialCommands, args); ok {
@@ -64,16 +70,26 @@ func parseWith(grammar any, cc *CredentialCommands, args []string) (c profile.Ca
 	if len(cmd) == 0 {
 		return profile.Call{Err: fmt.Errorf("no command")}, false
 	}
-	c.Command = cmd[0]
-	switch c.Command {
+	switch cmd[0] {
 	case "role":
-		r := cc.Role
-		c.Request = profile.Request{Command: "role", Profile: r.Name, RoleARN: r.RoleARN, Source: r.Source,
-			MFASerial: r.MFASerial, ExternalID: r.ExternalID, SessionName: r.SessionName, Duration: r.Duration}
+		return callOf(&cc.Role), true
 	case "session":
-		c.Request = profile.Request{Command: "session", Profile: cc.Session.Name, Duration: cc.Session.Duration}
+		return callOf(&cc.Session), true
 	case "export":
-		c.Profile = cc.Export.Profile
+		return callOf(&cc.Export), true
 	}
-	return c, true
+	return profile.Call{Request: profile.Request{Command: cmd[0]}}, true
+}
+
+// callOf is what a parsed credential command asks for.
+func callOf(cmd credentialRunner) profile.Call {
+	switch c := cmd.(type) {
+	case *RoleCmd:
+		return profile.Call{Request: c.request()}
+	case *SessionCmd:
+		return profile.Call{Request: profile.Request{Command: "session", Profile: c.Name, Duration: c.Duration}}
+	case *ExportCmd:
+		return profile.Call{Request: profile.Request{Command: "export", Profile: c.Profile}}
+	}
+	return profile.Call{}
 }
