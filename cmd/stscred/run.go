@@ -147,10 +147,10 @@ func finish(env *Env, err error) int {
 		// cached; end as a shell does after SIGINT.
 		return 130
 	}
-	var st statusError
-	if errors.As(err, &st) {
-		printError(env.Stderr, err)
-		return st.status
+	var ce proc.CommandError
+	if errors.As(err, &ce) {
+		printError(env.Stderr, err) // a shell's 127 or 126
+		return ce.Status
 	}
 	var need needsYou
 	if errors.As(err, &need) {
@@ -187,15 +187,6 @@ func parse(grammar any, g *Globals, args []string, env *Env) (*kong.Context, err
 
 // printError writes err and its hints in stscred's format (hint.Print).
 func printError(w io.Writer, err error) { hint.Print(w, err) }
-
-// statusError is an error that ends stscred with its own exit status, as
-// a shell's 127 for a command that is not found.
-type statusError struct {
-	error
-	status int
-}
-
-func (e statusError) Unwrap() error { return e.error }
 
 // errNotConfirmed is returned when the user declines a confirmation.
 var errNotConfirmed = errors.New("not confirmed")
