@@ -83,3 +83,15 @@ func (f *File) suggest(name string) []string {
 	}
 	return out
 }
+
+// DidYouMean keeps the "did you mean" hints of a profile-not-found error:
+// for a command where adding the section is not the fix.
+func DidYouMean(err error) []string {
+	var out []string
+	for _, h := range hint.Of(err) {
+		if strings.HasPrefix(h, "did you mean") {
+			out = append(out, h)
+		}
+	}
+	return out
+}

@@ -137,7 +137,7 @@ func (s Setup) Stored(name string) (keystore.Key, error) {
 	switch {
 	case errors.Is(err, awsconfig.ErrProfileNotFound):
 		return k, hint.With(fmt.Errorf("no profile %s, and no access key is stored for it", name),
-			append(DidYouMean(err), "see the profiles and stored keys: stscred list")...)
+			append(awsconfig.DidYouMean(err), "see the profiles and stored keys: stscred list")...)
 	case err == nil && p.Kind != profile.KeyHolder:
 		return k, hint.With(fmt.Errorf("profile %s holds no access key to remove: it is a %s profile, not an IAM user's (stscred list shows each profile's type)", name, p.Kind),
 			"to drop its cached sessions: stscred clear "+name)
@@ -171,15 +171,4 @@ func (s Setup) Remove(name string) (Removed, error) {
 		}
 	}
 	return out, nil
-}
-
-// DidYouMean keeps the "did you mean" hints of a profile-not-found error.
-func DidYouMean(err error) []string {
-	var out []string
-	for _, h := range hint.Of(err) {
-		if strings.HasPrefix(h, "did you mean") {
-			out = append(out, h)
-		}
-	}
-	return out
 }
