@@ -5,7 +5,6 @@ package e2e
 import (
 	"bytes"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -192,27 +191,8 @@ func assertTokensNotOnDisk(t *testing.T, w *world, urls ...string) {
 	if len(needles) == 0 {
 		t.Fatal("no sign-in token issued: the check would prove nothing")
 	}
-	files := 0
-	for _, dir := range []string{w.home, w.tmp} {
-		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return nil
-			}
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return nil
-			}
-			files++
-			for _, n := range needles {
-				if n != "" && bytes.Contains(b, []byte(n)) {
-					t.Errorf("%s holds a sign-in token or URL", path)
-				}
-			}
-			return nil
-		})
-	}
-	if files == 0 {
-		t.Fatal("no files under HOME or TMPDIR: the scan looked in the wrong place")
+	for _, path := range w.filesHolding([]string{w.home, w.tmp}, needles, "the scan looked in the wrong place") {
+		t.Errorf("%s holds a sign-in token or URL", path)
 	}
 	w.assertNoPlaintext(w.home, w.tmp)
 }

@@ -296,6 +296,17 @@ func (w *world) assertNoPlaintext(dirs ...string) {
 	if len(secrets) < 3 {
 		w.t.Fatalf("only %d secrets to look for: the test did not exercise anything", len(secrets))
 	}
+	for _, path := range w.filesHolding(dirs, secrets, "the cache is not where the test looks") {
+		w.t.Errorf("%s contains a secret in the clear", path)
+	}
+}
+
+// filesHolding lists the files under dirs that hold one of needles; it
+// fails the test when there is no file at all to look in (why says what
+// that means).
+func (w *world) filesHolding(dirs, needles []string, why string) []string {
+	w.t.Helper()
+	var hits []string
 	files := 0
 	for _, dir := range dirs {
 		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
@@ -307,17 +318,19 @@ func (w *world) assertNoPlaintext(dirs ...string) {
 				return nil
 			}
 			files++
-			for _, s := range secrets {
-				if s != "" && bytes.Contains(b, []byte(s)) {
-					w.t.Errorf("%s contains a secret in the clear", path)
+			for _, n := range needles {
+				if n != "" && bytes.Contains(b, []byte(n)) {
+					hits = append(hits, path)
+					break
 				}
 			}
 			return nil
 		})
 	}
 	if files == 0 {
-		w.t.Fatal("no files were written at all: the cache is not where the test looks")
+		w.t.Fatal("no files were written at all: " + why)
 	}
+	return hits
 }
 
 // assertCleanFailure checks the contract for bad input: non-zero exit,

@@ -3,10 +3,8 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -153,25 +151,8 @@ func (w *wiWorld) assertNeverShown(what string, values ...string) {
 				w.t.Fatalf("the %s is in a command's output:\n%s", what, r)
 			}
 		}
-		files := 0
-		for _, dir := range []string{w.home, w.tmp} {
-			filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-				if err != nil || d.IsDir() {
-					return nil
-				}
-				b, err := os.ReadFile(path)
-				if err != nil {
-					return nil
-				}
-				files++
-				if bytes.Contains(b, []byte(v)) {
-					w.t.Errorf("%s holds the %s", path, what)
-				}
-				return nil
-			})
-		}
-		if files == 0 {
-			w.t.Fatal("no files under HOME and TMPDIR: the check proves nothing")
+		for _, path := range w.filesHolding([]string{w.home, w.tmp}, []string{v}, "the check proves nothing") {
+			w.t.Errorf("%s holds the %s", path, what)
 		}
 	}
 }
