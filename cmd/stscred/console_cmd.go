@@ -9,19 +9,14 @@ import (
 	"github.com/stscred/stscred/console"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/internal/humantime"
-	"github.com/stscred/stscred/profile"
 	"github.com/stscred/stscred/resolve"
 )
 
 // ConsoleCmd opens the AWS console signed in as a profile (package
 // console).
 type ConsoleCmd struct {
-	Profile     string `arg:"" optional:"" complete:"profile=any" help:"Role profile, or IAM user's profile (default: STSCRED_PROFILE, then AWS_PROFILE, then default)."`
-	RoleARN     string `name:"role-arn" help:"Sign in as this role (instead of a profile's)."`
-	Source      string `name:"source" complete:"profile=keyholder" help:"With --role-arn: the IAM user's profile that signs AssumeRole."`
-	MFASerial   string `name:"mfa-serial" help:"MFA device to use (default: the profile's mfa_serial)."`
-	ExternalID  string `name:"external-id" help:"External id the role's trust policy requires."`
-	SessionName string `name:"session-name" help:"Role session name (default: role_session_name, else stscred-SOURCE)."`
+	Profile   string `arg:"" optional:"" complete:"profile=any" help:"Role profile, or IAM user's profile (default: STSCRED_PROFILE, then AWS_PROFILE, then default)."`
+	RoleFlags `embed:""`
 
 	Duration time.Duration `name:"duration" help:"How long the console session lasts (a role: 15m to 12h, default as long as its credentials; an IAM user: up to 36h, default 12h)."`
 	Path     string        `name:"path" placeholder:"PAGE" help:"Console page to land on: s3, or ec2/home#Instances: (default: the console home)."`
@@ -48,8 +43,7 @@ func (c *ConsoleCmd) Run(env *Env, g *Globals) error {
 		Notes:         env.Stderr,
 	}
 	in, err := setup.SignIn(env.context(), console.Request{
-		Role: profile.Request{Profile: name, RoleARN: c.RoleARN, Source: c.Source, MFASerial: c.MFASerial,
-			ExternalID: c.ExternalID, SessionName: c.SessionName},
+		Role:     c.RoleFlags.request(name),
 		Duration: c.Duration, Path: c.Path, Region: c.Region,
 	})
 	if err != nil {
