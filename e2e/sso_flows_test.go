@@ -141,13 +141,21 @@ func TestSSORefreshAcrossExpiry(t *testing.T) {
 		if rc := w.roleCreds(); len(rc) > 0 {
 			waitUntil(rc[len(rc)-1].Expiration.Add(-2 * time.Second)) // and the cached credentials are stale
 		}
+		before := len(w.roleCreds())
 		arn, key := ssoConsumerNamed(t, name).run(t, w, "dev-tools")
+		// botocore may run credential_process more than once for
+		// credentials this short-lived: at least one new fetch, and the
+		// consumer signed with new credentials.
 		rc := w.roleCreds()
-		if arn != w.ssoArn() || len(rc) != i+1 || key != rc[i].AccessKeyID {
-			t.Fatalf("%s: %s signed with %s; role credentials issued: %d", name, arn, key, len(rc))
+		fresh := false
+		for _, c := range rc[min(before, len(rc)):] {
+			fresh = fresh || c.AccessKeyID == key
 		}
-		if r, ok := w.sso.Successes(ssotest.GrantOp(ssotest.GrantRefreshToken)), w.sso.Successes(ssotest.OpGetRoleCredentials); r < i+1 || ok != i+1 {
-			t.Fatalf("%s: %d refreshes, %d GetRoleCredentials; want a refresh before each fetch", name, r, ok)
+		if arn != w.ssoArn() || !fresh {
+			t.Fatalf("%s: %s signed with %s; role credentials issued: %d before, %d after", name, arn, key, before, len(rc))
+		}
+		if r := w.sso.Successes(ssotest.GrantOp(ssotest.GrantRefreshToken)); r < i+1 {
+			t.Fatalf("%s: %d refreshes after %d expiries of the access token", name, r, i+1)
 		}
 	}
 	if len(w.opened()) != 1 || w.sso.Calls(ssotest.OpAuthorize) != 1 || w.sso.Calls(ssotest.OpStartDeviceAuthorization) != 0 {
