@@ -62,11 +62,11 @@ type Profile struct {
 	SAMLAssertionFile       string // saml_assertion_file: holds it
 
 	// Diagnostics: recorded, never acted upon.
-	CredentialSource     string // credential_source
-	SSOSession           string // sso_session
-	SSOStartURL          string // sso_start_url
-	IncludeProfile       string // include_profile
-	Services             string // services
+	CredentialSource string // credential_source
+	SSOSession       string // sso_session
+	SSOStartURL      string // sso_start_url
+	IncludeProfile   string // include_profile
+	Services         string // services
 
 	// Keys holds every raw key of the section after the include_profile
 	// merge, lowercased; a nested "parent =" sub-section appears as
@@ -74,6 +74,10 @@ type Profile struct {
 	// may be secrets if the user put keys in the config file: never print
 	// them.
 	Keys map[string]string
+
+	// SSO is the IAM Identity Center sign-in and role of a profile with
+	// sso_* keys; nil for any other.
+	SSO *SSO
 
 	// Source is the resolved source profile; nil for a root profile. For a
 	// role profile whose source_profile names itself, Source is a copy of

@@ -127,6 +127,9 @@ func (f *File) resolve(name string, chain []string) (*Profile, error) {
 	if p.EndpointURL == "" {
 		p.EndpointURL = endpointURL
 	}
+	if err := f.ssoOf(p, ents); err != nil {
+		return nil, err
+	}
 
 	if p.RoleARN != "" || p.IsSAML() {
 		switch p.SourceProfile {

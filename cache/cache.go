@@ -58,6 +58,10 @@ type Header struct {
 	Stored  time.Time `json:"stored"`
 	// Account is the account the credentials act in, "" when unknown.
 	Account string `json:"account,omitempty"`
+	// SSOSession is the ID of the IAM Identity Center session the
+	// credentials come from (their own or their chain's root), "" for
+	// any other; sso logout drops them.
+	SSOSession string `json:"sso,omitempty"`
 }
 
 // Entry is one cached set of credentials.

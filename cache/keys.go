@@ -43,6 +43,13 @@ func ProviderKey(source, endpoint string) string {
 	return "v1:provider:" + digest("provider", source, endpoint)
 }
 
+// SSOKey is the key of the GetRoleCredentials credentials of an IAM
+// Identity Center session (its secret-free ID) for an account and role,
+// from the portal at endpoint ("" for AWS's).
+func SSOKey(session, accountID, roleName, endpoint string) string {
+	return "v1:sso:" + digest("sso", session, accountID, roleName, endpoint)
+}
+
 // RoleParams are the inputs of an AssumeRole call that shape its result.
 type RoleParams struct {
 	RoleARN        string

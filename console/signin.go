@@ -130,7 +130,7 @@ func (s Setup) target(req Request) (*awsconfig.Profile, string, error) {
 	switch p.Kind {
 	case profile.KeyHolder:
 		return p.Profile, p.Region, nil
-	case profile.Role, profile.WebIdentity, profile.SAML:
+	case profile.Role, profile.WebIdentity, profile.SAML, profile.SSO:
 		t, err := s.Model.Resolve(rr)
 		if err != nil {
 			return nil, "", err

@@ -18,6 +18,7 @@ import (
 	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/identitycenter"
 	"github.com/stscred/stscred/idtoken"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/profile"
@@ -87,6 +88,9 @@ type Setup struct {
 	// Tokens reads web identity tokens and SAML assertions for their
 	// checks (a file is read, GitHub Actions asked; a command is not run).
 	Tokens idtoken.Setup
+	// SSOStatus says whether an IAM Identity Center session is signed in
+	// (the keystore is read, the network is not); nil skips that check.
+	SSOStatus func(identitycenter.Session) (identitycenter.Status, error)
 }
 
 // doctor holds what one run has learned so far.
@@ -117,6 +121,7 @@ func Run(ctx context.Context, s Setup, only string) ([]Check, *awsconfig.File) {
 	} else if only != "" {
 		d.scope = map[string]bool{only: true}
 	}
+	d.checkSSOCache()
 	d.checkCache()
 	d.checkClock()
 	d.checkShellHook()

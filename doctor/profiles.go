@@ -74,6 +74,8 @@ func (d *doctor) checkProfiles() {
 			d.checkWebIdentity(p)
 		case p.Kind == profile.SAML:
 			d.checkSAML(p)
+		case p.Kind == profile.SSO:
+			d.checkSSO(p)
 		}
 		if raw := p.Keys["mfa_process"]; raw != "" {
 			d.checkMFAProcess(name, raw)
@@ -122,9 +124,7 @@ func (d *doctor) checkChain(p *profile.Profile) {
 			fmt.Sprintf("profile %s: its source chain %s ends at %s, which gets its credentials from credential_process, not from a key stscred keeps", p.Name, chain, root.Name),
 			"make source_profile of the chain's last role name the IAM user's profile (the one you ran stscred add for)")
 	case profile.SSO:
-		d.add(IDSourceChain, p.Name, Fail,
-			fmt.Sprintf("profile %s: its source chain %s ends at %s, an SSO profile; stscred needs an IAM user's key there", p.Name, chain, root.Name),
-			"the AWS CLI and SDKs assume roles from SSO profiles themselves; use stscred for IAM users' keys")
+		d.add(IDSourceChain, p.Name, Pass, fmt.Sprintf("profile %s assumes %s (source chain %s, from the IAM Identity Center role of %s)", p.Name, role, chain, root.Name))
 	default:
 		d.add(IDSourceChain, p.Name, Fail,
 			fmt.Sprintf("profile %s: its source chain %s ends at %s, a %s profile stscred cannot sign with", p.Name, chain, root.Name, root.Kind),

@@ -414,7 +414,7 @@ func (im *Importer) planConfig(p *Profile, cfg *awsconfig.File, doc *credfile.Fi
 	case c.CredentialProcess != "":
 		return hint.With(fmt.Errorf("profile %s in %s has a credential_process of its own, which the AWS tools would use once this key left the credentials file", p.Name, im.ConfigPath),
 			"if the key should move to stscred, set credential_process = stscred session "+p.Name+" in "+p.Header+" and run stscred import again")
-	case c.SSOSession != "" || c.SSOStartURL != "":
+	case c.SSO != nil:
 		return fmt.Errorf("profile %s in %s is an SSO profile; %s", p.Name, im.ConfigPath, keep)
 	case c.WebIdentityTokenFile != "" || c.CredentialSource != "":
 		return fmt.Errorf("profile %s in %s gets credentials from web_identity_token_file or credential_source; %s", p.Name, im.ConfigPath, keep)

@@ -680,7 +680,7 @@ func TestConfigCases(t *testing.T) {
 	cfg := "[profile self]\ncredential_process = stscred session self\n" +
 		"[profile other]\ncredential_process = aws-vault export --format=json other\n" +
 		"[profile role]\nrole_arn = arn:aws:iam::1:role/x\nsource_profile = role\n" +
-		"[profile sso]\nsso_session = corp\n"
+		"[profile sso]\nsso_session = corp\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n"
 	s := newSetup(t, cred, cfg)
 	res, out, err := s.run(t, false)
 	if err != nil {

@@ -61,7 +61,7 @@ func (m *Model) Classify(p *awsconfig.Profile) *Profile {
 		out.Kind = Unsupported
 	case p.IsRole():
 		out.Kind = Role
-	case p.SSOSession != "" || p.SSOStartURL != "" || p.Keys["sso_account_id"] != "":
+	case p.IsSSO():
 		out.Kind = SSO
 	default:
 		out.Kind = KeyHolder

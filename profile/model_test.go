@@ -40,6 +40,9 @@ role_arn = arn:aws:iam::222222222222:role/Admin
 credential_process = /home/u/.local/bin/stscred role prod-admin
 [profile other]
 credential_process = aws-vault export other --format=json
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
 [profile sso]
 sso_session = corp
 sso_account_id = 111111111111

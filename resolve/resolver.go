@@ -16,6 +16,7 @@ import (
 	"github.com/stscred/stscred/cmdline"
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/identitycenter"
 	"github.com/stscred/stscred/idtoken"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
@@ -59,6 +60,14 @@ type Resolver struct {
 	// Tokens gives the sources of identity provider tokens, for roles
 	// without a source profile (web identity, SAML).
 	Tokens idtoken.Setup
+	// SSO gets IAM Identity Center role credentials with the session's
+	// stored token; nil where no profile needs it.
+	SSO *identitycenter.Client
+	// SignIn, when set, signs in to an Identity Center session whose token
+	// is missing or has ended, and the call goes on (`stscred use` on a
+	// terminal); nil makes such a call fail at once, naming the command
+	// that signs in (credential_process, hooks).
+	SignIn func(ctx context.Context, s identitycenter.Session) error
 	// Notify tells the user something on the terminal, if any.
 	Notify func(msg string)
 	// Warn receives warnings (stderr).
@@ -117,6 +126,8 @@ func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c *call, need 
 	}
 	return r.cached(ctx, key, p, c, need, func() (cache.Entry, error) {
 		switch {
+		case p.IsSSO():
+			return r.fetchSSO(ctx, p, c)
 		case p.IsWebIdentity():
 			return r.fetchWebIdentity(ctx, p, c)
 		case p.IsSAML():
@@ -217,6 +228,9 @@ func (r *Resolver) lookup(key string, p *awsconfig.Profile, need time.Duration) 
 // access key id, which the cache remembers so that a hit never reads the
 // OS keyring.
 func (r *Resolver) keyOf(p *awsconfig.Profile, c *call) (string, error) {
+	if p.IsSSO() {
+		return r.ssoKey(p), nil
+	}
 	if p.FromIdentityProvider() {
 		id, err := r.providerID(p)
 		if err != nil {
@@ -516,10 +530,11 @@ func (r *Resolver) entry(kind string, p *awsconfig.Profile, mfaAuth bool, cr cre
 	for _, q := range p.Chain() {
 		chain = append(chain, q.Name)
 	}
-	return cache.Entry{
-		Header: cache.Header{Kind: kind, Profile: p.Name, Chain: chain, MFA: mfaAuth, Stored: r.Now().UTC()},
-		Creds:  cr,
+	h := cache.Header{Kind: kind, Profile: p.Name, Chain: chain, MFA: mfaAuth, Stored: r.Now().UTC()}
+	if s, ok := ssoSessionOf(p); ok {
+		h.SSOSession = s.ID()
 	}
+	return cache.Entry{Header: h, Creds: cr}
 }
 
 func (r *Resolver) roleParams(p *awsconfig.Profile) cache.RoleParams {
@@ -551,7 +566,9 @@ func (r *Resolver) roleInput(p *awsconfig.Profile) awsapi.AssumeRoleInput {
 
 // roleSession reports whether p's credentials are a role's session: an
 // AssumeRole signed with them is role chaining, which STS caps at an hour.
-func roleSession(p *awsconfig.Profile) bool { return p.IsRole() || p.FromIdentityProvider() }
+func roleSession(p *awsconfig.Profile) bool {
+	return p.IsRole() || p.FromIdentityProvider() || p.IsSSO()
+}
 
 // DefaultSessionName is the role session name when the profile sets none:
 // "stscred-" and the source profile's name, in the characters STS allows.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/stscred/stscred/awsconfig"
 	"io"
 
 	"github.com/stscred/stscred/cmdline"
@@ -36,6 +37,9 @@ type ToolResult struct {
 	Cached  bool // served from stscred's cache
 	MFA     bool
 	Via     string // "stscred" or "credential_process"
+	// SSO is the IAM Identity Center sign-in and role the credentials
+	// come from (the target's or its source chain's root), nil if none.
+	SSO *awsconfig.SSO
 }
 
 // Of gets the credentials a call of `stscred role` or `stscred session`
@@ -83,7 +87,7 @@ func (t Tools) For(ctx context.Context, name string) (ToolResult, error) {
 		if out.Region == "" {
 			out.Region = target.Profile.Region
 		}
-	case profile.KeyHolder, profile.Role, profile.WebIdentity, profile.SAML:
+	case profile.KeyHolder, profile.Role, profile.WebIdentity, profile.SAML, profile.SSO:
 	default:
 		return out, hint.With(fmt.Errorf("profile %s is a %s profile, which stscred does not serve", name, p.Kind),
 			"see: stscred doctor --profile "+name)
@@ -93,6 +97,9 @@ func (t Tools) For(ctx context.Context, name string) (ToolResult, error) {
 		return out, err
 	}
 	out.Creds, out.Cached, out.MFA = res.Creds, res.Cached, res.MFA
+	if root := target.Profile.Root(); root.IsSSO() {
+		out.SSO = root.SSO
+	}
 	return out, nil
 }
 

@@ -47,6 +47,9 @@ type Creds struct {
 	// Token is what the web identity token behind the credentials says
 	// of itself (decoded, not verified), when there is one in a file.
 	Token *idtoken.Claims
+	// SSO is the IAM Identity Center session, account and role behind
+	// the credentials, when they come from one.
+	SSO *awsconfig.SSO
 }
 
 // Details are the fields --verbose adds, in the AWS CLI's naming style.
@@ -79,6 +82,16 @@ func (wc Creds) Details(now time.Time) awsout.Object {
 			awsout.Field{Key: "TokenSubject", Value: c.Subject},
 			awsout.Field{Key: "TokenAudience", Value: strings.Join(c.Audience, ",")},
 			awsout.Field{Key: "TokenExpiration", Value: tokExp})
+	}
+	if s := wc.SSO; s != nil {
+		session := s.Session
+		if session == "" {
+			session = s.StartURL
+		}
+		out = append(out,
+			awsout.Field{Key: "SSOSession", Value: session},
+			awsout.Field{Key: "SSOAccountId", Value: s.AccountID},
+			awsout.Field{Key: "SSORoleName", Value: s.RoleName})
 	}
 	return out
 }
@@ -166,15 +179,17 @@ func (t Target) Credentials(ctx context.Context, s Setup) (Creds, error) {
 	if err != nil {
 		return Creds{}, err
 	}
-	wc := Creds{Profile: t.name, Cr: tc.Creds, Source: "sts"}
+	wc := Creds{Profile: t.name, Cr: tc.Creds, Source: "sts", SSO: tc.SSO}
 	if tc.Via == "credential_process" {
 		wc.Source = "credential_process"
 	} else {
 		if tc.Cached {
 			wc.Source = "cache"
 		}
-		m := tc.MFA
-		wc.MFA = &m
+		if tc.SSO == nil { // whether Identity Center asked for MFA is not known
+			m := tc.MFA
+			wc.MFA = &m
+		}
 	}
 	// The region tools would use with this profile (its own, else the
 	// one stscred export would set).

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stscred/stscred/doctor"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/identitycenter"
 )
 
 // DoctorCmd checks the setup one thing at a time and says how to fix what
@@ -24,6 +25,13 @@ func (c *DoctorCmd) Run(env *Env, g *Globals) error {
 		CacheDir: env.CacheDir, Cache: env.Cache,
 		NewAPI: env.NewAPI, Settings: env.Settings(), MinRemaining: g.MinRemaining,
 		Now: env.Now, LookPath: env.LookPath, Getenv: env.Getenv, GOOS: env.GOOS, Tokens: env.tokens(),
+		SSOStatus: func(s identitycenter.Session) (identitycenter.Status, error) {
+			ic, err := env.IdentityCenter(g, "")
+			if err != nil {
+				return identitycenter.Status{}, err
+			}
+			return ic.Status(s)
+		},
 	}, c.Profile)
 	if cfg != nil {
 		env.cfg = cfg

@@ -14,6 +14,8 @@ import (
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/cmdline"
+	"github.com/stscred/stscred/console"
+	"github.com/stscred/stscred/identitycenter"
 	"github.com/stscred/stscred/idtoken"
 	"github.com/stscred/stscred/internal/textsafe"
 	"github.com/stscred/stscred/keystore"
@@ -50,6 +52,9 @@ type Env struct {
 	backend    string        // --backend
 	stsTimeout time.Duration // --sts-timeout
 	prompt     string        // --prompt
+	// signIn lets a call start an Identity Center sign-in when it has no
+	// token (stscred use on a terminal).
+	signIn bool
 }
 
 // apply takes the global flags the Env's own methods need.
@@ -125,7 +130,7 @@ func (e *Env) Resolver(g *Globals) (*resolve.Resolver, error) {
 		Token: g.MFAToken, Mode: g.Prompt, OpenTTY: e.OpenTTY, LookPath: e.LookPath,
 		Getenv: e.Getenv, GOOS: e.GOOS, Stderr: e.Stderr, Env: cmdline.ChildEnv(e.environ()), Given: e.Now(),
 	}
-	return &resolve.Resolver{
+	r := &resolve.Resolver{
 		Keys: e.Keys(), KeysNote: e.keysNote, Cache: c, NewAPI: e.NewAPI, Settings: e.Settings(), MFA: chooser.For,
 		Used: mfa.UsedCodes{Dir: c.Dir(), Now: e.Now},
 		Now:  e.Now, MinRemaining: g.MinRemaining, SessionDuration: resolve.DefaultSessionDuration,
@@ -135,7 +140,55 @@ func (e *Env) Resolver(g *Globals) (*resolve.Resolver, error) {
 		},
 		Notify: e.notify,
 		Tokens: e.tokens(),
-	}, nil
+		SSO:    e.identityCenter(c, g, ""),
+	}
+	if e.signIn {
+		r.SignIn = func(ctx context.Context, s identitycenter.Session) error {
+			_, err := r.SSO.Login(ctx, s, identitycenter.LoginOptions{})
+			return err
+		}
+	}
+	return r, nil
+}
+
+// IdentityCenter is the IAM Identity Center client: its tokens in the
+// keystore, its sign-in and refresh under a lock beside the cache's, the
+// browser as console opens it.
+func (e *Env) IdentityCenter(g *Globals, browser string) (*identitycenter.Client, error) {
+	c, err := e.Cache()
+	if err != nil {
+		return nil, err
+	}
+	return e.identityCenter(c, g, browser), nil
+}
+
+func (e *Env) identityCenter(c *cache.Cache, g *Globals, browser string) *identitycenter.Client {
+	b := console.Browser{Command: browser, Getenv: e.Getenv, GOOS: e.GOOS, LookPath: e.LookPath}
+	return &identitycenter.Client{
+		Store: e.Keys(), Endpoints: identitycenter.EndpointsFrom(e.Getenv), Now: e.Now, Out: e.Stderr,
+		Timeout: g.STSTimeout, Open: b.Open,
+		Lock: func(ctx context.Context, name, doing string) (func(), error) {
+			// A sign-in's context bounds its own wait; a refresh waits
+			// as long as any cache lock.
+			if _, ok := ctx.Deadline(); !ok {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, g.LockTimeout)
+				defer cancel()
+			}
+			l, err := c.Lock(ctx, name, cache.Holder{PID: e.PID, Profile: "IAM Identity Center"}, func(h cache.Holder) {
+				e.notify(fmt.Sprintf("waiting for another call to finish: %s", h))
+			})
+			if errors.Is(err, cache.ErrCannotLock) {
+				fmt.Fprintf(e.Stderr, "stscred: warning: %v; going on without the lock\n", err)
+				return func() {}, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			l.Doing(doing)
+			return l.Unlock, nil
+		},
+	}
 }
 
 // tokens gets identity providers' tokens for web identity and SAML roles.

@@ -33,6 +33,9 @@ func (c *ExportCmd) Run(env *Env, g *Globals) error {
 	if c.Hook {
 		g.Prompt, env.prompt = mfa.ModeNone, mfa.ModeNone
 	}
+	// stscred use, typed at a terminal, may sign in to IAM Identity
+	// Center; a hook or a pipe never does.
+	env.signIn = !c.Hook && env.StdinTerminal && g.Prompt != mfa.ModeNone
 	tc, err := env.toolCredentials(env.context(), g, name)
 	if err != nil && c.Hook {
 		switch {

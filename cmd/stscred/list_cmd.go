@@ -15,7 +15,7 @@ type ListCmd struct {
 	JSON bool `help:"Print JSON instead of a table."`
 }
 
-func (c *ListCmd) Run(env *Env) error {
+func (c *ListCmd) Run(env *Env, g *Globals) error {
 	m, err := env.Model()
 	if err != nil {
 		return err
@@ -29,6 +29,11 @@ func (c *ListCmd) Run(env *Env) error {
 		return err
 	}
 	l := listing.Build(m, headers, env.Keys(), env.Now())
+	ic, err := env.IdentityCenter(g, "")
+	if err != nil {
+		return err
+	}
+	l.AddSSO(m, ic.Status)
 	if l.KeysErr != nil {
 		fmt.Fprintf(env.Stderr, "stscred: warning: could not read stored keys: %v\n", l.KeysErr)
 	}

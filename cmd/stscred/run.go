@@ -41,6 +41,7 @@ type CLI struct {
 	Import     ImportCmd     `cmd:"" help:"Move the static keys of ~/.aws/credentials into the keyring (verified first, backup kept); tools keep working through credential_process."`
 	Whoami     WhoamiCmd     `cmd:"" help:"Who these credentials are (GetCallerIdentity), printed as the AWS CLI does; --verbose adds where they came from and how long they last."`
 	Doctor     DoctorCmd     `cmd:"" help:"Check the setup (config, keyring, keys, cache, clock, shell hook) and say how to fix what is wrong."`
+	SSO        SSOCmd        `cmd:"" name:"sso" help:"Sign in to IAM Identity Center (login, logout, accounts); its tokens stay in the keystore."`
 	Console    ConsoleCmd    `cmd:"" aliases:"login" help:"Open the AWS console signed in as a profile (a role, or an IAM user as a federated user)."`
 	Rotate     RotateCmd     `cmd:"" help:"Replace an IAM user's access key: a new key in IAM and the keyring, the old one deactivated and deleted, never losing a working key."`
 	VersionCmd VersionCmd    `cmd:"" name:"version" help:"Print the version."`

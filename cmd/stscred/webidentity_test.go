@@ -110,7 +110,7 @@ func TestWebIdentityTokenRotated(t *testing.T) {
 func TestWebIdentityRefusals(t *testing.T) {
 	for _, tc := range []struct {
 		name, sub, want, hint string
-		setup              func(w *webLive)
+		setup                 func(w *webLive)
 	}{
 		{"trust policy", "repo:other/app:ref:main", "AccessDenied", "trust policy of " + deployRole, nil},
 		{"no file", "", "cannot read the web identity token file", "web_identity_token_file", func(w *webLive) { os.Remove(w.tokenFile) }},

@@ -1,7 +1,7 @@
 // Command ststest runs the STS and IAM test server of package ststest with a
 // fixed demo world, for demos, README walk-throughs and shell-based tests:
 //
-//	go run ./cmd/ststest [--listen 127.0.0.1:9911] [--date-offset 10m] [--region R] [--key-propagation 10s] [--quiet]
+//	go run ./cmd/ststest [--listen 127.0.0.1:9911] [--sso-listen 127.0.0.1:9912] [--date-offset 10m] [--region R] [--key-propagation 10s] [--quiet]
 //
 // One endpoint serves both APIs: requests signed for service "iam" (region
 // us-east-1) go to IAM, all others to STS.
@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/ststest"
+	"github.com/stscred/stscred/ststest/ssotest"
 )
 
 func main() {
@@ -52,6 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	region := fs.String("region", "", "accept only STS signatures scoped to `region` (default: any region; IAM always wants us-east-1)")
 	keyPropagation := fs.Duration("key-propagation", 0, "refuse keys made by IAM CreateAccessKey for this `long` (e.g. 10s), as IAM's eventual consistency does")
 	quiet := fs.Bool("quiet", false, "do not log requests to stderr")
+	ssoListen := fs.String("sso-listen", "", "also serve an IAM Identity Center stand-in on `address` (e.g. 127.0.0.1:9912)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,6 +80,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go func() { served <- hs.Serve(ln) }()
 	url := "http://" + ln.Addr().String()
 	printBanner(stdout, url, alice, *dateOffset, *keyPropagation)
+	if *ssoListen != "" {
+		stop, err := serveSSO(srv, *ssoListen, ssotest.Options{}, stdout)
+		if err != nil {
+			_ = hs.Close()
+			return err
+		}
+		defer stop()
+	}
 
 	select {
 	case err := <-served:

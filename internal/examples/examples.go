@@ -78,6 +78,12 @@ var byCommand = map[string][]string{
 	"completion": {
 		"stscred completion bash > ~/.local/share/bash-completion/completions/stscred", "install.sh does this for you",
 	},
+	"sso": {
+		"stscred sso login corp", "sign in to [sso-session corp] in the browser; the tokens go to the keystore",
+		"stscred sso login corp --device-code", "over SSH: a URL and a code to enter in any browser",
+		"stscred sso accounts corp --profiles >> ~/.aws/config", "a profile per account and role you may use",
+		"stscred sso logout corp", "revoke and forget the tokens, drop the credentials cached from them",
+	},
 	"console": {
 		"stscred console prod-admin", "the browser opens the console as the role (MFA asked once, as for role)",
 		"stscred console alice", "an IAM user's profile: as a federated user (GetFederationToken)",

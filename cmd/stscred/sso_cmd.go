@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/identitycenter"
+	"github.com/stscred/stscred/internal/humantime"
+	"github.com/stscred/stscred/resolve"
+)
+
+// SSOCmd signs in to IAM Identity Center (package identitycenter): the
+// tokens live in the keystore, never in ~/.aws/sso/cache.
+type SSOCmd struct {
+	Login    SSOLoginCmd    `cmd:"" help:"Sign in to an IAM Identity Center session (in the browser, or with a device code)."`
+	Logout   SSOLogoutCmd   `cmd:"" help:"Sign out: revoke the session's tokens, forget them and drop the credentials cached from them."`
+	Accounts SSOAccountsCmd `cmd:"" help:"List the accounts and roles a session may use (--profiles: as config sections)."`
+}
+
+// SSOSessionArg names the session: an [sso-session NAME], or an SSO
+// profile.
+type SSOSessionArg struct {
+	Session string `arg:"" optional:"" complete:"profile=sso" help:"The [sso-session NAME], or a profile that signs in through it (default: the config's only sso-session)."`
+}
+
+// session is the Identity Center session named, and the client that
+// signs in to it.
+func (a SSOSessionArg) session(env *Env, g *Globals, browser string) (identitycenter.Session, *identitycenter.Client, error) {
+	f, err := env.Config()
+	if err != nil {
+		return identitycenter.Session{}, nil, err
+	}
+	s, err := resolve.SSOSessionNamed(f, a.Session)
+	if err != nil {
+		return identitycenter.Session{}, nil, err
+	}
+	ic, err := env.IdentityCenter(g, browser)
+	return s, ic, err
+}
+
+type SSOLoginCmd struct {
+	SSOSessionArg `embed:""`
+	DeviceCode    bool   `name:"device-code" help:"Sign in with a code shown here, in a browser anywhere (for SSH sessions), instead of a browser on this machine."`
+	Browser       string `name:"browser" placeholder:"CMD" help:"The command that opens the sign-in page (default: $BROWSER, else xdg-open, open or rundll32)."`
+	NoBrowser     bool   `name:"no-browser" help:"Open no browser: print the URL to open."`
+}
+
+func (c *SSOLoginCmd) Run(env *Env, g *Globals) error {
+	s, ic, err := c.session(env, g, c.Browser)
+	if err != nil {
+		return err
+	}
+	if c.NoBrowser {
+		ic.Open = nil
+	}
+	st, err := ic.Login(env.context(), s, identitycenter.LoginOptions{DeviceCode: c.DeviceCode})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "stscred: signed in to %s until %s (%s)\n", s.Label(), st.Expires.Local().Format("15:04"), humantime.Left(st.Expires, env.Now()))
+	return nil
+}
+
+type SSOLogoutCmd struct {
+	SSOSessionArg `embed:""`
+}
+
+func (c *SSOLogoutCmd) Run(env *Env, g *Globals) error {
+	s, ic, err := c.session(env, g, "")
+	if err != nil {
+		return err
+	}
+	if err := ic.Logout(env.context(), s); err != nil {
+		return err
+	}
+	ch, err := env.Cache()
+	if err != nil {
+		return err
+	}
+	n, err := ch.DeleteWhere(func(h cache.Header) bool { return h.SSOSession == s.ID() })
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(env.Stderr, "stscred: removed %d cached session%s of %s\n", n, plural(n, "", "s"), s.Label())
+	}
+	return nil
+}
+
+type SSOAccountsCmd struct {
+	SSOSessionArg `embed:""`
+	Profiles      bool `name:"profiles" help:"Print a config section per account and role, to paste into ~/.aws/config."`
+}
+
+func (c *SSOAccountsCmd) Run(env *Env, g *Globals) error {
+	s, ic, err := c.session(env, g, "")
+	if err != nil {
+		return err
+	}
+	accounts, err := ic.Accounts(env.context(), s)
+	if err != nil {
+		return err
+	}
+	if c.Profiles {
+		return identitycenter.WriteProfiles(env.Stdout, s, accounts)
+	}
+	return identitycenter.WriteAccounts(env.human(), accounts)
+}

@@ -1,0 +1,48 @@
+package listing
+
+import (
+	"github.com/stscred/stscred/identitycenter"
+	"github.com/stscred/stscred/internal/humantime"
+	"github.com/stscred/stscred/profile"
+	"github.com/stscred/stscred/resolve"
+)
+
+// SSOType is the Type of a row that is an IAM Identity Center session,
+// not a profile.
+const SSOType = "sso-session"
+
+// AddSSO adds a row per IAM Identity Center session of the config (its
+// [sso-session] sections, and the legacy start URLs of its profiles),
+// whose one session is the sign-in with the time its access token has
+// left ("-" when signed out). status reads the keystore, not the network.
+func (l *Listing) AddSSO(m *profile.Model, status func(identitycenter.Session) (identitycenter.Status, error)) {
+	seen := map[string]bool{}
+	var sessions []identitycenter.Session
+	for _, name := range m.File.SSOSessionNames() {
+		if s, err := m.File.SSOSession(name); err == nil {
+			sessions = append(sessions, resolve.SessionOf(s))
+		}
+	}
+	for _, name := range m.File.ProfileNames() {
+		if p, err := m.Get(name); err == nil && p.Kind == profile.SSO && p.SSO.Session == "" {
+			sessions = append(sessions, resolve.SessionOf(p.SSO))
+		}
+	}
+	for _, s := range sessions {
+		if seen[s.ID()] {
+			continue
+		}
+		seen[s.ID()] = true
+		row := Row{Profile: s.Label(), Type: SSOType}
+		st, err := status(s)
+		switch {
+		case err != nil:
+			l.KeysErr = err
+		case st.SignedIn && st.Expires.After(l.now):
+			row.Sessions = []Session{{Kind: "signed in", Expires: st.Expires, Left: humantime.Left(st.Expires, l.now)}}
+		case st.SignedIn && st.Refreshable:
+			row.Sessions = []Session{{Kind: "signed in", Expires: st.Expires, Left: "renewed on the next call"}}
+		}
+		l.Rows = append(l.Rows, row)
+	}
+}
