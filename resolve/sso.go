@@ -51,6 +51,9 @@ func (r *Resolver) fetchSSO(ctx context.Context, p *awsconfig.Profile, c *call) 
 		}
 	}
 	if err != nil {
+		if errors.Is(err, identitycenter.ErrNotSignedIn) {
+			return cache.Entry{}, err // it names the session and the command that signs in
+		}
 		return cache.Entry{}, fmt.Errorf("profile %s: %w", p.Name, err)
 	}
 	e := r.entry(cache.KindRole, p, false, cr)
