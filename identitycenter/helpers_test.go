@@ -1,0 +1,288 @@
+package identitycenter_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/stscred/stscred/creds"
+	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/identitycenter"
+	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/ststest"
+	"github.com/stscred/stscred/ststest/ssotest"
+)
+
+const (
+	region   = "eu-west-1"
+	startURL = "https://d-1234567890.awsapps.com/start"
+	prodID   = "222222222222"
+	devID    = "333333333333"
+	scope    = "sso:account:access"
+)
+
+var corp = identitycenter.Session{Name: "corp", StartURL: startURL, Region: region, Scopes: []string{scope}}
+
+// legacy is a profile's own sso_start_url: no scopes, device code only.
+var legacy = identitycenter.Session{StartURL: startURL, Region: region}
+
+// clock stands still until a test (or a poll's sleep) moves it.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// syncBuffer is the user's terminal (Out), safe for concurrent use. When
+// user is set, it plays the user who reads a URL off the terminal and
+// opens it.
+type syncBuffer struct {
+	mu   sync.Mutex
+	b    bytes.Buffer
+	user func(url string)
+}
+
+var manualURL = regexp.MustCompile(`open this URL in a browser[^:]*: (\S+)`)
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	n, err := s.b.Write(p)
+	user := s.user
+	s.mu.Unlock()
+	if m := manualURL.FindSubmatch(p); m != nil && user != nil {
+		go user(string(m[1]))
+	}
+	return n, err
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// locks is a Lock over in-process mutexes, one per name, that honours
+// ctx; it counts who asked.
+type locks struct {
+	mu    sync.Mutex
+	held  map[string]chan struct{}
+	calls map[string]int
+	asked chan string // every Lock call's doing, when not nil
+}
+
+func newLocks() *locks {
+	return &locks{held: map[string]chan struct{}{}, calls: map[string]int{}}
+}
+
+func (l *locks) Lock(ctx context.Context, name, doing string) (func(), error) {
+	l.mu.Lock()
+	ch := l.held[name]
+	if ch == nil {
+		ch = make(chan struct{}, 1)
+		l.held[name] = ch
+	}
+	l.calls[doing]++
+	asked := l.asked
+	l.mu.Unlock()
+	if asked != nil {
+		asked <- doing
+	}
+	select {
+	case ch <- struct{}{}:
+		return func() { <-ch }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// sleeper is the device flow's Sleep: it records the intervals, moves the
+// clock on instead of waiting, and then runs after (the user acting
+// between polls).
+type sleeper struct {
+	mu        sync.Mutex
+	clock     *clock
+	intervals []time.Duration
+	after     func(n int) // n: how many sleeps so far
+}
+
+func (s *sleeper) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.intervals = append(s.intervals, d)
+	n, after := len(s.intervals), s.after
+	s.mu.Unlock()
+	s.clock.Advance(d)
+	if after != nil {
+		after(n)
+	}
+	return nil
+}
+
+func (s *sleeper) Intervals() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.intervals...)
+}
+
+// world is an STS server, an Identity Center stand-in on an injected
+// clock with alice assigned AdministratorAccess and ReadOnly in prod and
+// ReadOnly in dev, and a Client on the same clock whose browser is the
+// stand-in's (Open GETs the URL and follows the redirects).
+type world struct {
+	t      *testing.T
+	sts    *ststest.Server
+	stsURL string
+	srv    *ssotest.Server
+	url    string
+	clock  *clock
+	store  *keystore.Memory
+	out    *syncBuffer
+	locks  *locks
+	sleep  *sleeper
+	opened []string
+	openMu sync.Mutex
+	c      *identitycenter.Client
+}
+
+func newWorld(t *testing.T, opts ...func(*ssotest.Options)) *world {
+	t.Helper()
+	w := &world{t: t, clock: &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}}
+	w.sts = ststest.New(ststest.Options{})
+	w.stsURL = w.sts.Start()
+	t.Cleanup(w.sts.Close)
+	o := ssotest.Options{STS: w.sts, Region: region, StartURL: startURL, Now: w.clock.Now}
+	for _, f := range opts {
+		f(&o)
+	}
+	w.srv = ssotest.New(o)
+	w.srv.AddUser("alice")
+	w.srv.AddAccount(ssotest.Account{ID: prodID, Name: "prod", Email: "prod@example.com"})
+	w.srv.AddAccount(ssotest.Account{ID: devID, Name: "dev", Email: "dev@example.com"})
+	w.srv.Assign(ssotest.Assignment{User: "alice", AccountID: prodID, RoleName: "AdministratorAccess"})
+	w.srv.Assign(ssotest.Assignment{User: "alice", AccountID: prodID, RoleName: "ReadOnly"})
+	w.srv.Assign(ssotest.Assignment{User: "alice", AccountID: devID, RoleName: "ReadOnly"})
+	w.url = w.srv.Start()
+	t.Cleanup(w.srv.Close)
+	w.store = keystore.NewMemory()
+	w.out = &syncBuffer{}
+	w.locks = newLocks()
+	w.sleep = &sleeper{clock: w.clock}
+	w.c = &identitycenter.Client{
+		Store:     w.store,
+		Endpoints: identitycenter.Endpoints{OIDC: w.url, Portal: w.url},
+		Now:       w.clock.Now,
+		Lock:      w.locks.Lock,
+		Open:      w.open,
+		Out:       w.out,
+		Sleep:     w.sleep.Sleep,
+	}
+	return w
+}
+
+// open is the stand-in browser: it GETs the URL, following redirects (to
+// the loopback callback), and fails on anything but 200.
+func (w *world) open(ctx context.Context, url string) error {
+	w.openMu.Lock()
+	w.opened = append(w.opened, url)
+	w.openMu.Unlock()
+	return browse(ctx, url)
+}
+
+func browse(ctx context.Context, url string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return errors.New(resp.Status + ": " + string(body))
+	}
+	return nil
+}
+
+func (w *world) login(t *testing.T, s identitycenter.Session, o identitycenter.LoginOptions) identitycenter.Status {
+	t.Helper()
+	st, err := w.c.Login(context.Background(), s, o)
+	if err != nil {
+		t.Fatalf("login: %v\nout:\n%s", err, w.out)
+	}
+	return st
+}
+
+// callerARN is what STS says the credentials are.
+func (w *world) callerARN(t *testing.T, c creds.Credentials) string {
+	t.Helper()
+	client := sts.New(sts.Options{
+		Region: region, BaseEndpoint: aws.String(w.stsURL), Retryer: aws.NopRetryer{},
+		Credentials: credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken),
+	})
+	out, err := client.GetCallerIdentity(context.Background(), &sts.GetCallerIdentityInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(out.Arn)
+}
+
+// noSecrets fails when any secret the server issued appears in texts.
+func (w *world) noSecrets(t *testing.T, texts ...string) {
+	t.Helper()
+	all := strings.Join(append(texts, w.out.String()), "\n")
+	for _, sec := range w.srv.Secrets() {
+		if sec != "" && strings.Contains(all, sec) {
+			t.Fatalf("a secret the server issued (%.8s...) is in the output:\n%s", sec, all)
+		}
+	}
+}
+
+// wantNotSignedIn checks that err wraps ErrNotSignedIn with msg and the
+// login hint.
+func wantNotSignedIn(t *testing.T, err error, msg, label string) {
+	t.Helper()
+	if !errors.Is(err, identitycenter.ErrNotSignedIn) {
+		t.Fatalf("error %v does not wrap ErrNotSignedIn", err)
+	}
+	if !strings.Contains(err.Error(), msg) {
+		t.Errorf("error %q, want it to say %q", err, msg)
+	}
+	if h := hint.Of(err); len(h) == 0 || h[0] != "run: stscred sso login "+label {
+		t.Errorf("hints %q, want run: stscred sso login %s", h, label)
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	var b bytes.Buffer
+	hint.Print(&b, err)
+	return b.String()
+}
