@@ -3,8 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/identitycenter"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
 	"github.com/stscred/stscred/shell"
@@ -43,6 +45,8 @@ func (c *ExportCmd) Run(env *Env, g *Globals) error {
 			return needsYou{profile: name, what: "an MFA code", status: exitNeedsMFA}
 		case errors.Is(err, keystore.ErrNoPassphrase):
 			return needsYou{profile: name, what: "the file keystore's passphrase", status: exitNeedsPassphrase}
+		case errors.Is(err, identitycenter.ErrNotSignedIn):
+			return needsYou{profile: name, what: "a sign-in to IAM Identity Center", status: exitNeedsSignIn, run: firstHint(err)}
 		}
 	}
 	if err != nil {
@@ -61,10 +65,24 @@ func (c *ExportCmd) Run(env *Env, g *Globals) error {
 type needsYou struct {
 	profile, what string
 	status        int
+	run           string // what to run, when not stscred use PROFILE
 }
 
 func (n needsYou) Error() string {
-	return fmt.Sprintf("%s needs %s to renew its credentials: run stscred use %s", n.profile, n.what, n.profile)
+	run := n.run
+	if run == "" {
+		run = "run stscred use " + n.profile
+	}
+	return fmt.Sprintf("%s needs %s to renew its credentials: %s", n.profile, n.what, run)
+}
+
+// firstHint is err's first hint ("run: stscred sso login corp"), without
+// the colon.
+func firstHint(err error) string {
+	if h := hint.Of(err); len(h) > 0 {
+		return strings.Replace(h[0], "run: ", "run ", 1)
+	}
+	return ""
 }
 
 // Exit statuses of export --hook when it needs the user; the shell hooks
@@ -72,4 +90,5 @@ func (n needsYou) Error() string {
 const (
 	exitNeedsMFA        = 3 // "PROFILE mfa?"
 	exitNeedsPassphrase = 5 // "PROFILE passphrase?"
+	exitNeedsSignIn     = 6 // "PROFILE sso login?"
 )

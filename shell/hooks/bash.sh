@@ -109,6 +109,7 @@ __stscred_hook() {
       0) eval "$__stscred_out"; __stscred_retry_at=0 __stscred_told= __stscred_needs= ;;
       3) __stscred_told=$STSCRED_PROFILE __stscred_needs=mfa? __stscred_retry_at=$(( __stscred_t + 60 )) ;;
       5) __stscred_told=$STSCRED_PROFILE __stscred_needs=passphrase? __stscred_retry_at=$(( __stscred_t + 60 )) ;;
+      6) __stscred_told=$STSCRED_PROFILE __stscred_needs='sso login?' __stscred_retry_at=$(( __stscred_t + 60 )) ;;
       *) __stscred_retry_at=$(( __stscred_t + 60 )) ;;  # don't retry at every prompt
     esac
     case ${STSCRED_EXPIRES-} in ''|*[!0-9]*) return $__stscred_status ;; esac

@@ -131,6 +131,10 @@ function __stscred_hook --on-event fish_prompt
                 set -g __stscred_told $STSCRED_PROFILE
                 set -g __stscred_needs 'passphrase?'
                 set -g __stscred_retry_at (math $now + 60)
+            case 6
+                set -g __stscred_told $STSCRED_PROFILE
+                set -g __stscred_needs 'sso login?'
+                set -g __stscred_retry_at (math $now + 60)
             case '*'
                 set -g __stscred_retry_at (math $now + 60) # don't retry at every prompt
         end

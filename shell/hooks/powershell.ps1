@@ -80,6 +80,7 @@ function global:__stscred_hook {
             0 { Invoke-Expression ($out -join "`n"); $global:__stscredRetryAt = 0; $global:__stscredTold = $null; $global:__stscredNeeds = $null }
             3 { $global:__stscredTold = $Env:STSCRED_PROFILE; $global:__stscredNeeds = 'mfa?'; $global:__stscredRetryAt = $now + 60 }
             5 { $global:__stscredTold = $Env:STSCRED_PROFILE; $global:__stscredNeeds = 'passphrase?'; $global:__stscredRetryAt = $now + 60 }
+            6 { $global:__stscredTold = $Env:STSCRED_PROFILE; $global:__stscredNeeds = 'sso login?'; $global:__stscredRetryAt = $now + 60 }
             default { $global:__stscredRetryAt = $now + 60 }
         }
     }
