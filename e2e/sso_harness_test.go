@@ -27,7 +27,7 @@ const (
 	ssoUser      = "alice@example.com"
 	ssoAdminRole = "arn:aws:iam::111111111111:role/Admin"
 	ssoLoginHint = "stscred sso login corp"
-	ssoNotSigned = "stscred: error: not signed in to IAM Identity Center session corp"
+	ssoNotSigned = "not signed in to IAM Identity Center session corp"
 )
 
 // ssoWorld is a world whose credentials come from Identity Center.
