@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -36,117 +35,6 @@ var corp = identitycenter.Session{Name: "corp", StartURL: startURL, Region: regi
 
 // legacy is a profile's own sso_start_url: no scopes, device code only.
 var legacy = identitycenter.Session{StartURL: startURL, Region: region}
-
-// clock stands still until a test (or a poll's sleep) moves it.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// syncBuffer is the user's terminal (Out), safe for concurrent use. When
-// user is set, it plays the user who reads a URL off the terminal and
-// opens it.
-type syncBuffer struct {
-	mu   sync.Mutex
-	b    bytes.Buffer
-	user func(url string)
-}
-
-var manualURL = regexp.MustCompile(`open this URL in a browser[^:]*: (\S+)`)
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	n, err := s.b.Write(p)
-	user := s.user
-	s.mu.Unlock()
-	if m := manualURL.FindSubmatch(p); m != nil && user != nil {
-		go user(string(m[1]))
-	}
-	return n, err
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// locks is a Lock over in-process mutexes, one per name, that honours
-// ctx; it counts who asked.
-type locks struct {
-	mu    sync.Mutex
-	held  map[string]chan struct{}
-	calls map[string]int
-	asked chan string // every Lock call's doing, when not nil
-}
-
-func newLocks() *locks {
-	return &locks{held: map[string]chan struct{}{}, calls: map[string]int{}}
-}
-
-func (l *locks) Lock(ctx context.Context, name, doing string) (func(), error) {
-	l.mu.Lock()
-	ch := l.held[name]
-	if ch == nil {
-		ch = make(chan struct{}, 1)
-		l.held[name] = ch
-	}
-	l.calls[doing]++
-	asked := l.asked
-	l.mu.Unlock()
-	if asked != nil {
-		asked <- doing
-	}
-	select {
-	case ch <- struct{}{}:
-		return func() { <-ch }, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
-// sleeper is the device flow's Sleep: it records the intervals, moves the
-// clock on instead of waiting, and then runs after (the user acting
-// between polls).
-type sleeper struct {
-	mu        sync.Mutex
-	clock     *clock
-	intervals []time.Duration
-	after     func(n int) // n: how many sleeps so far
-}
-
-func (s *sleeper) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.intervals = append(s.intervals, d)
-	n, after := len(s.intervals), s.after
-	s.mu.Unlock()
-	s.clock.Advance(d)
-	if after != nil {
-		after(n)
-	}
-	return nil
-}
-
-func (s *sleeper) Intervals() []time.Duration {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]time.Duration(nil), s.intervals...)
-}
 
 // world is an STS server, an Identity Center stand-in on an injected
 // clock with alice assigned AdministratorAccess and ReadOnly in prod and
