@@ -7,6 +7,8 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/url"
@@ -43,7 +45,10 @@ func (c *Client) pkceFlow(ctx context.Context, s Session, reg *registration) (*g
 	challenge := base64.RawURLEncoding.EncodeToString(sum[:])
 
 	got := make(chan callback, 1)
-	srv := &http.Server{Handler: callbackHandler(state, got), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler: callbackHandler(state, got), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: log.New(io.Discard, "", 0), // nothing of net/http's on the user's terminal
+	}
 	go func() { _ = srv.Serve(ln) }()
 	defer func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
