@@ -52,6 +52,10 @@ package ststest
 //     #1170: "the console only works with assume role or federation
 //     tokens"). ststest does the same, so a client that uses such a
 //     session learns it only by following the URL, as on AWS.
+//   - Role credentials of IAM Identity Center (portal GetRoleCredentials,
+//     an AWSReservedSSO_* role session) sign in like an AssumeRole
+//     session: they are "assume role tokens"; aws-vault's login of an
+//     SSO profile hands them to getSigninToken as it does any role's.
 //   - login redirects to Destination with a 302 (the guide recommends
 //     handing out the URL with one). How the real endpoint answers an
 //     invalid or expired token or a bad Destination is not documented;
@@ -244,6 +248,13 @@ func (s *Server) getSigninToken(params url.Values, now time.Time) fedReply {
 // AssumeRoleWithWebIdentity/AssumeRoleWithSAML alike.
 func isAssumeRoleAction(action string) bool { return strings.HasPrefix(action, "AssumeRole") }
 
+// actionGetRoleCredentials is the Action of the role sessions IAM Identity
+// Center hands out (IssueRoleSession). They are role sessions of an
+// AWSReservedSSO_* role, and the console takes them as it takes any role
+// session's (AWS's "federation tokens or assume role tokens"): tools such
+// as aws-vault sign in to the console with them.
+const actionGetRoleCredentials = "GetRoleCredentials"
+
 func (s *Server) federationLogin(params url.Values, now time.Time) fedReply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -263,7 +274,7 @@ func (s *Server) federationLogin(params url.Values, now time.Time) fedReply {
 	if s.sessions[rec.AccessKeyID] != rec {
 		return refuse(msgInvalidSigninToken, "the credentials %s behind the sign-in token were revoked", rec.AccessKeyID)
 	}
-	if !isAssumeRoleAction(rec.Action) && !rec.federated() {
+	if !isAssumeRoleAction(rec.Action) && rec.Action != actionGetRoleCredentials && !rec.federated() {
 		return refuse(msgFederatedLoginOnly, "the credentials %s came from %s", rec.AccessKeyID, rec.Action)
 	}
 	dest := params.Get("Destination")

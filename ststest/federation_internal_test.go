@@ -44,3 +44,34 @@ func TestSigninTokenForAssumeRoleWith(t *testing.T) {
 		t.Errorf("logins %+v", logins)
 	}
 }
+
+// TestSigninWithIdentityCenterRoleSession: the role credentials IAM
+// Identity Center hands out (IssueRoleSession, Action GetRoleCredentials)
+// sign in to the console like any role session's, as on AWS.
+func TestSigninWithIdentityCenterRoleSession(t *testing.T) {
+	srv := New(Options{})
+	sess, err := srv.IssueRoleSession("arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_Developer_0123456789abcdef", "alice@example.com", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, err := json.Marshal(sessionParam{SessionID: sess.AccessKeyID, SessionKey: sess.SecretAccessKey, SessionToken: sess.SessionToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := url.Values{"Action": {"getSigninToken"}, "Session": {string(session)}}
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/federation?"+q.Encode(), nil))
+	var doc struct{ SigninToken string }
+	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil || w.Code != http.StatusOK {
+		t.Fatalf("getSigninToken %d %s", w.Code, w.Body)
+	}
+	q = url.Values{"Action": {"login"}, "Destination": {"https://console.aws.amazon.com/"}, "SigninToken": {doc.SigninToken}}
+	w = httptest.NewRecorder()
+	srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/federation?"+q.Encode(), nil))
+	if w.Code != http.StatusFound {
+		t.Fatalf("login %d %s", w.Code, w.Body)
+	}
+	if l := srv.Logins(); len(l) != 1 || l[0].Action != "GetRoleCredentials" || l[0].ARN != sess.ARN || l[0].ConsoleExpiration != sess.Expiration {
+		t.Errorf("logins %+v, session %+v", l, sess)
+	}
+}
