@@ -37,7 +37,14 @@ func WriteProfiles(w io.Writer, s Session, accounts []Account) error {
 	}
 	seen := map[string]bool{}
 	for _, a := range accounts {
+		if !accountID.MatchString(a.ID) {
+			continue // not an account id: nothing to write into a config
+		}
 		for _, r := range a.Roles {
+			if !roleName.MatchString(r) {
+				fmt.Fprintf(&b, "\n# a role of account %s whose name is not a permission set's was left out\n", a.ID)
+				continue
+			}
 			name := ProfileName(a, r)
 			for n := 2; seen[name]; n++ {
 				name = fmt.Sprintf("%s-%d", ProfileName(a, r), n)
@@ -57,7 +64,14 @@ func WriteProfiles(w io.Writer, s Session, accounts []Account) error {
 	return err
 }
 
-var notNameChar = regexp.MustCompile(`[^a-z0-9._-]+`)
+var (
+	notNameChar = regexp.MustCompile(`[^a-z0-9._-]+`)
+	// What the portal may answer, as IAM Identity Center names them; any
+	// other text (a newline would start a config line of its own) is not
+	// written into a config.
+	accountID = regexp.MustCompile(`^[0-9]{12}$`)
+	roleName  = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+)
 
 // ProfileName is the profile name WriteProfiles suggests for a role of an
 // account: the account's name and the role, lowercased, in characters a

@@ -116,6 +116,18 @@ func SSOSessionNamed(f *awsconfig.File, name string) (identitycenter.Session, er
 		return identitycenter.Session{}, hint.With(fmt.Errorf("profile %s does not sign in through IAM Identity Center", name),
 			"name an [sso-session NAME] of "+f.Path+", or a profile with sso_session")
 	}
+	if strings.HasPrefix(name, "https://") {
+		// A legacy profile's session is named by its start URL (that is
+		// what its messages say to sign in to).
+		for _, pn := range f.ProfileNames() {
+			if p, err := f.Resolve(pn); err == nil && p.IsSSO() && p.SSO.Session == "" &&
+				strings.TrimSuffix(p.SSO.StartURL, "/") == strings.TrimSuffix(name, "/") {
+				return SessionOf(p.SSO), nil
+			}
+		}
+		return identitycenter.Session{}, hint.With(fmt.Errorf("no profile of %s signs in at %s with sso_start_url", f.Path, name),
+			"name an [sso-session NAME] or an SSO profile")
+	}
 	_, err := f.SSOSession(name) // the not-found error, with its suggestions
 	return identitycenter.Session{}, err
 }
