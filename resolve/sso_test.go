@@ -52,8 +52,8 @@ func TestSSOSessionNamed(t *testing.T) {
 		t.Errorf("corp = %+v", corp)
 	}
 	for name, want := range map[string]string{
-		"alice": "does not sign in through IAM Identity Center",
-		"crop":  "has no [sso-session crop]",
+		"alice":                             "does not sign in through IAM Identity Center",
+		"crop":                              "has no [sso-session crop]",
 		"https://nowhere.awsapps.com/start": "no profile of config signs in at",
 	} {
 		_, err := SSOSessionNamed(f, name)
