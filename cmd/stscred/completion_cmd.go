@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/alecthomas/kong"
+	"github.com/stscred/stscred/app"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/internal/clispec"
 	"github.com/stscred/stscred/shell"
@@ -19,7 +20,7 @@ type CompletionCmd struct {
 	Shells   bool   `name:"shells" hidden:"" help:"Print the shells stscred has completion scripts for, one a line (install.sh installs them)."`
 }
 
-func (c *CompletionCmd) Run(env *Env) error {
+func (c *CompletionCmd) Run(env *app.Env) error {
 	switch {
 	case c.Profiles != "":
 		return c.printProfiles(env)
@@ -50,7 +51,7 @@ func (c *CompletionCmd) Run(env *Env) error {
 	return err
 }
 
-func (c *CompletionCmd) printProfiles(env *Env) error {
+func (c *CompletionCmd) printProfiles(env *app.Env) error {
 	kind := shell.ProfileKind(c.Profiles)
 	known := false
 	for _, k := range shell.ProfileKinds {
@@ -59,7 +60,7 @@ func (c *CompletionCmd) printProfiles(env *Env) error {
 	if !known {
 		return fmt.Errorf("--profiles takes any, role or keyholder, not %q", c.Profiles)
 	}
-	names, err := completionProfiles(env, kind)
+	names, err := env.ProfileNames(kind)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ func newDoctorLive(t *testing.T, extraConfig string) *live {
 	t.Helper()
 	l := newLive(t, ststest.Options{}, extraConfig)
 	l.env.LookPath = func(prog string) (string, error) { return "/opt/bin/" + prog, nil }
-	l.vars["STSCRED_CACHE_DIR"] = l.env.cache.Dir()
+	l.vars["STSCRED_CACHE_DIR"] = l.env.SessionCache.Dir()
 	return l
 }
 

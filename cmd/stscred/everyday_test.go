@@ -103,7 +103,7 @@ func roleEntry(profile string) cache.Entry {
 // error with what was meant, and nothing cleared.
 func TestClearUnknownProfile(t *testing.T) {
 	env, out, errb := testEnv(t, cfg)
-	if err := env.cache.Put(roleEntry("prod-admin")); err != nil {
+	if err := env.SessionCache.Put(roleEntry("prod-admin")); err != nil {
 		t.Fatal(err)
 	}
 	code := run([]string{"clear", "prod-admn"}, env)
@@ -111,17 +111,17 @@ func TestClearUnknownProfile(t *testing.T) {
 		!strings.Contains(errb.String(), `stscred: hint: did you mean "prod-admin"?`) {
 		t.Fatalf("exit %d stdout %q stderr %q", code, out, errb)
 	}
-	if hs, _ := env.cache.List(); len(hs) != 1 {
+	if hs, _ := env.SessionCache.List(); len(hs) != 1 {
 		t.Fatalf("the cache lost entries: %v", hs)
 	}
 	// A profile gone from the config whose sessions are still cached is
 	// cleared.
 	env, _, _ = testEnv(t, cfg)
-	env.cache.Put(roleEntry("old-role"))
+	env.SessionCache.Put(roleEntry("old-role"))
 	if code := run([]string{"clear", "old-role"}, env); code != 0 {
 		t.Fatalf("clear old-role: exit %d", code)
 	}
-	if hs, _ := env.cache.List(); len(hs) != 0 {
+	if hs, _ := env.SessionCache.List(); len(hs) != 0 {
 		t.Fatalf("old-role's entry stays: %v", hs)
 	}
 }
@@ -130,12 +130,12 @@ func TestClearUnknownProfile(t *testing.T) {
 // for.
 func TestClearToolProfile(t *testing.T) {
 	env, out, _ := testEnv(t, cfg+"[profile ro]\nsource_profile = alice\nrole_arn = arn:aws:iam::222222222222:role/ReadOnly\n")
-	env.cache.Put(roleEntry("prod-admin"))
-	env.cache.Put(roleEntry("ro"))
+	env.SessionCache.Put(roleEntry("prod-admin"))
+	env.SessionCache.Put(roleEntry("ro"))
 	if code := run([]string{"clear", "prod"}, env); code != 0 || !strings.Contains(out.String(), "removed 1 cached session (prod, which runs stscred for prod-admin)") {
 		t.Fatalf("exit %d: %q", code, out)
 	}
-	hs, _ := env.cache.List()
+	hs, _ := env.SessionCache.List()
 	if len(hs) != 1 || hs[0].Profile != "ro" {
 		t.Fatalf("left in the cache: %v", hs)
 	}
@@ -147,12 +147,12 @@ func TestRemoveWhatHoldsNoKey(t *testing.T) {
 		"prod":       "profile prod holds no access key to remove: it is a tool profile",
 	} {
 		env, out, errb := testEnv(t, cfg)
-		keystore.PutKey(env.keys, "alice", keystore.Key{AccessKeyID: "AKIAABCDEFGHIJKLMNOP", SecretAccessKey: "s"})
+		keystore.PutKey(env.KeyStore, "alice", keystore.Key{AccessKeyID: "AKIAABCDEFGHIJKLMNOP", SecretAccessKey: "s"})
 		code := run([]string{"remove", "--yes", name}, env)
 		if code != 1 || out.Len() != 0 || !strings.Contains(errb.String(), want) || !strings.Contains(errb.String(), "stscred: hint: to drop its cached sessions: stscred clear "+name) {
 			t.Errorf("%s: exit %d stderr %q", name, code, errb)
 		}
-		if _, err := keystore.GetKey(env.keys, "alice"); err != nil {
+		if _, err := keystore.GetKey(env.KeyStore, "alice"); err != nil {
 			t.Errorf("alice's key is gone: %v", err)
 		}
 	}

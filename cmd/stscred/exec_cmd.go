@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 
+	"github.com/stscred/stscred/app"
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/credserver"
 )
@@ -14,16 +15,16 @@ type ExecCmd struct {
 	Env     bool     `name:"env" help:"Put the credentials in the command's environment (AWS_ACCESS_KEY_ID, ...) instead of serving them; they are not renewed."`
 }
 
-func (c *ExecCmd) Run(env *Env, g *Globals) error {
+func (c *ExecCmd) Run(env *app.Env) error {
 	if len(c.Command) > 0 && c.Command[0] == "--" {
 		c.Command = c.Command[1:]
 	}
 	return credserver.Exec{
-		Profile: c.Profile, Command: c.Command, Environ: env.environ(), Getenv: env.Getenv, AsEnv: c.Env,
+		Profile: c.Profile, Command: c.Command, Environ: env.Environment(), Getenv: env.Getenv, AsEnv: c.Env,
 		Fetch: func(ctx context.Context) (creds.Credentials, string, error) {
-			tc, err := env.toolCredentials(ctx, g, c.Profile)
+			tc, err := env.ToolCredentials(ctx, c.Profile)
 			return tc.Creds, tc.Region, err
 		},
 		Stderr: env.Stderr, PrintErr: printError,
-	}.Run(env.context())
+	}.Run(env.Context())
 }

@@ -4,11 +4,13 @@ import (
 	"reflect"
 	"strings"
 	"time"
+
+	"github.com/stscred/stscred/app"
 )
 
 // credentialRunner is a credential command ready to run.
 type credentialRunner interface {
-	Run(env *Env, g *Globals) error
+	Run(env *app.Env) error
 }
 
 // fastParse recognises the one shape a credential_process line has —

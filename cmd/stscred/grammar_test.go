@@ -106,7 +106,7 @@ func TestCredentialProcessLinesOneModel(t *testing.T) {
 				return
 			}
 			// And the line itself works when run, as the AWS CLI runs it.
-			l.env.cache.DeleteWhere(func(cache.Header) bool { return true })
+			l.env.SessionCache.DeleteWhere(func(cache.Header) bool { return true })
 			words := cmdline.Words(tc.line)
 			if exit := l.run(append([]string{"--mfa-token", l.srv.Code(l.mfa.Serial, time.Now().Add(30*time.Second))}, words[1:]...)...); exit != 0 {
 				t.Fatalf("running the line: exit %d\n%s", exit, l.stderr)

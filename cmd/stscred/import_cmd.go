@@ -1,18 +1,6 @@
 package main
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"io/fs"
-	"os"
-
-	"github.com/stscred/stscred/awsapi"
-	"github.com/stscred/stscred/awsconfig"
-	"github.com/stscred/stscred/hint"
-	"github.com/stscred/stscred/importer"
-	"github.com/stscred/stscred/resolve"
-)
+import "github.com/stscred/stscred/app"
 
 // ImportCmd moves the static keys of the shared credentials file into the
 // keystore; the procedure is package importer's.
@@ -21,77 +9,4 @@ type ImportCmd struct {
 	DryRun bool   `name:"dry-run" help:"Verify the keys and say what would change; change nothing."`
 }
 
-func (c *ImportCmd) Run(env *Env) error {
-	credPath, err := awsconfig.CredentialsPath(env.Getenv, c.From)
-	if err != nil {
-		return err
-	}
-	if c.From != "" {
-		if _, err := os.Stat(credPath); errors.Is(err, fs.ErrNotExist) {
-			return hint.With(fmt.Errorf("--from: there is no %s", credPath), "name the shared credentials file, e.g. --from ~/.aws/credentials")
-		}
-	}
-	cfgPath, err := env.ConfigPath()
-	if err != nil {
-		return err
-	}
-	cfg, err := env.Config()
-	if err != nil {
-		return err
-	}
-	im := &importer.Importer{
-		Keys:            env.Keys(),
-		KeysDesc:        env.describeKeys(),
-		Verify:          env.importVerifier(cfg),
-		CredentialsPath: credPath,
-		ConfigPath:      cfgPath,
-		Parse:           parseCall,
-		Command:         "stscred",
-		Now:             env.Now,
-		DryRun:          c.DryRun,
-	}
-	res, err := im.Run(env.context())
-	if err != nil {
-		return err
-	}
-	if err := importer.Print(env.human(), res); err != nil {
-		return err
-	}
-	if res.Changed {
-		// As stscred add does: the next session call then knows the key
-		// id without reading the keyring.
-		if ch, err := env.Cache(); err == nil {
-			for _, p := range res.Moved() {
-				if err := resolve.RememberKeyID(ch, p.Name, p.AccessKeyID, env.Now()); err != nil {
-					fmt.Fprintf(env.Stderr, "stscred: warning: could not update the session cache: %v\n", err)
-					break
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// importVerifier checks a key with GetCallerIdentity at the profile's STS
-// endpoint (the config profile's settings when it has one, else the
-// environment's), as stscred add does.
-func (e *Env) importVerifier(cfg *awsconfig.File) importer.Verifier {
-	return func(ctx context.Context, name, id, secret string) (string, error) {
-		p := &awsconfig.Profile{Name: name}
-		if cfg.Has(name) {
-			if rp, err := cfg.Resolve(name); err == nil {
-				p = rp
-			}
-		}
-		arn, err := awsapi.VerifyKey(ctx, e.NewAPI(e.Settings().EndpointFor(p)), id, secret)
-		switch {
-		case err == nil:
-			return arn, nil
-		case errors.Is(err, awsapi.ErrKeyRejected):
-			return "", &importer.RejectedError{Err: err}
-		case awsapi.Unreachable(err):
-			return "", hint.With(err, "check the network and the STS endpoint (AWS_ENDPOINT_URL_STS, the profile's endpoint_url), then run stscred import again")
-		}
-		return "", hint.With(err, "run stscred import again in a moment; keys STS answers for are then moved")
-	}
-}
+func (c *ImportCmd) Run(env *app.Env) error { return env.Import(c.From, c.DryRun) }

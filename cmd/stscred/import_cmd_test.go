@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stscred/stscred/app"
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/ststest"
@@ -18,7 +19,7 @@ import (
 // importWorld is an in-process Env with a memory keystore, talking to an
 // STS test server, with a credentials file.
 type importWorld struct {
-	env            *Env
+	env            *app.Env
 	stdout, stderr *strings.Builder
 	srv            *ststest.Server
 	url            string
@@ -174,7 +175,7 @@ func TestImportInProcess(t *testing.T) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
-	if k, err := keystore.GetKey(w.env.keys, "default"); err != nil || k.SecretAccessKey != w.alice.Secret {
+	if k, err := keystore.GetKey(w.env.KeyStore, "default"); err != nil || k.SecretAccessKey != w.alice.Secret {
 		t.Fatalf("stored: %v", err)
 	}
 	b, _ := os.ReadFile(w.cred)
@@ -190,7 +191,7 @@ func TestImportInProcess(t *testing.T) {
 	}
 	// default now runs stscred for itself: a root for stscred too. (A new
 	// process reads the config again.)
-	w.env.cfg = nil
+	w.env.ConfigFile = nil
 	if code := w.run(t, "", "session", "default"); code != 0 {
 		t.Fatalf("session default: %s", w.stderr)
 	}
@@ -241,7 +242,7 @@ func TestImportFailuresInProcess(t *testing.T) {
 	t.Run("keystore fails", func(t *testing.T) {
 		w := newImportWorld(t, importConfig)
 		orig := w.writeCreds(t)
-		w.env.keys = &brokenSetStore{Memory: keystore.NewMemory()}
+		w.env.KeyStore = &brokenSetStore{Memory: keystore.NewMemory()}
 		if code := w.run(t, "", "import"); code != 1 || w.stdout.Len() != 0 {
 			t.Fatalf("exit %d stdout %q", code, w.stdout)
 		}
@@ -273,7 +274,7 @@ func assertUnchanged(t *testing.T, w *importWorld, orig string) {
 	if m, _ := filepath.Glob(w.cred + ".stscred-backup-*"); len(m) != 0 {
 		t.Fatalf("backup left: %v", m)
 	}
-	if _, err := keystore.GetKey(w.env.keys, "default"); !errors.Is(err, keystore.ErrNotFound) {
+	if _, err := keystore.GetKey(w.env.KeyStore, "default"); !errors.Is(err, keystore.ErrNotFound) {
 		t.Fatalf("a key is stored: %v", err)
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/stscred/stscred/app"
+	"github.com/stscred/stscred/internal/buildinfo"
 	"github.com/stscred/stscred/internal/harden"
 	"github.com/stscred/stscred/internal/proc"
 	"github.com/stscred/stscred/internal/textsafe"
@@ -19,7 +21,7 @@ import (
 )
 
 // version is set at build time by install.sh (-ldflags -X main.version=...);
-// otherwise it comes from the build info (see buildVersion).
+// otherwise it comes from the build info (see buildinfo.Version).
 var version = ""
 
 func main() {
@@ -27,7 +29,7 @@ func main() {
 	harden.Process()
 	scrubEmptyEnv(os.LookupEnv, os.Unsetenv)
 	stdinTTY := term.IsTerminal(int(os.Stdin.Fd()))
-	env := &Env{
+	env := &app.Env{
 		Stdin:  bufio.NewReader(os.Stdin),
 		Stdout: os.Stdout,
 		// Whatever reaches the terminal through stderr (stscred's own
@@ -45,42 +47,7 @@ func main() {
 		PID:        os.Getpid(),
 		ParentName: proc.ParentName,
 		GOOS:       runtime.GOOS,
-		Version:    buildVersion(version, debug.ReadBuildInfo),
+		Version:    buildinfo.Version(version, debug.ReadBuildInfo),
 	}
 	os.Exit(run(os.Args[1:], env))
-}
-
-// buildVersion is the version install.sh set, else the module version Go
-// recorded (go install pkg@v1.2.3), else "dev" with the commit the binary
-// was built from, when Go recorded one.
-func buildVersion(set string, info func() (*debug.BuildInfo, bool)) string {
-	if set != "" {
-		return set
-	}
-	bi, ok := info()
-	if !ok {
-		return "dev"
-	}
-	if v := bi.Main.Version; v != "" && v != "(devel)" {
-		return v
-	}
-	rev, dirty := "", false
-	for _, s := range bi.Settings {
-		switch s.Key {
-		case "vcs.revision":
-			rev = s.Value
-		case "vcs.modified":
-			dirty = s.Value == "true"
-		}
-	}
-	if len(rev) > 12 {
-		rev = rev[:12]
-	}
-	switch {
-	case rev == "":
-		return "dev"
-	case dirty:
-		return "dev (" + rev + ", modified)"
-	}
-	return "dev (" + rev + ")"
 }

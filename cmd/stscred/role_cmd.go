@@ -3,6 +3,7 @@ package main
 import (
 	"time"
 
+	"github.com/stscred/stscred/app"
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/profile"
 )
@@ -37,12 +38,12 @@ func (c *RoleCmd) request() profile.Request {
 	return r
 }
 
-func (c *RoleCmd) Run(env *Env, g *Globals) error {
-	tools, err := env.tools(g)
+func (c *RoleCmd) Run(env *app.Env) error {
+	tools, err := env.Tools()
 	if err != nil {
 		return err
 	}
-	cr, err := tools.Of(env.context(), c.request())
+	cr, err := tools.Of(env.Context(), c.request())
 	if err != nil {
 		return err
 	}

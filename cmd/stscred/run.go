@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/stscred/stscred/app"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/internal/examples"
 	"github.com/stscred/stscred/internal/proc"
@@ -82,7 +83,7 @@ type exitCode int
 
 // run parses args and runs the command, printing errors and hints to
 // stderr. It returns the process exit status.
-func run(args []string, env *Env) (status int) {
+func run(args []string, env *app.Env) (status int) {
 	defer func() {
 		if r := recover(); r != nil {
 			code, ok := r.(exitCode)
@@ -100,8 +101,8 @@ func run(args []string, env *Env) (status int) {
 		args = append(args[1:], "--help")
 	}
 	if cmd, g, ok := fastParse(args, env.Getenv); ok {
-		env.apply(g)
-		return finish(env, cmd.Run(env, g))
+		apply(env, g)
+		return finish(env, cmd.Run(env))
 	}
 	var kctx *kong.Context
 	var err error
@@ -136,7 +137,7 @@ func helpFor(err error) string {
 
 // finish turns a command's error into the exit status, printing it unless
 // it is a child's exit status that exec passes on.
-func finish(env *Env, err error) int {
+func finish(env *app.Env, err error) int {
 	var ee proc.ExitError
 	switch {
 	case err == nil:
@@ -153,17 +154,25 @@ func finish(env *Env, err error) int {
 		printError(env.Stderr, err) // a shell's 127 or 126
 		return ce.Status
 	}
-	var need needsYou
+	var need app.NeedsYou
 	if errors.As(err, &need) {
 		fmt.Fprintf(env.Stderr, "stscred: %s\n", need.Error())
-		return need.status
+		return need.Status
 	}
 	printError(env.Stderr, err)
 	return 1
 }
 
+// apply hands the parsed global flags, and the grammar that reads a
+// stscred command line, to the Env.
+func apply(env *app.Env, g *Globals) {
+	env.Flags = app.Flags{MFAToken: g.MFAToken, Prompt: g.Prompt, MinRemaining: g.MinRemaining,
+		LockTimeout: g.LockTimeout, Backend: g.Backend, STSTimeout: g.STSTimeout}
+	env.Parse = parseCall
+}
+
 // parse builds kong's parser for grammar and parses args.
-func parse(grammar any, g *Globals, args []string, env *Env) (*kong.Context, error) {
+func parse(grammar any, g *Globals, args []string, env *app.Env) (*kong.Context, error) {
 	parser, err := kong.New(grammar,
 		kong.Name("stscred"),
 		kong.Description("AWS credentials from keys kept in the OS keyring: credential_process, shell and exec, with MFA and caching."),
@@ -182,12 +191,9 @@ func parse(grammar any, g *Globals, args []string, env *Env) (*kong.Context, err
 		}
 	}
 	kctx, err := parser.Parse(args)
-	env.apply(g)
+	apply(env, g)
 	return kctx, err
 }
 
 // printError writes err and its hints in stscred's format (hint.Print).
 func printError(w io.Writer, err error) { hint.Print(w, err) }
-
-// errNotConfirmed is returned when the user declines a confirmation.
-var errNotConfirmed = errors.New("not confirmed")

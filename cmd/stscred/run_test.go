@@ -6,11 +6,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stscred/stscred/app"
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/keystore"
@@ -19,7 +19,7 @@ import (
 
 // testEnv is an Env with fakes: a memory keystore, a cache under a temp
 // dir, no terminal, and a config file with the given text.
-func testEnv(t *testing.T, config string) (*Env, *bytes.Buffer, *bytes.Buffer) {
+func testEnv(t *testing.T, config string) (*app.Env, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config")
@@ -28,16 +28,16 @@ func testEnv(t *testing.T, config string) (*Env, *bytes.Buffer, *bytes.Buffer) {
 	}
 	vars := map[string]string{"AWS_CONFIG_FILE": cfg, "HOME": dir}
 	var stdout, stderr bytes.Buffer
-	env := &Env{
+	env := &app.Env{
 		Stdin: bufio.NewReader(strings.NewReader("")), Stdout: &stdout, Stderr: &stderr,
 		Getenv: func(k string) string { return vars[k] }, Now: time.Now,
 		OpenTTY:  func() (tty.TTY, error) { return nil, errors.New("no tty") },
 		LookPath: func(string) (string, error) { return "", errors.New("none") },
-		GOOS:     "linux", Version: "test",
+		GOOS:     "linux", Version: "test", Parse: parseCall,
 	}
-	env.keys = keystore.NewMemory()
+	env.KeyStore = keystore.NewMemory()
 	key := bytes.Repeat([]byte{7}, 32)
-	env.cache = cache.New(filepath.Join(dir, "cache"), func() ([]byte, error) { return key, nil })
+	env.SessionCache = cache.New(filepath.Join(dir, "cache"), func() ([]byte, error) { return key, nil })
 	return env, &stdout, &stderr
 }
 
@@ -121,8 +121,8 @@ func TestCommandErrors(t *testing.T) {
 
 func TestClearAndListWithFakes(t *testing.T) {
 	env, out, _ := testEnv(t, cfg)
-	keystore.PutKey(env.keys, "alice", keystore.Key{AccessKeyID: "AKIAABCDEFGHIJKLMNOP", SecretAccessKey: "sekrit", Added: time.Now().Add(-50 * time.Hour)})
-	env.cache.Put(cache.Entry{Header: cache.Header{Key: "v1:role:x", Kind: cache.KindRole, Profile: "prod-admin", Chain: []string{"prod-admin", "alice"}, MFA: true}})
+	keystore.PutKey(env.KeyStore, "alice", keystore.Key{AccessKeyID: "AKIAABCDEFGHIJKLMNOP", SecretAccessKey: "sekrit", Added: time.Now().Add(-50 * time.Hour)})
+	env.SessionCache.Put(cache.Entry{Header: cache.Header{Key: "v1:role:x", Kind: cache.KindRole, Profile: "prod-admin", Chain: []string{"prod-admin", "alice"}, MFA: true}})
 	if code := run([]string{"list"}, env); code != 0 {
 		t.Fatal("list failed")
 	}
@@ -156,30 +156,6 @@ func TestHelpAndVersionCommands(t *testing.T) {
 	env, out, _ = testEnv(t, cfg)
 	if code := run([]string{"version"}, env); code != 0 || out.String() != "stscred test\n" {
 		t.Errorf("version: exit %d %q", code, out)
-	}
-}
-
-func TestBuildVersion(t *testing.T) {
-	info := func(v string, settings ...debug.BuildSetting) func() (*debug.BuildInfo, bool) {
-		return func() (*debug.BuildInfo, bool) {
-			return &debug.BuildInfo{Main: debug.Module{Version: v}, Settings: settings}, true
-		}
-	}
-	for _, tc := range []struct {
-		set  string
-		info func() (*debug.BuildInfo, bool)
-		want string
-	}{
-		{"v1.2.3-4-gabc", info("(devel)"), "v1.2.3-4-gabc"},
-		{"", info("v0.9.0"), "v0.9.0"},
-		{"", info("(devel)", debug.BuildSetting{Key: "vcs.revision", Value: "0123456789abcdef0123"}), "dev (0123456789ab)"},
-		{"", info("(devel)", debug.BuildSetting{Key: "vcs.revision", Value: "0123456789ab"}, debug.BuildSetting{Key: "vcs.modified", Value: "true"}), "dev (0123456789ab, modified)"},
-		{"", info(""), "dev"},
-		{"", func() (*debug.BuildInfo, bool) { return nil, false }, "dev"},
-	} {
-		if got := buildVersion(tc.set, tc.info); got != tc.want {
-			t.Errorf("got %q, want %q", got, tc.want)
-		}
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"time"
 
+	"github.com/stscred/stscred/app"
 	"github.com/stscred/stscred/credproc"
 	"github.com/stscred/stscred/profile"
 )
@@ -13,12 +14,12 @@ type SessionCmd struct {
 	Duration time.Duration `env:"STSCRED_SESSION_DURATION" default:"12h" help:"Session length when a new one is fetched (15m to 36h)."`
 }
 
-func (c *SessionCmd) Run(env *Env, g *Globals) error {
-	tools, err := env.tools(g)
+func (c *SessionCmd) Run(env *app.Env) error {
+	tools, err := env.Tools()
 	if err != nil {
 		return err
 	}
-	cr, err := tools.Of(env.context(), profile.Request{Command: "session", Profile: c.Name, Duration: c.Duration})
+	cr, err := tools.Of(env.Context(), profile.Request{Command: "session", Profile: c.Name, Duration: c.Duration})
 	if err != nil {
 		return err
 	}

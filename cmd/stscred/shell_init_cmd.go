@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/stscred/stscred/app"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/internal/examples"
 	"github.com/stscred/stscred/shell"
@@ -47,7 +48,7 @@ func (c *ShellInitCmd) Help() string {
 	return b.String()
 }
 
-func (c *ShellInitCmd) Run(env *Env) error {
+func (c *ShellInitCmd) Run(env *app.Env) error {
 	sh, err := shell.Named(c.Shell)
 	if err != nil {
 		return hint.With(err, "see: stscred shell-init --help")
@@ -95,7 +96,7 @@ type UseCmd struct {
 	Args []string `arg:"" optional:"" passthrough:"" complete:"values=--off;profile=any" help:"PROFILE, or --off."`
 }
 
-func (c *UseCmd) Run(env *Env) error {
+func (c *UseCmd) Run(env *app.Env) error {
 	load := shell.All()[0].InitLine() + "   (zsh: shell-init zsh)"
 	if sh, err := shell.Named(env.Getenv("SHELL")); err == nil {
 		load = sh.InitLine()

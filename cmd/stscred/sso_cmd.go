@@ -3,10 +3,9 @@ package main
 import (
 	"fmt"
 
-	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/app"
 	"github.com/stscred/stscred/identitycenter"
 	"github.com/stscred/stscred/internal/humantime"
-	"github.com/stscred/stscred/resolve"
 )
 
 // SSOCmd signs in to IAM Identity Center (package identitycenter): the
@@ -23,21 +22,6 @@ type SSOSessionArg struct {
 	Session string `arg:"" optional:"" complete:"profile=sso" help:"The [sso-session NAME], or a profile that signs in through it (default: the config's only sso-session)."`
 }
 
-// session is the Identity Center session named, and the client that
-// signs in to it.
-func (a SSOSessionArg) session(env *Env, g *Globals, browser string) (identitycenter.Session, *identitycenter.Client, error) {
-	f, err := env.Config()
-	if err != nil {
-		return identitycenter.Session{}, nil, err
-	}
-	s, err := resolve.SSOSessionNamed(f, a.Session)
-	if err != nil {
-		return identitycenter.Session{}, nil, err
-	}
-	ic, err := env.IdentityCenter(g, browser)
-	return s, ic, err
-}
-
 type SSOLoginCmd struct {
 	SSOSessionArg `embed:""`
 	DeviceCode    bool   `name:"device-code" help:"Sign in with a code shown here, in a browser anywhere (for SSH sessions), instead of a browser on this machine."`
@@ -45,15 +29,15 @@ type SSOLoginCmd struct {
 	NoBrowser     bool   `name:"no-browser" help:"Open no browser: print the URL to open."`
 }
 
-func (c *SSOLoginCmd) Run(env *Env, g *Globals) error {
-	s, ic, err := c.session(env, g, c.Browser)
+func (c *SSOLoginCmd) Run(env *app.Env) error {
+	s, ic, err := env.SSOSession(c.Session, c.Browser)
 	if err != nil {
 		return err
 	}
 	if c.NoBrowser {
 		ic.Open = nil
 	}
-	st, err := ic.Login(env.context(), s, identitycenter.LoginOptions{DeviceCode: c.DeviceCode})
+	st, err := ic.Login(env.Context(), s, identitycenter.LoginOptions{DeviceCode: c.DeviceCode})
 	if err != nil {
 		return err
 	}
@@ -65,44 +49,24 @@ type SSOLogoutCmd struct {
 	SSOSessionArg `embed:""`
 }
 
-func (c *SSOLogoutCmd) Run(env *Env, g *Globals) error {
-	s, ic, err := c.session(env, g, "")
-	if err != nil {
-		return err
-	}
-	if err := ic.Logout(env.context(), s); err != nil {
-		return err
-	}
-	ch, err := env.Cache()
-	if err != nil {
-		return err
-	}
-	n, err := ch.DeleteWhere(func(h cache.Header) bool { return h.SSOSession == s.ID() })
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		fmt.Fprintf(env.Stderr, "stscred: removed %d cached session%s of %s\n", n, plural(n, "", "s"), s.Label())
-	}
-	return nil
-}
+func (c *SSOLogoutCmd) Run(env *app.Env) error { return env.SSOLogout(c.Session) }
 
 type SSOAccountsCmd struct {
 	SSOSessionArg `embed:""`
 	Profiles      bool `name:"profiles" help:"Print a config section per account and role, to paste into ~/.aws/config."`
 }
 
-func (c *SSOAccountsCmd) Run(env *Env, g *Globals) error {
-	s, ic, err := c.session(env, g, "")
+func (c *SSOAccountsCmd) Run(env *app.Env) error {
+	s, ic, err := env.SSOSession(c.Session, "")
 	if err != nil {
 		return err
 	}
-	accounts, err := ic.Accounts(env.context(), s)
+	accounts, err := ic.Accounts(env.Context(), s)
 	if err != nil {
 		return err
 	}
 	if c.Profiles {
 		return identitycenter.WriteProfiles(env.Stdout, s, accounts)
 	}
-	return identitycenter.WriteAccounts(env.human(), accounts)
+	return identitycenter.WriteAccounts(env.Human(), accounts)
 }

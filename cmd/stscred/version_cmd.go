@@ -4,12 +4,13 @@ import (
 	"fmt"
 
 	"github.com/alecthomas/kong"
+	"github.com/stscred/stscred/app"
 )
 
 // VersionCmd prints the version, as --version does.
 type VersionCmd struct{}
 
-func (c *VersionCmd) Run(env *Env) error {
+func (c *VersionCmd) Run(env *app.Env) error {
 	_, err := fmt.Fprintf(env.Stdout, "stscred %s\n", env.Version)
 	return err
 }

@@ -45,7 +45,7 @@ credential_process = stscred role ci
 		Provider: w.idp.URL(), Subjects: []string{"repo:corp/app:*"}, Audiences: []string{"sts.amazonaws.com"},
 	}}})
 	// No stored key at all: web identity needs none.
-	w.env.keys = keystore.NewMemory()
+	w.env.KeyStore = keystore.NewMemory()
 	return w
 }
 
@@ -133,7 +133,7 @@ func TestWebIdentityRefusals(t *testing.T) {
 			if tok != "" && strings.Contains(errs, tok) {
 				t.Fatal("the token is in the error")
 			}
-			if hs, _ := w.env.cache.List(); len(hs) != 0 {
+			if hs, _ := w.env.SessionCache.List(); len(hs) != 0 {
 				t.Fatalf("cached after a refusal: %v", hs)
 			}
 		})
@@ -196,7 +196,7 @@ func newSAMLLive(t *testing.T, profileKeys string) *samlLive {
 	for _, arn := range []string{corpAdmin, corpReader} {
 		w.srv.AddRole(ststest.Role{ARN: arn, MaxSessionDuration: 4 * time.Hour, SAML: []ststest.SAMLTrust{{Provider: corpProvider}}})
 	}
-	w.env.keys = keystore.NewMemory()
+	w.env.KeyStore = keystore.NewMemory()
 	return w
 }
 
@@ -260,7 +260,7 @@ func TestSAMLRoleChoice(t *testing.T) {
 	if code := w.run("role", "corp"); code == 0 || w.stdout.Len() != 0 || !strings.Contains(w.stderr.String(), "STS refused the SAML assertion") || strings.Contains(w.stderr.String(), resp) {
 		t.Fatalf("expired: exit %d: %s", code, w.stderr)
 	}
-	if hs, _ := w.env.cache.List(); len(hs) != 0 {
+	if hs, _ := w.env.SessionCache.List(); len(hs) != 0 {
 		t.Fatalf("cached after a refusal: %v", hs)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stscred/stscred/app"
 	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/keystore"
@@ -18,7 +19,7 @@ import (
 // live is an in-process Env (memory keystore, temp cache) talking to an
 // STS test server.
 type live struct {
-	env            *Env
+	env            *app.Env
 	stdout, stderr *bytes.Buffer
 	srv            *ststest.Server
 	url            string
@@ -56,7 +57,7 @@ func newLive(t *testing.T, opts ststest.Options, extraConfig string) *live {
 		}
 		return base(k)
 	}
-	if err := keystore.PutKey(l.env.keys, "alice", keystore.Key{AccessKeyID: l.key.ID, SecretAccessKey: l.key.Secret, Added: time.Now().Add(-3 * 24 * time.Hour)}); err != nil {
+	if err := keystore.PutKey(l.env.KeyStore, "alice", keystore.Key{AccessKeyID: l.key.ID, SecretAccessKey: l.key.Secret, Added: time.Now().Add(-3 * 24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	return l

@@ -1,0 +1,87 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/identitycenter"
+	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/mfa"
+	"github.com/stscred/stscred/shell"
+)
+
+// Export prints the credentials of profile name (else the default
+// profile) as shell variables in format (auto: that of the shell that
+// reads them). With hook (the shell integration's renewal before a
+// prompt) it never asks for anything: when it would need to, it ends with
+// a NeedsYou.
+func (e *Env) Export(name, format string, hook bool) error {
+	if name == "" {
+		name = e.DefaultProfile()
+	}
+	format = shell.NormalizeFormat(format)
+	if format == "" || format == "auto" {
+		format = shell.FormatForReader(e.Parent(), e.Getenv("SHELL"), e.GOOS)
+	}
+	if hook {
+		e.Flags.Prompt = mfa.ModeNone
+	}
+	// stscred use, typed at a terminal, may sign in to IAM Identity
+	// Center; a hook or a pipe never does.
+	e.SignIn = !hook && e.StdinTerminal && e.Flags.Prompt != mfa.ModeNone
+	tc, err := e.ToolCredentials(e.Context(), name)
+	if err != nil && hook {
+		switch {
+		case errors.Is(err, mfa.ErrNoSource):
+			return NeedsYou{Profile: name, What: "an MFA code", Status: ExitNeedsMFA}
+		case errors.Is(err, keystore.ErrNoPassphrase):
+			return NeedsYou{Profile: name, What: "the file keystore's passphrase", Status: ExitNeedsPassphrase}
+		case errors.Is(err, identitycenter.ErrNotSignedIn):
+			return NeedsYou{Profile: name, What: "a sign-in to IAM Identity Center", Status: ExitNeedsSignIn, Run: firstHint(err)}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !tc.Creds.Temporary() {
+		return hint.With(fmt.Errorf("profile %s yields long-term keys, which stscred does not export", name),
+			"export a role or a session: stscred export <role profile>")
+	}
+	return shell.Write(e.Stdout, format, shell.Export{Profile: name, Region: tc.Region, Creds: tc.Creds})
+}
+
+// NeedsYou is how a prompt hook's renewal ends when it needs the user (an
+// MFA code, a passphrase): one line saying what to run, and a status the
+// hook tells apart (see ExitNeeds*).
+type NeedsYou struct {
+	Profile, What string
+	Status        int
+	Run           string // what to run, when not stscred use PROFILE
+}
+
+func (n NeedsYou) Error() string {
+	run := n.Run
+	if run == "" {
+		run = "run stscred use " + n.Profile
+	}
+	return fmt.Sprintf("%s needs %s to renew its credentials: %s", n.Profile, n.What, run)
+}
+
+// firstHint is err's first hint ("run: stscred sso login corp"), without
+// the colon.
+func firstHint(err error) string {
+	if h := hint.Of(err); len(h) > 0 {
+		return strings.Replace(h[0], "run: ", "run ", 1)
+	}
+	return ""
+}
+
+// Exit statuses of export --hook when it needs the user; the shell hooks
+// show them in the prompt segment.
+const (
+	ExitNeedsMFA        = 3 // "PROFILE mfa?"
+	ExitNeedsPassphrase = 5 // "PROFILE passphrase?"
+	ExitNeedsSignIn     = 6 // "PROFILE sso login?"
+)

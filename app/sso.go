@@ -1,0 +1,50 @@
+package app
+
+import (
+	"fmt"
+
+	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/identitycenter"
+	"github.com/stscred/stscred/internal/words"
+	"github.com/stscred/stscred/resolve"
+)
+
+// SSOSession is the Identity Center session name names (an
+// [sso-session NAME], an SSO profile, or "" for the config's only one),
+// and the client that signs in to it with browser.
+func (e *Env) SSOSession(name, browser string) (identitycenter.Session, *identitycenter.Client, error) {
+	f, err := e.Config()
+	if err != nil {
+		return identitycenter.Session{}, nil, err
+	}
+	s, err := resolve.SSOSessionNamed(f, name)
+	if err != nil {
+		return identitycenter.Session{}, nil, err
+	}
+	ic, err := e.IdentityCenter(browser)
+	return s, ic, err
+}
+
+// SSOLogout signs out of session name and drops the credentials cached
+// from it.
+func (e *Env) SSOLogout(name string) error {
+	s, ic, err := e.SSOSession(name, "")
+	if err != nil {
+		return err
+	}
+	if err := ic.Logout(e.Context(), s); err != nil {
+		return err
+	}
+	ch, err := e.Cache()
+	if err != nil {
+		return err
+	}
+	n, err := ch.DeleteWhere(func(h cache.Header) bool { return h.SSOSession == s.ID() })
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(e.Stderr, "stscred: removed %d cached session%s of %s\n", n, words.Plural(n, "", "s"), s.Label())
+	}
+	return nil
+}
