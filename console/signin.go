@@ -88,9 +88,12 @@ func (s Setup) SignIn(ctx context.Context, req Request) (SignIn, error) {
 		return SignIn{}, err
 	}
 	var c credsAndLength
-	if target.IsRole() || target.FromIdentityProvider() {
+	switch {
+	case target.IsSSO():
+		c, err = s.sso(ctx, r, target, req.Duration)
+	case target.IsRole() || target.FromIdentityProvider():
 		c, err = s.role(ctx, r, target, req.Duration)
-	} else {
+	default:
 		c, err = s.federated(ctx, r, target, req.Duration)
 	}
 	if err != nil {
@@ -202,6 +205,24 @@ func (s Setup) role(ctx context.Context, r *resolve.Resolver, p *awsconfig.Profi
 		c.sessionDuration = d // within what the credentials have left
 	}
 	return c, nil
+}
+
+// sso gets an IAM Identity Center profile's role credentials for the
+// console. Their length is the permission set's session duration: no
+// SessionDuration is sent, and d (when given) only asks for credentials
+// with at least that long left.
+func (s Setup) sso(ctx context.Context, r *resolve.Resolver, p *awsconfig.Profile, d time.Duration) (credsAndLength, error) {
+	if d > MaxSession {
+		return credsAndLength{}, hint.With(fmt.Errorf("--duration %s is longer than the console's 12 hours for a role", humantime.Short(d)), "use 12h or less")
+	}
+	if d > 0 {
+		r.MinRemaining = max(r.MinRemaining, d)
+	}
+	res, err := r.Credentials(ctx, p)
+	if err != nil {
+		return credsAndLength{}, err
+	}
+	return credsAndLength{creds: res.Creds, cached: res.Cached, principal: p.SSO.RoleName + " in account " + p.SSO.AccountID}, nil
 }
 
 // federated gets a federated user's session of the IAM user of p for the
