@@ -3,7 +3,6 @@ package identitycenter
 import (
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 	"text/tabwriter"
 )
@@ -37,11 +36,11 @@ func WriteProfiles(w io.Writer, s Session, accounts []Account) error {
 	}
 	seen := map[string]bool{}
 	for _, a := range accounts {
-		if !accountID.MatchString(a.ID) {
+		if !isAccountID(a.ID) {
 			continue // not an account id: nothing to write into a config
 		}
 		for _, r := range a.Roles {
-			if !roleName.MatchString(r) {
+			if !isRoleName(r) {
 				fmt.Fprintf(&b, "\n# a role of account %s whose name is not a permission set's was left out\n", a.ID)
 				continue
 			}
@@ -64,15 +63,6 @@ func WriteProfiles(w io.Writer, s Session, accounts []Account) error {
 	return err
 }
 
-var (
-	notNameChar = regexp.MustCompile(`[^a-z0-9._-]+`)
-	// What the portal may answer, as IAM Identity Center names them; any
-	// other text (a newline would start a config line of its own) is not
-	// written into a config.
-	accountID = regexp.MustCompile(`^[0-9]{12}$`)
-	roleName  = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
-)
-
 // ProfileName is the profile name WriteProfiles suggests for a role of an
 // account: the account's name and the role, lowercased, in characters a
 // credential_process line takes unquoted.
@@ -81,6 +71,5 @@ func ProfileName(a Account, role string) string {
 	if acct == "" {
 		acct = a.ID
 	}
-	name := notNameChar.ReplaceAllString(strings.ToLower(acct+"-"+role), "-")
-	return strings.Trim(name, "-")
+	return profileWord(acct + "-" + role)
 }

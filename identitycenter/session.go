@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 
 	"github.com/stscred/stscred/hint"
 )
@@ -42,8 +41,6 @@ func (s Session) Legacy() bool { return s.Name == "" }
 // loginHint is the hint every "not signed in" error carries.
 func (s Session) loginHint() string { return "run: stscred sso login " + s.Label() }
 
-var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
-
 // check refuses a session the API could not be asked about: no https
 // start URL, or a region that is no region name (it becomes a host name).
 func (s Session) check() error {
@@ -51,7 +48,7 @@ func (s Session) check() error {
 		return hint.With(fmt.Errorf("IAM Identity Center session %s has no usable sso_start_url", s.Label()),
 			"set sso_start_url to the AWS access portal URL, like https://my-company.awsapps.com/start")
 	}
-	if !regionRE.MatchString(s.Region) {
+	if !isRegion(s.Region) {
 		return hint.With(fmt.Errorf("IAM Identity Center session %s has no usable sso_region (%q)", s.Label(), s.Region),
 			"set sso_region to the region of the Identity Center instance, like eu-west-1")
 	}
