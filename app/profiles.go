@@ -26,6 +26,8 @@ func (e *Env) ProfileNames(kind shell.ProfileKind) ([]string, error) {
 		return m.Names(profile.Role, profile.WebIdentity, profile.SAML, profile.SSO), nil
 	case shell.KeyHolderProfile:
 		return m.Names(profile.KeyHolder), nil
+	case shell.SSOProfile:
+		return append(m.File.SSOSessionNames(), m.Names(profile.SSO)...), nil
 	}
 	return m.Names(), nil
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/stscred/stscred/cache"
@@ -32,19 +33,33 @@ func (e *Env) SSOLogout(name string) error {
 	if err != nil {
 		return err
 	}
-	if err := ic.Logout(e.Context(), s); err != nil {
-		return err
-	}
-	ch, err := e.Cache()
+	st, err := ic.Status(s)
 	if err != nil {
 		return err
+	}
+	// The credentials cached from the session go even when the portal
+	// cannot be told: signing out must not leave them usable here.
+	logoutErr := ic.Logout(e.Context(), s)
+	ch, err := e.Cache()
+	if err != nil {
+		return errors.Join(logoutErr, err)
 	}
 	n, err := ch.DeleteWhere(func(h cache.Header) bool { return h.SSOSession == s.ID() })
 	if err != nil {
-		return err
+		return errors.Join(logoutErr, err)
 	}
+	dropped := ""
 	if n > 0 {
-		fmt.Fprintf(e.Stderr, "stscred: removed %d cached session%s of %s\n", n, words.Plural(n, "", "s"), s.Label())
+		dropped = fmt.Sprintf("; removed %d cached session%s", n, words.Plural(n, "", "s"))
+	}
+	if logoutErr != nil {
+		if dropped != "" {
+			fmt.Fprintf(e.Stderr, "stscred: %s\n", dropped[2:])
+		}
+		return logoutErr
+	}
+	if st.SignedIn || dropped != "" {
+		fmt.Fprintf(e.Stderr, "stscred: signed out of %s%s\n", s.Label(), dropped)
 	}
 	return nil
 }

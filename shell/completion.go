@@ -14,10 +14,11 @@ const (
 	AnyProfile       ProfileKind = "any"       // every profile of the config
 	RoleProfile      ProfileKind = "role"      // profiles that assume a role
 	KeyHolderProfile ProfileKind = "keyholder" // IAM users' profiles: the key is stored with stscred add
+	SSOProfile       ProfileKind = "sso"       // IAM Identity Center sessions ([sso-session NAME]) and SSO profiles
 )
 
 // ProfileKinds are the kinds `stscred completion --profiles` takes.
-var ProfileKinds = []ProfileKind{AnyProfile, RoleProfile, KeyHolderProfile}
+var ProfileKinds = []ProfileKind{AnyProfile, RoleProfile, KeyHolderProfile, SSOProfile}
 
 // Completer says what completes one value: a flag's or a positional
 // argument's. Several may apply (use: --off and profile names).

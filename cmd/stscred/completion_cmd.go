@@ -58,7 +58,7 @@ func (c *CompletionCmd) printProfiles(env *app.Env) error {
 		known = known || k == kind
 	}
 	if !known {
-		return fmt.Errorf("--profiles takes any, role or keyholder, not %q", c.Profiles)
+		return fmt.Errorf("--profiles takes any, role, keyholder or sso, not %q", c.Profiles)
 	}
 	names, err := env.ProfileNames(kind)
 	if err != nil {

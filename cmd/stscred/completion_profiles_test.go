@@ -19,10 +19,18 @@ source_profile = nowhere
 role_arn = arn:aws:iam::222222222222:role/X
 [profile with space $(x)]
 region = x
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = eu-west-1
+[profile dev]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = Developer
 `
 	for kind, want := range map[string]string{
-		"any":       "alice prod-admin prod default selfsess foreign broken with space $(x)",
-		"role":      "prod-admin",
+		"any":       "alice prod-admin prod default selfsess foreign broken with space $(x) dev",
+		"role":      "prod-admin dev",
+		"sso":       "corp dev",
 		"keyholder": "alice default selfsess with space $(x)",
 	} {
 		env, out, errb := testEnv(t, config)
@@ -34,7 +42,7 @@ region = x
 		}
 	}
 	env, out, errb := testEnv(t, config)
-	if code := run([]string{"completion", "--profiles", "roles"}, env); code == 0 || out.Len() != 0 || !strings.Contains(errb.String(), "any, role or keyholder") {
+	if code := run([]string{"completion", "--profiles", "roles"}, env); code == 0 || out.Len() != 0 || !strings.Contains(errb.String(), "any, role, keyholder or sso") {
 		t.Errorf("a wrong kind: %d %q %q", code, out, errb)
 	}
 }
