@@ -9,6 +9,7 @@ import (
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/identitycenter"
 	"github.com/stscred/stscred/internal/words"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/profile"
@@ -118,12 +119,21 @@ func (e *Env) Migrate(backend string) error {
 			"to move them away from it, name the other backend: --to keyring or --to file")
 	}
 	var profiles []string
-	if f, err := e.Config(); err == nil {
-		profiles = f.ProfileNames()
+	var sessions []identitycenter.Session
+	if m, err := e.Model(); err == nil {
+		profiles = m.File.ProfileNames()
+		sessions = resolve.SSOSessions(m)
 	}
 	names, err := keystore.Migratable(from, profiles, rotate.PendingName)
 	if err != nil {
 		return fmt.Errorf("listing the keys in the %s backend: %w", from.Backend(), err)
+	}
+	if _, lists := from.(keystore.Lister); !lists {
+		// The OS keyring cannot be listed: the Identity Center sign-ins
+		// of the config's sessions are looked for by name.
+		for _, s := range sessions {
+			names = append(names, identitycenter.StoreNames(s)...)
+		}
 	}
 	res, err := keystore.Migrate(from, to, names)
 	if err != nil {

@@ -53,6 +53,12 @@ func (r *registration) validAt(t time.Time) bool {
 	return r != nil && r.ClientID != "" && r.ClientSecret != "" && r.Expires.After(t)
 }
 
+// StoreNames are the keystore entries a session may have (its token and
+// its registrations), for a migration between keystores.
+func StoreNames(s Session) []string {
+	return []string{tokenName(s), clientName(s, flowPKCE), clientName(s, flowDevice)}
+}
+
 func tokenName(s Session) string               { return "v1:sso-token:" + s.ID() }
 func clientName(s Session, flow string) string { return "v1:sso-client:" + s.ID() + ":" + flow }
 

@@ -16,23 +16,7 @@ const SSOType = "sso-session"
 // whose one session is the sign-in with the time its access token has
 // left ("-" when signed out). status reads the keystore, not the network.
 func (l *Listing) AddSSO(m *profile.Model, status func(identitycenter.Session) (identitycenter.Status, error)) {
-	seen := map[string]bool{}
-	var sessions []identitycenter.Session
-	for _, name := range m.File.SSOSessionNames() {
-		if s, err := m.File.SSOSession(name); err == nil {
-			sessions = append(sessions, resolve.SessionOf(s))
-		}
-	}
-	for _, name := range m.File.ProfileNames() {
-		if p, err := m.Get(name); err == nil && p.Kind == profile.SSO && p.SSO.Session == "" {
-			sessions = append(sessions, resolve.SessionOf(p.SSO))
-		}
-	}
-	for _, s := range sessions {
-		if seen[s.ID()] {
-			continue
-		}
-		seen[s.ID()] = true
+	for _, s := range resolve.SSOSessions(m) {
 		row := Row{Profile: s.Label(), Type: SSOType}
 		st, err := status(s)
 		switch {

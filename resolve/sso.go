@@ -11,6 +11,7 @@ import (
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/identitycenter"
+	"github.com/stscred/stscred/profile"
 )
 
 // SessionOf is the Identity Center sign-in an SSO profile (or an
@@ -130,4 +131,29 @@ func SSOSessionNamed(f *awsconfig.File, name string) (identitycenter.Session, er
 	}
 	_, err := f.SSOSession(name) // the not-found error, with its suggestions
 	return identitycenter.Session{}, err
+}
+
+// SSOSessions are the Identity Center sessions of the config: its
+// [sso-session] sections, and the legacy start URLs of its profiles, each
+// once.
+func SSOSessions(m *profile.Model) []identitycenter.Session {
+	seen := map[string]bool{}
+	var out []identitycenter.Session
+	add := func(s identitycenter.Session) {
+		if !seen[s.ID()] {
+			seen[s.ID()] = true
+			out = append(out, s)
+		}
+	}
+	for _, name := range m.File.SSOSessionNames() {
+		if s, err := m.File.SSOSession(name); err == nil {
+			add(SessionOf(s))
+		}
+	}
+	for _, name := range m.File.ProfileNames() {
+		if p, err := m.Get(name); err == nil && p.Kind == profile.SSO && p.SSO.Session == "" {
+			add(SessionOf(p.SSO))
+		}
+	}
+	return out
 }
