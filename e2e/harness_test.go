@@ -310,7 +310,10 @@ func (w *world) filesHolding(dirs, needles []string, why string) []string {
 	files := 0
 	for _, dir := range dirs {
 		filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
+			if err != nil || !d.Type().IsRegular() {
+				// Directories, and what reading could block on or leave
+				// the tree through: FIFOs (fish's universal-variable
+				// notifier), sockets, devices, symlinks.
 				return nil
 			}
 			b, err := os.ReadFile(path)
