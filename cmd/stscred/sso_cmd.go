@@ -41,7 +41,11 @@ func (c *SSOLoginCmd) Run(env *app.Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stderr, "stscred: signed in to %s until %s (%s)\n", s.Label(), st.Expires.Local().Format("15:04"), humantime.Left(st.Expires, env.Now()))
+	then := ""
+	if st.Refreshable {
+		then = "; then renewed without a browser while Identity Center's session lasts"
+	}
+	fmt.Fprintf(env.Stderr, "stscred: signed in to %s until %s (%s)%s\n", s.Label(), st.Expires.Local().Format("15:04"), humantime.Left(st.Expires, env.Now()), then)
 	return nil
 }
 
