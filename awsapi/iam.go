@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/stscred/stscred/internal/sdkhttp"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
@@ -88,7 +90,7 @@ type IAMSDK struct {
 // NewIAMSDK returns an IAM client for ep. Like NewSDK it reads no shared
 // config and no environment.
 func NewIAMSDK(ep Endpoint) *IAMSDK {
-	opts := iam.Options{Region: ep.Region, HTTPClient: httpClient(DefaultTimeout)}
+	opts := iam.Options{Region: ep.Region, HTTPClient: sdkhttp.Client(DefaultTimeout)}
 	if ep.URL != "" {
 		opts.BaseEndpoint = aws.String(ep.URL)
 	}

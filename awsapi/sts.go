@@ -29,6 +29,7 @@ import (
 	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/sdkhttp"
 )
 
 // Endpoint says where STS is and which region signs for it.
@@ -161,7 +162,7 @@ func NewSDK(ep Endpoint, timeout time.Duration) *SDK {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	opts := sts.Options{Region: ep.Region, HTTPClient: httpClient(timeout)}
+	opts := sts.Options{Region: ep.Region, HTTPClient: sdkhttp.Client(timeout)}
 	if ep.URL != "" {
 		opts.BaseEndpoint = aws.String(ep.URL)
 	}
@@ -179,16 +180,6 @@ func (e Endpoint) check() error {
 	}
 	return hint.With(fmt.Errorf("the STS endpoint %q is not an http or https URL", e.URL),
 		"it comes from AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL or endpoint_url (in that order): give a URL like https://sts.eu-west-1.amazonaws.com, or unset it")
-}
-
-// httpClient is the HTTP client of stscred's AWS clients: an attempt gives
-// up after the whole budget, a connection attempt after 5 seconds (or the
-// budget, if shorter).
-func httpClient(budget time.Duration) *awshttp.BuildableClient {
-	dial := min(5*time.Second, budget)
-	return awshttp.NewBuildableClient().
-		WithTimeout(budget).
-		WithDialerOptions(func(d *net.Dialer) { d.Timeout = dial })
 }
 
 // budget bounds one call, retries included.
@@ -395,7 +386,7 @@ func (s *SDK) wrap(ctx context.Context, op string, err error) error {
 	var dnsErr *net.DNSError
 	if errors.As(err, &sendErr) || errors.As(err, &oerr) || errors.As(err, &dnsErr) || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 		notSent := errors.As(err, &dnsErr) || errors.As(err, &oerr) && oerr.Op == "dial"
-		cause := rootCause(err)
+		cause := sdkhttp.RootCause(err)
 		if ctx.Err() != nil && !notSent {
 			cause = fmt.Errorf("no answer within %s", s.timeout)
 		}
@@ -428,24 +419,4 @@ func dateOf(re *awshttp.ResponseError) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-// rootCause strips the SDK's layers of "operation error ..., exceeded
-// maximum number of attempts ..." down to the network error.
-func rootCause(err error) error {
-	var oerr *net.OpError
-	if errors.As(err, &oerr) {
-		return oerr
-	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return dnsErr
-	}
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err
-		}
-		err = u
-	}
 }

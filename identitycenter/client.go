@@ -3,11 +3,11 @@ package identitycenter
 import (
 	"context"
 	"io"
-	"net"
 	"time"
 
+	"github.com/stscred/stscred/internal/sdkhttp"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/sso"
 	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 
@@ -63,14 +63,7 @@ func (c *Client) sleep(ctx context.Context, d time.Duration) error {
 	if c.Sleep != nil {
 		return c.Sleep(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return sdkhttp.Sleep(ctx, d)
 }
 
 // lock takes the session's cross-process lock; without a Lock it is a
@@ -90,7 +83,7 @@ func (c *Client) budget(ctx context.Context) (context.Context, context.CancelFun
 // oidc is an SSO OIDC client for s's region. It reads no shared config and
 // no environment; the OIDC calls are not signed.
 func (c *Client) oidc(s Session) *ssooidc.Client {
-	o := ssooidc.Options{Region: s.Region, HTTPClient: httpClient(c.timeout())}
+	o := ssooidc.Options{Region: s.Region, HTTPClient: sdkhttp.Client(c.timeout())}
 	if c.Endpoints.OIDC != "" {
 		o.BaseEndpoint = aws.String(c.Endpoints.OIDC)
 	}
@@ -100,7 +93,7 @@ func (c *Client) oidc(s Session) *ssooidc.Client {
 // portal is a portal client for s's region; its calls carry the bearer
 // token, not a signature.
 func (c *Client) portal(s Session) *sso.Client {
-	o := sso.Options{Region: s.Region, HTTPClient: httpClient(c.timeout())}
+	o := sso.Options{Region: s.Region, HTTPClient: sdkhttp.Client(c.timeout())}
 	if c.Endpoints.Portal != "" {
 		o.BaseEndpoint = aws.String(c.Endpoints.Portal)
 	}
@@ -111,16 +104,6 @@ func (c *Client) portal(s Session) *sso.Client {
 // is accepted once, and a retry after a lost answer would be refused (and
 // a code presented twice revokes what it gave).
 func noRetry(o *ssooidc.Options) { o.RetryMaxAttempts = 1 }
-
-// httpClient is like awsapi's: an attempt gives up after the whole
-// budget, a connection attempt after 5 seconds (or the budget, if
-// shorter).
-func httpClient(budget time.Duration) *awshttp.BuildableClient {
-	dial := min(5*time.Second, budget)
-	return awshttp.NewBuildableClient().
-		WithTimeout(budget).
-		WithDialerOptions(func(d *net.Dialer) { d.Timeout = dial })
-}
 
 // ready checks what every call needs.
 func (c *Client) ready(s Session) error {

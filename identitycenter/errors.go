@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 
+	"github.com/stscred/stscred/internal/sdkhttp"
+
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -80,7 +82,7 @@ func (c *Client) wrap(ctx context.Context, op, endpoint string, err error) error
 	var oerr *net.OpError
 	var dnsErr *net.DNSError
 	if errors.As(err, &sendErr) || errors.As(err, &oerr) || errors.As(err, &dnsErr) || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
-		cause := rootCause(err)
+		cause := sdkhttp.RootCause(err)
 		if ctx.Err() != nil {
 			cause = fmt.Errorf("no answer within %s", c.timeout())
 		}
@@ -101,23 +103,4 @@ func codeOf(err error) string {
 		return e.Code
 	}
 	return ""
-}
-
-// rootCause strips the SDK's layers down to the network error.
-func rootCause(err error) error {
-	var oerr *net.OpError
-	if errors.As(err, &oerr) {
-		return oerr
-	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return dnsErr
-	}
-	for {
-		u := errors.Unwrap(err)
-		if u == nil {
-			return err
-		}
-		err = u
-	}
 }

@@ -43,6 +43,7 @@ import (
 	"github.com/stscred/stscred/awsapi"
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/sdkhttp"
 	"github.com/stscred/stscred/keystore"
 )
 
@@ -142,24 +143,13 @@ func (r *Rotation) defaults() {
 		r.Now = time.Now
 	}
 	if r.Sleep == nil {
-		r.Sleep = sleep
+		r.Sleep = sdkhttp.Sleep
 	}
 	if r.Progress == nil {
 		r.Progress = io.Discard
 	}
 	if r.Where == "" {
 		r.Where = "the keystore"
-	}
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 

@@ -1,0 +1,57 @@
+// Package sdkhttp holds what stscred's AWS SDK clients (STS and IAM in
+// awsapi, Identity Center in identitycenter) share about the network: one
+// HTTP client shape with bounded waits, the network error under the SDK's
+// layers, and a sleep that ends with its context. Imports nothing of
+// stscred's.
+package sdkhttp
+
+import (
+	"context"
+	"errors"
+	"net"
+	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+)
+
+// Client is the HTTP client of stscred's AWS clients: an attempt gives up
+// after the whole budget, a connection attempt after 5 seconds (or the
+// budget, if shorter).
+func Client(budget time.Duration) *awshttp.BuildableClient {
+	dial := min(5*time.Second, budget)
+	return awshttp.NewBuildableClient().
+		WithTimeout(budget).
+		WithDialerOptions(func(d *net.Dialer) { d.Timeout = dial })
+}
+
+// RootCause strips the SDK's layers of "operation error ..., exceeded
+// maximum number of attempts ..." down to the network error.
+func RootCause(err error) error {
+	var oerr *net.OpError
+	if errors.As(err, &oerr) {
+		return oerr
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return dnsErr
+	}
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
+
+// Sleep waits d, or until ctx ends (its error then).
+func Sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
