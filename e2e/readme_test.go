@@ -6,6 +6,8 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,8 +21,9 @@ import (
 )
 
 // The README's "Try it without an AWS account" walk-through, run as
-// written: cmd/ststest in one process, the block of shell commands in
-// bash with the installed stscred and the real AWS CLI. The counts its
+// written: cmd/ststest (with its Identity Center stand-in) in one
+// process, the blocks of shell commands of the second terminal in bash
+// with the installed stscred and the real AWS CLI. The counts its
 // comments promise are the counts the server reports at each point.
 func TestReadmeWalkThrough(t *testing.T) {
 	testenv.RequireSecretService(t)
@@ -32,7 +35,7 @@ func TestReadmeWalkThrough(t *testing.T) {
 	srvBin := testenv.Build(t, "github.com/stscred/stscred/cmd/ststest", tmp)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	srv := exec.CommandContext(ctx, srvBin, "-listen", "127.0.0.1:0", "-quiet")
+	srv := exec.CommandContext(ctx, srvBin, "-listen", "127.0.0.1:0", "-sso-listen", "127.0.0.1:0", "-quiet")
 	out, err := srv.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -41,25 +44,37 @@ func TestReadmeWalkThrough(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Process.Kill(); srv.Wait() })
-	first, err := bufio.NewReader(out).ReadString('\n')
+	banner := bufio.NewReader(out)
+	first, err := banner.ReadString('\n')
 	if err != nil {
 		t.Fatalf("ststest banner: %v", err)
 	}
-	addr := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`).FindStringSubmatch(first)
+	urlRE := regexp.MustCompile(`http://(127\.0\.0\.1:\d+)`)
+	addr := urlRE.FindStringSubmatch(first)
 	if addr == nil {
 		t.Fatalf("no address in %q", first)
 	}
-	go func() { _, _ = bufio.NewReader(out).WriteTo(discard{}) }()
+	var ssoAddr []string
+	for ssoAddr == nil {
+		line, err := banner.ReadString('\n')
+		if err != nil {
+			t.Fatalf("ststest banner names no Identity Center address: %v", err)
+		}
+		if strings.Contains(line, "IAM Identity Center stand-in") {
+			ssoAddr = urlRE.FindStringSubmatch(line)
+		}
+	}
+	go func() { _, _ = banner.WriteTo(discard{}) }()
 
 	// The walk-through on this server's port; the terminal prompt for the
 	// MFA code is answered by the variable (this test has no terminal).
-	script := strings.ReplaceAll(block, "127.0.0.1:9911", addr[1])
+	script := strings.NewReplacer("127.0.0.1:9911", addr[1], "127.0.0.1:9912", ssoAddr[1]).Replace(block)
 	var promised [][]string // per calls line: the "N Name" its comment promises
 	var lines []string
 	for _, line := range strings.Split(script, "\n") {
-		if strings.Contains(line, "/_ststest/calls") {
+		if strings.Contains(line, "/_ststest/calls") || strings.Contains(line, "/_ssotest/calls") {
 			cmd, comment, _ := strings.Cut(line, "#")
-			promised = append(promised, regexp.MustCompile(`\d+ [A-Za-z]+`).FindAllString(comment, -1))
+			promised = append(promised, regexp.MustCompile(`\d+ [A-Za-z]+(?::[A-Za-z_]+)?`).FindAllString(comment, -1))
 			line = "echo '@@calls'; " + cmd + "; echo; echo '@@end'"
 		}
 		if strings.HasPrefix(line, "aws sts get-caller-identity") {
@@ -67,7 +82,7 @@ func TestReadmeWalkThrough(t *testing.T) {
 		}
 		lines = append(lines, line)
 	}
-	if len(promised) < 2 {
+	if len(promised) < 3 {
 		t.Fatalf("the walk-through shows the counts %d times", len(promised))
 	}
 	home := t.TempDir()
@@ -120,10 +135,17 @@ func TestReadmeWalkThrough(t *testing.T) {
 	if !strings.Contains(string(got), `"Arn": "arn:aws:sts::222222222222:assumed-role/Admin/`) {
 		t.Errorf("the aws commands did not print the role's identity:\n%s", got)
 	}
+	if !strings.Contains(string(got), `"Arn": "arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Developer_`) {
+		t.Errorf("the aws commands did not print the Identity Center role's identity:\n%s", got)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".aws", "sso", "cache")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the Identity Center walk-through wrote ~/.aws/sso/cache (%v)", err)
+	}
 }
 
-// walkThroughBlock is the second sh block under "## Try it without an
-// AWS account": the commands of the second terminal.
+// walkThroughBlock is the sh blocks under "## Try it without an AWS
+// account" after the first (which starts the server): the commands of
+// the second terminal, in order.
 func walkThroughBlock(t *testing.T) string {
 	t.Helper()
 	b, err := os.ReadFile("../README.md")
@@ -139,8 +161,12 @@ func walkThroughBlock(t *testing.T) string {
 	if len(blocks) < 3 {
 		t.Fatalf("the walk-through has %d sh blocks", len(blocks)-1)
 	}
-	block, _, _ := strings.Cut(blocks[2], "```")
-	return block
+	var out []string
+	for _, b := range blocks[2:] {
+		block, _, _ := strings.Cut(b, "```")
+		out = append(out, block)
+	}
+	return strings.Join(out, "\n")
 }
 
 type discard struct{}
