@@ -3,7 +3,6 @@ package app
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/identitycenter"
@@ -38,8 +37,9 @@ func (e *Env) Export(name, format string, hook bool) error {
 			return NeedsYou{Profile: name, What: "an MFA code", Status: ExitNeedsMFA}
 		case errors.Is(err, keystore.ErrNoPassphrase):
 			return NeedsYou{Profile: name, What: "the file keystore's passphrase", Status: ExitNeedsPassphrase}
-		case errors.Is(err, identitycenter.ErrNotSignedIn):
-			return NeedsYou{Profile: name, What: "a sign-in to IAM Identity Center", Status: ExitNeedsSignIn, Run: firstHint(err)}
+		}
+		if s, ok := identitycenter.NeedsSignIn(err); ok {
+			return NeedsYou{Profile: name, What: "a sign-in to IAM Identity Center", Status: ExitNeedsSignIn, Run: "run " + s.LoginCommand()}
 		}
 	}
 	if err != nil {
@@ -67,15 +67,6 @@ func (n NeedsYou) Error() string {
 		run = "run stscred use " + n.Profile
 	}
 	return fmt.Sprintf("%s needs %s to renew its credentials: %s", n.Profile, n.What, run)
-}
-
-// firstHint is err's first hint ("run: stscred sso login corp"), without
-// the colon.
-func firstHint(err error) string {
-	if h := hint.Of(err); len(h) > 0 {
-		return strings.Replace(h[0], "run: ", "run ", 1)
-	}
-	return ""
 }
 
 // Exit statuses of export --hook when it needs the user; the shell hooks

@@ -35,13 +35,13 @@ func (d *doctor) checkSSO(p *profile.Profile) {
 	case err != nil:
 		d.add(IDSSO, p.Name, Fail, what+": "+err.Error(), hint.Of(err)...)
 	case !st.SignedIn:
-		d.add(IDSSO, p.Name, Warn, what+": not signed in", "run: stscred sso login "+s.Label())
+		d.add(IDSSO, p.Name, Warn, what+": not signed in", "run: "+s.LoginCommand())
 	case st.Expires.After(now):
 		d.add(IDSSO, p.Name, Pass, what+": signed in, "+humantime.Left(st.Expires, now))
 	case st.Refreshable:
 		d.add(IDSSO, p.Name, Pass, what+": signed in (the access token is renewed on the next call)")
 	default:
-		d.add(IDSSO, p.Name, Warn, what+": the sign-in has expired", "run: stscred sso login "+s.Label())
+		d.add(IDSSO, p.Name, Warn, what+": the sign-in has expired", "run: "+s.LoginCommand())
 	}
 }
 

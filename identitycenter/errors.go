@@ -19,9 +19,12 @@ import (
 // when there is no usable token: the user has to run stscred sso login.
 var ErrNotSignedIn = errors.New("not signed in to IAM Identity Center")
 
-// notSignedIn is an error wrapping ErrNotSignedIn with its own words and
-// the login hint.
-type notSignedIn struct{ msg string }
+// notSignedIn is an error wrapping ErrNotSignedIn with its own words, the
+// session to sign in to, and the login hint.
+type notSignedIn struct {
+	msg     string
+	session Session
+}
 
 func (e *notSignedIn) Error() string { return e.msg }
 func (e *notSignedIn) Is(target error) bool {
@@ -29,7 +32,17 @@ func (e *notSignedIn) Is(target error) bool {
 }
 
 func notSignedInErr(s Session, format string, args ...any) error {
-	return hint.With(&notSignedIn{msg: fmt.Sprintf(format, args...)}, s.loginHint())
+	return hint.With(&notSignedIn{msg: fmt.Sprintf(format, args...), session: s}, s.loginHint())
+}
+
+// NeedsSignIn reports whether err is a missing or ended sign-in, and to
+// which session.
+func NeedsSignIn(err error) (Session, bool) {
+	var e *notSignedIn
+	if errors.As(err, &e) {
+		return e.session, true
+	}
+	return Session{}, false
 }
 
 // APIError is an exception an Identity Center API answered with. Its text

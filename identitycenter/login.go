@@ -111,7 +111,7 @@ func (c *Client) rawToken(s Session) (string, error) {
 func (c *Client) waitErr(ctx, wctx context.Context, s Session, wait time.Duration, err error) error {
 	if ctx.Err() == nil && errors.Is(wctx.Err(), context.DeadlineExceeded) {
 		return hint.With(fmt.Errorf("the sign-in to %s was not finished within %s", s.Label(), minutes(wait)),
-			"run it again: stscred sso login "+s.Label())
+			"run it again: "+s.LoginCommand())
 	}
 	return err
 }
@@ -130,7 +130,7 @@ func minutes(d time.Duration) string {
 // deniedErr is the user refusing the sign-in.
 func deniedErr(s Session) error {
 	return hint.With(fmt.Errorf("sign-in to %s was denied in the browser", s.Label()),
-		"to sign in, run it again and allow the request: stscred sso login "+s.Label())
+		"to sign in, run it again and allow the request: "+s.LoginCommand())
 }
 
 // createToken exchanges a grant for tokens, once (never retried).

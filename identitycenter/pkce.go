@@ -86,7 +86,7 @@ func (c *Client) pkceFlow(ctx context.Context, s Session, reg *registration) (*g
 		return nil, deniedErr(s)
 	case cb.error != "":
 		return nil, hint.With(fmt.Errorf("sign-in to %s failed in the browser: %s", s.Label(), cb.error),
-			"run it again: stscred sso login "+s.Label(), "or sign in with a code instead: stscred sso login --device-code "+s.Label())
+			"run it again: "+s.LoginCommand(), "or sign in with a code instead: stscred sso login --device-code "+s.Label())
 	}
 	g, err := c.createToken(ctx, s, &ssooidc.CreateTokenInput{
 		ClientId: aws.String(reg.ClientID), ClientSecret: aws.String(reg.ClientSecret),

@@ -38,8 +38,11 @@ func (s Session) ID() string {
 // sso_start_url (no sso-session): device code only, no refresh token.
 func (s Session) Legacy() bool { return s.Name == "" }
 
+// LoginCommand is the command that signs in to s.
+func (s Session) LoginCommand() string { return "stscred sso login " + s.Label() }
+
 // loginHint is the hint every "not signed in" error carries.
-func (s Session) loginHint() string { return "run: stscred sso login " + s.Label() }
+func (s Session) loginHint() string { return "run: " + s.LoginCommand() }
 
 // check refuses a session the API could not be asked about: no https
 // start URL, or a region that is no region name (it becomes a host name).
