@@ -27,8 +27,7 @@ func (r *Resolver) Federation(ctx context.Context, p *awsconfig.Profile, in awsa
 		if err != nil {
 			return cache.Entry{}, err
 		}
-		api := r.NewAPI(ep)
-		c.api = api
+		api, _ := r.sts(p, c)
 		c.doing("calling STS at " + ep.String() + " (GetFederationToken)")
 		cr, err := api.GetFederationToken(ctx, creds.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}, in)
 		if err != nil {

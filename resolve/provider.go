@@ -43,9 +43,7 @@ func (r *Resolver) fetchWebIdentity(ctx context.Context, p *awsconfig.Profile, c
 		return cache.Entry{}, err
 	}
 	role := r.roleInput(p)
-	ep := r.Settings.EndpointFor(p)
-	api := r.NewAPI(ep)
-	c.api = api
+	api, ep := r.sts(p, c)
 	c.doing("calling STS at " + ep.String() + " (AssumeRoleWithWebIdentity " + p.RoleARN + ")")
 	cr, err := api.AssumeRoleWithWebIdentity(ctx, awsapi.WebIdentityInput{RoleARN: p.RoleARN, SessionName: role.SessionName, Token: tok, Duration: role.Duration})
 	if err != nil {
@@ -119,9 +117,7 @@ func (r *Resolver) fetchSAML(ctx context.Context, p *awsconfig.Profile, c *call)
 	if d == 0 {
 		d = a.SessionDuration
 	}
-	ep := r.Settings.EndpointFor(p)
-	api := r.NewAPI(ep)
-	c.api = api
+	api, ep := r.sts(p, c)
 	c.doing("calling STS at " + ep.String() + " (AssumeRoleWithSAML " + pair.Role + ")")
 	cr, err := api.AssumeRoleWithSAML(ctx, awsapi.SAMLInput{RoleARN: pair.Role, PrincipalARN: pair.Provider, Assertion: raw, Duration: d})
 	if err != nil {

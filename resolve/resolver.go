@@ -98,6 +98,14 @@ type call struct {
 	api awsapi.API
 }
 
+// sts is the STS client for p's endpoint, remembered as the call's
+// last (its clock checks the floor).
+func (r *Resolver) sts(p *awsconfig.Profile, c *call) (awsapi.API, awsapi.Endpoint) {
+	ep := r.Settings.EndpointFor(p)
+	c.api = r.NewAPI(ep)
+	return c.api, ep
+}
+
 // doing tells the processes waiting on this call's locks what it does.
 func (c *call) doing(what string) {
 	for _, l := range c.leases {
@@ -313,9 +321,7 @@ func (r *Resolver) fetchSession(ctx context.Context, p *awsconfig.Profile, c *ca
 		return cache.Entry{}, err
 	}
 	signer := creds.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
-	ep := r.Settings.EndpointFor(p)
-	api := r.NewAPI(ep)
-	c.api = api
+	api, ep := r.sts(p, c)
 	in := awsapi.SessionTokenInput{Duration: r.SessionDuration}
 	var cr creds.Credentials
 	if c.serial == "" {
@@ -458,9 +464,7 @@ func (r *Resolver) fetchRoleDirect(ctx context.Context, p *awsconfig.Profile, c 
 	}
 	signer := creds.Credentials{AccessKeyID: k.AccessKeyID, SecretAccessKey: k.SecretAccessKey}
 	in := r.roleInput(p)
-	ep := r.Settings.EndpointFor(p)
-	api := r.NewAPI(ep)
-	c.api = api
+	api, ep := r.sts(p, c)
 	var cr creds.Credentials
 	what := "calling STS at " + ep.String() + " (AssumeRole " + p.RoleARN + ")"
 	if c.serial == "" {
@@ -498,9 +502,7 @@ func (r *Resolver) fetchRole(ctx context.Context, p *awsconfig.Profile, c *call)
 		return cache.Entry{}, err
 	}
 	in := r.roleInput(p)
-	ep := r.Settings.EndpointFor(p)
-	api := r.NewAPI(ep)
-	c.api = api
+	api, ep := r.sts(p, c)
 	c.doing("calling STS at " + ep.String() + " (AssumeRole " + p.RoleARN + ")")
 	cr, err := api.AssumeRole(ctx, parent.Creds, in)
 	if err != nil && parentCached && awsapi.StaleSigner(err) {
