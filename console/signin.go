@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/stscred/stscred/awsapi"
@@ -14,6 +13,7 @@ import (
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/internal/humantime"
+	"github.com/stscred/stscred/internal/iamname"
 	"github.com/stscred/stscred/profile"
 	"github.com/stscred/stscred/resolve"
 )
@@ -249,16 +249,7 @@ func (s Setup) federated(ctx context.Context, r *resolve.Resolver, p *awsconfig.
 // FederatedName is a federated user's Name for profile: 2 to 32 of the
 // characters STS allows ([\w+=,.@-]), others replaced by '-'.
 func FederatedName(profile string) string {
-	var b strings.Builder
-	for _, r := range profile {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("_+=,.@-", r):
-			b.WriteRune(r)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	name := b.String()
+	name := iamname.Mapped(profile)
 	if len(name) > 32 {
 		name = name[:32]
 	}

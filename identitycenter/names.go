@@ -1,6 +1,10 @@
 package identitycenter
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/stscred/stscred/internal/iamname"
+)
 
 // The shapes of names the config and the portal give, checked by hand:
 // a package-level regexp would be compiled at every start of stscred,
@@ -28,9 +32,7 @@ func isAccountID(s string) bool { return len(s) == 12 && all(s, isDigit) }
 // isRoleName reports whether s can be a permission set's name: 1 to 64
 // letters, digits and _+=,.@-.
 func isRoleName(s string) bool {
-	return len(s) <= 64 && all(s, func(r rune) bool {
-		return r < 128 && (isLower(r) || isDigit(r) || r >= 'A' && r <= 'Z' || strings.ContainsRune("_+=,.@-", r))
-	})
+	return iamname.Valid(s, 1, 64, iamname.Marks)
 }
 
 // profileWord turns s into a profile name's characters: lowercased, each

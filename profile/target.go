@@ -8,6 +8,7 @@ import (
 
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/iamname"
 )
 
 // Target is what a call resolves to: the profile to get credentials for
@@ -135,11 +136,11 @@ func (m *Model) role(req Request) (*awsconfig.Profile, error) {
 	if req.SessionName != "" {
 		p.RoleSessionName = req.SessionName
 	}
-	if n := p.RoleSessionName; n != "" && !validName(n, 2, 64, "+=,.@-") {
+	if n := p.RoleSessionName; n != "" && !iamname.Valid(n, 2, 64, iamname.Marks) {
 		return nil, hint.With(fmt.Errorf("the role session name %q is not one STS takes", n),
 			"use 2 to 64 letters, digits and +=,.@- (no spaces): --session-name or role_session_name in [profile "+p.Name+"]")
 	}
-	if id := p.ExternalID; id != "" && !validName(id, 2, 1224, "+=,.@:/-") {
+	if id := p.ExternalID; id != "" && !iamname.Valid(id, 2, 1224, iamname.Marks+":/") {
 		return nil, hint.With(errors.New("the external id is not one STS takes"),
 			"use 2 to 1224 letters, digits and +=,.@:/- (no spaces): --external-id or external_id in [profile "+p.Name+"]")
 	}
@@ -186,17 +187,4 @@ func firstSet(vals ...string) string {
 		}
 	}
 	return ""
-}
-
-// validName checks a value against STS's pattern [\w<extra>]{min,max}.
-func validName(s string, min, max int, extra string) bool {
-	if len(s) < min || len(s) > max {
-		return false
-	}
-	for _, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(extra, r)) {
-			return false
-		}
-	}
-	return true
 }

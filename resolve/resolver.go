@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/awsapi"
-	"github.com/stscred/stscred/tty"
-
 	"github.com/stscred/stscred/awsconfig"
 	"github.com/stscred/stscred/cache"
 	"github.com/stscred/stscred/cmdline"
@@ -18,8 +16,10 @@ import (
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/identitycenter"
 	"github.com/stscred/stscred/idtoken"
+	"github.com/stscred/stscred/internal/iamname"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/mfa"
+	"github.com/stscred/stscred/tty"
 )
 
 // Defaults for durations the profile does not set.
@@ -575,17 +575,7 @@ func roleSession(p *awsconfig.Profile) bool {
 // DefaultSessionName is the role session name when the profile sets none:
 // "stscred-" and the source profile's name, in the characters STS allows.
 func DefaultSessionName(source string) string {
-	var b strings.Builder
-	b.WriteString("stscred-")
-	for _, r := range source {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune("_+=,.@-", r):
-			b.WriteRune(r)
-		default:
-			b.WriteByte('-')
-		}
-	}
-	s := b.String()
+	s := "stscred-" + iamname.Mapped(source)
 	if len(s) > 64 {
 		s = s[:64]
 	}
