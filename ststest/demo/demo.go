@@ -1,7 +1,8 @@
 // Package demo is the one world stscred's tests and `go run ./cmd/ststest`
 // share: the IAM user alice of account 111111111111 with an access key and
 // an MFA device, and two roles in account 222222222222 — Admin (MFA
-// required, sessions up to 12 hours) and ReadOnly.
+// required, sessions up to 12 hours) and ReadOnly; and, for an
+// ssotest.Server, alice's IAM Identity Center accounts (SetupSSO).
 package demo
 
 import (
