@@ -70,7 +70,7 @@ func (c *SSOAccountsCmd) Run(env *app.Env) error {
 		return err
 	}
 	if c.Profiles {
-		return identitycenter.WriteProfiles(env.Stdout, s, accounts)
+		return identitycenter.WriteProfiles(env.Human(), s, accounts)
 	}
 	return identitycenter.WriteAccounts(env.Human(), accounts)
 }
