@@ -63,8 +63,6 @@ type Profile struct {
 
 	// Diagnostics: recorded, never acted upon.
 	CredentialSource string // credential_source
-	SSOSession       string // sso_session
-	SSOStartURL      string // sso_start_url
 	IncludeProfile   string // include_profile
 	Services         string // services
 

@@ -108,10 +108,6 @@ func (f *File) resolve(name string, chain []string) (*Profile, error) {
 			p.SAMLProcess = e.value
 		case "saml_assertion_file":
 			p.SAMLAssertionFile = e.value
-		case "sso_session":
-			p.SSOSession = e.value
-		case "sso_start_url":
-			p.SSOStartURL = e.value
 		}
 	}
 	if e, ok := find(own, "credential_process"); ok {

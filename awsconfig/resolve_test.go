@@ -560,7 +560,7 @@ func TestDiagnosticFields(t *testing.T) {
 	text := "[profile d]\ncredential_source = Environment\nweb_identity_token_file = /t\nsso_session = corp\nsso_start_url = https://corp.awsapps.com/start\n" +
 		"[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n"
 	p := mustResolve(t, text, "d")
-	if p.CredentialSource != "Environment" || p.WebIdentityTokenFile != "/t" || p.SSOSession != "corp" || p.SSOStartURL != "https://corp.awsapps.com/start" {
+	if p.CredentialSource != "Environment" || p.WebIdentityTokenFile != "/t" || p.SSO == nil || p.SSO.Session != "corp" || p.SSO.StartURL != "https://corp.awsapps.com/start" {
 		t.Errorf("profile = %+v", p)
 	}
 }
