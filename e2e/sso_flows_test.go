@@ -142,7 +142,7 @@ func TestSSORefreshAcrossExpiry(t *testing.T) {
 			waitUntil(rc[len(rc)-1].Expiration.Add(-2 * time.Second)) // and the cached credentials are stale
 		}
 		before := len(w.roleCreds())
-		arn, key := ssoConsumerNamed(t, name).run(t, w, "dev-tools")
+		arn, key := consumerNamed(t, ssoAccount, name).run(t, w, "dev-tools")
 		// botocore may run credential_process more than once for
 		// credentials this short-lived: at least one new fetch, and the
 		// consumer signed with new credentials.

@@ -188,78 +188,6 @@ func (w *wiWorld) cachedFor(profile string) (sessions []string, files int) {
 	return sessions, files
 }
 
-// wiConsumer is one real consumer of credential_process: run with a
-// profile, it returns the identity it got and the access key id it signed
-// with.
-type wiConsumer struct {
-	name string
-	run  func(t *testing.T, w *wiWorld, profile string) (arn, keyID string)
-}
-
-func wiConsumers() []wiConsumer {
-	return []wiConsumer{
-		{"aws-cli", func(t *testing.T, w *wiWorld, profile string) (string, string) {
-			requireTool(t, awsCLI, "awscli")
-			// The CLI ignores AWS_ENDPOINT_URL_STS before 2.13: the
-			// endpoint is given on the command line.
-			res := w.exec(nil, awsCLI, "sts", "get-caller-identity", "--profile", profile, "--endpoint-url", w.url)
-			if res.code != 0 {
-				t.Fatalf("aws sts get-caller-identity --profile %s: %s", profile, res)
-			}
-			var id callerIdentity
-			if err := json.Unmarshal([]byte(res.stdout), &id); err != nil {
-				t.Fatalf("aws output: %v\n%s", err, res.stdout)
-			}
-			return id.Arn, lastRequestKey(w.world, "GetCallerIdentity")
-		}},
-		{"boto3", func(t *testing.T, w *wiWorld, profile string) (string, string) {
-			requireTool(t, sysPython, "python3")
-			testenv.Require(t, exec.Command(sysPython, "-c", "import boto3").Run() == nil, "boto3 is needed (Debian package python3-boto3)")
-			script := `import boto3, json, os
-s = boto3.Session(profile_name=os.environ["WI_PROFILE"])
-c = s.client("sts", endpoint_url=os.environ["AWS_ENDPOINT_URL_STS"])
-arn = c.get_caller_identity()["Arn"]
-print(json.dumps({"Arn": arn, "Key": s.get_credentials().get_frozen_credentials().access_key}))
-`
-			res := w.exec([]string{"WI_PROFILE=" + profile}, sysPython, "-c", script)
-			if res.code != 0 {
-				t.Fatalf("boto3: %s", res)
-			}
-			var o struct{ Arn, Key string }
-			if err := json.Unmarshal([]byte(res.stdout), &o); err != nil {
-				t.Fatalf("boto3 output: %v\n%s", err, res.stdout)
-			}
-			return o.Arn, o.Key
-		}},
-		{"go-sdk", func(t *testing.T, w *wiWorld, profile string) (string, string) {
-			res := w.exec(nil, buildSDKCaller(t), "-profile", profile)
-			f := strings.Fields(res.stdout)
-			if res.code != 0 || len(f) != 2 {
-				t.Fatalf("Go SDK: %s", res)
-			}
-			return f[0], f[1]
-		}},
-		{"js-sdk", func(t *testing.T, w *wiWorld, profile string) (string, string) {
-			node, script := jsCaller(t)
-			res := w.exec(nil, node, script, profile)
-			if res.code != 0 {
-				t.Fatalf("node caller.mjs %s: %s", profile, res)
-			}
-			var o struct {
-				Arn, Account, AccessKeyId string
-				AccountIdFromProcess      *string
-			}
-			if err := json.Unmarshal([]byte(res.stdout), &o); err != nil {
-				t.Fatalf("caller output: %v\n%s", err, res.stdout)
-			}
-			if o.AccountIdFromProcess == nil || *o.AccountIdFromProcess != wiAccount {
-				t.Fatalf("the JS SDK did not get the AccountId from stscred's output: %s", res.stdout)
-			}
-			return o.Arn, o.AccessKeyId
-		}},
-	}
-}
-
 // wiRunConsumers has every consumer get the tool profile's identity: the
 // first process start fetches (one call of action), every later one,
 // each consumer twice, is served from stscred's cache.
@@ -267,7 +195,7 @@ func wiRunConsumers(t *testing.T, w *wiWorld, profile, action, wantArn string) {
 	t.Helper()
 	session := ""
 	for round := 0; round < 2; round++ {
-		for _, c := range wiConsumers() {
+		for _, c := range consumers(wiAccount) {
 			arn, key := c.run(t, w, profile)
 			if arn != wantArn {
 				t.Fatalf("%s: identity %s, want %s", c.name, arn, wantArn)
