@@ -387,7 +387,7 @@ func (s *SDK) wrap(ctx context.Context, op string, err error) error {
 	if errors.As(err, &sendErr) || errors.As(err, &oerr) || errors.As(err, &dnsErr) || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 		notSent := errors.As(err, &dnsErr) || errors.As(err, &oerr) && oerr.Op == "dial"
 		cause := sdkhttp.RootCause(err)
-		if ctx.Err() != nil && !notSent {
+		if !notSent && sdkhttp.OutOfTime(ctx, err) {
 			cause = fmt.Errorf("no answer within %s", s.timeout)
 		}
 		return &UnreachableError{Op: op, Endpoint: s.ep.String(), Err: cause, NotSent: notSent}

@@ -5,13 +5,17 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/stscred/stscred/creds"
+	"github.com/stscred/stscred/internal/sdkhttp"
 
 	"github.com/stscred/stscred/ststest"
 )
@@ -106,5 +110,52 @@ func TestMFACallSentOnce(t *testing.T) {
 	}
 	if n := srv.Calls("GetSessionToken"); n < 3 {
 		t.Fatalf("a call without a code was not retried (%d calls in all)", n)
+	}
+}
+
+// hung accepts connections, reads them and never answers.
+func hung(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				go io.Copy(io.Discard, c)
+				<-done
+			}()
+		}
+	}()
+	t.Cleanup(func() { close(done); ln.Close() })
+	return "http://" + ln.Addr().String()
+}
+
+// When the HTTP client's own timeout fires a moment before the call's
+// budget ends (both are the same duration, so either can come first), the
+// error still says there was no answer within the budget, and that the
+// request may have reached STS. Here the client's timeout is made shorter
+// so that it always comes first.
+func TestNoAnswerWhenTheClientTimesOutFirst(t *testing.T) {
+	url := hung(t)
+	api := NewSDK(Endpoint{URL: url, Region: "eu-west-1"}, time.Minute)
+	api.client = sts.New(sts.Options{Region: "eu-west-1", BaseEndpoint: aws.String(url), HTTPClient: sdkhttp.Client(200 * time.Millisecond)})
+	signer := creds.Credentials{AccessKeyID: "AKIAEXAMPLE000000000", SecretAccessKey: "x"}
+	_, err := api.GetSessionToken(context.Background(), signer, SessionTokenInput{Duration: time.Hour, MFASerial: "arn:aws:iam::111111111111:mfa/alice", MFACode: "123456"})
+	var ue *UnreachableError
+	if !errors.As(err, &ue) {
+		t.Fatalf("err = %v, want an UnreachableError", err)
+	}
+	if want := "cannot reach STS at " + url + ": no answer within 1m0s"; ue.Error() != want {
+		t.Errorf("err = %q, want %q", ue.Error(), want)
+	}
+	if ue.NotSent || !MaybeSent(err) {
+		t.Errorf("NotSent = %v, MaybeSent = %v: the request was sent and may have reached STS", ue.NotSent, MaybeSent(err))
 	}
 }

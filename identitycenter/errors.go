@@ -96,7 +96,7 @@ func (c *Client) wrap(ctx context.Context, op, endpoint string, err error) error
 	var dnsErr *net.DNSError
 	if errors.As(err, &sendErr) || errors.As(err, &oerr) || errors.As(err, &dnsErr) || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
 		cause := sdkhttp.RootCause(err)
-		if ctx.Err() != nil {
+		if sdkhttp.OutOfTime(ctx, err) {
 			cause = fmt.Errorf("no answer within %s", c.timeout())
 		}
 		return hint.With(&UnreachableError{Op: op, Endpoint: endpoint, Err: cause},

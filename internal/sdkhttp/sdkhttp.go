@@ -44,6 +44,23 @@ func RootCause(err error) error {
 	}
 }
 
+// OutOfTime reports whether err means the call ran out of its budget
+// waiting for an answer: its context ended, or the HTTP client's own
+// timeout (Client's, the same budget) fired a moment before the context
+// did. A connection that could not be made in time is not counted: the
+// request was never sent, and RootCause says why.
+func OutOfTime(ctx context.Context, err error) bool {
+	var oerr *net.OpError
+	if errors.As(err, &oerr) && oerr.Op == "dial" {
+		return false
+	}
+	if ctx.Err() != nil {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
 // Sleep waits d, or until ctx ends (its error then).
 func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"testing"
 	"time"
 )
@@ -28,5 +29,42 @@ func TestSleepEndsWithContext(t *testing.T) {
 	}
 	if err := Sleep(context.Background(), time.Millisecond); err != nil {
 		t.Errorf("Sleep = %v", err)
+	}
+}
+
+func TestOutOfTime(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // held open, never answered
+		}
+	}()
+	client := &http.Client{Timeout: 100 * time.Millisecond}
+	_, err = client.Get("http://" + ln.Addr().String())
+	if err == nil {
+		t.Fatal("a server that never answers answered")
+	}
+	if !OutOfTime(context.Background(), fmt.Errorf("operation error: %w", err)) {
+		t.Errorf("the client's own timeout (%v) is not out of time", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if !OutOfTime(ctx, errors.New("anything")) {
+		t.Error("an ended budget is not out of time")
+	}
+	dial := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("i/o timeout")}
+	if OutOfTime(ctx, dial) {
+		t.Error("a connection never made counts as out of time")
+	}
+	if OutOfTime(context.Background(), errors.New("connection reset by peer")) {
+		t.Error("a plain error is out of time")
 	}
 }
