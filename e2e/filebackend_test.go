@@ -69,7 +69,7 @@ func TestFileBackendPassphrasePerSession(t *testing.T) {
 	bad.expect(prompt, 1)
 	bad.typeLine("not the passphrase")
 	bad.expect("wrong passphrase for the file keystore", 1)
-	if err := <-bad.done; err == nil {
+	if err := bad.exit(); err == nil {
 		t.Fatal("a wrong passphrase must fail")
 	}
 	if after := snapshotDir(t, w.fileDir()); !sameFiles(before, after) {

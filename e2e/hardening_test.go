@@ -249,16 +249,14 @@ func TestPromptEndsWithAHint(t *testing.T) {
 		r.expect(promptText, i)
 		r.typeLine("abc")
 	}
-	<-r.done
-	time.Sleep(100 * time.Millisecond)
+	r.exit()
 	if !strings.Contains(r.output(), "no valid MFA code entered") || !strings.Contains(r.output(), "hint: an MFA code is the 6 digits") {
 		t.Fatalf("terminal:\n%s", r.output())
 	}
 	r = startPTY(t, w.env(), w.bin, "role", "prod-admin")
 	r.expect(promptText, 1)
 	r.tty.Write([]byte{4})
-	<-r.done
-	time.Sleep(100 * time.Millisecond)
+	r.exit()
 	if !strings.Contains(r.output(), "Ctrl-D") || !strings.Contains(r.output(), "hint:") {
 		t.Fatalf("terminal:\n%s", r.output())
 	}

@@ -228,14 +228,8 @@ func TestSSONotSignedIn(t *testing.T) {
 		}
 		// On a terminal too: no flow, no prompt, the same failure.
 		p := startPTY(t, w.senv(), w.bin, "role", "dev")
-		select {
-		case err := <-p.done:
-			time.Sleep(100 * time.Millisecond)
-			if err == nil || !strings.Contains(p.output(), ssoLoginHint) {
-				t.Fatalf("on a terminal: %v\n%s", err, p.output())
-			}
-		case <-time.After(90 * time.Second):
-			t.Fatalf("stscred role dev on a terminal waits for something:\n%s", p.output())
+		if err := p.exit(); err == nil || !strings.Contains(p.output(), ssoLoginHint) {
+			t.Fatalf("on a terminal: %v\n%s", err, p.output())
 		}
 		if n := w.sso.Calls(ssotest.AnyOp); n != 0 || len(w.opened()) != 0 {
 			t.Fatalf("not signed in: %d Identity Center calls, browser opened %d times", n, len(w.opened()))

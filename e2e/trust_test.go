@@ -334,11 +334,9 @@ func TestCtrlCAtMFAPrompt(t *testing.T) {
 	if _, err := r.tty.Write([]byte{3}); err != nil {
 		t.Fatal(err)
 	}
-	err := <-r.done
-	if err == nil {
+	if err := r.exit(); err == nil {
 		t.Fatal("Ctrl-C at the prompt must fail the command")
 	}
-	time.Sleep(100 * time.Millisecond)
 	if c := strings.Count(r.output(), "MFA code for"); c != 1 {
 		t.Fatalf("prompted %d times:\n%s", c, r.output())
 	}

@@ -23,6 +23,9 @@ type ptyRun struct {
 	mu   sync.Mutex
 	out  bytes.Buffer
 	done chan error
+	// drained is closed when the terminal has nothing more to read: the
+	// command and everything it started have closed it.
+	drained chan struct{}
 }
 
 func startPTY(t *testing.T, env []string, name string, args ...string) *ptyRun {
@@ -33,8 +36,9 @@ func startPTY(t *testing.T, env []string, name string, args ...string) *ptyRun {
 	if err != nil {
 		t.Fatalf("starting %s on a pty: %v", name, err)
 	}
-	r := &ptyRun{t: t, cmd: cmd, tty: f, done: make(chan error, 1)}
+	r := &ptyRun{t: t, cmd: cmd, tty: f, done: make(chan error, 1), drained: make(chan struct{})}
 	go func() {
+		defer close(r.drained)
 		buf := make([]byte, 4096)
 		for {
 			n, err := f.Read(buf)
@@ -94,18 +98,30 @@ func (r *ptyRun) typeLine(s string) {
 	}
 }
 
+// wait waits for the command to succeed, with all it wrote read.
 func (r *ptyRun) wait() {
 	r.t.Helper()
+	if err := r.exit(); err != nil {
+		r.t.Fatalf("command failed: %v\nterminal:\n%s", err, r.output())
+	}
+}
+
+// exit waits for the command to end and for what it left on the terminal
+// to be read, and returns how it ended.
+func (r *ptyRun) exit() error {
+	r.t.Helper()
+	var err error
 	select {
-	case err := <-r.done:
-		// Drain what is left on the terminal.
-		time.Sleep(100 * time.Millisecond)
-		if err != nil {
-			r.t.Fatalf("command failed: %v\nterminal:\n%s", err, r.output())
-		}
+	case err = <-r.done:
 	case <-time.After(90 * time.Second):
 		r.t.Fatalf("command did not finish; terminal:\n%s", r.output())
 	}
+	select {
+	case <-r.drained:
+	case <-time.After(30 * time.Second):
+		r.t.Fatalf("the terminal stayed open after the command ended; it shows:\n%s", r.output())
+	}
+	return err
 }
 
 const promptText = "stscred: MFA code for arn:aws:iam::111111111111:mfa/alice (profile prod-admin): "
