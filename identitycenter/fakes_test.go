@@ -6,25 +6,9 @@ import (
 	"regexp"
 	"sync"
 	"time"
+
+	"github.com/stscred/stscred/internal/testclock"
 )
-
-// clock stands still until a test (or a poll's sleep) moves it.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // syncBuffer is the user's terminal (Out), safe for concurrent use. When
 // user is set, it plays the user who reads a URL off the terminal and
@@ -93,7 +77,7 @@ func (l *locks) Lock(ctx context.Context, name, doing string) (func(), error) {
 // between polls).
 type sleeper struct {
 	mu        sync.Mutex
-	clock     *clock
+	clock     *testclock.Clock
 	intervals []time.Duration
 	after     func(n int) // n: how many sleeps so far
 }

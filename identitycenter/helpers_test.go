@@ -18,6 +18,7 @@ import (
 	"github.com/stscred/stscred/creds"
 	"github.com/stscred/stscred/hint"
 	"github.com/stscred/stscred/identitycenter"
+	"github.com/stscred/stscred/internal/testclock"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/ststest"
 	"github.com/stscred/stscred/ststest/ssotest"
@@ -46,7 +47,7 @@ type world struct {
 	stsURL string
 	srv    *ssotest.Server
 	url    string
-	clock  *clock
+	clock  *testclock.Clock
 	store  *keystore.Memory
 	out    *syncBuffer
 	locks  *locks
@@ -58,7 +59,7 @@ type world struct {
 
 func newWorld(t *testing.T, opts ...func(*ssotest.Options)) *world {
 	t.Helper()
-	w := &world{t: t, clock: &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}}
+	w := &world{t: t, clock: testclock.At(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))}
 	w.sts = ststest.New(ststest.Options{})
 	w.stsURL = w.sts.Start()
 	t.Cleanup(w.sts.Close)

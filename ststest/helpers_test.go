@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/stscred/stscred/internal/testclock"
 	"github.com/stscred/stscred/ststest"
 	"github.com/stscred/stscred/ststest/demo"
 )
@@ -32,32 +32,15 @@ const (
 	region      = "eu-west-1"
 )
 
-// testClock is a server clock that follows the wall clock plus an offset a
-// test can move (signatures are made with the wall clock, so the offset must
-// stay within the 5-minute signature window unless that is the point).
-type testClock struct {
-	mu  sync.Mutex
-	off time.Duration
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.off)
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.off += d
-}
-
 // world is a server with alice (key, MFA device), bob (key, MFA device) and
 // the roles Admin (MFA, 12h) and ReadOnly.
 type world struct {
-	srv      *ststest.Server
-	url      string
-	clock    *testClock
+	srv *ststest.Server
+	url string
+	// clock is the wall clock plus an offset a test can move: signatures
+	// are made with the wall clock, so the offset must stay within the
+	// 5-minute signature window unless that is the point.
+	clock    *testclock.Clock
 	alice    *ststest.User
 	key      ststest.AccessKey
 	dev      ststest.MFADevice
@@ -74,7 +57,7 @@ func newWorld(t *testing.T, opts ...func(*ststest.Options)) *world {
 	// unless it moves the clock (the offset stays well inside the signature
 	// window).
 	into := time.Duration(time.Now().UnixNano() % int64(30*time.Second))
-	w := &world{clock: &testClock{off: 5*time.Second - into}}
+	w := &world{clock: testclock.Wall(5*time.Second - into)}
 	o := ststest.Options{Now: w.clock.Now}
 	for _, f := range opts {
 		f(&o)

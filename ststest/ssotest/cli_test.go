@@ -95,7 +95,7 @@ func TestAWSCLI(t *testing.T) {
 			}
 		}
 	})
-	w.clock.follow = true // the CLI sleeps for real between polls
+	w.clock.Follow() // the CLI sleeps for real between polls
 	home := cliHome(t, w)
 
 	out, stderr, err := runCLI(t, home, "sso", "login", "--profile", "dev")

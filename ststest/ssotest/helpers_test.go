@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
+	"github.com/stscred/stscred/internal/testclock"
 	"github.com/stscred/stscred/ststest"
 	"github.com/stscred/stscred/ststest/ssotest"
 )
@@ -36,42 +36,18 @@ const (
 	scope     = "sso:account:access"
 )
 
-// clock is a settable server clock. By default it stands still at a fixed
-// instant (the tests move it); follow makes it run with the wall clock,
-// for real clients that sleep between polls.
-type clock struct {
-	mu     sync.Mutex
-	t      time.Time
-	follow bool
-	off    time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.follow {
-		return time.Now().Add(c.off)
-	}
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-	c.off += d
-}
-
 // world is an STS server (wall clock: the SDK signs with it) and an
 // Identity Center stand-in (its own clock) with alice assigned
 // AdministratorAccess and ReadOnly in prod and ReadOnly in dev, bob
 // ReadOnly in sandbox.
 type world struct {
-	sts      *ststest.Server
-	stsURL   string
-	srv      *ssotest.Server
-	url      string
-	clock    *clock
+	sts    *ststest.Server
+	stsURL string
+	srv    *ssotest.Server
+	url    string
+	// clock stands still at an instant (the tests move it) until Follow
+	// makes it run with the wall clock.
+	clock    *testclock.Clock
 	adminARN string
 	oidc     *ssooidc.Client
 	portal   *sso.Client
@@ -79,7 +55,7 @@ type world struct {
 
 func newWorld(t *testing.T, opts ...func(*ssotest.Options)) *world {
 	t.Helper()
-	w := &world{clock: &clock{t: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}}
+	w := &world{clock: testclock.At(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))}
 	w.sts = ststest.New(ststest.Options{})
 	w.stsURL = w.sts.Start()
 	t.Cleanup(w.sts.Close)
