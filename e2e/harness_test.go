@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -164,6 +165,28 @@ type result struct {
 
 func (r result) String() string {
 	return fmt.Sprintf("exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+}
+
+// transcript keeps the output of every command a world ran, so that a
+// test can check at its end that no secret was ever shown.
+type transcript struct {
+	mu      sync.Mutex
+	results []result
+}
+
+// keep adds r to the transcript and returns it.
+func (tr *transcript) keep(r result) result {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tr.results = append(tr.results, r)
+	return r
+}
+
+// kept is everything kept so far.
+func (tr *transcript) kept() []result {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	return slices.Clone(tr.results)
 }
 
 // run runs a command in the world and records its output.

@@ -78,15 +78,7 @@ func TestPromptHook(t *testing.T) {
 			}
 			sh := startPTY(t, env, sc.argv[0], sc.argv[1:]...)
 			sh.expect("PROMPT> ", 1)
-			n := 0
-			// say runs line and waits until its output is done and the
-			// next prompt (whose hook runs first) is drawn. The marker is
-			// built by printf, so the echo of the typed line cannot match.
-			say := func(line string) {
-				n++
-				sh.typeLine(fmt.Sprintf(`%s; printf '\x5fOK%d\n'`, line, n))
-				sh.expectAfter(fmt.Sprintf("_OK%d\r\n", n), "PROMPT> ")
-			}
+			say := sh.say
 			say(sc.init)
 			say("stscred use prod")
 			if got := countLines(log); got != 2 { // shell-init, export

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -41,8 +40,7 @@ type ssoWorld struct {
 	browser, openedFile string
 	extra               []string // added to every command's environment
 
-	mu      sync.Mutex
-	results []result // every command's output, to check no secret is shown
+	transcript // every command's output, to check no secret is shown
 }
 
 func newSSOWorld(t *testing.T, backend string, so ssotest.Options, sts ststest.Options) *ssoWorld {
@@ -124,11 +122,7 @@ func (w *ssoWorld) senv(extra ...string) []string {
 // exec runs a program in the world and keeps its output.
 func (w *ssoWorld) exec(extra []string, name string, args ...string) result {
 	w.t.Helper()
-	res := w.run("", w.senv(extra...), name, args...)
-	w.mu.Lock()
-	w.results = append(w.results, res)
-	w.mu.Unlock()
-	return res
+	return w.keep(w.run("", w.senv(extra...), name, args...))
 }
 
 func (w *ssoWorld) sc(args ...string) result {
@@ -230,10 +224,7 @@ func (w *ssoWorld) assertSSOClean() {
 			t.Errorf("the server's Secrets lack an access token: the scan is incomplete")
 		}
 	}
-	w.mu.Lock()
-	results := slices.Clone(w.results)
-	w.mu.Unlock()
-	for _, r := range results {
+	for _, r := range w.kept() {
 		for _, s := range signIn {
 			if len(s) >= 16 && (strings.Contains(r.stdout, s) || strings.Contains(r.stderr, s)) {
 				t.Errorf("a sign-in secret is in a command's output:\n%s", r)

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -40,7 +39,6 @@ type ssoShell struct {
 	sh  *ptyRun
 	sc  shellCase
 	log string
-	n   int
 }
 
 func startSSOShell(t *testing.T, w *ssoWorld, sc shellCase) *ssoShell {
@@ -57,9 +55,7 @@ func startSSOShell(t *testing.T, w *ssoWorld, sc shellCase) *ssoShell {
 	// What the terminal showed is checked for secrets after the test,
 	// as every command's output is (this cleanup runs before that check).
 	t.Cleanup(func() {
-		w.mu.Lock()
-		w.results = append(w.results, result{stdout: s.sh.output()})
-		w.mu.Unlock()
+		w.keep(result{stdout: s.sh.output()})
 		// That check reads every file: a FIFO a shell left (fish's
 		// TMPDIR/fish.USER/fish_universal_variables.notifier) would
 		// block it.
@@ -73,23 +69,14 @@ func startSSOShell(t *testing.T, w *ssoWorld, sc shellCase) *ssoShell {
 		}
 	})
 	s.sh.expect("PROMPT> ", 1)
-	s.say(sc.init)
+	s.sh.say(sc.init)
 	return s
-}
-
-// say runs line and waits until its output is done and the next prompt
-// (whose hook runs first) is drawn.
-func (s *ssoShell) say(line string) {
-	s.t.Helper()
-	s.n++
-	s.sh.typeLine(fmt.Sprintf(`%s; printf '\x5fOK%d\n'`, line, s.n))
-	s.sh.expectAfter(fmt.Sprintf("_OK%d\r\n", s.n), "PROMPT> ")
 }
 
 // show returns the exported key id and the prompt segment.
 func (s *ssoShell) show() (key, info string) {
 	s.t.Helper()
-	s.say(ssoShellLines[s.sc.name].show)
+	s.sh.say(ssoShellLines[s.sc.name].show)
 	all := ssoShowLine.FindAllStringSubmatch(s.sh.output(), -1)
 	if len(all) == 0 {
 		s.t.Fatalf("no key and prompt info shown:\n%s", s.sh.output())
@@ -133,7 +120,7 @@ func TestSSOHookNeedsSignIn(t *testing.T) {
 			lines := ssoShellLines[sc.name]
 			w.login()
 			s := startSSOShell(t, w, sc)
-			s.say("stscred use dev")
+			s.sh.say("stscred use dev")
 			key, info := s.show()
 			rc := w.roleCreds()
 			if len(rc) != 1 || key != rc[0].AccessKeyID || !minutesInfo.MatchString(info) {
@@ -144,7 +131,7 @@ func TestSSOHookNeedsSignIn(t *testing.T) {
 			}
 			calls, opened, renewals := w.sso.Calls(ssotest.AnyOp), len(w.opened()), s.hookRenewals()
 
-			s.say(lines.window) // the next prompt's hook renews, and cannot
+			s.sh.say(lines.window) // the next prompt's hook renews, and cannot
 			s.sh.typeLine(`printf 'typed-%s\n' ok`)
 			s.sh.expectAfter("typed-ok", "PROMPT> ")
 			key2, info := s.show()
@@ -154,8 +141,8 @@ func TestSSOHookNeedsSignIn(t *testing.T) {
 			if key2 != key {
 				t.Fatalf("a failed renewal changed the exported key from %s to %s", key, key2)
 			}
-			s.say(lines.retry) // renew again at the next prompt: still silent
-			s.say("true")
+			s.sh.say(lines.retry) // renew again at the next prompt: still silent
+			s.sh.say("true")
 			if n := s.hookRenewals() - renewals; n < 2 {
 				t.Fatalf("the prompt hook tried %d renewals, want at least 2", n)
 			}
@@ -188,7 +175,7 @@ func TestSSOHookNeedsSignIn(t *testing.T) {
 
 			// Signed in again (outside the shell): the next renewal works.
 			w.login()
-			s.say(lines.retry)
+			s.sh.say(lines.retry)
 			key3, info := s.show()
 			rc = w.roleCreds()
 			if !minutesInfo.MatchString(info) || key3 != rc[len(rc)-1].AccessKeyID || key3 == key {
@@ -217,7 +204,7 @@ func TestSSOUseSignsInAtTerminal(t *testing.T) {
 			}
 
 			s := startSSOShell(t, w, sc)
-			s.say("stscred use dev")
+			s.sh.say("stscred use dev")
 			if n := len(w.opened()); n != 1 {
 				t.Fatalf("use dev at a terminal opened the browser %d times\n%s", n, s.sh.output())
 			}

@@ -282,12 +282,7 @@ func TestPromptHookNeverAsks(t *testing.T) {
 			env := w.env("PS1=PROMPT> ", "PROMPT=PROMPT> ", "TERM=dumb")
 			sh := startPTY(t, env, sc.argv[0], sc.argv[1:]...)
 			sh.expect("PROMPT> ", 1)
-			n := 0
-			say := func(line string) {
-				n++
-				sh.typeLine(fmt.Sprintf(`%s; printf '\x5fOK%d\n'`, line, n))
-				sh.expectAfter(fmt.Sprintf("_OK%d\r\n", n), "PROMPT> ")
-			}
+			say := sh.say
 			say(sc.init)
 			say("stscred use prod") // from the cache: no question
 			if res := w.stscred("clear"); res.code != 0 {

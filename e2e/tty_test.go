@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os/exec"
 	"strings"
@@ -26,6 +27,7 @@ type ptyRun struct {
 	// drained is closed when the terminal has nothing more to read: the
 	// command and everything it started have closed it.
 	drained chan struct{}
+	said    int // lines say has typed
 }
 
 func startPTY(t *testing.T, env []string, name string, args ...string) *ptyRun {
@@ -89,6 +91,16 @@ func (r *ptyRun) expectAfter(first, second string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	r.t.Fatalf("terminal never showed %q then %q; it shows:\n%s", first, second, r.output())
+}
+
+// say types line at a shell's "PROMPT> " and waits until its output is
+// done and the next prompt (whose hooks run first) is drawn. The marker is
+// built by printf, so the echo of the typed line cannot match it.
+func (r *ptyRun) say(line string) {
+	r.t.Helper()
+	r.said++
+	r.typeLine(fmt.Sprintf(`%s; printf '\x5fOK%d\n'`, line, r.said))
+	r.expectAfter(fmt.Sprintf("_OK%d\r\n", r.said), "PROMPT> ")
 }
 
 func (r *ptyRun) typeLine(s string) {

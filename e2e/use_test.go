@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -45,13 +44,7 @@ func TestUseOffRestoresTheShell(t *testing.T) {
 			env := w.env("PS1=PROMPT> ", "PROMPT=PROMPT> ", "STSCRED_MFA_TOKEN="+w.code(), "TERM=dumb")
 			sh := startPTY(t, env, sc.argv[0], sc.argv[1:]...)
 			sh.expect("PROMPT> ", 1)
-			n := 0
-			say := func(line string) {
-				t.Helper()
-				n++
-				sh.typeLine(fmt.Sprintf(`%s; printf '\x5fOK%d\n'`, line, n))
-				sh.expectAfter(fmt.Sprintf("_OK%d\r\n", n), "PROMPT> ")
-			}
+			say := sh.say
 			state := func() string {
 				t.Helper()
 				say(useState[sc.name])

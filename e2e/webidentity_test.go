@@ -46,8 +46,7 @@ type wiWorld struct {
 	idp       *oidctest.Provider
 	tokenFile string // outside HOME and TMPDIR: the files scanned for leaks
 
-	mu      sync.Mutex
-	results []result // every command's output, to check no token is shown
+	transcript // every command's output, to check no token is shown
 }
 
 func newWIWorld(t *testing.T, ci bool, opts ststest.Options) *wiWorld {
@@ -97,11 +96,7 @@ func (w *wiWorld) wenv(extra ...string) []string {
 // exec runs a program in the world and keeps its output.
 func (w *wiWorld) exec(extra []string, name string, args ...string) result {
 	w.t.Helper()
-	res := w.run("", w.wenv(extra...), name, args...)
-	w.mu.Lock()
-	w.results = append(w.results, res)
-	w.mu.Unlock()
-	return res
+	return w.keep(w.run("", w.wenv(extra...), name, args...))
 }
 
 func (w *wiWorld) sc(extra []string, args ...string) result {
@@ -136,9 +131,7 @@ func (w *wiWorld) lastSession() ststest.Session {
 // file under HOME and TMPDIR.
 func (w *wiWorld) assertNeverShown(what string, values ...string) {
 	w.t.Helper()
-	w.mu.Lock()
-	results := slices.Clone(w.results)
-	w.mu.Unlock()
+	results := w.kept()
 	if len(results) == 0 {
 		w.t.Fatal("no command ran: nothing was checked")
 	}
