@@ -26,10 +26,10 @@ if ((${#missing[@]})); then
 fi
 
 # The JavaScript SDK v3, one of the real consumers the e2e tests run.
-if [[ ! -d e2e/jscaller/node_modules ]]; then
+if [[ ! -d internal/e2e/jscaller/node_modules ]]; then
 	if command -v npm >/dev/null; then
 		echo "test.sh: installing the JavaScript SDK v3 for the e2e tests (npm ci)"
-		npm ci --prefix e2e/jscaller --no-audit --no-fund --loglevel=error
+		npm ci --prefix internal/e2e/jscaller --no-audit --no-fund --loglevel=error
 	else
 		echo "test.sh: note: npm is not installed; the JavaScript SDK test will be skipped (fails in CI)" >&2
 	fi
@@ -46,4 +46,4 @@ done
 echo "== go test"
 go test -count=1 -race -timeout 60m ./...
 echo "== benchmark, short mode (prints figures, asserts nothing about time)"
-go run ./bench -short
+go run ./internal/bench -short

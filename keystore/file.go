@@ -16,9 +16,9 @@ import (
 	"time"
 
 	"filippo.io/age"
-	"github.com/stscred/stscred/hint"
-	"github.com/stscred/stscred/internal/safefile"
-	"github.com/stscred/stscred/kernelkeys"
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/sys/kernelkeys"
+	"github.com/stscred/stscred/internal/sys/safefile"
 )
 
 // File is a keystore in two files, for machines where no OS keyring

@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/base/hint"
 )
 
 type asker struct {

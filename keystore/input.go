@@ -7,8 +7,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/stscred/stscred/hint"
-	"github.com/stscred/stscred/tty"
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/sys/tty"
 )
 
 // Input is where `stscred add` reads a key from.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/zalando/go-keyring"
 )
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/internal/testenv"
+	"github.com/stscred/stscred/internal/testkit/testenv"
 )
 
 func TestMain(m *testing.M) { os.Exit(testenv.MainWithSecretService(m)) }

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/base/hint"
 )
 
 // Migration is the result of Migrate.

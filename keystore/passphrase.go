@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/stscred/stscred/hint"
-	"github.com/stscred/stscred/tty"
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/sys/tty"
 )
 
 // MinPassphrase is the length under which a new passphrase gets a warning:

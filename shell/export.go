@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stscred/stscred/creds"
+	"github.com/stscred/stscred/internal/base/creds"
 )
 
 // Formats export can print.

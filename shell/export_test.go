@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/creds"
+	"github.com/stscred/stscred/internal/base/creds"
 )
 
 // hostileExport has every value a shell might misread.

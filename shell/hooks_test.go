@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/creds"
+	"github.com/stscred/stscred/internal/base/creds"
 )
 
 // The hooks remember and give back exactly the variables export sets or

@@ -1,6 +1,6 @@
 package main
 
-import "github.com/stscred/stscred/app"
+import "github.com/stscred/stscred/internal/app"
 
 // ClearCmd drops cached sessions (listing.ClearingOf says which); stored
 // keys stay.

@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"github.com/alecthomas/kong"
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/hint"
-	"github.com/stscred/stscred/internal/clispec"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/cli/clispec"
 	"github.com/stscred/stscred/shell"
 )
 

@@ -3,8 +3,8 @@ package main
 import (
 	"time"
 
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/console"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/ops/console"
 )
 
 // ConsoleCmd opens the AWS console signed in as a profile (package

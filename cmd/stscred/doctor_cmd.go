@@ -1,6 +1,6 @@
 package main
 
-import "github.com/stscred/stscred/app"
+import "github.com/stscred/stscred/internal/app"
 
 // DoctorCmd checks the setup one thing at a time and says how to fix what
 // is wrong; the checks are package doctor's.

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/doctor"
-	"github.com/stscred/stscred/ststest"
+	"github.com/stscred/stscred/internal/ops/doctor"
+	"github.com/stscred/stscred/internal/testkit/ststest"
 )
 
 func newDoctorLive(t *testing.T, extraConfig string) *live {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
-	"github.com/stscred/stscred/cache"
+	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/keystore"
 )
 

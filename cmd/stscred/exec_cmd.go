@@ -3,9 +3,9 @@ package main
 import (
 	"context"
 
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/creds"
-	"github.com/stscred/stscred/credserver"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/base/creds"
+	"github.com/stscred/stscred/internal/ops/credserver"
 )
 
 // ExecCmd runs a command with a profile's credentials (credserver.Exec).

@@ -1,6 +1,6 @@
 package main
 
-import "github.com/stscred/stscred/app"
+import "github.com/stscred/stscred/internal/app"
 
 // ExportCmd prints the credentials of a profile as environment variables
 // for a shell: eval "$(stscred export prod)".

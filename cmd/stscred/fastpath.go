@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/stscred/stscred/app"
+	"github.com/stscred/stscred/internal/app"
 )
 
 // credentialRunner is a credential command ready to run.

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/alecthomas/kong"
-	"github.com/stscred/stscred/profile"
+	"github.com/stscred/stscred/internal/config/profile"
 )
 
 // parseCall parses the arguments of a `stscred ...` credential_process

@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/cache"
-	"github.com/stscred/stscred/cmdline"
-	"github.com/stscred/stscred/credproc"
-	"github.com/stscred/stscred/doctor"
-	"github.com/stscred/stscred/profile"
+	"github.com/stscred/stscred/internal/base/creds"
+	"github.com/stscred/stscred/internal/config/profile"
+	"github.com/stscred/stscred/internal/ops/doctor"
+	"github.com/stscred/stscred/internal/session/cache"
+	"github.com/stscred/stscred/internal/sys/cmdline"
 )
 
 // One model of a profile: each credential_process line is classified the
@@ -111,7 +111,7 @@ func TestCredentialProcessLinesOneModel(t *testing.T) {
 			if exit := l.run(append([]string{"--mfa-token", l.srv.Code(l.mfa.Serial, time.Now().Add(30*time.Second))}, words[1:]...)...); exit != 0 {
 				t.Fatalf("running the line: exit %d\n%s", exit, l.stderr)
 			}
-			if _, err := credproc.Decode(l.stdout.Bytes()); err != nil || strings.Count(l.stdout.String(), "\n") != 1 {
+			if _, err := creds.DecodeProcess(l.stdout.Bytes()); err != nil || strings.Count(l.stdout.String(), "\n") != 1 {
 				t.Fatalf("the line printed no credential_process document: %v\n%s", err, l.stdout)
 			}
 		})

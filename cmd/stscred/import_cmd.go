@@ -1,6 +1,6 @@
 package main
 
-import "github.com/stscred/stscred/app"
+import "github.com/stscred/stscred/internal/app"
 
 // ImportCmd moves the static keys of the shared credentials file into the
 // keystore; the procedure is package importer's.

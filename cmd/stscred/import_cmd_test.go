@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/credproc"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/base/creds"
+	"github.com/stscred/stscred/internal/testkit/demo"
+	"github.com/stscred/stscred/internal/testkit/ststest"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/ststest"
-	"github.com/stscred/stscred/ststest/demo"
 )
 
 // importWorld is an in-process Env with a memory keystore, talking to an
@@ -107,7 +107,7 @@ func TestSelfCallProfileIsARoot(t *testing.T) {
 	if code := w.run(t, "", "--mfa-token", w.code(t), "session", "alice"); code != 0 {
 		t.Fatalf("session alice: %s", w.stderr)
 	}
-	if _, err := credproc.Decode([]byte(w.stdout.String())); err != nil {
+	if _, err := creds.DecodeProcess([]byte(w.stdout.String())); err != nil {
 		t.Fatalf("session alice: %v %q", err, w.stdout)
 	}
 	if code := w.run(t, "", "--mfa-token", w.code(t), "role", "prod-admin"); code != 0 {

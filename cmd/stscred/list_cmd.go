@@ -1,6 +1,6 @@
 package main
 
-import "github.com/stscred/stscred/app"
+import "github.com/stscred/stscred/internal/app"
 
 // ListCmd shows profiles, stored keys and cached sessions (package
 // listing). It never shows a secret.

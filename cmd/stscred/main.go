@@ -11,12 +11,11 @@ import (
 	"runtime/debug"
 	"time"
 
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/internal/buildinfo"
-	"github.com/stscred/stscred/internal/harden"
-	"github.com/stscred/stscred/internal/proc"
-	"github.com/stscred/stscred/internal/textsafe"
-	"github.com/stscred/stscred/tty"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/base/textsafe"
+	"github.com/stscred/stscred/internal/cli/buildinfo"
+	"github.com/stscred/stscred/internal/sys/proc"
+	"github.com/stscred/stscred/internal/sys/tty"
 	"golang.org/x/term"
 )
 
@@ -26,7 +25,7 @@ var version = ""
 
 func main() {
 	// Before anything secret is in memory: no core file, no debugger.
-	harden.Process()
+	proc.Harden()
 	scrubEmptyEnv(os.LookupEnv, os.Unsetenv)
 	stdinTTY := term.IsTerminal(int(os.Stdin.Fd()))
 	env := &app.Env{

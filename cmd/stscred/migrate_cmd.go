@@ -1,6 +1,6 @@
 package main
 
-import "github.com/stscred/stscred/app"
+import "github.com/stscred/stscred/internal/app"
 
 // MigrateCmd moves stored keys from the backend in use to another one.
 type MigrateCmd struct {

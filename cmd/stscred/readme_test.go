@@ -22,7 +22,7 @@ var envName = regexp.MustCompile(`STSCRED_[A-Z0-9_]*[A-Z0-9]`)
 
 // notUsers' are the directories whose code no user runs: test servers and
 // test helpers.
-var notUsers = []string{"e2e", "bench", "ststest", "internal/testenv", ".git", ".ci"}
+var notUsers = []string{"internal/e2e", "internal/bench", "internal/testkit", ".git", ".ci"}
 
 func TestReadmeNamesEveryVariable(t *testing.T) {
 	code := map[string][]string{}

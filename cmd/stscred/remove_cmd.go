@@ -1,9 +1,9 @@
 package main
 
-import "github.com/stscred/stscred/app"
+import "github.com/stscred/stscred/internal/app"
 
 // RemoveCmd deletes a stored key and every session derived from it
-// (package userkey); it asks first.
+// (package accesskey); it asks first.
 type RemoveCmd struct {
 	Name string `arg:"" complete:"profile=keyholder" help:"Profile whose key to delete."`
 	Yes  bool   `short:"y" help:"Do not ask for confirmation."`

@@ -3,9 +3,9 @@ package main
 import (
 	"time"
 
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/credproc"
-	"github.com/stscred/stscred/profile"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/base/creds"
+	"github.com/stscred/stscred/internal/config/profile"
 )
 
 // RoleCmd prints AssumeRole credentials for a role profile, or for a role
@@ -47,5 +47,5 @@ func (c *RoleCmd) Run(env *app.Env) error {
 	if err != nil {
 		return err
 	}
-	return credproc.Write(env.Stdout, cr)
+	return creds.WriteProcess(env.Stdout, cr)
 }

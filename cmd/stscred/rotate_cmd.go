@@ -3,7 +3,7 @@ package main
 import (
 	"time"
 
-	"github.com/stscred/stscred/app"
+	"github.com/stscred/stscred/internal/app"
 )
 
 // RotateCmd replaces an IAM user's access key: a new key in IAM and in the

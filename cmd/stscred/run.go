@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/hint"
-	"github.com/stscred/stscred/internal/examples"
-	"github.com/stscred/stscred/internal/proc"
-	"github.com/stscred/stscred/tty"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/cli/examples"
+	"github.com/stscred/stscred/internal/sys/proc"
+	"github.com/stscred/stscred/internal/sys/tty"
 )
 
 // Globals are the flags every command takes.

@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/cache"
-	"github.com/stscred/stscred/hint"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/session/cache"
+	"github.com/stscred/stscred/internal/sys/tty"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/tty"
 )
 
 // testEnv is an Env with fakes: a memory keystore, a cache under a temp

@@ -3,9 +3,9 @@ package main
 import (
 	"time"
 
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/credproc"
-	"github.com/stscred/stscred/profile"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/base/creds"
+	"github.com/stscred/stscred/internal/config/profile"
 )
 
 // SessionCmd prints an IAM user's GetSessionToken credentials.
@@ -23,5 +23,5 @@ func (c *SessionCmd) Run(env *app.Env) error {
 	if err != nil {
 		return err
 	}
-	return credproc.Write(env.Stdout, cr)
+	return creds.WriteProcess(env.Stdout, cr)
 }

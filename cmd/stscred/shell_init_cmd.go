@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/hint"
-	"github.com/stscred/stscred/internal/examples"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/cli/examples"
 	"github.com/stscred/stscred/shell"
 )
 

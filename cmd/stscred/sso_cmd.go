@@ -3,9 +3,9 @@ package main
 import (
 	"fmt"
 
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/identitycenter"
-	"github.com/stscred/stscred/internal/humantime"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/aws/identitycenter"
+	"github.com/stscred/stscred/internal/base/human"
 )
 
 // SSOCmd signs in to IAM Identity Center (package identitycenter): the
@@ -45,7 +45,7 @@ func (c *SSOLoginCmd) Run(env *app.Env) error {
 	if st.Refreshable {
 		then = "; then renewed without a browser while Identity Center's session lasts"
 	}
-	fmt.Fprintf(env.Stderr, "stscred: signed in to %s until %s (%s)%s\n", s.Label(), st.Expires.Local().Format("15:04"), humantime.Left(st.Expires, env.Now()), then)
+	fmt.Fprintf(env.Stderr, "stscred: signed in to %s until %s (%s)%s\n", s.Label(), st.Expires.Local().Format("15:04"), human.Left(st.Expires, env.Now()), then)
 	return nil
 }
 

@@ -4,7 +4,7 @@ import (
 	"fmt"
 
 	"github.com/alecthomas/kong"
-	"github.com/stscred/stscred/app"
+	"github.com/stscred/stscred/internal/app"
 )
 
 // VersionCmd prints the version, as --version does.

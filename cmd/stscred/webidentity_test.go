@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/credproc"
-	"github.com/stscred/stscred/doctor"
+	"github.com/stscred/stscred/internal/base/creds"
+	"github.com/stscred/stscred/internal/ops/doctor"
+	"github.com/stscred/stscred/internal/testkit/oidctest"
+	"github.com/stscred/stscred/internal/testkit/samltest"
+	"github.com/stscred/stscred/internal/testkit/ststest"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/ststest"
-	"github.com/stscred/stscred/ststest/oidctest"
-	"github.com/stscred/stscred/ststest/samltest"
 )
 
 const deployRole = "arn:aws:iam::222222222222:role/Deploy"
@@ -64,7 +64,7 @@ func TestWebIdentityRole(t *testing.T) {
 	if code := w.run("role", "ci"); code != 0 {
 		t.Fatalf("role ci: %s", w.stderr)
 	}
-	c, err := credproc.Decode(w.stdout.Bytes())
+	c, err := creds.DecodeProcess(w.stdout.Bytes())
 	if err != nil || c.AccountID != "222222222222" {
 		t.Fatalf("%v %+v", err, c)
 	}
@@ -216,7 +216,7 @@ func TestSAMLRole(t *testing.T) {
 	if code := w.run("role", "corp"); code != 0 {
 		t.Fatalf("role corp: %s", w.stderr)
 	}
-	c, err := credproc.Decode(w.stdout.Bytes())
+	c, err := creds.DecodeProcess(w.stdout.Bytes())
 	if err != nil || c.Expiration.Sub(time.Now()) < 119*time.Minute || c.Expiration.Sub(time.Now()) > 121*time.Minute {
 		t.Fatalf("%v: expires %v", err, c.Expiration)
 	}

@@ -1,6 +1,6 @@
 package main
 
-import "github.com/stscred/stscred/app"
+import "github.com/stscred/stscred/internal/app"
 
 // WhoamiCmd calls GetCallerIdentity with a profile's credentials, or with
 // the ones the AWS tools would use in this shell, and prints the answer as

@@ -7,13 +7,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/app"
-	"github.com/stscred/stscred/awsapi"
-	"github.com/stscred/stscred/creds"
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/aws/awsapi"
+	"github.com/stscred/stscred/internal/base/creds"
+	"github.com/stscred/stscred/internal/ops/whoami"
+	"github.com/stscred/stscred/internal/testkit/demo"
+	"github.com/stscred/stscred/internal/testkit/ststest"
 	"github.com/stscred/stscred/keystore"
-	"github.com/stscred/stscred/ststest"
-	"github.com/stscred/stscred/ststest/demo"
-	"github.com/stscred/stscred/whoami"
 )
 
 // live is an in-process Env (memory keystore, temp cache) talking to an

@@ -5,8 +5,8 @@ import (
 	"io"
 	"time"
 
-	"github.com/stscred/stscred/ststest"
-	"github.com/stscred/stscred/ststest/demo"
+	"github.com/stscred/stscred/internal/testkit/demo"
+	"github.com/stscred/stscred/internal/testkit/ststest"
 )
 
 // setupDemo adds the demo world (package demo) to srv, with its fixed

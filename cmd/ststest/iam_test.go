@@ -16,8 +16,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 
-	"github.com/stscred/stscred/ststest"
-	"github.com/stscred/stscred/ststest/demo"
+	"github.com/stscred/stscred/internal/testkit/demo"
+	"github.com/stscred/stscred/internal/testkit/ststest"
 )
 
 func iamClient(url, id, secret string) *iam.Client {

@@ -24,8 +24,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/stscred/stscred/ststest"
-	"github.com/stscred/stscred/ststest/ssotest"
+	"github.com/stscred/stscred/internal/testkit/ssotest"
+	"github.com/stscred/stscred/internal/testkit/ststest"
 )
 
 func main() {

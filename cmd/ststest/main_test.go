@@ -23,7 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/pquerna/otp/totp"
-	"github.com/stscred/stscred/ststest/demo"
+	"github.com/stscred/stscred/internal/testkit/demo"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader goroutine.

@@ -7,9 +7,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/stscred/stscred/ststest"
-	"github.com/stscred/stscred/ststest/demo"
-	"github.com/stscred/stscred/ststest/ssotest"
+	"github.com/stscred/stscred/internal/testkit/demo"
+	"github.com/stscred/stscred/internal/testkit/ssotest"
+	"github.com/stscred/stscred/internal/testkit/ststest"
 )
 
 // serveSSO serves an Identity Center stand-in on addr, its role

@@ -1,0 +1,78 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/stscred/stscred/internal/aws/identitycenter"
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/session/mfa"
+	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/shell"
+)
+
+// Export prints the credentials of profile name (else the default
+// profile) as shell variables in format (auto: that of the shell that
+// reads them). With hook (the shell integration's renewal before a
+// prompt) it never asks for anything: when it would need to, it ends with
+// a NeedsYou.
+func (e *Env) Export(name, format string, hook bool) error {
+	if name == "" {
+		name = e.DefaultProfile()
+	}
+	format = shell.NormalizeFormat(format)
+	if format == "" || format == "auto" {
+		format = shell.FormatForReader(e.Parent(), e.Getenv("SHELL"), e.GOOS)
+	}
+	if hook {
+		e.Flags.Prompt = mfa.ModeNone
+	}
+	// stscred use, typed at a terminal, may sign in to IAM Identity
+	// Center; a hook or a pipe never does.
+	e.SignIn = !hook && e.StdinTerminal && e.Flags.Prompt != mfa.ModeNone
+	tc, err := e.ToolCredentials(e.Context(), name)
+	if err != nil && hook {
+		switch {
+		case errors.Is(err, mfa.ErrNoSource):
+			return NeedsYou{Profile: name, What: "an MFA code", Status: ExitNeedsMFA}
+		case errors.Is(err, keystore.ErrNoPassphrase):
+			return NeedsYou{Profile: name, What: "the file keystore's passphrase", Status: ExitNeedsPassphrase}
+		}
+		if s, ok := identitycenter.NeedsSignIn(err); ok {
+			return NeedsYou{Profile: name, What: "a sign-in to IAM Identity Center", Status: ExitNeedsSignIn, Run: "run " + s.LoginCommand()}
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !tc.Creds.Temporary() {
+		return hint.With(fmt.Errorf("profile %s yields long-term keys, which stscred does not export", name),
+			"export a role or a session: stscred export <role profile>")
+	}
+	return shell.Write(e.Stdout, format, shell.Export{Profile: name, Region: tc.Region, Creds: tc.Creds})
+}
+
+// NeedsYou is how a prompt hook's renewal ends when it needs the user (an
+// MFA code, a passphrase): one line saying what to run, and a status the
+// hook tells apart (see ExitNeeds*).
+type NeedsYou struct {
+	Profile, What string
+	Status        int
+	Run           string // what to run, when not stscred use PROFILE
+}
+
+func (n NeedsYou) Error() string {
+	run := n.Run
+	if run == "" {
+		run = "run stscred use " + n.Profile
+	}
+	return fmt.Sprintf("%s needs %s to renew its credentials: %s", n.Profile, n.What, run)
+}
+
+// Exit statuses of export --hook when it needs the user; the shell hooks
+// show them in the prompt segment.
+const (
+	ExitNeedsMFA        = 3 // "PROFILE mfa?"
+	ExitNeedsPassphrase = 5 // "PROFILE passphrase?"
+	ExitNeedsSignIn     = 6 // "PROFILE sso login?"
+)

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/stscred/stscred/internal/aws/awsapi"
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/ops/importer"
+	"github.com/stscred/stscred/internal/session/resolve"
+)
+
+// Import moves the static keys of the shared credentials file (from, else
+// the default one) into the keystore (package importer), verified first,
+// and says what it did; dryRun changes nothing.
+func (e *Env) Import(from string, dryRun bool) error {
+	credPath, err := awsconfig.CredentialsPath(e.Getenv, from)
+	if err != nil {
+		return err
+	}
+	if from != "" {
+		if _, err := os.Stat(credPath); errors.Is(err, fs.ErrNotExist) {
+			return hint.With(fmt.Errorf("--from: there is no %s", credPath), "name the shared credentials file, e.g. --from ~/.aws/credentials")
+		}
+	}
+	cfgPath, err := e.ConfigPath()
+	if err != nil {
+		return err
+	}
+	cfg, err := e.Config()
+	if err != nil {
+		return err
+	}
+	im := &importer.Importer{
+		Keys:            e.Keys(),
+		KeysDesc:        e.DescribeKeys(),
+		Verify:          e.importVerifier(cfg),
+		CredentialsPath: credPath,
+		ConfigPath:      cfgPath,
+		Parse:           e.Parse,
+		Command:         "stscred",
+		Now:             e.Now,
+		DryRun:          dryRun,
+	}
+	res, err := im.Run(e.Context())
+	if err != nil {
+		return err
+	}
+	if err := importer.Print(e.Human(), res); err != nil {
+		return err
+	}
+	if res.Changed {
+		// As stscred add does: the next session call then knows the key
+		// id without reading the keyring.
+		if ch, err := e.Cache(); err == nil {
+			for _, p := range res.Moved() {
+				if err := resolve.RememberKeyID(ch, p.Name, p.AccessKeyID, e.Now()); err != nil {
+					e.Warnf("could not update the session cache: %v", err)
+					break
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// importVerifier checks a key with GetCallerIdentity at the profile's STS
+// endpoint (the config profile's settings when it has one, else the
+// environment's), as stscred add does.
+func (e *Env) importVerifier(cfg *awsconfig.File) importer.Verifier {
+	return func(ctx context.Context, name, id, secret string) (string, error) {
+		p := &awsconfig.Profile{Name: name}
+		if cfg.Has(name) {
+			if rp, err := cfg.Resolve(name); err == nil {
+				p = rp
+			}
+		}
+		arn, err := awsapi.VerifyKey(ctx, e.NewAPI(e.Settings().EndpointFor(p)), id, secret)
+		switch {
+		case err == nil:
+			return arn, nil
+		case errors.Is(err, awsapi.ErrKeyRejected):
+			return "", &importer.RejectedError{Err: err}
+		case awsapi.Unreachable(err):
+			return "", hint.With(err, "check the network and the STS endpoint (AWS_ENDPOINT_URL_STS, the profile's endpoint_url), then run stscred import again")
+		}
+		return "", hint.With(err, "run stscred import again in a moment; keys STS answers for are then moved")
+	}
+}

@@ -1,0 +1,99 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/base/human"
+	"github.com/stscred/stscred/internal/ops/accesskey"
+	"github.com/stscred/stscred/keystore"
+)
+
+// ErrNotConfirmed is returned when the user declines a confirmation.
+var ErrNotConfirmed = errors.New("not confirmed")
+
+// UserKeys adds and removes IAM users' keys.
+func (e *Env) UserKeys() (accesskey.Setup, error) {
+	m, err := e.Model()
+	if err != nil {
+		return accesskey.Setup{}, err
+	}
+	return accesskey.Setup{
+		Model: m, Keys: e.Keys(), Cache: e.Cache, NewAPI: e.NewAPI, Settings: e.Settings(), Now: e.Now,
+		Warn: e.Warnf,
+	}, nil
+}
+
+// AddKey stores the key of profile name, read from the environment
+// (fromEnv) or stdin, verified with STS unless noVerify, and says what it
+// did.
+func (e *Env) AddKey(name string, fromEnv, noVerify bool) error {
+	keys, err := e.UserKeys()
+	if err != nil {
+		return err
+	}
+	if err := keys.Check(name); err != nil {
+		return err
+	}
+	id, secret, err := keystore.Input{
+		Profile: name, FromEnv: fromEnv, Getenv: e.Getenv,
+		Terminal: e.StdinTerminal, Stdin: e.Stdin, Prompts: e.Stderr, ReadSecret: e.ReadSecret,
+	}.Read()
+	if err != nil {
+		return err
+	}
+	added, err := keys.Add(e.Context(), name, id, secret, noVerify)
+	if err != nil {
+		return err
+	}
+	who := ""
+	if added.Key.UserARN != "" {
+		who = " (" + added.Key.UserARN + ")"
+	}
+	verb := "stored"
+	if added.Replaced {
+		verb = "replaced the stored key with"
+	}
+	fmt.Fprintf(e.Human(), "stscred: %s access key %s for profile %s%s in %s\n", verb, keystore.MaskID(id), name, who, e.DescribeKeys())
+	if !added.InConfig {
+		path, _ := e.ConfigPath()
+		fmt.Fprintf(e.Human(), "stscred: note: %s has no [profile %s] yet; add one (with region and mfa_serial) so roles can use it as source_profile\n", path, name)
+	}
+	return nil
+}
+
+// RemoveKey deletes the key of profile name and the sessions made from it,
+// asking on the terminal first unless yes.
+func (e *Env) RemoveKey(name string, yes bool) error {
+	keys, err := e.UserKeys()
+	if err != nil {
+		return err
+	}
+	k, err := keys.Stored(name)
+	if err != nil {
+		return err
+	}
+	if !yes {
+		if !e.StdinTerminal {
+			return hint.With(fmt.Errorf("refusing to delete the key of %s without confirmation", name),
+				"a deleted key cannot be recovered from stscred; pass --yes if you mean it")
+		}
+		fmt.Fprintf(e.Stderr, "Delete access key %s of profile %s from %s? It cannot be recovered. [y/N] ", keystore.MaskID(k.AccessKeyID), name, e.DescribeKeys())
+		answer, _ := e.Stdin.ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			return hint.With(fmt.Errorf("the key of %s was not deleted: %w", name, ErrNotConfirmed), "answer y to delete it")
+		}
+	}
+	r, err := keys.Remove(name)
+	if err != nil {
+		return err
+	}
+	if r.PendingKey {
+		fmt.Fprintf(e.Human(), "stscred: also deleted the new key of an interrupted rotation of %s (it still exists in IAM: delete it there)\n", name)
+	}
+	n := r.CachedEntries
+	fmt.Fprintf(e.Human(), "stscred: deleted access key %s of profile %s and %d cached entr%s\n", keystore.MaskID(k.AccessKeyID), name, n, human.Plural(n, "y", "ies"))
+	return nil
+}

@@ -1,0 +1,239 @@
+// Package idtoken gets the identity provider tokens that start a session
+// without a stored key: a web identity JWT (from a file, a command, or the
+// GitHub Actions token endpoint) and, with the SAML counterpart, a SAML
+// assertion. A token is a credential: it is never shown, only its decoded
+// claims (which are not secret) are.
+package idtoken
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/sys/cmdline"
+)
+
+// DefaultAudience is the audience stscred asks GitHub Actions for, the one
+// AWS's documentation configures on the IAM OIDC provider.
+const DefaultAudience = "sts.amazonaws.com"
+
+// maxToken bounds what is read as a token.
+const maxToken = 64 << 10
+
+// Setup is what getting tokens uses.
+type Setup struct {
+	Getenv   func(string) string
+	HTTP     *http.Client
+	Environ  []string // for a token process (already without stscred's private variables)
+	LookPath func(string) (string, error)
+	Stderr   io.Writer // a token process's messages, its line's arguments blotted out
+}
+
+// Source is where a profile's web identity token comes from.
+type Source struct {
+	Kind     string // "file", "process", "github-actions"
+	Path     string // the file
+	Line     cmdline.Line
+	Audience string // asked of GitHub Actions
+	setup    Setup
+}
+
+// WebIdentity is the token source of a web identity profile, the first
+// that applies: web_identity_token_file, web_identity_token_process, then
+// GitHub Actions when its OIDC request variables are set.
+func (s Setup) WebIdentity(p *awsconfig.Profile) (Source, error) {
+	switch {
+	case p.WebIdentityTokenFile != "":
+		return Source{Kind: "file", Path: expandHome(p.WebIdentityTokenFile, s.Getenv), setup: s}, nil
+	case p.WebIdentityTokenProcess != "":
+		return Source{Kind: "process", Line: cmdline.Line{Text: p.WebIdentityTokenProcess, Profile: p.Name, Key: "web_identity_token_process"}, setup: s}, nil
+	case s.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL") != "" && s.Getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN") != "":
+		aud := p.WebIdentityAudience
+		if aud == "" {
+			aud = DefaultAudience
+		}
+		return Source{Kind: "github-actions", Audience: aud, setup: s}, nil
+	}
+	return Source{}, hint.With(fmt.Errorf("profile %s has no web identity token: no web_identity_token_file, no web_identity_token_process, and no GitHub Actions OIDC variables", p.Name),
+		"set web_identity_token_file (or web_identity_token_process) in [profile "+p.Name+"]",
+		"in GitHub Actions, give the job permissions: id-token: write, so that ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are set")
+}
+
+// ID names the source for the cache key: what it is, never a secret (a
+// command line, which may hold one, only as a digest).
+func (s Source) ID() string {
+	switch s.Kind {
+	case "file":
+		return "file:" + s.Path
+	case "process":
+		return "process:" + digest(s.Line.Text)
+	}
+	return s.Kind + ":" + s.Audience
+}
+
+// What names the source for messages.
+func (s Source) What() string {
+	switch s.Kind {
+	case "file":
+		return "the token file " + s.Path
+	case "process":
+		return s.Line.What()
+	}
+	return "GitHub Actions' OIDC token endpoint (audience " + s.Audience + ")"
+}
+
+// Token gets the token now: a file is read again on every call (CI
+// systems rotate it), a command is run, GitHub Actions is asked.
+func (s Source) Token(ctx context.Context) (string, error) {
+	var tok string
+	var err error
+	switch s.Kind {
+	case "file":
+		tok, err = s.fromFile()
+	case "process":
+		tok, err = s.fromProcess(ctx)
+	default:
+		tok, err = s.fromGitHub(ctx)
+	}
+	if err != nil {
+		return "", err
+	}
+	if _, err := Decode(tok); err != nil {
+		return "", hint.With(fmt.Errorf("%s does not hold a JWT: %w", s.What(), err),
+			"it must hold the identity provider's token (three base64url parts separated by dots) and nothing else")
+	}
+	return tok, nil
+}
+
+func (s Source) fromFile() (string, error) {
+	f, err := os.Open(s.Path)
+	if err != nil {
+		return "", hint.With(fmt.Errorf("cannot read the web identity token file %s: %w", s.Path, unwrapPath(err)),
+			"check web_identity_token_file: the CI system writes the token there (and rotates it)")
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxToken+1))
+	if err != nil {
+		return "", fmt.Errorf("reading the web identity token file %s: %w", s.Path, unwrapPath(err))
+	}
+	if len(b) > maxToken {
+		return "", fmt.Errorf("the web identity token file %s is larger than %d KiB: not a token", s.Path, maxToken>>10)
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" {
+		return "", hint.With(fmt.Errorf("the web identity token file %s is empty", s.Path), "the CI system has not written the token yet, or writes it elsewhere")
+	}
+	return tok, nil
+}
+
+func (s Source) fromProcess(ctx context.Context) (string, error) {
+	var out bytes.Buffer
+	err := cmdline.Run(ctx, s.Line, cmdline.Options{Env: s.setup.Environ, Stdout: &limited{w: &out, n: maxToken}, Stderr: s.setup.Stderr, LookPath: s.setup.LookPath})
+	if err != nil {
+		return "", err
+	}
+	tok := strings.TrimSpace(out.String())
+	if tok == "" {
+		return "", hint.With(fmt.Errorf("%s printed nothing", s.Line.What()), "it must print the identity provider's token (a JWT) on stdout")
+	}
+	return tok, nil
+}
+
+// fromGitHub asks the GitHub Actions token endpoint: GET the request URL
+// with audience=..., the request token as a bearer token, {"value": JWT}.
+func (s Source) fromGitHub(ctx context.Context) (string, error) {
+	raw := s.setup.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL")
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", errors.New("ACTIONS_ID_TOKEN_REQUEST_URL is not a URL")
+	}
+	q := u.Query()
+	q.Set("audience", s.Audience)
+	u.RawQuery = q.Encode()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Authorization", "Bearer "+s.setup.Getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN"))
+	req.Header.Set("Accept", "application/json")
+	client := s.setup.HTTP
+	if client == nil {
+		client = &http.Client{Timeout: 15 * time.Second}
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL carries no secret, but is long: its host is enough
+		}
+		return "", hint.With(fmt.Errorf("cannot reach GitHub Actions' OIDC token endpoint at %s: %v", u.Host, err), "check the runner's network")
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxToken))
+	if err != nil {
+		return "", fmt.Errorf("reading GitHub Actions' OIDC token: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", hint.With(fmt.Errorf("GitHub Actions' OIDC token endpoint answered HTTP %d", resp.StatusCode),
+			"the job needs permissions: id-token: write; the request token lasts only as long as the job")
+	}
+	var v struct{ Value string }
+	if err := json.Unmarshal(body, &v); err != nil || v.Value == "" {
+		return "", errors.New("GitHub Actions' OIDC token endpoint answered without a token")
+	}
+	return v.Value, nil
+}
+
+// limited is a writer that keeps at most n bytes.
+type limited struct {
+	w io.Writer
+	n int
+}
+
+func (l *limited) Write(p []byte) (int, error) {
+	if l.n <= 0 {
+		return len(p), nil
+	}
+	keep := p
+	if len(keep) > l.n {
+		keep = keep[:l.n]
+	}
+	l.n -= len(keep)
+	if _, err := l.w.Write(keep); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+func digest(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:12])
+}
+
+func expandHome(path string, getenv func(string) string) string {
+	if strings.HasPrefix(path, "~/") && getenv("HOME") != "" {
+		return getenv("HOME") + path[1:]
+	}
+	return path
+}
+
+// unwrapPath drops the *PathError's repetition of the path.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,123 @@
+package idtoken
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/testkit/oidctest"
+	"github.com/stscred/stscred/internal/testkit/samltest"
+)
+
+func env(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
+
+func TestDecode(t *testing.T) {
+	idp := oidctest.New(oidctest.Options{})
+	idp.Start()
+	defer idp.Close()
+	exp := time.Now().Add(time.Hour).Truncate(time.Second).UTC()
+	tok := idp.Token(oidctest.Claims{Subject: "repo:corp/app:ref:main", Audience: []string{"sts.amazonaws.com", "other"}, Expiry: exp})
+	c, err := Decode(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Issuer != idp.URL() || c.Subject != "repo:corp/app:ref:main" || !c.HasAudience("other") || !c.Expires.Equal(exp) || c.IssuedAt.IsZero() {
+		t.Fatalf("%+v", c)
+	}
+	one, _ := Decode(idp.Token(oidctest.Claims{Audience: []string{"sts.amazonaws.com"}}))
+	if len(one.Audience) != 1 || one.Audience[0] != "sts.amazonaws.com" {
+		t.Fatalf("a string aud: %+v", one)
+	}
+	for _, bad := range []string{"", "a.b", "abc", "a.!!!.c", "a." + "bm90IGpzb24" + ".c"} {
+		if _, err := Decode(bad); err == nil {
+			t.Errorf("Decode(%q) accepted", bad)
+		}
+	}
+}
+
+// The first source that applies, and tokens from each.
+func TestWebIdentitySources(t *testing.T) {
+	gh := oidctest.NewGitHubActions(oidctest.GitHubOptions{})
+	gh.Start()
+	defer gh.Close()
+	dir := t.TempDir()
+	file := filepath.Join(dir, "token")
+	fileTok := gh.Token("sts.amazonaws.com")
+	os.WriteFile(file, []byte("  "+fileTok+"\n"), 0o600)
+	vars := map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": gh.RequestURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN": gh.RequestToken(), "HOME": dir}
+	s := Setup{Getenv: env(vars), LookPath: func(p string) (string, error) { return "/bin/" + p, nil }}
+	ctx := context.Background()
+
+	src, err := s.WebIdentity(&awsconfig.Profile{Name: "ci", WebIdentityTokenFile: "~/token", WebIdentityTokenProcess: "echo x"})
+	if err != nil || src.Kind != "file" || src.Path != file {
+		t.Fatalf("file first: %+v %v", src, err)
+	}
+	if tok, err := src.Token(ctx); err != nil || tok != fileTok {
+		t.Fatalf("file token: %q %v", tok, err)
+	}
+	src, _ = s.WebIdentity(&awsconfig.Profile{Name: "ci", WebIdentityTokenProcess: "printf '%s' '" + fileTok + "'"})
+	if tok, err := src.Token(ctx); src.Kind != "process" || err != nil || tok != fileTok {
+		t.Fatalf("process token: %q %v", tok, err)
+	}
+	if strings.Contains(src.ID(), fileTok) || strings.Contains(src.ID(), "printf") {
+		t.Fatalf("the ID shows the command line: %s", src.ID())
+	}
+	src, _ = s.WebIdentity(&awsconfig.Profile{Name: "ci", WebIdentityAudience: "custom-aud"})
+	tok, err := src.Token(ctx)
+	if src.Kind != "github-actions" || err != nil || gh.Requests() != 1 {
+		t.Fatalf("GitHub token: %v, %d requests", err, gh.Requests())
+	}
+	if c, _ := Decode(tok); !c.HasAudience("custom-aud") || c.Subject != gh.Subject() {
+		t.Fatalf("GitHub claims %+v", c)
+	}
+	src, _ = s.WebIdentity(&awsconfig.Profile{Name: "ci", RoleARN: "arn:aws:iam::1:role/x"})
+	if tok, err := src.Token(ctx); err != nil || src.Audience != DefaultAudience {
+		t.Fatalf("default audience: %v %+v", err, src)
+	} else if c, _ := Decode(tok); !c.HasAudience(DefaultAudience) {
+		t.Fatalf("claims %+v", c)
+	}
+	// Without the id-token permission: a clean error.
+	gh.SetPermission(false)
+	if _, err := src.Token(ctx); err == nil || !strings.Contains(err.Error(), "HTTP 403") || strings.Contains(err.Error(), gh.RequestToken()) {
+		t.Fatalf("no permission: %v", err)
+	}
+	// Nothing applies.
+	s.Getenv = env(nil)
+	if _, err := s.WebIdentity(&awsconfig.Profile{Name: "ci"}); err == nil {
+		t.Fatal("no source, no error")
+	}
+	// A process that prints something that is no JWT.
+	src, _ = s.WebIdentity(&awsconfig.Profile{Name: "ci", WebIdentityTokenProcess: "echo hello"})
+	if _, err := src.Token(ctx); err == nil || !strings.Contains(err.Error(), "does not hold a JWT") {
+		t.Fatalf("not a JWT: %v", err)
+	}
+}
+
+func TestReadAssertion(t *testing.T) {
+	idp := samltest.New(samltest.Options{})
+	const admin, reader, prov = "arn:aws:iam::222222222222:role/Admin", "arn:aws:iam::222222222222:role/Reader", "arn:aws:iam::222222222222:saml-provider/Corp"
+	until := time.Now().Add(5 * time.Minute).Truncate(time.Second)
+	a, err := ReadAssertion(idp.Response(samltest.Assertion{
+		Roles:           []samltest.Role{{RoleARN: admin, ProviderARN: prov}, {RoleARN: reader, ProviderARN: prov}},
+		SessionDuration: 90 * time.Minute, NotOnOrAfter: until,
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Roles) != 2 || a.Roles[0] != (RolePair{admin, prov}) || a.Roles[1] != (RolePair{reader, prov}) || a.SessionDuration != 90*time.Minute || !a.NotOnOrAfter.Equal(until.UTC()) {
+		t.Fatalf("%+v", a)
+	}
+	// Provider first in the value: the same pair.
+	if p, ok := rolePair(prov + "," + admin); !ok || p != (RolePair{admin, prov}) {
+		t.Fatalf("reversed pair: %+v %v", p, ok)
+	}
+	for _, bad := range []string{"!!!", "bm90IHhtbA==", "PGZvby8+"} { // not base64, "not xml", <foo/>
+		if _, err := ReadAssertion(bad); err == nil {
+			t.Errorf("ReadAssertion(%q) accepted", bad)
+		}
+	}
+}

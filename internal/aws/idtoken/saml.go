@@ -1,0 +1,192 @@
+package idtoken
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/sys/cmdline"
+)
+
+// SAML attribute names AWS reads from an assertion.
+const (
+	RoleAttribute            = "https://aws.amazon.com/SAML/Attributes/Role"
+	SessionDurationAttribute = "https://aws.amazon.com/SAML/Attributes/SessionDuration"
+)
+
+// SAMLSource is where a profile's SAML assertion comes from.
+type SAMLSource struct {
+	Kind  string // "process" or "file"
+	Path  string
+	Line  cmdline.Line
+	setup Setup
+}
+
+// SAML is the assertion source of a SAML profile: saml_process, else
+// saml_assertion_file.
+func (s Setup) SAML(p *awsconfig.Profile) (SAMLSource, error) {
+	switch {
+	case p.SAMLProcess != "":
+		return SAMLSource{Kind: "process", Line: cmdline.Line{Text: p.SAMLProcess, Profile: p.Name, Key: "saml_process"}, setup: s}, nil
+	case p.SAMLAssertionFile != "":
+		return SAMLSource{Kind: "file", Path: expandHome(p.SAMLAssertionFile, s.Getenv), setup: s}, nil
+	}
+	return SAMLSource{}, hint.With(fmt.Errorf("profile %s has no SAML assertion source", p.Name), "set saml_process (or saml_assertion_file) in [profile "+p.Name+"]")
+}
+
+// ID names the source for the cache key (a command line only as a digest).
+func (s SAMLSource) ID() string {
+	if s.Kind == "file" {
+		return "file:" + s.Path
+	}
+	return "process:" + digest(s.Line.Text)
+}
+
+// What names the source for messages.
+func (s SAMLSource) What() string {
+	if s.Kind == "file" {
+		return "the SAML assertion file " + s.Path
+	}
+	return s.Line.What()
+}
+
+// Assertion gets the base64 SAMLResponse now and reads what AWS reads
+// from it.
+func (s SAMLSource) Assertion(ctx context.Context) (string, Assertion, error) {
+	var raw string
+	switch s.Kind {
+	case "file":
+		b, err := os.ReadFile(s.Path)
+		if err != nil {
+			return "", Assertion{}, hint.With(fmt.Errorf("cannot read the SAML assertion file %s: %w", s.Path, unwrapPath(err)), "check saml_assertion_file")
+		}
+		raw = string(b)
+	default:
+		var out bytes.Buffer
+		if err := cmdline.Run(ctx, s.Line, cmdline.Options{Env: s.setup.Environ, Stdout: &limited{w: &out, n: 1 << 20}, Stderr: s.setup.Stderr, LookPath: s.setup.LookPath, Timeout: 5 * time.Minute}); err != nil {
+			return "", Assertion{}, err
+		}
+		raw = out.String()
+	}
+	raw = strings.Join(strings.Fields(raw), "")
+	if raw == "" {
+		return "", Assertion{}, hint.With(fmt.Errorf("%s gave no SAML assertion", s.What()), "it must print the base64 SAMLResponse your identity provider posts to AWS")
+	}
+	a, err := ReadAssertion(raw)
+	if err != nil {
+		return "", Assertion{}, hint.With(fmt.Errorf("%s did not give a SAML assertion: %w", s.What(), err), "it must print the base64 SAMLResponse your identity provider posts to AWS, and nothing else")
+	}
+	return raw, a, nil
+}
+
+// Assertion is what AWS reads from a SAMLResponse, not verified (STS
+// verifies it).
+type Assertion struct {
+	Roles           []RolePair
+	SessionDuration time.Duration // 0 when absent
+	NotOnOrAfter    time.Time
+}
+
+// RolePair is a value of the Role attribute: a role and the SAML provider
+// that may assume it.
+type RolePair struct{ Role, Provider string }
+
+// ReadAssertion decodes a base64 SAMLResponse.
+func ReadAssertion(b64 string) (Assertion, error) {
+	doc, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return Assertion{}, errors.New("it is not base64")
+	}
+	var a Assertion
+	dec := xml.NewDecoder(bytes.NewReader(doc))
+	var attr string
+	inValue := false
+	seenResponse := false
+	for {
+		t, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return Assertion{}, errors.New("it is not XML")
+		}
+		switch t := t.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "Response":
+				seenResponse = true
+			case "Attribute":
+				attr = attrOf(t, "Name")
+			case "AttributeValue":
+				inValue = true
+			case "SubjectConfirmationData", "Conditions":
+				if v := attrOf(t, "NotOnOrAfter"); v != "" {
+					if at, err := time.Parse(time.RFC3339, v); err == nil && (a.NotOnOrAfter.IsZero() || at.Before(a.NotOnOrAfter)) {
+						a.NotOnOrAfter = at
+					}
+				}
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "Attribute":
+				attr = ""
+			case "AttributeValue":
+				inValue = false
+			}
+		case xml.CharData:
+			if !inValue {
+				continue
+			}
+			v := strings.TrimSpace(string(t))
+			switch attr {
+			case RoleAttribute:
+				if pair, ok := rolePair(v); ok {
+					a.Roles = append(a.Roles, pair)
+				}
+			case SessionDurationAttribute:
+				if n, err := strconv.Atoi(v); err == nil && n > 0 {
+					a.SessionDuration = time.Duration(n) * time.Second
+				}
+			}
+		}
+	}
+	if !seenResponse {
+		return Assertion{}, errors.New("it is not a SAML Response")
+	}
+	return a, nil
+}
+
+// rolePair reads "role-arn,provider-arn" in either order.
+func rolePair(v string) (RolePair, bool) {
+	a, b, ok := strings.Cut(v, ",")
+	if !ok {
+		return RolePair{}, false
+	}
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if strings.Contains(a, ":saml-provider/") {
+		a, b = b, a
+	}
+	if !strings.Contains(a, ":role/") || !strings.Contains(b, ":saml-provider/") {
+		return RolePair{}, false
+	}
+	return RolePair{Role: a, Provider: b}, true
+}
+
+func attrOf(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}

@@ -1,7 +1,0 @@
-//go:build !linux && !darwin
-
-package harden
-
-// process does nothing here: Windows writes no core files unless the user
-// sets up Windows Error Reporting dumps, which a program cannot refuse.
-func process() {}

@@ -1,0 +1,91 @@
+package credserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/stscred/stscred/internal/base/creds"
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/sys/proc"
+	"github.com/stscred/stscred/shell"
+)
+
+// Exec is `stscred exec`: a command run with a profile's credentials,
+// served on the loopback endpoint and renewed while it runs, or put in its
+// environment (AsEnv, not renewed).
+type Exec struct {
+	Profile string
+	Command []string // the program and its arguments
+	Environ []string // stscred's own environment
+	Getenv  func(string) string
+	AsEnv   bool
+	// Fetch gets the profile's credentials and region, now and on every
+	// renewal the endpoint asks for.
+	Fetch func(ctx context.Context) (creds.Credentials, string, error)
+	// Notes and renewal errors go to Stderr.
+	Stderr   io.Writer
+	PrintErr func(io.Writer, error)
+}
+
+// Run runs the command and ends as it ended (proc.ExitError), or with a
+// shell's 127/126 when it cannot be run (proc.CommandError).
+func (x Exec) Run(ctx context.Context) error {
+	if len(x.Command) == 0 {
+		return hint.With(errors.New("no command to run"), "stscred exec "+x.Profile+" -- terraform plan")
+	}
+	path, err := proc.LookCommand(x.Command[0])
+	if err != nil {
+		var ce proc.CommandError
+		if errors.As(err, &ce) && ce.Status == 127 {
+			return hint.With(err, "check its spelling, or that the directory holding it is on PATH (or give its path)")
+		}
+		return hint.With(err, "check that it is an executable file (chmod +x)")
+	}
+	if parent := x.Getenv(ExecProfileVar); parent != "" {
+		if parent == x.Profile && x.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != "" {
+			// The parent exec already serves this profile: reuse it.
+			return proc.Run(path, x.Command, x.Environ, nil, nil)
+		}
+		fmt.Fprintf(x.Stderr, "stscred: note: running %s inside stscred exec %s: the command gets %s's credentials\n", x.Profile, parent, x.Profile)
+	}
+	// Fetch once before starting, so that an MFA prompt or an error comes
+	// now, not from inside the command.
+	first, region, err := x.Fetch(ctx)
+	if err != nil {
+		return err
+	}
+	env := append(ChildEnv(x.Environ), "STSCRED_PROFILE="+x.Profile, ExecProfileVar+"="+x.Profile)
+	if region != "" {
+		env = append(env, "AWS_REGION="+region, "AWS_DEFAULT_REGION="+region)
+	}
+	if x.AsEnv {
+		for _, kv := range (shell.Export{Profile: x.Profile, Creds: first}).Vars() {
+			if kv[0] != "STSCRED_PROFILE" {
+				env = append(env, kv[0]+"="+kv[1])
+			}
+		}
+		return proc.Run(path, x.Command, env, nil, nil)
+	}
+	srv, err := Listen(func(ctx context.Context) (creds.Credentials, error) {
+		c, _, err := x.Fetch(ctx)
+		if err != nil && x.PrintErr != nil {
+			x.PrintErr(x.Stderr, err)
+		}
+		return c, err
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	// The child holds the endpoint's port too: if stscred dies first, no
+	// other process can bind it and serve the child its own credentials.
+	ln, err := srv.ListenerFile()
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	return proc.Run(path, x.Command, append(env, srv.Env()...), []*os.File{ln}, srv.Serve)
+}

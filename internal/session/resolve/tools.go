@@ -1,0 +1,121 @@
+package resolve
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/stscred/stscred/internal/config/awsconfig"
+
+	"github.com/stscred/stscred/internal/base/creds"
+	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/config/profile"
+	"github.com/stscred/stscred/internal/sys/cmdline"
+)
+
+// Tools gets credentials the way the AWS tools would for a profile name,
+// and what a `stscred role`/`stscred session` call asks for: `export`,
+// `exec` and `whoami` accept any profile, not only the ones stscred reads.
+type Tools struct {
+	Model *profile.Model
+	// Resolver makes the resolver (it opens the cache): called only when
+	// stscred's own credentials are needed.
+	Resolver func() (*Resolver, error)
+	// Environ, Stderr and LookPath are what a foreign credential_process
+	// runs with (Environ already without stscred's private variables).
+	Environ  []string
+	Stderr   io.Writer
+	LookPath func(string) (string, error)
+}
+
+// ToolResult is what Tools.For returns.
+type ToolResult struct {
+	Profile string // the profile named
+	Region  string // the region tools would use with it, "" if none
+	Creds   creds.Credentials
+	Cached  bool // served from stscred's cache
+	MFA     bool
+	Via     string // "stscred" or "credential_process"
+	// SSO is the IAM Identity Center sign-in and role the credentials
+	// come from (the target's or its source chain's root), nil if none.
+	SSO *awsconfig.SSO
+}
+
+// Of gets the credentials a call of `stscred role` or `stscred session`
+// asks for.
+func (t Tools) Of(ctx context.Context, req profile.Request) (creds.Credentials, error) {
+	target, err := t.Model.Resolve(req)
+	if err != nil {
+		return creds.Credentials{}, err
+	}
+	res, err := t.resolve(ctx, target)
+	return res.Creds, err
+}
+
+func (t Tools) resolve(ctx context.Context, target profile.Target) (Result, error) {
+	r, err := t.Resolver()
+	if err != nil {
+		return Result{}, err
+	}
+	if target.Session && target.Duration != 0 {
+		r.SessionDuration = target.Duration
+	}
+	return r.Credentials(ctx, target.Profile)
+}
+
+// For gets the credentials of profile name as the AWS tools would: a role
+// profile is assumed, an IAM user's profile gives its session, a tool
+// profile gives what its stscred call asks for (resolved directly, not by
+// running it), and any other credential_process is run.
+func (t Tools) For(ctx context.Context, name string) (ToolResult, error) {
+	p, err := t.Model.Get(name)
+	if err != nil {
+		return ToolResult{}, err
+	}
+	out := ToolResult{Profile: name, Region: p.Region, Via: "stscred"}
+	target := profile.Target{Profile: p.Profile, Session: p.Kind == profile.KeyHolder}
+	switch p.Kind {
+	case profile.Foreign:
+		out.Via = "credential_process"
+		out.Creds, err = t.run(ctx, p)
+		return out, err
+	case profile.Tool:
+		if target, err = t.Model.ToolTarget(p); err != nil {
+			return out, err
+		}
+		if out.Region == "" {
+			out.Region = target.Profile.Region
+		}
+	case profile.KeyHolder, profile.Role, profile.WebIdentity, profile.SAML, profile.SSO:
+	default:
+		return out, hint.With(fmt.Errorf("profile %s is a %s profile, which stscred does not serve", name, p.Kind),
+			"see: stscred doctor --profile "+name)
+	}
+	res, err := t.resolve(ctx, target)
+	if err != nil {
+		return out, err
+	}
+	out.Creds, out.Cached, out.MFA = res.Creds, res.Cached, res.MFA
+	if root := target.Profile.Root(); root.IsSSO() {
+		out.SSO = root.SSO
+	}
+	return out, nil
+}
+
+// run runs a profile's credential_process as the Go SDK does (through the
+// shell) and reads its JSON. Messages name the program and the profile,
+// never the line: it may hold a secret.
+func (t Tools) run(ctx context.Context, p *profile.Profile) (creds.Credentials, error) {
+	var stdout bytes.Buffer
+	l := cmdline.Line{Text: p.CredentialProcess, Profile: p.Name, Key: "credential_process"}
+	if err := cmdline.Run(ctx, l, cmdline.Options{Env: t.Environ, Stdout: &stdout, Stderr: t.Stderr, LookPath: t.LookPath}); err != nil {
+		return creds.Credentials{}, err
+	}
+	c, err := creds.DecodeProcess(stdout.Bytes())
+	if err != nil {
+		return creds.Credentials{}, hint.With(fmt.Errorf("%s: %w", l.What(), err),
+			"it must print the credential_process JSON document on stdout")
+	}
+	return c, nil
+}

@@ -1,0 +1,139 @@
+package cmdline
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stscred/stscred/internal/base/hint"
+)
+
+const seed = "JBSWY3DPEHPK3PXPSEEDSEEDSEED"
+
+func TestProgram(t *testing.T) {
+	for line, want := range map[string]string{
+		"oathtool --totp -b " + seed:        "oathtool",
+		"/usr/bin/ykman oath accounts code": "ykman",
+		"'/opt/my tools/get-code' --x y":    "get-code",
+		"TOKEN=" + seed + " mytool --go":    "mytool",
+		"A=1 B=" + seed + " env":            "env",
+		`C:\tools\code.exe /a`:              "code.exe",
+		"":                                  "",
+		"   ":                               "",
+		"FOO=" + seed:                       "",
+		"sh -c 'oathtool --totp -b " + seed + "'": "sh",
+	} {
+		if got := Program(line); got != want {
+			t.Errorf("Program(%q) = %q, want %q", line, got, want)
+		}
+		if strings.Contains(Program(line), seed) {
+			t.Errorf("Program(%q) shows the seed", line)
+		}
+	}
+}
+
+func TestSecretsCoverArguments(t *testing.T) {
+	line := "TOKEN=tok-" + seed + " oathtool --totp -b " + seed + " --key=" + seed + "X"
+	secrets := Secrets(line)
+	for _, s := range []string{"tok-" + seed, seed, seed + "X", "--key=" + seed + "X"} {
+		if !slices.Contains(secrets, s) {
+			t.Errorf("Secrets misses %q: %q", s, secrets)
+		}
+	}
+	if slices.Contains(secrets, "oathtool") {
+		t.Error("the program name is not a secret")
+	}
+	got := Redact("oathtool: bad seed "+seed+"X and "+seed, secrets)
+	if strings.Contains(got, seed) {
+		t.Fatalf("Redact left the seed: %q", got)
+	}
+}
+
+func line(text string) Line { return Line{Text: text, Profile: "alice", Key: "mfa_process"} }
+
+// assertClean fails if the error, its hints or the captured stderr show
+// any part of the seed.
+func assertClean(t *testing.T, err error, stderr string) {
+	t.Helper()
+	all := stderr
+	if err != nil {
+		all += err.Error() + strings.Join(hint.Of(err), "\n")
+	}
+	if strings.Contains(all, seed[:12]) {
+		t.Fatalf("the command line's argument leaked: %q", all)
+	}
+}
+
+func TestRunFailuresNameTheProgramOnly(t *testing.T) {
+	for name, tc := range map[string]struct {
+		text string
+		want string
+	}{
+		"not installed":       {"no-such-tool-xyz --totp -b " + seed, "program no-such-tool-xyz not found"},
+		"not installed, path": {"/nonexistent/tool --totp -b " + seed, "not found"},
+		"exits non-zero":      {"sh -c 'echo bad seed $0 >&2; exit 3' " + seed, "exit status 3"},
+		"echoes on stderr":    {"sh -c 'echo $0 >&2; exit 1' " + seed, "exit status 1"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			err := Run(context.Background(), line(tc.text), Options{Stdout: &out, Stderr: &errb, LookPath: exec.LookPath})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if !strings.Contains(err.Error(), "mfa_process of profile alice") || len(hint.Of(err)) == 0 {
+				t.Fatalf("err %q must name key and profile and carry a hint", err)
+			}
+			assertClean(t, err, errb.String())
+		})
+	}
+}
+
+func TestRunPassesOutputAndRedactedStderr(t *testing.T) {
+	var out, errb bytes.Buffer
+	err := Run(context.Background(), line("sh -c 'echo touch your key >&2; echo 123456' "+seed), Options{Stdout: &out, Stderr: &errb})
+	if err != nil || strings.TrimSpace(out.String()) != "123456" || !strings.Contains(errb.String(), "touch your key") {
+		t.Fatalf("err %v out %q stderr %q", err, out.String(), errb.String())
+	}
+}
+
+func TestRunEnvironmentDropsPrivateVariables(t *testing.T) {
+	var out bytes.Buffer
+	env := ChildEnv([]string{"PATH=" + os.Getenv("PATH"), "STSCRED_FILE_PASSPHRASE=pp", "STSCRED_MFA_TOKEN=123456", "KEEP=1"})
+	err := Run(context.Background(), line("env"), Options{Stdout: &out, Env: env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if strings.Contains(got, "STSCRED_FILE_PASSPHRASE") || strings.Contains(got, "STSCRED_MFA_TOKEN") || !strings.Contains(got, "KEEP=1") {
+		t.Fatalf("child environment: %s", got)
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := Run(ctx, line("sleep 5"), Options{Stdout: &bytes.Buffer{}})
+	if err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestExecutable(t *testing.T) {
+	for line, want := range map[string]string{
+		"ykman oath accounts code -s aws":         "ykman",
+		"oathtool --totp -b SECRETSECRET":         "oathtool",
+		"env YKMAN_X=1 /usr/local/bin/ykman oath": "/usr/local/bin/ykman",
+		"exec op item get aws --otp":              "op",
+		"$(cat ~/.mfa-cmd)":                       "",
+		"FOO=bar":                                 "",
+		"'/opt/with space/otp' --x":               "/opt/with space/otp",
+	} {
+		if got := Executable(line); got != want {
+			t.Errorf("%q: got %q, want %q", line, got, want)
+		}
+	}
+}

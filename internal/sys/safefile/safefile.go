@@ -1,0 +1,124 @@
+// Package safefile writes stscred's own files so that another user, a
+// planted symlink or a crash cannot turn them against the user: private
+// directories that must belong to the user and be closed to everyone
+// else, files written whole through a fresh temp file and a rename, and
+// lock files that are never opened through a symlink.
+package safefile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/stscred/stscred/internal/base/hint"
+)
+
+// ErrUnsafeDir means a directory stscred keeps private files in is not
+// the user's alone: it belongs to someone else, is open to group or
+// others after stscred tried to close it, or is not a directory.
+var ErrUnsafeDir = errors.New("unsafe directory")
+
+// ErrOpenDir means a directory of the user's is open to group or others:
+// nothing read from it may be trusted until PrivateDir has closed it.
+var ErrOpenDir = errors.New("directory open to other users")
+
+// PrivateDir makes dir (and missing parents) with mode 0700, whatever the
+// umask, and checks that it is safe to keep private files in: a real
+// directory (not a symlink), owned by this user, closed to group and
+// others (an existing one is closed with chmod 700 first). what names the
+// directory in errors ("the session cache").
+func PrivateDir(dir, what string) error {
+	if err := mkdirAll(dir); err != nil {
+		return hint.With(fmt.Errorf("creating %s directory %s: %w", what, dir, err),
+			"check that the parent directory exists and is writable by you")
+	}
+	return checkPrivate(dir, what, true)
+}
+
+// CheckPrivate checks an existing directory as PrivateDir does, without
+// creating or changing it: a missing one is fs.ErrNotExist, one open to
+// group or others an error wrapping ErrOpenDir (its files are not to be
+// trusted, but a writer may still close it), one that is not the user's
+// an error wrapping ErrUnsafeDir.
+func CheckPrivate(dir, what string) error {
+	if _, err := os.Lstat(dir); err != nil {
+		return err
+	}
+	return checkPrivate(dir, what, false)
+}
+
+// mkdirAll creates dir and its missing parents with mode 0700. Each one
+// it creates is chmod-ed, since Mkdir's mode is cut by the umask (under
+// umask 0777 a new directory would be unusable).
+func mkdirAll(dir string) error {
+	fi, err := os.Lstat(dir)
+	if err == nil {
+		if fi.IsDir() {
+			return nil
+		}
+		return nil // checkPrivate says what is wrong with it
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	parent := filepath.Dir(dir)
+	if parent != dir {
+		if err := mkdirAll(parent); err != nil {
+			return err
+		}
+	}
+	if err := os.Mkdir(dir, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return os.Chmod(dir, 0o700)
+}
+
+// WriteAtomic replaces path with data: written to a new temp file in the
+// same directory (created exclusively, so a planted file or symlink is
+// never opened), made mode perm, synced, then renamed over path. A crash
+// leaves the old file or the new one, never a mix; the temp file is
+// removed on failure.
+func WriteAtomic(path string, data []byte, perm fs.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".stscred-*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	// Chmod, not the create mode: the umask must not make the file
+	// unreadable to its owner.
+	if err := tmp.Chmod(perm); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		return writeFailed(path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return writeFailed(path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return writeFailed(path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	ok = true
+	return nil
+}
+
+// writeFailed explains a failed write; a full disk says so.
+func writeFailed(path string, err error) error {
+	e := fmt.Errorf("writing %s: %w", path, err)
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
+		return hint.With(e, "the disk (or your quota) is full: free some space and run the command again; the old file is as it was")
+	}
+	return e
+}
