@@ -9,4 +9,6 @@ type AddCmd struct {
 	NoVerify bool   `name:"no-verify" help:"Store without checking the key with STS GetCallerIdentity."`
 }
 
-func (c *AddCmd) Run(env *app.Env) error { return env.AddKey(c.Name, c.Env, c.NoVerify) }
+func (c *AddCmd) Run(p *app.Process, s *app.Services) error {
+	return app.AddKey(p, s, c.Name, c.Env, c.NoVerify)
+}

@@ -20,14 +20,14 @@ type CompletionCmd struct {
 	Shells   bool   `name:"shells" hidden:"" help:"Print the shells stscred has completion scripts for, one a line (install.sh installs them)."`
 }
 
-func (c *CompletionCmd) Run(env *app.Env) error {
+func (c *CompletionCmd) Run(p *app.Process, s *app.Services) error {
 	switch {
 	case c.Profiles != "":
-		return c.printProfiles(env)
+		return c.printProfiles(p, s)
 	case c.Shells:
-		for _, s := range shell.All() {
-			if _, err := s.Completion(shell.CompletionSpec{}); err == nil {
-				fmt.Fprintln(env.Stdout, s.Name())
+		for _, sh := range shell.All() {
+			if _, err := sh.Completion(shell.CompletionSpec{}); err == nil {
+				fmt.Fprintln(p.Stdout, sh.Name())
 			}
 		}
 		return nil
@@ -47,11 +47,11 @@ func (c *CompletionCmd) Run(env *app.Env) error {
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprint(env.Stdout, script)
+	_, err = fmt.Fprint(p.Stdout, script)
 	return err
 }
 
-func (c *CompletionCmd) printProfiles(env *app.Env) error {
+func (c *CompletionCmd) printProfiles(p *app.Process, s *app.Services) error {
 	kind := shell.ProfileKind(c.Profiles)
 	known := false
 	for _, k := range shell.ProfileKinds {
@@ -60,10 +60,11 @@ func (c *CompletionCmd) printProfiles(env *app.Env) error {
 	if !known {
 		return fmt.Errorf("--profiles takes any, role, keyholder or sso, not %q", c.Profiles)
 	}
-	names, err := env.ProfileNames(kind)
+	m, err := s.Model()
 	if err != nil {
 		return err
 	}
+	names := app.ProfileNames(m, kind)
 	var b strings.Builder
 	seen := map[string]bool{}
 	for _, n := range names {
@@ -72,6 +73,6 @@ func (c *CompletionCmd) printProfiles(env *app.Env) error {
 			b.WriteString(n + "\n")
 		}
 	}
-	_, err = io.WriteString(env.Stdout, b.String())
+	_, err = io.WriteString(p.Stdout, b.String())
 	return err
 }

@@ -34,7 +34,7 @@ sso_role_name = Developer
 		"keyholder": "alice default selfsess with space $(x)",
 	} {
 		env, out, errb := testEnv(t, config)
-		if code := run([]string{"completion", "--profiles", kind}, env); code != 0 {
+		if code := runFake([]string{"completion", "--profiles", kind}, env); code != 0 {
 			t.Fatalf("%s: exit %d: %s", kind, code, errb)
 		}
 		if got := strings.Join(strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n"), " "); got != want {
@@ -42,7 +42,7 @@ sso_role_name = Developer
 		}
 	}
 	env, out, errb := testEnv(t, config)
-	if code := run([]string{"completion", "--profiles", "roles"}, env); code == 0 || out.Len() != 0 || !strings.Contains(errb.String(), "any, role, keyholder or sso") {
+	if code := runFake([]string{"completion", "--profiles", "roles"}, env); code == 0 || out.Len() != 0 || !strings.Contains(errb.String(), "any, role, keyholder or sso") {
 		t.Errorf("a wrong kind: %d %q %q", code, out, errb)
 	}
 }
@@ -50,7 +50,7 @@ sso_role_name = Developer
 // The spec that completion scripts are made of, read from kong's model.
 func TestCompletionSpec(t *testing.T) {
 	env, out, errb := testEnv(t, "")
-	if code := run([]string{"completion", "bash"}, env); code != 0 {
+	if code := runFake([]string{"completion", "bash"}, env); code != 0 {
 		t.Fatal(errb)
 	}
 	script := out.String()

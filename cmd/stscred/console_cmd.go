@@ -4,14 +4,15 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/config/credline"
 	"github.com/stscred/stscred/internal/ops/console"
 )
 
 // ConsoleCmd opens the AWS console signed in as a profile (package
 // console).
 type ConsoleCmd struct {
-	Profile   string `arg:"" optional:"" complete:"profile=any" help:"Role profile, or IAM user's profile (default: STSCRED_PROFILE, then AWS_PROFILE, then default)."`
-	RoleFlags `embed:""`
+	Profile            string `arg:"" optional:"" complete:"profile=any" help:"Role profile, or IAM user's profile (default: STSCRED_PROFILE, then AWS_PROFILE, then default)."`
+	credline.RoleFlags `embed:""`
 
 	Duration time.Duration `name:"duration" help:"How long the console session lasts (a role: 15m to 12h, default as long as its credentials; an IAM user: up to 36h, default 12h)."`
 	Path     string        `name:"path" placeholder:"PAGE" help:"Console page to land on: s3, or ec2/home#Instances: (default: the console home)."`
@@ -20,11 +21,15 @@ type ConsoleCmd struct {
 	Browser  string        `name:"browser" placeholder:"CMD" help:"The command that opens the URL (default: $BROWSER, else xdg-open, open or rundll32)."`
 }
 
-func (c *ConsoleCmd) Run(env *app.Env) error {
+func (c *ConsoleCmd) Run(p *app.Process, s *app.Services) error {
 	name := c.Profile
 	if name == "" && c.RoleARN == "" {
-		name = env.DefaultProfile()
+		name = p.DefaultProfile()
 	}
-	req := console.Request{Role: c.RoleFlags.request(name), Duration: c.Duration, Path: c.Path, Region: c.Region}
-	return env.Console(req, c.URL, c.Browser)
+	m, err := s.Model()
+	if err != nil {
+		return err
+	}
+	req := console.Request{Role: c.RoleFlags.Request(name), Duration: c.Duration, Path: c.Path, Region: c.Region}
+	return app.Console(p, m, s.Resolver, s.Browser(c.Browser), req, c.URL)
 }

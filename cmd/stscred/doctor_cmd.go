@@ -9,4 +9,6 @@ type DoctorCmd struct {
 	Output  string `name:"output" enum:"text,json" default:"text" help:"text, or json for scripts."`
 }
 
-func (c *DoctorCmd) Run(env *app.Env) error { return env.Doctor(c.Profile, c.Output == "json") }
+func (c *DoctorCmd) Run(p *app.Process, s *app.Services) error {
+	return app.Doctor(p, s, c.Profile, c.Output == "json")
+}

@@ -27,7 +27,7 @@ func TestEveryCommandHasExamples(t *testing.T) {
 		}
 		n++
 		env, out, _ := testEnv(t, cfg)
-		if code := run([]string{cmd.Name, "--help"}, env); code != 0 {
+		if code := runFake([]string{cmd.Name, "--help"}, env); code != 0 {
 			t.Errorf("%s --help: exit %d", cmd.Name, code)
 			continue
 		}
@@ -88,7 +88,7 @@ func TestUsageErrorPointsAtCommandHelp(t *testing.T) {
 		"frobnicate":              "see: stscred --help",
 	} {
 		env, _, errb := testEnv(t, cfg)
-		if code := run(strings.Fields(args), env); code != 2 || !strings.Contains(errb.String(), "stscred: hint: "+want+"\n") {
+		if code := runFake(strings.Fields(args), env); code != 2 || !strings.Contains(errb.String(), "stscred: hint: "+want+"\n") {
 			t.Errorf("%s: exit %d, stderr %q, want hint %q", args, code, errb, want)
 		}
 	}
@@ -106,7 +106,7 @@ func TestClearUnknownProfile(t *testing.T) {
 	if err := env.SessionCache.Put(roleEntry("prod-admin")); err != nil {
 		t.Fatal(err)
 	}
-	code := run([]string{"clear", "prod-admn"}, env)
+	code := runFake([]string{"clear", "prod-admn"}, env)
 	if code != 1 || out.Len() != 0 || !strings.Contains(errb.String(), "stscred: error: no profile prod-admn") ||
 		!strings.Contains(errb.String(), `stscred: hint: did you mean "prod-admin"?`) {
 		t.Fatalf("exit %d stdout %q stderr %q", code, out, errb)
@@ -118,7 +118,7 @@ func TestClearUnknownProfile(t *testing.T) {
 	// cleared.
 	env, _, _ = testEnv(t, cfg)
 	env.SessionCache.Put(roleEntry("old-role"))
-	if code := run([]string{"clear", "old-role"}, env); code != 0 {
+	if code := runFake([]string{"clear", "old-role"}, env); code != 0 {
 		t.Fatalf("clear old-role: exit %d", code)
 	}
 	if hs, _ := env.SessionCache.List(); len(hs) != 0 {
@@ -132,7 +132,7 @@ func TestClearToolProfile(t *testing.T) {
 	env, out, _ := testEnv(t, cfg+"[profile ro]\nsource_profile = alice\nrole_arn = arn:aws:iam::222222222222:role/ReadOnly\n")
 	env.SessionCache.Put(roleEntry("prod-admin"))
 	env.SessionCache.Put(roleEntry("ro"))
-	if code := run([]string{"clear", "prod"}, env); code != 0 || !strings.Contains(out.String(), "removed 1 cached session (prod, which runs stscred for prod-admin)") {
+	if code := runFake([]string{"clear", "prod"}, env); code != 0 || !strings.Contains(out.String(), "removed 1 cached session (prod, which runs stscred for prod-admin)") {
 		t.Fatalf("exit %d: %q", code, out)
 	}
 	hs, _ := env.SessionCache.List()
@@ -148,7 +148,7 @@ func TestRemoveWhatHoldsNoKey(t *testing.T) {
 	} {
 		env, out, errb := testEnv(t, cfg)
 		keystore.PutKey(env.KeyStore, "alice", keystore.Key{AccessKeyID: "AKIAABCDEFGHIJKLMNOP", SecretAccessKey: "s"})
-		code := run([]string{"remove", "--yes", name}, env)
+		code := runFake([]string{"remove", "--yes", name}, env)
 		if code != 1 || out.Len() != 0 || !strings.Contains(errb.String(), want) || !strings.Contains(errb.String(), "stscred: hint: to drop its cached sessions: stscred clear "+name) {
 			t.Errorf("%s: exit %d stderr %q", name, code, errb)
 		}
@@ -157,7 +157,7 @@ func TestRemoveWhatHoldsNoKey(t *testing.T) {
 		}
 	}
 	env, _, errb := testEnv(t, cfg)
-	if code := run([]string{"remove", "--yes", "alcie"}, env); code != 1 || !strings.Contains(errb.String(), `did you mean "alice"?`) {
+	if code := runFake([]string{"remove", "--yes", "alcie"}, env); code != 1 || !strings.Contains(errb.String(), `did you mean "alice"?`) {
 		t.Errorf("alcie: exit %d stderr %q", code, errb)
 	}
 }
@@ -168,12 +168,12 @@ func TestListWithoutConfig(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nothing-here")
 	vars := map[string]string{"AWS_CONFIG_FILE": path}
 	env.Getenv = func(k string) string { return vars[k] }
-	if code := run([]string{"list"}, env); code != 0 || !strings.Contains(out.String(), "no profiles: "+path+" does not exist (AWS_CONFIG_FILE)") {
+	if code := runFake([]string{"list"}, env); code != 0 || !strings.Contains(out.String(), "no profiles: "+path+" does not exist (AWS_CONFIG_FILE)") {
 		t.Fatalf("exit %d: %q", code, out)
 	}
 	env, out, _ = testEnv(t, cfg)
 	env.Getenv = func(k string) string { return vars[k] }
-	if code := run([]string{"list", "--json"}, env); code != 0 || strings.TrimSpace(out.String()) != "[]" {
+	if code := runFake([]string{"list", "--json"}, env); code != 0 || strings.TrimSpace(out.String()) != "[]" {
 		t.Fatalf("--json: exit %d: %q", code, out)
 	}
 	if err := os.WriteFile(path, []byte("# nothing yet\n"), 0o600); err != nil {
@@ -181,7 +181,7 @@ func TestListWithoutConfig(t *testing.T) {
 	}
 	env, out, _ = testEnv(t, cfg)
 	env.Getenv = func(k string) string { return vars[k] }
-	if code := run([]string{"list"}, env); code != 0 || !strings.Contains(out.String(), "no profiles: "+path+" has no profiles") {
+	if code := runFake([]string{"list"}, env); code != 0 || !strings.Contains(out.String(), "no profiles: "+path+" has no profiles") {
 		t.Fatalf("empty config: exit %d: %q", code, out)
 	}
 }
@@ -199,7 +199,7 @@ func TestExecCommandNotFound(t *testing.T) {
 		{t.TempDir(), 126, "cannot run"},
 	} {
 		env, out, errb := testEnv(t, cfg)
-		code := run([]string{"exec", "prod", "--", tc.cmd}, env)
+		code := runFake([]string{"exec", "prod", "--", tc.cmd}, env)
 		if code != tc.code || out.Len() != 0 || !strings.Contains(errb.String(), tc.want) || !strings.Contains(errb.String(), "stscred: hint: ") {
 			t.Errorf("%s: exit %d stderr %q", tc.cmd, code, errb)
 		}

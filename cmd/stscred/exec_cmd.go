@@ -6,6 +6,7 @@ import (
 	"github.com/stscred/stscred/internal/app"
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/ops/credserver"
+	"github.com/stscred/stscred/internal/session/resolve"
 )
 
 // ExecCmd runs a command with a profile's credentials (credserver.Exec).
@@ -15,16 +16,16 @@ type ExecCmd struct {
 	Env     bool     `name:"env" help:"Put the credentials in the command's environment (AWS_ACCESS_KEY_ID, ...) instead of serving them; they are not renewed."`
 }
 
-func (c *ExecCmd) Run(env *app.Env) error {
+func (c *ExecCmd) Run(p *app.Process, tools *resolve.Tools) error {
 	if len(c.Command) > 0 && c.Command[0] == "--" {
 		c.Command = c.Command[1:]
 	}
 	return credserver.Exec{
-		Profile: c.Profile, Command: c.Command, Environ: env.Environment(), Getenv: env.Getenv, AsEnv: c.Env,
+		Profile: c.Profile, Command: c.Command, Environ: p.Environment(), Getenv: p.Getenv, AsEnv: c.Env,
 		Fetch: func(ctx context.Context) (creds.Credentials, string, error) {
-			tc, err := env.ToolCredentials(ctx, c.Profile)
+			tc, err := tools.For(ctx, c.Profile)
 			return tc.Creds, tc.Region, err
 		},
-		Stderr: env.Stderr, PrintErr: printError,
-	}.Run(env.Context())
+		Stderr: p.Stderr, PrintErr: printError,
+	}.Run(p.Context())
 }

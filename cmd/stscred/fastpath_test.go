@@ -5,13 +5,17 @@ import (
 	"io"
 	"os"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/alecthomas/kong"
+	"github.com/stscred/stscred/internal/config/credline"
 )
 
 // kongParse parses args with kong, as run does without the fast path.
-func kongParse(t *testing.T, args []string, env map[string]string) (any, Globals) {
+func kongParse(t *testing.T, args []string, env map[string]string) (any, credline.Globals) {
 	t.Helper()
 	var cli credentialCLI
 	for k, v := range env {
@@ -27,12 +31,12 @@ func kongParse(t *testing.T, args []string, env map[string]string) (any, Globals
 	}
 	switch kctx.Command() {
 	case "role <name>":
-		return &cli.Role, cli.Globals
+		return &cli.Role.Role, cli.Globals
 	case "session <name>":
-		return &cli.Session, cli.Globals
+		return &cli.Session.Session, cli.Globals
 	}
 	t.Fatalf("kong chose %q", kctx.Command())
-	return nil, Globals{}
+	return nil, credline.Globals{}
 }
 
 // Where the fast path answers, its result is exactly kong's.
@@ -42,7 +46,7 @@ func TestFastParseMatchesKong(t *testing.T) {
 		{"session", "alice"},
 		{"role", "name with spaces"},
 	} {
-		cmd, g, ok := fastParse(args, func(string) string { return "" })
+		cmd, g, ok := credline.Fast(args, func(string) string { return "" })
 		if !ok {
 			t.Fatalf("%v: fast path declined", args)
 		}
@@ -67,7 +71,7 @@ func TestFastParseDeclines(t *testing.T) {
 		{"add", "alice"},
 		{"role", ""},
 	} {
-		if _, _, ok := fastParse(args, none); ok {
+		if _, _, ok := credline.Fast(args, none); ok {
 			t.Errorf("%v: fast path must decline", args)
 		}
 	}
@@ -79,11 +83,11 @@ func TestFastParseDeclines(t *testing.T) {
 			}
 			return ""
 		}
-		if _, _, ok := fastParse([]string{"role", "prod-admin"}, env); ok {
+		if _, _, ok := credline.Fast([]string{"role", "prod-admin"}, env); ok {
 			t.Errorf("%s set: fast path must decline", v)
 		}
 	}
-	if _, _, ok := fastParse([]string{"session", "alice"}, func(k string) string {
+	if _, _, ok := credline.Fast([]string{"session", "alice"}, func(k string) string {
 		if k == "STSCRED_SESSION_DURATION" {
 			return "1h"
 		}
@@ -102,6 +106,10 @@ func TestFastPathEqualsKongOverATable(t *testing.T) {
 	names := envNames(reflect.TypeOf(CLI{}))
 	if len(names) < 6 {
 		t.Fatalf("only %d variables found: %v", len(names), names)
+	}
+	// What ScrubEmpty reads at every start is what the CLI's tags name.
+	if got, want := slices.Sorted(slices.Values(credline.FlagVariables())), slices.Sorted(slices.Values(names)); !slices.Equal(got, want) {
+		t.Fatalf("credline.FlagVariables() = %v, the CLI's flags read %v", got, want)
 	}
 	values := map[string][2]string{ // valid, invalid
 		"STSCRED_MFA_TOKEN": {"123456", ""}, "STSCRED_PROMPT": {"tty", "sometimes"},
@@ -123,9 +131,9 @@ func TestFastPathEqualsKongOverATable(t *testing.T) {
 				if val != nil {
 					env[name] = *val
 				}
-				scrubEmptyEnv(func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+				credline.ScrubEmpty(func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 					func(k string) error { delete(env, k); return nil })
-				cmd, g, fast := fastParse(args, func(k string) string { return env[k] })
+				cmd, g, fast := credline.Fast(args, func(k string) string { return env[k] })
 				if !fast {
 					declined++
 					continue
@@ -150,7 +158,7 @@ func TestFastPathEqualsKongOverATable(t *testing.T) {
 func ptr(s string) *string { return &s }
 
 // kongParseEnv parses args with kong with exactly env set among names.
-func kongParseEnv(t *testing.T, args, names []string, env map[string]string) (any, Globals, error) {
+func kongParseEnv(t *testing.T, args, names []string, env map[string]string) (any, credline.Globals, error) {
 	t.Helper()
 	for _, n := range names {
 		if v, ok := env[n]; ok {
@@ -167,17 +175,17 @@ func kongParseEnv(t *testing.T, args, names []string, env map[string]string) (an
 	}
 	kctx, err := p.Parse(args)
 	if err != nil {
-		return nil, Globals{}, err
+		return nil, credline.Globals{}, err
 	}
 	switch kctx.Command() {
 	case "role <name>":
-		return &cli.Role, cli.Globals, nil
+		return &cli.Role.Role, cli.Globals, nil
 	case "session <name>":
-		return &cli.Session, cli.Globals, nil
+		return &cli.Session.Session, cli.Globals, nil
 	case "export <profile>":
-		return &cli.Export, cli.Globals, nil
+		return &cli.Export.Export, cli.Globals, nil
 	}
-	return nil, Globals{}, fmt.Errorf("kong chose %q", kctx.Command())
+	return nil, credline.Globals{}, fmt.Errorf("kong chose %q", kctx.Command())
 }
 
 // `STSCRED_PROMPT=` exported (set but empty) is the default for every
@@ -185,14 +193,49 @@ func kongParseEnv(t *testing.T, args, names []string, env map[string]string) (an
 // `role x --duration 1h`).
 func TestSetButEmptyVariableIsTheDefault(t *testing.T) {
 	t.Setenv("STSCRED_PROMPT", "")
-	scrubEmptyEnv(os.LookupEnv, os.Unsetenv)
+	credline.ScrubEmpty(os.LookupEnv, os.Unsetenv)
 	if _, set := os.LookupEnv("STSCRED_PROMPT"); set {
 		t.Fatal("not scrubbed")
 	}
 	for _, args := range [][]string{{"role", "x"}, {"role", "x", "--duration", "1h"}} {
 		env, _, stderr := testEnv(t, "")
-		if code := run(args, env); code == 2 {
+		if code := runFake(args, env); code == 2 {
 			t.Errorf("%v: usage error: %s", args, stderr)
 		}
+	}
+}
+
+// envNames lists the environment variables the flags of v (a command line
+// struct, walked with its commands and embedded structs) read.
+func envNames(v reflect.Type) []string {
+	var out []string
+	for i := 0; i < v.NumField(); i++ {
+		f := v.Field(i)
+		for _, name := range strings.Split(f.Tag.Get("env"), ",") {
+			if name != "" {
+				out = append(out, name)
+			}
+		}
+		if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeOf(time.Duration(0)) {
+			out = append(out, envNames(f.Type)...)
+		}
+	}
+	return out
+}
+
+// credline.Commands() is every command word of the CLI: a
+// credential_process line running another command parses as one.
+func TestCredlineKnowsEveryCommand(t *testing.T) {
+	var cli CLI
+	parser, err := kong.New(&cli, kong.Vars{"version": "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var words []string
+	for _, n := range parser.Model.Children {
+		words = append(words, n.Name)
+	}
+	if got, want := slices.Sorted(slices.Values(credline.Commands())), slices.Sorted(slices.Values(words)); !slices.Equal(got, want) {
+		t.Fatalf("credline.Commands() = %v, the CLI's commands are %v", got, want)
 	}
 }

@@ -9,4 +9,6 @@ type ImportCmd struct {
 	DryRun bool   `name:"dry-run" help:"Verify the keys and say what would change; change nothing."`
 }
 
-func (c *ImportCmd) Run(env *app.Env) error { return env.Import(c.From, c.DryRun) }
+func (c *ImportCmd) Run(p *app.Process, s *app.Services) error {
+	return app.Import(p, s, c.From, c.DryRun)
+}

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/internal/app"
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/testkit/demo"
 	"github.com/stscred/stscred/internal/testkit/ststest"
@@ -19,7 +18,7 @@ import (
 // importWorld is an in-process Env with a memory keystore, talking to an
 // STS test server, with a credentials file.
 type importWorld struct {
-	env            *app.Env
+	env            *fakeEnv
 	stdout, stderr *strings.Builder
 	srv            *ststest.Server
 	url            string
@@ -73,7 +72,7 @@ func (w *importWorld) run(t *testing.T, stdin string, args ...string) int {
 	w.stdout.Reset()
 	w.stderr.Reset()
 	w.env.Stdin = bufio.NewReader(strings.NewReader(stdin))
-	code := run(args, w.env)
+	code := runFake(args, w.env)
 	if strings.Contains(w.stdout.String()+w.stderr.String(), w.alice.Secret) {
 		t.Fatalf("stscred %v printed a secret", args)
 	}

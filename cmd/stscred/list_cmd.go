@@ -8,4 +8,4 @@ type ListCmd struct {
 	JSON bool `help:"Print JSON instead of a table."`
 }
 
-func (c *ListCmd) Run(env *app.Env) error { return env.List(c.JSON) }
+func (c *ListCmd) Run(p *app.Process, s *app.Services) error { return app.List(p, s, c.JSON) }

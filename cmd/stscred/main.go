@@ -1,5 +1,5 @@
-// Command stscred keeps AWS IAM users' long-term keys in the OS keyring and
-// hands out short-lived STS credentials: as a credential_process, to a
+// Command stscred keeps AWS IAM users' long-term keys in the OS keyring
+// and hands out short-lived STS credentials: as a credential_process, to a
 // shell, or to one command.
 package main
 
@@ -14,6 +14,7 @@ import (
 	"github.com/stscred/stscred/internal/app"
 	"github.com/stscred/stscred/internal/base/textsafe"
 	"github.com/stscred/stscred/internal/cli/buildinfo"
+	"github.com/stscred/stscred/internal/config/credline"
 	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/sys/tty"
 	"golang.org/x/term"
@@ -26,15 +27,14 @@ var version = ""
 func main() {
 	// Before anything secret is in memory: no core file, no debugger.
 	proc.Harden()
-	scrubEmptyEnv(os.LookupEnv, os.Unsetenv)
-	stdinTTY := term.IsTerminal(int(os.Stdin.Fd()))
-	env := &app.Env{
+	credline.ScrubEmpty(os.LookupEnv, os.Unsetenv)
+	p := &app.Process{
 		Stdin:  bufio.NewReader(os.Stdin),
 		Stdout: os.Stdout,
 		// Whatever reaches the terminal through stderr (stscred's own
 		// messages, what an mfa_process prints) loses its escape sequences.
 		Stderr:        textsafe.Writer{W: os.Stderr},
-		StdinTerminal: stdinTTY,
+		StdinTerminal: term.IsTerminal(int(os.Stdin.Fd())),
 		ReadSecret: func(prompt string) (string, error) {
 			return tty.ReadHiddenFrom(os.Stdin, os.Stderr, prompt)
 		},
@@ -48,5 +48,5 @@ func main() {
 		GOOS:       runtime.GOOS,
 		Version:    buildinfo.Version(version, debug.ReadBuildInfo),
 	}
-	os.Exit(run(os.Args[1:], env))
+	os.Exit(run(os.Args[1:], p, app.NewServices(p)))
 }

@@ -7,4 +7,4 @@ type MigrateCmd struct {
 	To string `name:"to" required:"" enum:"keyring,file" help:"Backend to move the keys to: ${enum}."`
 }
 
-func (c *MigrateCmd) Run(env *app.Env) error { return env.Migrate(c.To) }
+func (c *MigrateCmd) Run(p *app.Process, s *app.Services) error { return app.Migrate(p, s, c.To) }

@@ -9,4 +9,6 @@ type RemoveCmd struct {
 	Yes  bool   `short:"y" help:"Do not ask for confirmation."`
 }
 
-func (c *RemoveCmd) Run(env *app.Env) error { return env.RemoveKey(c.Name, c.Yes) }
+func (c *RemoveCmd) Run(p *app.Process, s *app.Services) error {
+	return app.RemoveKey(p, s, c.Name, c.Yes)
+}

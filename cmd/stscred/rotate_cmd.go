@@ -15,6 +15,6 @@ type RotateCmd struct {
 	VerifyTimeout time.Duration `name:"verify-timeout" default:"60s" help:"How long to wait for IAM to make the new key usable."`
 }
 
-func (c *RotateCmd) Run(env *app.Env) error {
-	return env.Rotate(app.Rotation{Profile: c.Name, KeepOld: c.KeepOld, DryRun: c.DryRun, VerifyTimeout: c.VerifyTimeout})
+func (c *RotateCmd) Run(p *app.Process, s *app.Services) error {
+	return app.Rotate(p, s, app.Rotation{Profile: c.Name, KeepOld: c.KeepOld, DryRun: c.DryRun, VerifyTimeout: c.VerifyTimeout})
 }

@@ -4,30 +4,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/alecthomas/kong"
 	"github.com/stscred/stscred/internal/app"
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/cli/examples"
+	"github.com/stscred/stscred/internal/config/credline"
+	"github.com/stscred/stscred/internal/config/profile"
+	"github.com/stscred/stscred/internal/session/cache"
+	"github.com/stscred/stscred/internal/session/resolve"
 	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/sys/tty"
 )
 
-// Globals are the flags every command takes.
-type Globals struct {
-	MFAToken     string           `name:"mfa-token" env:"STSCRED_MFA_TOKEN" placeholder:"CODE" help:"MFA code to use instead of asking (other users can see a command line's arguments in the process list: prefer STSCRED_MFA_TOKEN)."`
-	Prompt       string           `name:"prompt" env:"STSCRED_PROMPT" enum:"auto,tty,desktop,process,none" default:"auto" help:"Where to ask for MFA codes: ${enum}."`
-	MinRemaining time.Duration    `name:"min-remaining" env:"STSCRED_MIN_REMAINING" default:"15m" help:"Never hand out credentials with less than this left."`
-	LockTimeout  time.Duration    `name:"lock-timeout" env:"STSCRED_LOCK_TIMEOUT" default:"2m" help:"How long to wait for another stscred process fetching the same credentials."`
-	Backend      string           `name:"backend" env:"STSCRED_BACKEND" enum:"auto,keyring,file" default:"auto" help:"Where long-term keys live: ${enum} (auto: the file keystore if one exists, else the OS keyring if there is one, else the file keystore)."`
-	STSTimeout   time.Duration    `name:"sts-timeout" env:"STSCRED_STS_TIMEOUT" default:"15s" help:"Give up on an STS call after this long, connection and retries included."`
-	Version      kong.VersionFlag `help:"Print the version and exit."`
-}
-
 // CLI is stscred's command line.
 type CLI struct {
-	Globals
+	credline.Globals
 
 	Add    AddCmd    `cmd:"" help:"Store an IAM user's access key in the OS keyring."`
 	Remove RemoveCmd `cmd:"" help:"Delete a stored access key and its cached sessions."`
@@ -53,8 +45,8 @@ type CLI struct {
 
 // CredentialCommands print credentials. The AWS CLI and every SDK run one
 // of them at each start, so they are also parsed by a grammar of their own
-// (credentialCLI): building kong's model of the whole CLI costs more than
-// a cache hit itself.
+// (credentialCLI), or without kong (credline.Fast): building kong's model
+// of the whole CLI costs more than a cache hit itself.
 type CredentialCommands struct {
 	Session SessionCmd `cmd:"" help:"Print credential_process JSON for an IAM user's session (GetSessionToken, with MFA)."`
 	Role    RoleCmd    `cmd:"" help:"Print credential_process JSON for a role (AssumeRole)."`
@@ -63,27 +55,15 @@ type CredentialCommands struct {
 
 // credentialCLI is the grammar for the credential commands alone.
 type credentialCLI struct {
-	Globals
+	credline.Globals
 	CredentialCommands `embed:""`
-}
-
-// isCredentialCommand reports whether args start with a credential command.
-func isCredentialCommand(args []string) bool {
-	if len(args) == 0 {
-		return false
-	}
-	switch args[0] {
-	case "session", "role", "export":
-		return true
-	}
-	return false
 }
 
 type exitCode int
 
 // run parses args and runs the command, printing errors and hints to
 // stderr. It returns the process exit status.
-func run(args []string, env *app.Env) (status int) {
+func run(args []string, p *app.Process, svc *app.Services) (status int) {
 	defer func() {
 		if r := recover(); r != nil {
 			code, ok := r.(exitCode)
@@ -100,27 +80,49 @@ func run(args []string, env *app.Env) (status int) {
 	case args[0] == "help":
 		args = append(args[1:], "--help")
 	}
-	if cmd, g, ok := fastParse(args, env.Getenv); ok {
-		apply(env, g)
-		return finish(env, cmd.Run(env))
+	if cmd, g, ok := credline.Fast(args, p.Getenv); ok {
+		apply(p, g)
+		return finish(p, runCredential(cmd, p, svc))
 	}
 	var kctx *kong.Context
 	var err error
-	if isCredentialCommand(args) {
+	if credline.IsCredentialCommand(args) {
 		var cli credentialCLI
-		kctx, err = parse(&cli, &cli.Globals, args, env)
+		kctx, err = parse(&cli, &cli.Globals, args, p, svc)
 	}
 	if kctx == nil {
 		// Everything else, and any usage error (so that its message is
 		// the full grammar's).
 		var cli CLI
-		kctx, err = parse(&cli, &cli.Globals, args, env)
+		kctx, err = parse(&cli, &cli.Globals, args, p, svc)
 	}
 	if err != nil {
-		printError(env.Stderr, hint.With(err, "see: "+helpFor(err)))
+		printError(p.Stderr, hint.With(err, "see: "+helpFor(err)))
 		return 2
 	}
-	return finish(env, kctx.Run())
+	return finish(p, kctx.Run())
+}
+
+// runCredential runs a credential command the fast path read, with what
+// its Run asks for (kong binds the same for the other paths).
+func runCredential(cmd credline.Command, p *app.Process, svc *app.Services) error {
+	switch c := cmd.(type) {
+	case *credline.Export:
+		return (&ExportCmd{Export: *c}).Run(p, svc)
+	case *credline.Role:
+		tools, err := svc.Tools()
+		if err != nil {
+			return err
+		}
+		return (&RoleCmd{Role: *c}).Run(p, tools)
+	case *credline.Session:
+		tools, err := svc.Tools()
+		if err != nil {
+			return err
+		}
+		return (&SessionCmd{Session: *c}).Run(p, tools)
+	}
+	return fmt.Errorf("no such credential command: %T", cmd)
 }
 
 // helpFor is the help to look at for a usage error: that of the command
@@ -137,7 +139,7 @@ func helpFor(err error) string {
 
 // finish turns a command's error into the exit status, printing it unless
 // it is a child's exit status that exec passes on.
-func finish(env *app.Env, err error) int {
+func finish(p *app.Process, err error) int {
 	var ee proc.ExitError
 	switch {
 	case err == nil:
@@ -151,35 +153,38 @@ func finish(env *app.Env, err error) int {
 	}
 	var ce proc.CommandError
 	if errors.As(err, &ce) {
-		printError(env.Stderr, err) // a shell's 127 or 126
+		printError(p.Stderr, err) // a shell's 127 or 126
 		return ce.Status
 	}
 	var need app.NeedsYou
 	if errors.As(err, &need) {
-		fmt.Fprintf(env.Stderr, "stscred: %s\n", need.Error())
+		fmt.Fprintf(p.Stderr, "stscred: %s\n", need.Error())
 		return need.Status
 	}
-	printError(env.Stderr, err)
+	printError(p.Stderr, err)
 	return 1
 }
 
-// apply hands the parsed global flags, and the grammar that reads a
-// stscred command line, to the Env.
-func apply(env *app.Env, g *Globals) {
-	env.Flags = app.Flags{MFAToken: g.MFAToken, Prompt: g.Prompt, MinRemaining: g.MinRemaining,
+// apply hands the parsed global flags to the Process.
+func apply(p *app.Process, g *credline.Globals) {
+	p.Flags = app.Flags{MFAToken: g.MFAToken, Prompt: g.Prompt, MinRemaining: g.MinRemaining,
 		LockTimeout: g.LockTimeout, Backend: g.Backend, STSTimeout: g.STSTimeout}
-	env.Parse = parseCall
 }
 
-// parse builds kong's parser for grammar and parses args.
-func parse(grammar any, g *Globals, args []string, env *app.Env) (*kong.Context, error) {
+// parse builds kong's parser for grammar and parses args. A command's Run
+// asks for what it uses: the Process, the Services, or one service, which
+// is built (once) only when a Run asks for it.
+func parse(grammar any, g *credline.Globals, args []string, p *app.Process, svc *app.Services) (*kong.Context, error) {
 	parser, err := kong.New(grammar,
 		kong.Name("stscred"),
 		kong.Description("AWS credentials from keys kept in the OS keyring: credential_process, shell and exec, with MFA and caching."),
-		kong.Writers(env.Stdout, env.Stderr),
+		kong.Writers(p.Stdout, p.Stderr),
 		kong.Exit(func(code int) { panic(exitCode(code)) }),
-		kong.Vars{"version": "stscred " + env.Version},
-		kong.Bind(env, g),
+		kong.Vars{"version": "stscred " + p.Version},
+		kong.Bind(p, svc),
+		kong.BindSingletonProvider(func() (*resolve.Tools, error) { return svc.Tools() }),
+		kong.BindSingletonProvider(func() (*profile.Model, error) { return svc.Model() }),
+		kong.BindSingletonProvider(func() (*cache.Cache, error) { return svc.Cache() }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	)
 	if err != nil {
@@ -191,7 +196,7 @@ func parse(grammar any, g *Globals, args []string, env *app.Env) (*kong.Context,
 		}
 	}
 	kctx, err := parser.Parse(args)
-	apply(env, g)
+	apply(p, g)
 	return kctx, err
 }
 

@@ -12,14 +12,39 @@ import (
 
 	"github.com/stscred/stscred/internal/app"
 	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/internal/sys/tty"
 	"github.com/stscred/stscred/keystore"
 )
 
-// testEnv is an Env with fakes: a memory keystore, a cache under a temp
-// dir, no terminal, and a config file with the given text.
-func testEnv(t *testing.T, config string) (*app.Env, *bytes.Buffer, *bytes.Buffer) {
+// fakeEnv is a Process with fakes, and the services tests set up front:
+// a memory keystore, a cache under a temp dir, and (when set) a parsed
+// config. Every run gets fresh Services over them, as every real run does.
+type fakeEnv struct {
+	*app.Process
+	ConfigFile   *awsconfig.File
+	KeyStore     keystore.Store
+	SessionCache *cache.Cache
+}
+
+// services are the Services of one run.
+func (e *fakeEnv) services() *app.Services {
+	s := app.NewServices(e.Process)
+	s.ConfigFile, s.KeyStore, s.SessionCache = e.ConfigFile, e.KeyStore, e.SessionCache
+	return s
+}
+
+// Model is the profile model a run would see.
+func (e *fakeEnv) Model() (*profile.Model, error) { return e.services().Model() }
+
+// runFake runs stscred's command line in e.
+func runFake(args []string, e *fakeEnv) int { return run(args, e.Process, e.services()) }
+
+// testEnv is a fakeEnv: no terminal, and a config file with the given
+// text.
+func testEnv(t *testing.T, config string) (*fakeEnv, *bytes.Buffer, *bytes.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config")
@@ -28,13 +53,13 @@ func testEnv(t *testing.T, config string) (*app.Env, *bytes.Buffer, *bytes.Buffe
 	}
 	vars := map[string]string{"AWS_CONFIG_FILE": cfg, "HOME": dir}
 	var stdout, stderr bytes.Buffer
-	env := &app.Env{
+	env := &fakeEnv{Process: &app.Process{
 		Stdin: bufio.NewReader(strings.NewReader("")), Stdout: &stdout, Stderr: &stderr,
 		Getenv: func(k string) string { return vars[k] }, Now: time.Now,
 		OpenTTY:  func() (tty.TTY, error) { return nil, errors.New("no tty") },
 		LookPath: func(string) (string, error) { return "", errors.New("none") },
-		GOOS:     "linux", Version: "test", Parse: parseCall,
-	}
+		GOOS:     "linux", Version: "test",
+	}}
 	env.KeyStore = keystore.NewMemory()
 	key := bytes.Repeat([]byte{7}, 32)
 	env.SessionCache = cache.New(filepath.Join(dir, "cache"), func() ([]byte, error) { return key, nil })
@@ -65,11 +90,11 @@ func TestPrintError(t *testing.T) {
 
 func TestVersionAndHelp(t *testing.T) {
 	env, out, _ := testEnv(t, cfg)
-	if code := run([]string{"--version"}, env); code != 0 || strings.TrimSpace(out.String()) != "stscred test" {
+	if code := runFake([]string{"--version"}, env); code != 0 || strings.TrimSpace(out.String()) != "stscred test" {
 		t.Fatalf("--version: %d %q", code, out.String())
 	}
 	env, out, _ = testEnv(t, cfg)
-	if code := run([]string{"--help"}, env); code != 0 || !strings.Contains(out.String(), "credential_process") {
+	if code := runFake([]string{"--help"}, env); code != 0 || !strings.Contains(out.String(), "credential_process") {
 		t.Fatalf("--help: %d %q", code, out.String())
 	}
 }
@@ -83,7 +108,7 @@ func TestUsageErrors(t *testing.T) {
 		{"--prompt", "telepathy", "role", "prod-admin"},
 	} {
 		env, out, errb := testEnv(t, cfg)
-		code := run(args, env)
+		code := runFake(args, env)
 		if code != 2 || out.Len() != 0 || !strings.Contains(errb.String(), "stscred: error: ") || !strings.Contains(errb.String(), "stscred: hint: ") {
 			t.Errorf("%v: exit %d stdout %q stderr %q", args, code, out.String(), errb.String())
 		}
@@ -112,7 +137,7 @@ func TestCommandErrors(t *testing.T) {
 		{[]string{"add", "prod-admin"}, "is a role"},
 	} {
 		env, out, errb := testEnv(t, cfg)
-		code := run(tc.args, env)
+		code := runFake(tc.args, env)
 		if code != 1 || out.Len() != 0 || !strings.Contains(errb.String(), tc.want) || !strings.Contains(errb.String(), "stscred: hint: ") {
 			t.Errorf("%v: exit %d stdout %q stderr %q", tc.args, code, out.String(), errb.String())
 		}
@@ -123,7 +148,7 @@ func TestClearAndListWithFakes(t *testing.T) {
 	env, out, _ := testEnv(t, cfg)
 	keystore.PutKey(env.KeyStore, "alice", keystore.Key{AccessKeyID: "AKIAABCDEFGHIJKLMNOP", SecretAccessKey: "sekrit", Added: time.Now().Add(-50 * time.Hour)})
 	env.SessionCache.Put(cache.Entry{Header: cache.Header{Key: "v1:role:x", Kind: cache.KindRole, Profile: "prod-admin", Chain: []string{"prod-admin", "alice"}, MFA: true}})
-	if code := run([]string{"list"}, env); code != 0 {
+	if code := runFake([]string{"list"}, env); code != 0 {
 		t.Fatal("list failed")
 	}
 	for _, want := range []string{"AKIA…MNOP (2d old)", "prod-admin  role", "role (MFA) expired", "prod        tool"} {
@@ -135,7 +160,7 @@ func TestClearAndListWithFakes(t *testing.T) {
 		t.Fatal("list shows a secret")
 	}
 	out.Reset()
-	if code := run([]string{"clear", "alice"}, env); code != 0 || !strings.Contains(out.String(), "removed 1 cached session (alice)") {
+	if code := runFake([]string{"clear", "alice"}, env); code != 0 || !strings.Contains(out.String(), "removed 1 cached session (alice)") {
 		t.Fatalf("clear: %q", out.String())
 	}
 }
@@ -145,23 +170,23 @@ func TestClearAndListWithFakes(t *testing.T) {
 func TestHelpAndVersionCommands(t *testing.T) {
 	for _, args := range [][]string{nil, {"help"}} {
 		env, out, _ := testEnv(t, cfg)
-		if code := run(args, env); code != 0 || !strings.Contains(out.String(), "Usage: stscred") {
+		if code := runFake(args, env); code != 0 || !strings.Contains(out.String(), "Usage: stscred") {
 			t.Errorf("%v: exit %d\n%s", args, code, out)
 		}
 	}
 	env, out, _ := testEnv(t, cfg)
-	if code := run([]string{"help", "role"}, env); code != 0 || !strings.Contains(out.String(), "Usage: stscred role") {
+	if code := runFake([]string{"help", "role"}, env); code != 0 || !strings.Contains(out.String(), "Usage: stscred role") {
 		t.Errorf("help role: exit %d\n%s", code, out)
 	}
 	env, out, _ = testEnv(t, cfg)
-	if code := run([]string{"version"}, env); code != 0 || out.String() != "stscred test\n" {
+	if code := runFake([]string{"version"}, env); code != 0 || out.String() != "stscred test\n" {
 		t.Errorf("version: exit %d %q", code, out)
 	}
 }
 
 func TestHelpAfterGlobalFlags(t *testing.T) {
 	env, out, _ := testEnv(t, cfg)
-	if code := run([]string{"--prompt", "none", "help", "session"}, env); code != 0 || !strings.Contains(out.String(), "Usage: stscred session") {
+	if code := runFake([]string{"--prompt", "none", "help", "session"}, env); code != 0 || !strings.Contains(out.String(), "Usage: stscred session") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }

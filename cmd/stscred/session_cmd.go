@@ -1,27 +1,22 @@
 package main
 
 import (
-	"time"
-
 	"github.com/stscred/stscred/internal/app"
 	"github.com/stscred/stscred/internal/base/creds"
-	"github.com/stscred/stscred/internal/config/profile"
+	"github.com/stscred/stscred/internal/config/credline"
+	"github.com/stscred/stscred/internal/session/resolve"
 )
 
-// SessionCmd prints an IAM user's GetSessionToken credentials.
+// SessionCmd prints an IAM user's GetSessionToken credentials (its grammar
+// is credline.Session).
 type SessionCmd struct {
-	Name     string        `arg:"" complete:"profile=keyholder" help:"The IAM user's profile (its key is stored with stscred add)."`
-	Duration time.Duration `env:"STSCRED_SESSION_DURATION" default:"12h" help:"Session length when a new one is fetched (15m to 36h)."`
+	credline.Session `embed:""`
 }
 
-func (c *SessionCmd) Run(env *app.Env) error {
-	tools, err := env.Tools()
+func (c *SessionCmd) Run(p *app.Process, tools *resolve.Tools) error {
+	cr, err := tools.Of(p.Context(), c.Request())
 	if err != nil {
 		return err
 	}
-	cr, err := tools.Of(env.Context(), profile.Request{Command: "session", Profile: c.Name, Duration: c.Duration})
-	if err != nil {
-		return err
-	}
-	return creds.WriteProcess(env.Stdout, cr)
+	return creds.WriteProcess(p.Stdout, cr)
 }

@@ -48,7 +48,7 @@ func (c *ShellInitCmd) Help() string {
 	return b.String()
 }
 
-func (c *ShellInitCmd) Run(env *app.Env) error {
+func (c *ShellInitCmd) Run(p *app.Process) error {
 	sh, err := shell.Named(c.Shell)
 	if err != nil {
 		return hint.With(err, "see: stscred shell-init --help")
@@ -56,11 +56,11 @@ func (c *ShellInitCmd) Run(env *app.Env) error {
 	var out string
 	switch {
 	case c.RCFile:
-		out = sh.RCFile(env.Getenv("HOME"), env.Getenv)
+		out = sh.RCFile(p.Getenv("HOME"), p.Getenv)
 		if out == "" {
 			return fmt.Errorf("stscred edits no rc file for %s: add this line to it yourself: %s", sh.Name(), sh.InitLine())
 		}
-		if env.Getenv("HOME") == "" {
+		if p.Getenv("HOME") == "" {
 			return fmt.Errorf("HOME is not set: cannot tell where the %s rc file is", sh.Name())
 		}
 		out += "\n"
@@ -86,7 +86,7 @@ func (c *ShellInitCmd) Run(env *app.Env) error {
 			return err
 		}
 	}
-	_, err = fmt.Fprint(env.Stdout, out)
+	_, err = fmt.Fprint(p.Stdout, out)
 	return err
 }
 
@@ -96,9 +96,9 @@ type UseCmd struct {
 	Args []string `arg:"" optional:"" passthrough:"" complete:"values=--off;profile=any" help:"PROFILE, or --off."`
 }
 
-func (c *UseCmd) Run(env *app.Env) error {
+func (c *UseCmd) Run(p *app.Process) error {
 	load := shell.All()[0].InitLine() + "   (zsh: shell-init zsh)"
-	if sh, err := shell.Named(env.Getenv("SHELL")); err == nil {
+	if sh, err := shell.Named(p.Getenv("SHELL")); err == nil {
 		load = sh.InitLine()
 	}
 	return hint.With(fmt.Errorf("stscred use changes the current shell, so it needs the shell integration loaded"),

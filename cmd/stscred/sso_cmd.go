@@ -29,15 +29,16 @@ type SSOLoginCmd struct {
 	NoBrowser     bool   `name:"no-browser" help:"Open no browser: print the URL to open."`
 }
 
-func (c *SSOLoginCmd) Run(env *app.Env) error {
-	s, ic, err := env.SSOSession(c.Session, c.Browser)
+func (c *SSOLoginCmd) Run(p *app.Process, svc *app.Services) error {
+	s, ic, err := app.SSOSession(svc, c.Session)
 	if err != nil {
 		return err
 	}
+	ic.Open = svc.Browser(c.Browser).Open
 	if c.NoBrowser {
 		ic.Open = nil
 	}
-	st, err := ic.Login(env.Context(), s, identitycenter.LoginOptions{DeviceCode: c.DeviceCode})
+	st, err := ic.Login(p.Context(), s, identitycenter.LoginOptions{DeviceCode: c.DeviceCode})
 	if err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func (c *SSOLoginCmd) Run(env *app.Env) error {
 	if st.Refreshable {
 		then = "; then renewed without a browser while Identity Center's session lasts"
 	}
-	fmt.Fprintf(env.Stderr, "stscred: signed in to %s until %s (%s)%s\n", s.Label(), st.Expires.Local().Format("15:04"), human.Left(st.Expires, env.Now()), then)
+	fmt.Fprintf(p.Stderr, "stscred: signed in to %s until %s (%s)%s\n", s.Label(), st.Expires.Local().Format("15:04"), human.Left(st.Expires, p.Now()), then)
 	return nil
 }
 
@@ -53,24 +54,26 @@ type SSOLogoutCmd struct {
 	SSOSessionArg `embed:""`
 }
 
-func (c *SSOLogoutCmd) Run(env *app.Env) error { return env.SSOLogout(c.Session) }
+func (c *SSOLogoutCmd) Run(p *app.Process, s *app.Services) error {
+	return app.SSOLogout(p, s, c.Session)
+}
 
 type SSOAccountsCmd struct {
 	SSOSessionArg `embed:""`
 	Profiles      bool `name:"profiles" help:"Print a config section per account and role, to paste into ~/.aws/config."`
 }
 
-func (c *SSOAccountsCmd) Run(env *app.Env) error {
-	s, ic, err := env.SSOSession(c.Session, "")
+func (c *SSOAccountsCmd) Run(p *app.Process, svc *app.Services) error {
+	s, ic, err := app.SSOSession(svc, c.Session)
 	if err != nil {
 		return err
 	}
-	accounts, err := ic.Accounts(env.Context(), s)
+	accounts, err := ic.Accounts(p.Context(), s)
 	if err != nil {
 		return err
 	}
 	if c.Profiles {
-		return identitycenter.WriteProfiles(env.Human(), s, accounts)
+		return identitycenter.WriteProfiles(p.Human(), s, accounts)
 	}
-	return identitycenter.WriteAccounts(env.Human(), accounts)
+	return identitycenter.WriteAccounts(p.Human(), accounts)
 }

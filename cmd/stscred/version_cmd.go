@@ -10,8 +10,8 @@ import (
 // VersionCmd prints the version, as --version does.
 type VersionCmd struct{}
 
-func (c *VersionCmd) Run(env *app.Env) error {
-	_, err := fmt.Fprintf(env.Stdout, "stscred %s\n", env.Version)
+func (c *VersionCmd) Run(p *app.Process) error {
+	_, err := fmt.Fprintf(p.Stdout, "stscred %s\n", p.Version)
 	return err
 }
 

@@ -12,6 +12,6 @@ type WhoamiCmd struct {
 	Verbose bool   `short:"v" help:"Add Profile, Source (cache, sts, environment, credential_process), Expiration, MinutesLeft and MFAAuthenticated."`
 }
 
-func (c *WhoamiCmd) Run(env *app.Env) error {
-	return env.Whoami(app.Whoami{Profile: c.Profile, Output: c.Output, Query: c.Query, Verbose: c.Verbose})
+func (c *WhoamiCmd) Run(p *app.Process, s *app.Services) error {
+	return app.Whoami(p, s, app.WhoamiRequest{Profile: c.Profile, Output: c.Output, Query: c.Query, Verbose: c.Verbose})
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/internal/app"
 	"github.com/stscred/stscred/internal/aws/awsapi"
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/ops/whoami"
@@ -19,7 +18,7 @@ import (
 // live is an in-process Env (memory keystore, temp cache) talking to an
 // STS test server.
 type live struct {
-	env            *app.Env
+	env            *fakeEnv
 	stdout, stderr *bytes.Buffer
 	srv            *ststest.Server
 	url            string
@@ -66,7 +65,7 @@ func newLive(t *testing.T, opts ststest.Options, extraConfig string) *live {
 func (l *live) run(args ...string) int {
 	l.stdout.Reset()
 	l.stderr.Reset()
-	return run(args, l.env)
+	return runFake(args, l.env)
 }
 
 func (l *live) code(t *testing.T) string {

@@ -15,29 +15,29 @@ import (
 // Doctor runs package doctor's checks (of one profile's chain when name is
 // not "") and prints them as text or, with asJSON, as a JSON array; it
 // fails when a check did.
-func (e *Env) Doctor(name string, asJSON bool) error {
-	checks, cfg := doctor.Run(e.Context(), doctor.Setup{
-		ConfigPath: e.ConfigPath, Parse: e.Parse,
-		Keys: e.Keys(), KeysNote: e.KeysNote,
-		CacheDir: e.CacheDir, Cache: e.Cache,
-		NewAPI: e.NewAPI, Settings: e.Settings(), MinRemaining: e.Flags.MinRemaining,
-		Now: e.Now, LookPath: e.LookPath, Getenv: e.Getenv, GOOS: e.GOOS, Tokens: e.Tokens(),
-		SSOStatus: func(s identitycenter.Session) (identitycenter.Status, error) {
-			ic, err := e.IdentityCenter("")
+func Doctor(p *Process, s *Services, name string, asJSON bool) error {
+	checks, cfg := doctor.Run(p.Context(), doctor.Setup{
+		ConfigPath: s.ConfigPath,
+		Keys:       s.Keys(), KeysNote: s.KeysNote,
+		CacheDir: s.CacheDir, Cache: s.Cache,
+		NewAPI: s.NewAPI, Settings: s.Settings(), MinRemaining: p.Flags.MinRemaining,
+		Now: p.Now, LookPath: p.LookPath, Getenv: p.Getenv, GOOS: p.GOOS, Tokens: s.Tokens(),
+		SSOStatus: func(sess identitycenter.Session) (identitycenter.Status, error) {
+			ic, err := s.IdentityCenter()
 			if err != nil {
 				return identitycenter.Status{}, err
 			}
-			return ic.Status(s)
+			return ic.Status(sess)
 		},
 	}, name)
 	if cfg != nil {
-		e.ConfigFile = cfg
+		s.ConfigFile = cfg
 	}
 	var err error
 	if asJSON {
-		err = printChecksJSON(e.Stdout, checks)
+		err = printChecksJSON(p.Stdout, checks)
 	} else {
-		err = printChecks(e.Human(), checks)
+		err = printChecks(p.Human(), checks)
 	}
 	if err != nil {
 		return err
@@ -47,15 +47,27 @@ func (e *Env) Doctor(name string, asJSON bool) error {
 	}
 	return nil
 }
-
-var marks = map[doctor.Status]string{doctor.Pass: "✓", doctor.Fail: "✗", doctor.Warn: "!", doctor.Info: "–"}
+// mark is the sign a check's line starts with.
+func mark(s doctor.Status) string {
+	switch s {
+	case doctor.Pass:
+		return "✓"
+	case doctor.Fail:
+		return "✗"
+	case doctor.Warn:
+		return "!"
+	case doctor.Info:
+		return "–"
+	}
+	return ""
+}
 
 // printChecks writes one line per check, and a line per hint under the
 // ones that did not pass.
 func printChecks(w io.Writer, checks []doctor.Check) error {
 	var b strings.Builder
 	for _, c := range checks {
-		fmt.Fprintf(&b, "%s %s\n", marks[c.Status], c.Message)
+		fmt.Fprintf(&b, "%s %s\n", mark(c.Status), c.Message)
 		if c.Status != doctor.Pass {
 			for _, h := range c.Hints {
 				fmt.Fprintf(&b, "    hint: %s\n", h)

@@ -15,22 +15,27 @@ import (
 // profile) as shell variables in format (auto: that of the shell that
 // reads them). With hook (the shell integration's renewal before a
 // prompt) it never asks for anything: when it would need to, it ends with
-// a NeedsYou.
-func (e *Env) Export(name, format string, hook bool) error {
+// a NeedsYou. It decides, before any service is built, whether this call
+// may prompt or sign in.
+func Export(p *Process, s *Services, name, format string, hook bool) error {
 	if name == "" {
-		name = e.DefaultProfile()
+		name = p.DefaultProfile()
 	}
 	format = shell.NormalizeFormat(format)
 	if format == "" || format == "auto" {
-		format = shell.FormatForReader(e.Parent(), e.Getenv("SHELL"), e.GOOS)
+		format = shell.FormatForReader(p.Parent(), p.Getenv("SHELL"), p.GOOS)
 	}
 	if hook {
-		e.Flags.Prompt = mfa.ModeNone
+		p.Flags.Prompt = mfa.ModeNone
 	}
 	// stscred use, typed at a terminal, may sign in to IAM Identity
 	// Center; a hook or a pipe never does.
-	e.SignIn = !hook && e.StdinTerminal && e.Flags.Prompt != mfa.ModeNone
-	tc, err := e.ToolCredentials(e.Context(), name)
+	p.Flags.SignIn = !hook && p.StdinTerminal && p.Flags.Prompt != mfa.ModeNone
+	tools, err := s.Tools()
+	if err != nil {
+		return err
+	}
+	tc, err := tools.For(p.Context(), name)
 	if err != nil && hook {
 		switch {
 		case errors.Is(err, mfa.ErrNoSource):
@@ -49,9 +54,8 @@ func (e *Env) Export(name, format string, hook bool) error {
 		return hint.With(fmt.Errorf("profile %s yields long-term keys, which stscred does not export", name),
 			"export a role or a session: stscred export <role profile>")
 	}
-	return shell.Write(e.Stdout, format, shell.Export{Profile: name, Region: tc.Region, Creds: tc.Creds})
+	return shell.Write(p.Stdout, format, shell.Export{Profile: name, Region: tc.Region, Creds: tc.Creds})
 }
-
 // NeedsYou is how a prompt hook's renewal ends when it needs the user (an
 // MFA code, a passphrase): one line saying what to run, and a status the
 // hook tells apart (see ExitNeeds*).

@@ -17,8 +17,8 @@ import (
 // Import moves the static keys of the shared credentials file (from, else
 // the default one) into the keystore (package importer), verified first,
 // and says what it did; dryRun changes nothing.
-func (e *Env) Import(from string, dryRun bool) error {
-	credPath, err := awsconfig.CredentialsPath(e.Getenv, from)
+func Import(p *Process, s *Services, from string, dryRun bool) error {
+	credPath, err := awsconfig.CredentialsPath(p.Getenv, from)
 	if err != nil {
 		return err
 	}
@@ -27,39 +27,39 @@ func (e *Env) Import(from string, dryRun bool) error {
 			return hint.With(fmt.Errorf("--from: there is no %s", credPath), "name the shared credentials file, e.g. --from ~/.aws/credentials")
 		}
 	}
-	cfgPath, err := e.ConfigPath()
+	cfgPath, err := s.ConfigPath()
 	if err != nil {
 		return err
 	}
-	cfg, err := e.Config()
+	cfg, err := s.Config()
 	if err != nil {
 		return err
 	}
 	im := &importer.Importer{
-		Keys:            e.Keys(),
-		KeysDesc:        e.DescribeKeys(),
-		Verify:          e.importVerifier(cfg),
+		Keys:            s.Keys(),
+		KeysDesc:        s.DescribeKeys(),
+		Verify:          importVerifier(s, cfg),
 		CredentialsPath: credPath,
 		ConfigPath:      cfgPath,
-		Parse:           e.Parse,
+		Getenv:          p.Getenv,
 		Command:         "stscred",
-		Now:             e.Now,
+		Now:             p.Now,
 		DryRun:          dryRun,
 	}
-	res, err := im.Run(e.Context())
+	res, err := im.Run(p.Context())
 	if err != nil {
 		return err
 	}
-	if err := importer.Print(e.Human(), res); err != nil {
+	if err := importer.Print(p.Human(), res); err != nil {
 		return err
 	}
 	if res.Changed {
 		// As stscred add does: the next session call then knows the key
 		// id without reading the keyring.
-		if ch, err := e.Cache(); err == nil {
-			for _, p := range res.Moved() {
-				if err := resolve.RememberKeyID(ch, p.Name, p.AccessKeyID, e.Now()); err != nil {
-					e.Warnf("could not update the session cache: %v", err)
+		if ch, err := s.Cache(); err == nil {
+			for _, m := range res.Moved() {
+				if err := resolve.RememberKeyID(ch, m.Name, m.AccessKeyID, p.Now()); err != nil {
+					p.Warnf("could not update the session cache: %v", err)
 					break
 				}
 			}
@@ -71,7 +71,7 @@ func (e *Env) Import(from string, dryRun bool) error {
 // importVerifier checks a key with GetCallerIdentity at the profile's STS
 // endpoint (the config profile's settings when it has one, else the
 // environment's), as stscred add does.
-func (e *Env) importVerifier(cfg *awsconfig.File) importer.Verifier {
+func importVerifier(s *Services, cfg *awsconfig.File) importer.Verifier {
 	return func(ctx context.Context, name, id, secret string) (string, error) {
 		p := &awsconfig.Profile{Name: name}
 		if cfg.Has(name) {
@@ -79,7 +79,7 @@ func (e *Env) importVerifier(cfg *awsconfig.File) importer.Verifier {
 				p = rp
 			}
 		}
-		arn, err := awsapi.VerifyKey(ctx, e.NewAPI(e.Settings().EndpointFor(p)), id, secret)
+		arn, err := awsapi.VerifyKey(ctx, s.NewAPI(s.Settings().EndpointFor(p)), id, secret)
 		switch {
 		case err == nil:
 			return arn, nil

@@ -27,26 +27,26 @@ type Rotation struct {
 
 // Rotate replaces the access key of an IAM user's profile (package
 // rotate), under the rotation's lock, and reports what it did.
-func (e *Env) Rotate(o Rotation) error {
-	p, err := e.rotatable(o.Profile)
+func Rotate(proc *Process, s *Services, o Rotation) error {
+	p, err := rotatable(s, o.Profile)
 	if err != nil {
 		return err
 	}
-	settings := e.Settings()
+	settings := s.Settings()
 	rot := &accesskey.Rotation{
 		Profile:       o.Profile,
-		IAM:           awsapi.NewIAMSDK(settings.IAMEndpoint(p, e.Getenv("AWS_ENDPOINT_URL_IAM"))),
-		STS:           e.NewAPI(settings.EndpointFor(p)),
-		Keys:          e.Keys(),
-		Where:         e.DescribeKeys(),
+		IAM:           awsapi.NewIAMSDK(settings.IAMEndpoint(p, proc.Getenv("AWS_ENDPOINT_URL_IAM"))),
+		STS:           s.NewAPI(settings.EndpointFor(p)),
+		Keys:          s.Keys(),
+		Where:         s.DescribeKeys(),
 		KeepOld:       o.KeepOld,
 		DryRun:        o.DryRun,
 		VerifyTimeout: o.VerifyTimeout,
-		Now:           e.Now,
-		Progress:      e.Stderr,
+		Now:           proc.Now,
+		Progress:      proc.Stderr,
 		OnStored: func(k keystore.Key) {
-			if ch, err := e.Cache(); err == nil {
-				accesskey.Forget(ch, o.Profile, k, e.Now(), e.Stderr)
+			if ch, err := s.Cache(); err == nil {
+				accesskey.Forget(ch, o.Profile, k, proc.Now(), proc.Stderr)
 			}
 		},
 	}
@@ -55,39 +55,39 @@ func (e *Env) Rotate(o Rotation) error {
 		// policies often refuse the long-term key: sign with the MFA
 		// session (from the cache, or asking for a code).
 		rot.Signer = func(ctx context.Context, k keystore.Key) (creds.Credentials, error) {
-			r, err := e.Resolver()
+			r, err := s.Resolver()
 			if err != nil {
 				return creds.Credentials{}, err
 			}
-			if ch, err := e.Cache(); err == nil {
+			if ch, err := s.Cache(); err == nil {
 				// The session cache is keyed by the stored key's id.
-				_ = resolve.RememberKeyID(ch, o.Profile, k.AccessKeyID, e.Now())
+				_ = resolve.RememberKeyID(ch, o.Profile, k.AccessKeyID, proc.Now())
 			}
 			res, err := r.Credentials(ctx, p)
 			return res.Creds, err
 		}
 	}
-	ch, err := e.Cache()
+	ch, err := s.Cache()
 	if err != nil {
 		return err
 	}
-	unlock, err := accesskey.Lock(e.Context(), ch, o.Profile, e.PID)
+	unlock, err := accesskey.Lock(proc.Context(), ch, o.Profile, proc.PID)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	res, err := rot.Run(e.Context())
+	res, err := rot.Run(proc.Context())
 	if err != nil {
 		return err
 	}
-	res.Print(e.Human(), o.Profile, e.DescribeKeys(), o.DryRun)
+	res.Print(proc.Human(), o.Profile, s.DescribeKeys(), o.DryRun)
 	return nil
 }
 
 // rotatable resolves name: an IAM user's profile, or a name not in the
 // config (a key stored with stscred add only).
-func (e *Env) rotatable(name string) (*awsconfig.Profile, error) {
-	m, err := e.Model()
+func rotatable(s *Services, name string) (*awsconfig.Profile, error) {
+	m, err := s.Model()
 	if err != nil {
 		return nil, err
 	}
@@ -107,9 +107,9 @@ func (e *Env) rotatable(name string) (*awsconfig.Profile, error) {
 
 // Migrate moves the stored keys from the backend in use to backend to
 // (keyring or file), without loss, and says what it did.
-func (e *Env) Migrate(backend string) error {
-	from := keystore.Unwrap(e.Keys())
-	settings := e.KeySettings()
+func Migrate(p *Process, s *Services, backend string) error {
+	from := keystore.Unwrap(s.Keys())
+	settings := s.KeySettings()
 	var to keystore.Store = settings.Keyring()
 	if backend == "file" {
 		to = settings.File()
@@ -120,7 +120,7 @@ func (e *Env) Migrate(backend string) error {
 	}
 	var profiles []string
 	var sessions []identitycenter.Session
-	if m, err := e.Model(); err == nil {
+	if m, err := s.Model(); err == nil {
 		profiles = m.File.ProfileNames()
 		sessions = resolve.SSOSessions(m)
 	}
@@ -139,13 +139,13 @@ func (e *Env) Migrate(backend string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Human(), "stscred: moved %d key%s from the %s backend to the %s backend\n", res.Keys, human.Plural(res.Keys, "", "s"), from.Backend(), to.Backend())
+	fmt.Fprintf(p.Human(), "stscred: moved %d key%s from the %s backend to the %s backend\n", res.Keys, human.Plural(res.Keys, "", "s"), from.Backend(), to.Backend())
 	if len(res.Left) > 0 {
-		fmt.Fprintf(e.Stderr, "stscred: warning: %d entr%s could not be deleted from the %s backend (they are safely in %s too): %v\n",
+		fmt.Fprintf(p.Stderr, "stscred: warning: %d entr%s could not be deleted from the %s backend (they are safely in %s too): %v\n",
 			len(res.Left), human.Plural(len(res.Left), "y", "ies"), from.Backend(), to.Backend(), res.Left)
 	}
 	if backend == "keyring" && settings.Backend == "file" {
-		fmt.Fprintln(e.Stderr, "stscred: note: STSCRED_BACKEND=file still points at the file backend; unset it")
+		fmt.Fprintln(p.Stderr, "stscred: note: STSCRED_BACKEND=file still points at the file backend; unset it")
 	}
 	return nil
 }

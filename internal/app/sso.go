@@ -12,24 +12,24 @@ import (
 
 // SSOSession is the Identity Center session name names (an
 // [sso-session NAME], an SSO profile, or "" for the config's only one),
-// and the client that signs in to it with browser.
-func (e *Env) SSOSession(name, browser string) (identitycenter.Session, *identitycenter.Client, error) {
-	f, err := e.Config()
+// and the client that signs in to it.
+func SSOSession(s *Services, name string) (identitycenter.Session, *identitycenter.Client, error) {
+	f, err := s.Config()
 	if err != nil {
 		return identitycenter.Session{}, nil, err
 	}
-	s, err := resolve.SSOSessionNamed(f, name)
+	sess, err := resolve.SSOSessionNamed(f, name)
 	if err != nil {
 		return identitycenter.Session{}, nil, err
 	}
-	ic, err := e.IdentityCenter(browser)
-	return s, ic, err
+	ic, err := s.IdentityCenter()
+	return sess, ic, err
 }
 
 // SSOLogout signs out of session name and drops the credentials cached
 // from it.
-func (e *Env) SSOLogout(name string) error {
-	s, ic, err := e.SSOSession(name, "")
+func SSOLogout(p *Process, svc *Services, name string) error {
+	s, ic, err := SSOSession(svc, name)
 	if err != nil {
 		return err
 	}
@@ -39,8 +39,8 @@ func (e *Env) SSOLogout(name string) error {
 	}
 	// The credentials cached from the session go even when the portal
 	// cannot be told: signing out must not leave them usable here.
-	logoutErr := ic.Logout(e.Context(), s)
-	ch, err := e.Cache()
+	logoutErr := ic.Logout(p.Context(), s)
+	ch, err := svc.Cache()
 	if err != nil {
 		return errors.Join(logoutErr, err)
 	}
@@ -54,12 +54,12 @@ func (e *Env) SSOLogout(name string) error {
 	}
 	if logoutErr != nil {
 		if dropped != "" {
-			fmt.Fprintf(e.Stderr, "stscred: %s\n", dropped[2:])
+			fmt.Fprintf(p.Stderr, "stscred: %s\n", dropped[2:])
 		}
 		return logoutErr
 	}
 	if st.SignedIn || dropped != "" {
-		fmt.Fprintf(e.Stderr, "stscred: signed out of %s%s\n", s.Label(), dropped)
+		fmt.Fprintf(p.Stderr, "stscred: signed out of %s%s\n", s.Label(), dropped)
 	}
 	return nil
 }

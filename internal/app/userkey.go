@@ -14,23 +14,23 @@ import (
 // ErrNotConfirmed is returned when the user declines a confirmation.
 var ErrNotConfirmed = errors.New("not confirmed")
 
-// UserKeys adds and removes IAM users' keys.
-func (e *Env) UserKeys() (accesskey.Setup, error) {
-	m, err := e.Model()
+// userKeys adds and removes IAM users' keys.
+func userKeys(p *Process, s *Services) (accesskey.Setup, error) {
+	m, err := s.Model()
 	if err != nil {
 		return accesskey.Setup{}, err
 	}
 	return accesskey.Setup{
-		Model: m, Keys: e.Keys(), Cache: e.Cache, NewAPI: e.NewAPI, Settings: e.Settings(), Now: e.Now,
-		Warn: e.Warnf,
+		Model: m, Keys: s.Keys(), Cache: s.Cache, NewAPI: s.NewAPI, Settings: s.Settings(), Now: p.Now,
+		Warn: p.Warnf,
 	}, nil
 }
 
 // AddKey stores the key of profile name, read from the environment
 // (fromEnv) or stdin, verified with STS unless noVerify, and says what it
 // did.
-func (e *Env) AddKey(name string, fromEnv, noVerify bool) error {
-	keys, err := e.UserKeys()
+func AddKey(p *Process, s *Services, name string, fromEnv, noVerify bool) error {
+	keys, err := userKeys(p, s)
 	if err != nil {
 		return err
 	}
@@ -38,13 +38,13 @@ func (e *Env) AddKey(name string, fromEnv, noVerify bool) error {
 		return err
 	}
 	id, secret, err := keystore.Input{
-		Profile: name, FromEnv: fromEnv, Getenv: e.Getenv,
-		Terminal: e.StdinTerminal, Stdin: e.Stdin, Prompts: e.Stderr, ReadSecret: e.ReadSecret,
+		Profile: name, FromEnv: fromEnv, Getenv: p.Getenv,
+		Terminal: p.StdinTerminal, Stdin: p.Stdin, Prompts: p.Stderr, ReadSecret: p.ReadSecret,
 	}.Read()
 	if err != nil {
 		return err
 	}
-	added, err := keys.Add(e.Context(), name, id, secret, noVerify)
+	added, err := keys.Add(p.Context(), name, id, secret, noVerify)
 	if err != nil {
 		return err
 	}
@@ -56,18 +56,18 @@ func (e *Env) AddKey(name string, fromEnv, noVerify bool) error {
 	if added.Replaced {
 		verb = "replaced the stored key with"
 	}
-	fmt.Fprintf(e.Human(), "stscred: %s access key %s for profile %s%s in %s\n", verb, keystore.MaskID(id), name, who, e.DescribeKeys())
+	fmt.Fprintf(p.Human(), "stscred: %s access key %s for profile %s%s in %s\n", verb, keystore.MaskID(id), name, who, s.DescribeKeys())
 	if !added.InConfig {
-		path, _ := e.ConfigPath()
-		fmt.Fprintf(e.Human(), "stscred: note: %s has no [profile %s] yet; add one (with region and mfa_serial) so roles can use it as source_profile\n", path, name)
+		path, _ := s.ConfigPath()
+		fmt.Fprintf(p.Human(), "stscred: note: %s has no [profile %s] yet; add one (with region and mfa_serial) so roles can use it as source_profile\n", path, name)
 	}
 	return nil
 }
 
 // RemoveKey deletes the key of profile name and the sessions made from it,
 // asking on the terminal first unless yes.
-func (e *Env) RemoveKey(name string, yes bool) error {
-	keys, err := e.UserKeys()
+func RemoveKey(p *Process, s *Services, name string, yes bool) error {
+	keys, err := userKeys(p, s)
 	if err != nil {
 		return err
 	}
@@ -76,12 +76,12 @@ func (e *Env) RemoveKey(name string, yes bool) error {
 		return err
 	}
 	if !yes {
-		if !e.StdinTerminal {
+		if !p.StdinTerminal {
 			return hint.With(fmt.Errorf("refusing to delete the key of %s without confirmation", name),
 				"a deleted key cannot be recovered from stscred; pass --yes if you mean it")
 		}
-		fmt.Fprintf(e.Stderr, "Delete access key %s of profile %s from %s? It cannot be recovered. [y/N] ", keystore.MaskID(k.AccessKeyID), name, e.DescribeKeys())
-		answer, _ := e.Stdin.ReadString('\n')
+		fmt.Fprintf(p.Stderr, "Delete access key %s of profile %s from %s? It cannot be recovered. [y/N] ", keystore.MaskID(k.AccessKeyID), name, s.DescribeKeys())
+		answer, _ := p.Stdin.ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 			return hint.With(fmt.Errorf("the key of %s was not deleted: %w", name, ErrNotConfirmed), "answer y to delete it")
 		}
@@ -91,9 +91,9 @@ func (e *Env) RemoveKey(name string, yes bool) error {
 		return err
 	}
 	if r.PendingKey {
-		fmt.Fprintf(e.Human(), "stscred: also deleted the new key of an interrupted rotation of %s (it still exists in IAM: delete it there)\n", name)
+		fmt.Fprintf(p.Human(), "stscred: also deleted the new key of an interrupted rotation of %s (it still exists in IAM: delete it there)\n", name)
 	}
 	n := r.CachedEntries
-	fmt.Fprintf(e.Human(), "stscred: deleted access key %s of profile %s and %d cached entr%s\n", keystore.MaskID(k.AccessKeyID), name, n, human.Plural(n, "y", "ies"))
+	fmt.Fprintf(p.Human(), "stscred: deleted access key %s of profile %s and %d cached entr%s\n", keystore.MaskID(k.AccessKeyID), name, n, human.Plural(n, "y", "ies"))
 	return nil
 }

@@ -1,15 +1,18 @@
 package app
 
 import (
+	"context"
+	"io"
 	"os"
 
 	"github.com/stscred/stscred/internal/ops/awsout"
 	"github.com/stscred/stscred/internal/ops/whoami"
+	"github.com/stscred/stscred/internal/session/resolve"
 	"golang.org/x/term"
 )
 
-// Whoami is what stscred whoami asks for.
-type Whoami struct {
+// WhoamiRequest is what stscred whoami asks for.
+type WhoamiRequest struct {
 	Profile, Output, Query string
 	Verbose                bool
 }
@@ -17,40 +20,47 @@ type Whoami struct {
 // Whoami calls GetCallerIdentity with a profile's credentials, or with
 // the ones the AWS tools would use in this shell, and prints the answer as
 // `aws sts get-caller-identity` does.
-func (e *Env) Whoami(w Whoami) error {
+func Whoami(p *Process, s *Services, w WhoamiRequest) error {
 	setup := whoami.Setup{
-		Getenv: e.Getenv, Config: e.Config, ConfigPath: e.ConfigPath, DefaultProfile: e.DefaultProfile(),
-		Settings: e.Settings(), Tokens: e.Tokens(), Tools: e.ToolCredentials,
+		Getenv: p.Getenv, Config: s.Config, ConfigPath: s.ConfigPath, DefaultProfile: p.DefaultProfile(),
+		Settings: s.Settings(), Tokens: s.Tokens(),
+		Tools: func(ctx context.Context, name string) (resolve.ToolResult, error) {
+			tools, err := s.Tools()
+			if err != nil {
+				return resolve.ToolResult{}, err
+			}
+			return tools.For(ctx, name)
+		},
 	}
 	t, err := whoami.Choose(setup, w.Profile)
 	if err != nil {
 		return err
 	}
 	// --output and --query are checked before anything can prompt.
-	output := firstNonEmpty(w.Output, e.Getenv("AWS_DEFAULT_OUTPUT"), t.OutputSetting, "json")
-	p, err := awsout.New(awsout.Options{Output: output, Query: w.Query, Width: e.terminalWidth()})
+	output := firstNonEmpty(w.Output, p.Getenv("AWS_DEFAULT_OUTPUT"), t.OutputSetting, "json")
+	out, err := awsout.New(awsout.Options{Output: output, Query: w.Query, Width: terminalWidth(p.Stdout)})
 	if err != nil {
 		return err
 	}
-	wc, err := t.Credentials(e.Context(), setup)
+	wc, err := t.Credentials(p.Context(), setup)
 	if err != nil {
 		return err
 	}
-	id, err := e.NewAPI(wc.EP).GetCallerIdentity(e.Context(), wc.Cr)
+	id, err := s.NewAPI(wc.EP).GetCallerIdentity(p.Context(), wc.Cr)
 	if err != nil {
-		return whoami.Failed(err, wc, e.Now())
+		return whoami.Failed(err, wc, p.Now())
 	}
 	doc := awsout.Object{{Key: "UserId", Value: id.UserID}, {Key: "Account", Value: id.Account}, {Key: "Arn", Value: id.ARN}}
 	if w.Verbose {
-		doc = append(doc, wc.Details(e.Now())...)
+		doc = append(doc, wc.Details(p.Now())...)
 	}
-	return p.Print(e.Stdout, "GetCallerIdentity", doc)
+	return out.Print(p.Stdout, "GetCallerIdentity", doc)
 }
 
 // terminalWidth is the width the AWS CLI would lay a table out for: the
 // terminal's when stdout is one, else 80.
-func (e *Env) terminalWidth() int {
-	if f, ok := e.Stdout.(*os.File); ok {
+func terminalWidth(stdout io.Writer) int {
+	if f, ok := stdout.(*os.File); ok {
 		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
 			return w
 		}

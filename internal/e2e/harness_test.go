@@ -91,7 +91,7 @@ func newWorldOn(t *testing.T, backend string, opts ststest.Options) *world {
 	t.Cleanup(func() {
 		// Drop this world's copies of the cache key and the file
 		// keystore's identity from the kernel keyrings.
-		cache.NewDataKey(nil, w.service, w.cacheDir()).Forget()
+		cache.NewDataKey(nil, w.service, w.cacheDir(), 0, 0).Forget()
 		w.fileStore().Forget()
 	})
 	return w

@@ -337,7 +337,7 @@ func TestWebIdentityCIShaped(t *testing.T) {
 
 	// The kernel forgets the cache's key (a reboot, its timeout): the
 	// sealed entry is unreadable, and the next call fetches anew.
-	cache.NewDataKey(nil, w.service, w.cacheDir()).Forget()
+	cache.NewDataKey(nil, w.service, w.cacheDir(), 0, 0).Forget()
 	afterReboot := w.sc(nil, "role", "ci")
 	if c := w.decode(afterReboot); calls() != 2 || c.AccessKeyID == c1.AccessKeyID {
 		t.Fatalf("after the kernel forgot the cache key: %d calls: %s", calls(), afterReboot)

@@ -7,13 +7,13 @@ import (
 
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/config/credline"
 	"github.com/stscred/stscred/internal/sys/cmdline"
 )
 
 // Model answers what profiles are, for one config file.
 type Model struct {
-	File  *awsconfig.File
-	Parse Parser
+	File *awsconfig.File
 	// Getenv reads the environment's role (AWS_ROLE_ARN and friends) for
 	// a call that names no profile; nil for none.
 	Getenv func(string) string
@@ -25,7 +25,7 @@ type Profile struct {
 	Kind Kind
 	// Call is the stscred call its credential_process makes, for Tool
 	// profiles and KeyHolders that run `stscred session` for themselves.
-	Call *Call
+	Call *credline.Call
 }
 
 // Get resolves profile name and classifies it.
@@ -41,7 +41,7 @@ func (m *Model) Get(name string) (*Profile, error) {
 func (m *Model) Classify(p *awsconfig.Profile) *Profile {
 	out := &Profile{Profile: p}
 	if p.CredentialProcess != "" && !p.IsRole() {
-		if c, ok := ParseLine(p.CredentialProcess, m.Parse); ok {
+		if c, ok := credline.ParseLine(p.CredentialProcess, m.Getenv); ok {
 			out.Call = &c
 			out.Kind = Tool
 			if c.Err == nil && c.Command == "session" && c.Profile == p.Name && c.RoleARN == "" {

@@ -1,32 +1,14 @@
 package profile
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/config/credline"
 )
-
-// parse is a stand-in for cmd/stscred's kong parser: `role NAME`,
-// `session NAME [--duration D]`, and anything else as an error.
-func parse(args []string) Call {
-	switch {
-	case len(args) >= 2 && args[0] == "role":
-		return Call{Request: Request{Command: "role", Profile: args[1]}}
-	case len(args) >= 2 && args[0] == "session":
-		c := Call{Request: Request{Command: "session", Profile: args[1]}}
-		if len(args) == 4 && args[2] == "--duration" {
-			c.Duration, _ = time.ParseDuration(args[3])
-		}
-		return c
-	case len(args) == 2 && args[0] == "export":
-		return Call{Request: Request{Command: "export", Profile: args[1]}}
-	}
-	return Call{Err: errors.New("unexpected argument")}
-}
 
 const config = `
 [profile alice]
@@ -57,7 +39,7 @@ func model(t *testing.T) *Model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Model{File: f, Parse: parse}
+	return &Model{File: f}
 }
 
 func TestKinds(t *testing.T) {
@@ -85,24 +67,24 @@ func TestKinds(t *testing.T) {
 func TestResolve(t *testing.T) {
 	m := model(t)
 	for _, tc := range []struct {
-		req  Request
+		req  credline.Request
 		want string // "" when it resolves
 	}{
-		{Request{Command: "role", Profile: "prod-admin"}, ""},
-		{Request{Command: "role", Profile: "alice"}, "has no role_arn"},
-		{Request{Command: "role", Profile: "prod"}, "it is a profile tools use (its credential_process runs stscred)"},
-		{Request{Command: "role", RoleARN: "arn:aws:iam::222222222222:role/X", Source: "alice"}, ""},
-		{Request{Command: "role", RoleARN: "arn:aws:iam::222222222222:role/X"}, "needs --source"},
-		{Request{Command: "role", RoleARN: "nope", Source: "alice"}, "is not a role ARN"},
-		{Request{Command: "role", RoleARN: "arn:aws:iam::222222222222:role/X", Source: "other"}, "gets its credentials from credential_process"},
-		{Request{Command: "role", Profile: "prod-admin", SessionName: "a b"}, "is not one STS takes"},
-		{Request{Command: "role", Profile: "prod-admin", Duration: 13 * time.Hour}, "outside what AssumeRole allows"},
-		{Request{Command: "session", Profile: "alice"}, ""},
-		{Request{Command: "session", Profile: "imported"}, ""},
-		{Request{Command: "session", Profile: "prod-admin"}, "is a role"},
-		{Request{Command: "session", Profile: "alice", Duration: 10 * time.Minute}, "outside what GetSessionToken allows"},
-		{Request{Command: "export", Profile: "prod"}, "prints shell variables"},
-		{Request{Command: "frobnicate"}, "not a stscred command that prints credentials"},
+		{credline.Request{Command: "role", Profile: "prod-admin"}, ""},
+		{credline.Request{Command: "role", Profile: "alice"}, "has no role_arn"},
+		{credline.Request{Command: "role", Profile: "prod"}, "it is a profile tools use (its credential_process runs stscred)"},
+		{credline.Request{Command: "role", RoleARN: "arn:aws:iam::222222222222:role/X", Source: "alice"}, ""},
+		{credline.Request{Command: "role", RoleARN: "arn:aws:iam::222222222222:role/X"}, "needs --source"},
+		{credline.Request{Command: "role", RoleARN: "nope", Source: "alice"}, "is not a role ARN"},
+		{credline.Request{Command: "role", RoleARN: "arn:aws:iam::222222222222:role/X", Source: "other"}, "gets its credentials from credential_process"},
+		{credline.Request{Command: "role", Profile: "prod-admin", SessionName: "a b"}, "is not one STS takes"},
+		{credline.Request{Command: "role", Profile: "prod-admin", Duration: 13 * time.Hour}, "outside what AssumeRole allows"},
+		{credline.Request{Command: "session", Profile: "alice"}, ""},
+		{credline.Request{Command: "session", Profile: "imported"}, ""},
+		{credline.Request{Command: "session", Profile: "prod-admin"}, "is a role"},
+		{credline.Request{Command: "session", Profile: "alice", Duration: 10 * time.Minute}, "outside what GetSessionToken allows"},
+		{credline.Request{Command: "export", Profile: "prod"}, "prints shell variables"},
+		{credline.Request{Command: "frobnicate"}, "not a stscred command that prints credentials"},
 	} {
 		_, err := m.Resolve(tc.req)
 		switch {

@@ -9,6 +9,7 @@ import (
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/iamname"
 	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/config/credline"
 )
 
 // Target is what a call resolves to: the profile to get credentials for
@@ -33,7 +34,7 @@ const (
 // Resolve turns a call of `stscred role` or `stscred session` into its
 // target: the one place the runtime (the commands themselves, and export,
 // exec and whoami of a tool profile) and doctor decide what a call means.
-func (m *Model) Resolve(req Request) (Target, error) {
+func (m *Model) Resolve(req credline.Request) (Target, error) {
 	switch req.Command {
 	case "role":
 		p, err := m.role(req)
@@ -79,7 +80,7 @@ func (m *Model) ToolTarget(p *Profile) (Target, error) {
 
 // role builds the role to assume from the named profile or the inline
 // flags, flags overriding the profile's own settings.
-func (m *Model) role(req Request) (*awsconfig.Profile, error) {
+func (m *Model) role(req credline.Request) (*awsconfig.Profile, error) {
 	var p awsconfig.Profile
 	switch {
 	case req.Profile != "" && req.RoleARN != "":

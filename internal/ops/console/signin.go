@@ -14,6 +14,7 @@ import (
 	"github.com/stscred/stscred/internal/base/human"
 	"github.com/stscred/stscred/internal/base/iamname"
 	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/config/credline"
 	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/session/resolve"
 )
@@ -33,7 +34,7 @@ const allowAll = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action
 type Request struct {
 	// Role is the profile, or an inline role (RoleARN and Source), as
 	// `stscred role` takes them; Command is ignored.
-	Role profile.Request
+	Role credline.Request
 	// Duration is the console session's length; 0 leaves it to the
 	// credentials (a role's) or to DefaultFederatedSession (an IAM user's).
 	Duration time.Duration

@@ -72,7 +72,6 @@ type Check struct {
 // Setup is everything the checks may look at.
 type Setup struct {
 	ConfigPath func() (string, error)
-	Parse      profile.Parser
 	Keys       keystore.Store
 	// KeysNote says, when it may surprise, why Keys is the backend in use.
 	KeysNote     func() string
@@ -114,7 +113,7 @@ func Run(ctx context.Context, s Setup, only string) ([]Check, *awsconfig.File) {
 	d.checkConfig()
 	d.checkKeyring()
 	if d.cfg != nil {
-		d.model = &profile.Model{File: d.cfg, Parse: s.Parse}
+		d.model = &profile.Model{File: d.cfg, Getenv: s.Getenv}
 		d.setScope(only)
 		d.checkProfiles()
 		d.checkKeys()

@@ -11,6 +11,7 @@ import (
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/spell"
 	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/config/credline"
 	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/sys/cmdline"
 )
@@ -182,7 +183,7 @@ func (d *doctor) checkCredentialProcess(p *profile.Profile) {
 func (d *doctor) meantCall(p *profile.Profile) string {
 	const shape = "credential_process = stscred role ROLE_PROFILE, or stscred session USER_PROFILE"
 	words := cmdline.Words(p.CredentialProcess)
-	if len(words) < 2 || d.model.Parse == nil {
+	if len(words) < 2 {
 		return shape
 	}
 	for _, cmd := range []string{"role", "session"} {
@@ -190,7 +191,7 @@ func (d *doctor) meantCall(p *profile.Profile) string {
 			continue
 		}
 		fixed := append([]string{cmd}, words[2:]...)
-		if c := d.model.Parse(fixed); c.Err == nil && c.Profile != "" {
+		if c := credline.Parse(fixed, d.s.Getenv); c.Err == nil && c.Profile != "" {
 			return "did you mean credential_process = stscred " + cmd + " " + c.Profile + "?"
 		}
 	}

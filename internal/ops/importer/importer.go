@@ -70,10 +70,11 @@ type Importer struct {
 	Verify          Verifier
 	CredentialsPath string
 	ConfigPath      string
-	// Parse reads a `stscred ...` credential_process line as stscred's
-	// command line does (see package profile): a profile whose line is
-	// stscred's own call for it already works through stscred.
-	Parse profile.Parser
+	// Getenv is the environment the config's credential_process lines
+	// run in: the profile model reads a `stscred ...` line as stscred's
+	// command line does, and a profile whose line is stscred's own call
+	// for it already works through stscred.
+	Getenv func(string) string
 	// Command is the program credential_process lines run: "stscred".
 	Command string
 	Now     func() time.Time
@@ -408,7 +409,7 @@ func (im *Importer) planConfig(p *Profile, cfg *awsconfig.File, doc *credfile.Fi
 	case c.IsRole():
 		return hint.With(fmt.Errorf("profile %s in %s is a role (role_arn): the AWS tools use this key to assume it, and a credential_process line cannot stand in for it there", p.Name, im.ConfigPath),
 			"to move the key anyway: stscred add "+p.Name+" (stscred role "+p.Name+" then assumes the role with it), delete the two lines from the credentials file, and have tools use a profile with credential_process = stscred role "+p.Name)
-	case c.CredentialProcess != "" && im.Parse != nil && (&profile.Model{File: cfg, Parse: im.Parse}).Classify(c).Kind == profile.KeyHolder:
+	case c.CredentialProcess != "" && (&profile.Model{File: cfg, Getenv: im.Getenv}).Classify(c).Kind == profile.KeyHolder:
 		p.Config = ConfigAlready
 		return nil
 	case c.CredentialProcess != "":

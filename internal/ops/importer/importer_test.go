@@ -16,7 +16,6 @@ import (
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/credfile"
-	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/keystore"
 )
 
@@ -189,13 +188,8 @@ func (s *setup) importer(dry bool) *Importer {
 	return &Importer{
 		Keys: s.keys, KeysDesc: "the memory keystore", Verify: s.sts.verify,
 		CredentialsPath: s.cred, ConfigPath: s.cfg, Command: "stscred",
-		Parse: func(args []string) profile.Call {
-			if len(args) == 2 && args[0] == "session" {
-				return profile.Call{Request: profile.Request{Command: "session", Profile: args[1]}}
-			}
-			return profile.Call{Request: profile.Request{Command: "other"}}
-		},
-		Now: func() time.Time { return s.now }, DryRun: dry,
+		Getenv: func(string) string { return "" },
+		Now:    func() time.Time { return s.now }, DryRun: dry,
 	}
 }
 

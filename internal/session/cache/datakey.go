@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/stscred/stscred/internal/sys/kernelkeys"
@@ -52,11 +51,12 @@ type DataKey struct {
 }
 
 // NewDataKey returns the data key for store, namespaced by cache dir and
-// keyring service.
-func NewDataKey(store keystore.Store, service, cacheDir string) *DataKey {
+// keyring service; a new key is made by process pid, waiting at most
+// lockTimeout for another process making one.
+func NewDataKey(store keystore.Store, service, cacheDir string, pid int, lockTimeout time.Duration) *DataKey {
 	h := sha256.Sum256([]byte(service + "\x00" + cacheDir))
 	return &DataKey{Store: store, Namespace: hex.EncodeToString(h[:8]), TTL: 24 * time.Hour,
-		Dir: cacheDir, PID: os.Getpid(), LockTimeout: 2 * time.Minute}
+		Dir: cacheDir, PID: pid, LockTimeout: lockTimeout}
 }
 
 func (d *DataKey) desc() string { return "stscred:v1:cache-data-key:" + d.Namespace }

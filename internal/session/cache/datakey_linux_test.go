@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stscred/stscred/internal/sys/kernelkeys"
 	"github.com/stscred/stscred/keystore"
@@ -14,7 +15,7 @@ import (
 func TestDataKeyKernelKeyring(t *testing.T) {
 	store := keystore.NewMemory()
 	dir := t.TempDir()
-	dk := NewDataKey(store, "svc-test", dir)
+	dk := NewDataKey(store, "svc-test", dir, 1, time.Minute)
 	t.Cleanup(dk.Forget)
 	k1, err := dk.Get()
 	if err != nil {
@@ -24,7 +25,7 @@ func TestDataKeyKernelKeyring(t *testing.T) {
 		t.Fatal("kernel keyring is not available on this machine; stscred's fast cache path needs it (keyctl)")
 	}
 	store.Err = errors.New("unreachable")
-	k2, err := NewDataKey(store, "svc-test", dir).Get()
+	k2, err := NewDataKey(store, "svc-test", dir, 1, time.Minute).Get()
 	if err != nil || !bytes.Equal(k1, k2) {
 		t.Fatalf("kernel copy not used: %v", err)
 	}

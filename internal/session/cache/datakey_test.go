@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stscred/stscred/keystore"
 )
 
 func TestDataKeyCreatedOnceAndReused(t *testing.T) {
 	store := keystore.NewMemory()
-	dk := NewDataKey(store, "svc", t.TempDir())
+	dk := NewDataKey(store, "svc", t.TempDir(), 1, time.Minute)
 	dk.noKernel = true
 	k1, err := dk.Get()
 	if err != nil || len(k1) != 32 {
@@ -28,7 +29,7 @@ func TestDataKeyCreatedOnceAndReused(t *testing.T) {
 func TestDataKeyStoreErrorIsReported(t *testing.T) {
 	store := keystore.NewMemory()
 	store.Err = errors.New("bus unreachable")
-	dk := NewDataKey(store, "svc", t.TempDir())
+	dk := NewDataKey(store, "svc", t.TempDir(), 1, time.Minute)
 	dk.noKernel = true
 	if _, err := dk.Get(); err == nil {
 		t.Fatal("a failing keystore must not yield a fresh key silently")

@@ -17,13 +17,13 @@ import (
 // providerID names where a root role's token comes from, for its cache key.
 func (r *Resolver) providerID(p *awsconfig.Profile) (string, error) {
 	if p.IsSAML() {
-		src, err := r.Tokens.SAML(p)
+		src, err := r.Tokens().SAML(p)
 		if err != nil {
 			return "", err
 		}
 		return "saml:" + src.ID(), nil
 	}
-	src, err := r.Tokens.WebIdentity(p)
+	src, err := r.Tokens().WebIdentity(p)
 	if err != nil {
 		return "", err
 	}
@@ -33,7 +33,7 @@ func (r *Resolver) providerID(p *awsconfig.Profile) (string, error) {
 // fetchWebIdentity assumes a web identity profile's role with a token
 // read now (AssumeRoleWithWebIdentity, unsigned: no stored key).
 func (r *Resolver) fetchWebIdentity(ctx context.Context, p *awsconfig.Profile, c *call) (cache.Entry, error) {
-	src, err := r.Tokens.WebIdentity(p)
+	src, err := r.Tokens().WebIdentity(p)
 	if err != nil {
 		return cache.Entry{}, err
 	}
@@ -100,7 +100,7 @@ func orNone(s string) string {
 // profile's, else the assertion's one Role pair; the duration is
 // duration_seconds, else the assertion's SessionDuration.
 func (r *Resolver) fetchSAML(ctx context.Context, p *awsconfig.Profile, c *call) (cache.Entry, error) {
-	src, err := r.Tokens.SAML(p)
+	src, err := r.Tokens().SAML(p)
 	if err != nil {
 		return cache.Entry{}, err
 	}

@@ -58,11 +58,15 @@ type Resolver struct {
 	// OnWait is told when another process holds a lock this one needs.
 	OnWait func(cache.Holder)
 	// Tokens gives the sources of identity provider tokens, for roles
-	// without a source profile (web identity, SAML).
-	Tokens idtoken.Setup
-	// SSO gets IAM Identity Center role credentials with the session's
-	// stored token; nil where no profile needs it.
-	SSO *identitycenter.Client
+	// without a source profile (web identity, SAML); called only for them.
+	Tokens func() idtoken.Setup
+	// SSO gives the client that gets IAM Identity Center role credentials
+	// with the session's stored token; called only to fetch them (nil:
+	// not available in this call).
+	SSO func() *identitycenter.Client
+	// SSOPortal is the Identity Center portal's endpoint override ("" for
+	// AWS's), part of an SSO profile's cache key.
+	SSOPortal string
 	// SignIn, when set, signs in to an Identity Center session whose token
 	// is missing or has ended, and the call goes on (`stscred use` on a
 	// terminal); nil makes such a call fail at once, naming the command
@@ -75,6 +79,9 @@ type Resolver struct {
 
 	keys          map[string]keystore.Key
 	warnedCorrupt map[string]bool
+	// inputs are the AssumeRole requests of this run's profiles, each
+	// worked out once (the floor, the cache key and the fetch ask).
+	inputs map[*awsconfig.Profile]awsapi.AssumeRoleInput
 }
 
 // Result is what Credentials returns.
@@ -547,8 +554,21 @@ func (r *Resolver) roleParams(p *awsconfig.Profile) cache.RoleParams {
 	}
 }
 
-// roleInput is the AssumeRole request for p, with defaults applied.
+// roleInput is the AssumeRole request for p, with defaults applied,
+// worked out once per profile.
 func (r *Resolver) roleInput(p *awsconfig.Profile) awsapi.AssumeRoleInput {
+	if in, ok := r.inputs[p]; ok {
+		return in
+	}
+	in := newRoleInput(p)
+	if r.inputs == nil {
+		r.inputs = map[*awsconfig.Profile]awsapi.AssumeRoleInput{}
+	}
+	r.inputs[p] = in
+	return in
+}
+
+func newRoleInput(p *awsconfig.Profile) awsapi.AssumeRoleInput {
 	d := time.Duration(p.DurationSeconds) * time.Second
 	if d == 0 {
 		d = DefaultRoleDuration

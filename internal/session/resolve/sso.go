@@ -24,7 +24,7 @@ func SessionOf(s *awsconfig.SSO) identitycenter.Session {
 // session, account and role, and where the portal is — never the token,
 // so a cache hit reads no keystore.
 func (r *Resolver) ssoKey(p *awsconfig.Profile) string {
-	return cache.SSOKey(SessionOf(p.SSO).ID(), p.SSO.AccountID, p.SSO.RoleName, r.ssoPortal())
+	return cache.SSOKey(SessionOf(p.SSO).ID(), p.SSO.AccountID, p.SSO.RoleName, r.SSOPortal)
 }
 
 // fetchSSO gets an SSO profile's role credentials from the portal
@@ -41,14 +41,15 @@ func (r *Resolver) fetchSSO(ctx context.Context, p *awsconfig.Profile, c *call) 
 	if r.SSO == nil {
 		return cache.Entry{}, errors.New("IAM Identity Center is not available in this call")
 	}
+	ic := r.SSO()
 	sess := SessionOf(s)
 	c.doing("calling IAM Identity Center (GetRoleCredentials " + s.RoleName + " in " + s.AccountID + ")")
-	cr, err := r.SSO.RoleCredentials(ctx, sess, s.AccountID, s.RoleName)
+	cr, err := ic.RoleCredentials(ctx, sess, s.AccountID, s.RoleName)
 	if errors.Is(err, identitycenter.ErrNotSignedIn) && r.SignIn != nil {
 		c.doing("waiting for the sign-in to IAM Identity Center session " + sess.Label())
 		if err = r.SignIn(ctx, sess); err == nil {
 			c.doing("calling IAM Identity Center (GetRoleCredentials " + s.RoleName + " in " + s.AccountID + ")")
-			cr, err = r.SSO.RoleCredentials(ctx, sess, s.AccountID, s.RoleName)
+			cr, err = ic.RoleCredentials(ctx, sess, s.AccountID, s.RoleName)
 		}
 	}
 	if err != nil {
@@ -72,15 +73,6 @@ func ssoSessionOf(p *awsconfig.Profile) (identitycenter.Session, bool) {
 		return SessionOf(root.SSO), true
 	}
 	return identitycenter.Session{}, false
-}
-
-// ssoPortal is the portal endpoint override, part of the cache key so
-// that credentials of a test portal never serve the real one.
-func (r *Resolver) ssoPortal() string {
-	if r.SSO == nil {
-		return ""
-	}
-	return r.SSO.Endpoints.Portal
 }
 
 // SSOSessionNamed is the Identity Center sign-in a user names: an

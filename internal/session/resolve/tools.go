@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/config/credline"
 
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/base/hint"
@@ -23,8 +24,9 @@ type Tools struct {
 	// stscred's own credentials are needed.
 	Resolver func() (*Resolver, error)
 	// Environ, Stderr and LookPath are what a foreign credential_process
-	// runs with (Environ already without stscred's private variables).
-	Environ  []string
+	// runs with (Environ gives the environment without stscred's private
+	// variables; called only to run one).
+	Environ  func() []string
 	Stderr   io.Writer
 	LookPath func(string) (string, error)
 }
@@ -44,7 +46,7 @@ type ToolResult struct {
 
 // Of gets the credentials a call of `stscred role` or `stscred session`
 // asks for.
-func (t Tools) Of(ctx context.Context, req profile.Request) (creds.Credentials, error) {
+func (t Tools) Of(ctx context.Context, req credline.Request) (creds.Credentials, error) {
 	target, err := t.Model.Resolve(req)
 	if err != nil {
 		return creds.Credentials{}, err
@@ -109,7 +111,7 @@ func (t Tools) For(ctx context.Context, name string) (ToolResult, error) {
 func (t Tools) run(ctx context.Context, p *profile.Profile) (creds.Credentials, error) {
 	var stdout bytes.Buffer
 	l := cmdline.Line{Text: p.CredentialProcess, Profile: p.Name, Key: "credential_process"}
-	if err := cmdline.Run(ctx, l, cmdline.Options{Env: t.Environ, Stdout: &stdout, Stderr: t.Stderr, LookPath: t.LookPath}); err != nil {
+	if err := cmdline.Run(ctx, l, cmdline.Options{Env: t.Environ(), Stdout: &stdout, Stderr: t.Stderr, LookPath: t.LookPath}); err != nil {
 		return creds.Credentials{}, err
 	}
 	c, err := creds.DecodeProcess(stdout.Bytes())

@@ -1,0 +1,108 @@
+// Package app is stscred's application below the command line, in three
+// parts: the Process (what main hands in: stdio, the environment, the
+// clock, the terminal, the PID and the global flags), the Services built
+// from it lazily, each once, only when a command reaches them (the config
+// and its profile model, the keystore, the session cache, the resolver and
+// what it asks — MFA, identity tokens, IAM Identity Center), and the
+// operations the commands ask for, each a function that takes only what
+// it uses and prints what it did. cmd/stscred's commands read their flags
+// and call it; it knows nothing of kong. It may import any stscred
+// package except cmd/stscred.
+package app
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/stscred/stscred/internal/base/textsafe"
+	"github.com/stscred/stscred/internal/sys/tty"
+)
+
+// Process is everything a command may touch outside the process: main
+// fills it with the real thing, tests with fakes. Nothing past main reads
+// the os package's view of the process.
+type Process struct {
+	Stdin         *bufio.Reader
+	Stdout        io.Writer
+	Stderr        io.Writer
+	StdinTerminal bool
+	ReadSecret    func(prompt string) (string, error) // prompts on stderr and reads a line from the terminal without echo
+	Getenv        func(string) string
+	Environ       func() []string
+	Now           func() time.Time
+	OpenTTY       func() (tty.TTY, error)
+	LookPath      func(string) (string, error)
+	PID           int
+	GOOS          string
+	// ParentName is the command name of the process that ran stscred ("" if
+	// unknown): export writes the syntax of the shell that will read it.
+	ParentName func() string
+	Version    string
+
+	// Flags are the global flags, set once they are parsed.
+	Flags Flags
+}
+
+// Flags are the global flags every command takes, and what a command sets
+// for the whole run before any service is built.
+type Flags struct {
+	MFAToken     string        // --mfa-token
+	Prompt       string        // --prompt
+	MinRemaining time.Duration // --min-remaining
+	LockTimeout  time.Duration // --lock-timeout
+	Backend      string        // --backend
+	STSTimeout   time.Duration // --sts-timeout
+	// SignIn lets a call start an Identity Center sign-in when it has no
+	// token (stscred use on a terminal).
+	SignIn bool
+}
+
+// Parent is the command name of the process that ran stscred, "" if
+// unknown.
+func (p *Process) Parent() string {
+	if p.ParentName == nil {
+		return ""
+	}
+	return p.ParentName()
+}
+
+// Human is stdout for messages to a person (never for credentials or
+// shell code): control characters from config text are escaped.
+func (p *Process) Human() io.Writer { return textsafe.Writer{W: p.Stdout} }
+
+// Environment is the process environment (nil when the Process has none:
+// tests).
+func (p *Process) Environment() []string {
+	if p.Environ == nil {
+		return nil
+	}
+	return p.Environ()
+}
+
+// Notify tells the user on the terminal, or on stderr when there is none.
+func (p *Process) Notify(msg string) {
+	if !tty.Notify(p.OpenTTY, msg) {
+		fmt.Fprintf(p.Stderr, "stscred: %s\n", msg)
+	}
+}
+
+// Warnf writes a warning line to stderr.
+func (p *Process) Warnf(format string, args ...any) {
+	fmt.Fprintf(p.Stderr, "stscred: warning: "+format+"\n", args...)
+}
+
+// Context is the context commands run in.
+func (p *Process) Context() context.Context { return context.Background() }
+
+// DefaultProfile is the profile the AWS tools would use in this shell.
+func (p *Process) DefaultProfile() string {
+	for _, v := range []string{"STSCRED_PROFILE", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
+		if name := p.Getenv(v); name != "" {
+			return name
+		}
+	}
+	return "default"
+}

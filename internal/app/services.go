@@ -1,0 +1,306 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+
+	"github.com/stscred/stscred/internal/aws/awsapi"
+	"github.com/stscred/stscred/internal/aws/identitycenter"
+	"github.com/stscred/stscred/internal/aws/idtoken"
+	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/config/profile"
+	"github.com/stscred/stscred/internal/ops/console"
+	"github.com/stscred/stscred/internal/session/cache"
+	"github.com/stscred/stscred/internal/session/mfa"
+	"github.com/stscred/stscred/internal/session/resolve"
+	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/keystore"
+)
+
+// Services are what commands work with, built from a Process on first
+// use, each once: a command that never reaches one never builds it (a
+// cache hit builds the config, the profile model, the keystore's lazy
+// handle, the cache and the resolver, and nothing that prompts, signs in
+// or talks to the network). Tests set ConfigFile, KeyStore and
+// SessionCache before first use.
+type Services struct {
+	p *Process
+
+	// Set by tests before first use; otherwise built on first use.
+	ConfigFile   *awsconfig.File
+	KeyStore     keystore.Store
+	SessionCache *cache.Cache
+
+	built    []string
+	model    *profile.Model
+	settings *awsapi.Settings
+	childEnv []string
+	chooser  *mfa.Chooser
+	tokens   *idtoken.Setup
+	ic       *identitycenter.Client
+	resolver *resolve.Resolver
+	tools    *resolve.Tools
+}
+
+// NewServices returns the services of p, none built yet.
+func NewServices(p *Process) *Services { return &Services{p: p} }
+
+// Built names the services built so far, in order: what a command
+// reached (tests of the cache hit's path read it).
+func (s *Services) Built() []string { return append([]string(nil), s.built...) }
+
+func (s *Services) build(name string) { s.built = append(s.built, name) }
+
+// ConfigPath is the AWS config file in use.
+func (s *Services) ConfigPath() (string, error) { return awsconfig.DefaultPath(s.p.Getenv) }
+
+// Config loads the AWS config file; a missing file is an empty config.
+func (s *Services) Config() (*awsconfig.File, error) {
+	if s.ConfigFile != nil {
+		return s.ConfigFile, nil
+	}
+	path, err := s.ConfigPath()
+	if err != nil {
+		return nil, err
+	}
+	f, err := awsconfig.Load(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		f, err = awsconfig.Parse(path, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.build("config")
+	s.ConfigFile = f
+	return f, nil
+}
+
+// Model is the profile model of the config file: what each profile is,
+// and what a stscred call means.
+func (s *Services) Model() (*profile.Model, error) {
+	if s.model != nil {
+		return s.model, nil
+	}
+	f, err := s.Config()
+	if err != nil {
+		return nil, err
+	}
+	s.build("profile model")
+	s.model = &profile.Model{File: f, Getenv: s.p.Getenv}
+	return s.model, nil
+}
+
+// CacheDir is where cached sessions and lock files live.
+func (s *Services) CacheDir() (string, error) { return cache.Dir(s.p.Getenv, s.p.GOOS) }
+
+// Cache is the session cache, its data key kept in the keystore.
+func (s *Services) Cache() (*cache.Cache, error) {
+	if s.SessionCache != nil {
+		return s.SessionCache, nil
+	}
+	dir, err := s.CacheDir()
+	if err != nil {
+		return nil, err
+	}
+	s.build("session cache")
+	dk := cache.NewDataKey(s.Keys(), s.KeySettings().Service, dir, s.p.PID, s.p.Flags.LockTimeout)
+	s.SessionCache = cache.New(dir, dk.Get)
+	return s.SessionCache, nil
+}
+
+// KeySettings say where keys are kept: --backend and the environment,
+// with the passphrase asked on the terminal unless given or forbidden.
+func (s *Services) KeySettings() keystore.Settings {
+	ks := keystore.SettingsFrom(s.p.Getenv, s.p.GOOS, s.p.Flags.Backend)
+	ks.Passphrase = keystore.PassphraseAsker{
+		Given: s.p.Getenv("STSCRED_FILE_PASSPHRASE"), Forbid: s.p.Flags.Prompt == mfa.ModeNone,
+		Open: s.p.OpenTTY, Dir: ks.FileDir,
+	}.Passphrase
+	return ks
+}
+
+// Keys is the keystore of long-term keys, chosen on first use (see
+// keystore.Select): building it asks no backend anything.
+func (s *Services) Keys() keystore.Store {
+	if s.KeyStore == nil {
+		s.build("keystore")
+		s.KeyStore = keystore.NewLazy(func() (keystore.Store, string) { return keystore.Select(s.KeySettings()) })
+	}
+	return s.KeyStore
+}
+
+// KeysNote says why Keys is the backend it is, when that may surprise.
+func (s *Services) KeysNote() string {
+	if l, ok := s.Keys().(*keystore.Lazy); ok {
+		return l.Note()
+	}
+	return ""
+}
+
+// DescribeKeys says where keys are kept, for messages.
+func (s *Services) DescribeKeys() string { return keystore.Describe(s.Keys()) }
+
+// Settings are the environment's STS endpoint and region settings.
+func (s *Services) Settings() awsapi.Settings {
+	if s.settings == nil {
+		st := awsapi.SettingsFrom(s.p.Getenv)
+		s.settings = &st
+	}
+	return *s.settings
+}
+
+// NewAPI returns the STS client for an endpoint.
+func (s *Services) NewAPI(ep awsapi.Endpoint) awsapi.API {
+	s.build("sts client")
+	return awsapi.NewSDK(ep, s.p.Flags.STSTimeout)
+}
+
+// ChildEnv is the environment of every process stscred starts: this
+// process's without stscred's private variables, filtered once.
+func (s *Services) ChildEnv() []string {
+	if s.childEnv == nil {
+		s.build("child environment")
+		s.childEnv = cmdline.ChildEnv(s.p.Environment())
+		if s.childEnv == nil {
+			s.childEnv = []string{}
+		}
+	}
+	return s.childEnv
+}
+
+// MFA picks where an MFA code comes from (the chooser is made on the
+// first call: a call that needs no code never makes it).
+func (s *Services) MFA(req mfa.Request, process cmdline.Line) (mfa.Source, error) {
+	if s.chooser == nil {
+		s.build("mfa")
+		f := s.p.Flags
+		s.chooser = &mfa.Chooser{
+			Token: f.MFAToken, Mode: f.Prompt, OpenTTY: s.p.OpenTTY, LookPath: s.p.LookPath,
+			Getenv: s.p.Getenv, GOOS: s.p.GOOS, Stderr: s.p.Stderr, Env: s.ChildEnv(), Given: s.p.Now(),
+		}
+	}
+	return s.chooser.For(req, process)
+}
+
+// Tokens gets identity providers' tokens for web identity and SAML roles.
+func (s *Services) Tokens() idtoken.Setup {
+	if s.tokens == nil {
+		s.build("identity tokens")
+		s.tokens = &idtoken.Setup{
+			Getenv: s.p.Getenv, HTTP: &http.Client{Timeout: s.p.Flags.STSTimeout}, Environ: s.ChildEnv(),
+			LookPath: s.p.LookPath, Stderr: s.p.Stderr,
+		}
+	}
+	return *s.tokens
+}
+
+// Browser opens URLs with command (--browser), else as console and sso
+// login open them.
+func (s *Services) Browser(command string) console.Browser {
+	return console.Browser{Command: command, Getenv: s.p.Getenv, GOOS: s.p.GOOS, LookPath: s.p.LookPath}
+}
+
+// IdentityCenter is the IAM Identity Center client: its tokens in the
+// keystore, its sign-in and refresh under a lock beside the cache's, the
+// browser the default one (sso login sets its own).
+func (s *Services) IdentityCenter() (*identitycenter.Client, error) {
+	if s.ic != nil {
+		return s.ic, nil
+	}
+	c, err := s.Cache()
+	if err != nil {
+		return nil, err
+	}
+	s.build("identity center")
+	s.ic = &identitycenter.Client{
+		Store: s.Keys(), Endpoints: identitycenter.EndpointsFrom(s.p.Getenv), Now: s.p.Now, Out: s.p.Stderr,
+		Timeout: s.p.Flags.STSTimeout, Open: s.Browser("").Open,
+		Lock: func(ctx context.Context, name, doing string) (func(), error) {
+			// A sign-in's context bounds its own wait; a refresh waits
+			// as long as any cache lock.
+			if _, ok := ctx.Deadline(); !ok {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, s.p.Flags.LockTimeout)
+				defer cancel()
+			}
+			l, err := c.Lock(ctx, name, cache.Holder{PID: s.p.PID, Profile: "IAM Identity Center"}, s.waiting)
+			if errors.Is(err, cache.ErrCannotLock) {
+				fmt.Fprintf(s.p.Stderr, "stscred: warning: %v; going on without the lock\n", err)
+				return func() {}, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			l.Doing(doing)
+			return l.Unlock, nil
+		},
+	}
+	return s.ic, nil
+}
+
+// waiting says who holds a lock a call waits for.
+func (s *Services) waiting(h cache.Holder) {
+	s.p.Notify(fmt.Sprintf("waiting for another call to finish: %s", h))
+}
+
+// Resolver returns the credential resolver the flags configure. What it
+// may ask — MFA, identity tokens, Identity Center — is built only when a
+// fetch asks it.
+func (s *Services) Resolver() (*resolve.Resolver, error) {
+	if s.resolver != nil {
+		return s.resolver, nil
+	}
+	c, err := s.Cache()
+	if err != nil {
+		return nil, err
+	}
+	s.build("resolver")
+	f := s.p.Flags
+	r := &resolve.Resolver{
+		Keys: s.Keys(), KeysNote: s.KeysNote, Cache: c, NewAPI: s.NewAPI, Settings: s.Settings(), MFA: s.MFA,
+		Used: mfa.UsedCodes{Dir: c.Dir(), Now: s.p.Now},
+		Now:  s.p.Now, MinRemaining: f.MinRemaining, SessionDuration: resolve.DefaultSessionDuration,
+		LockTimeout: f.LockTimeout, PID: s.p.PID, Warn: s.p.Stderr,
+		OnWait:    s.waiting,
+		Notify:    s.p.Notify,
+		Tokens:    s.Tokens,
+		SSOPortal: identitycenter.EndpointsFrom(s.p.Getenv).Portal,
+		SSO: func() *identitycenter.Client {
+			ic, _ := s.IdentityCenter() // the cache it needs is built already
+			return ic
+		},
+	}
+	if f.SignIn {
+		r.SignIn = func(ctx context.Context, sess identitycenter.Session) error {
+			ic, err := s.IdentityCenter()
+			if err != nil {
+				return err
+			}
+			_, err = ic.Login(ctx, sess, identitycenter.LoginOptions{})
+			return err
+		}
+	}
+	s.resolver = r
+	return r, nil
+}
+
+// Tools gets credentials for profiles and calls as the AWS tools would.
+func (s *Services) Tools() (*resolve.Tools, error) {
+	if s.tools != nil {
+		return s.tools, nil
+	}
+	m, err := s.Model()
+	if err != nil {
+		return nil, err
+	}
+	s.build("tools")
+	s.tools = &resolve.Tools{
+		Model:    m,
+		Resolver: s.Resolver,
+		Environ:  s.ChildEnv, Stderr: s.p.Stderr, LookPath: s.p.LookPath,
+	}
+	return s.tools, nil
+}
