@@ -47,6 +47,7 @@ func Doctor(p *Process, s *Services, name string, asJSON bool) error {
 	}
 	return nil
 }
+
 // mark is the sign a check's line starts with.
 func mark(s doctor.Status) string {
 	switch s {

@@ -56,6 +56,7 @@ func Export(p *Process, s *Services, name, format string, hook bool) error {
 	}
 	return shell.Write(p.Stdout, format, shell.Export{Profile: name, Region: tc.Region, Creds: tc.Creds})
 }
+
 // NeedsYou is how a prompt hook's renewal ends when it needs the user (an
 // MFA code, a passphrase): one line saying what to run, and a status the
 // hook tells apart (see ExitNeeds*).
