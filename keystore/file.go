@@ -2,6 +2,7 @@ package keystore
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -40,6 +41,9 @@ type File struct {
 	// SessionTTL is how long the unwrapped identity stays in the session
 	// keyring; 0 means 12 hours.
 	SessionTTL time.Duration
+	// LockTimeout bounds the wait for another process updating the store
+	// (an update takes milliseconds); 0 means a minute.
+	LockTimeout time.Duration
 
 	identity *age.X25519Identity
 }
@@ -124,7 +128,7 @@ func (f *File) update(create bool, change func(map[string]string) error) error {
 	if err := safefile.PrivateDir(f.Dir, "file keystore"); err != nil {
 		return err
 	}
-	unlock, err := lockFile(filepath.Join(f.Dir, "lock"))
+	unlock, err := f.lock(filepath.Join(f.Dir, "lock"))
 	if err != nil {
 		return fmt.Errorf("locking the file keystore: %w", err)
 	}
@@ -322,26 +326,25 @@ func writeFileAtomic(path string, data []byte) error {
 	return safefile.WriteAtomic(path, data, 0o600)
 }
 
-// lockFile takes the keystore's lock, waiting for another process that
-// holds it (an update takes milliseconds).
-func lockFile(path string) (func(), error) {
-	f, err := safefile.OpenLock(path)
+// lock takes the keystore's lock, waiting at most LockTimeout for
+// another process that holds it.
+func (f *File) lock(path string) (func(), error) {
+	wait := f.LockTimeout
+	if wait <= 0 {
+		wait = time.Minute
+	}
+	lf, err := safefile.OpenLock(path)
 	if err != nil {
 		return nil, err
 	}
-	for i := 0; ; i++ {
-		ok, err := safefile.TryLock(f)
-		if err != nil {
-			f.Close()
-			return nil, err
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := safefile.Lock(ctx, lf); err != nil {
+		lf.Close()
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, fmt.Errorf("another stscred process has held it for more than %s (--lock-timeout)", wait)
 		}
-		if ok {
-			return func() { _ = safefile.Unlock(f); f.Close() }, nil
-		}
-		if i == 3000 { // a minute
-			f.Close()
-			return nil, errors.New("another stscred process holds it for more than a minute")
-		}
-		time.Sleep(20 * time.Millisecond)
+		return nil, err
 	}
+	return func() { _ = safefile.Unlock(lf); lf.Close() }, nil
 }

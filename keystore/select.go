@@ -26,6 +26,9 @@ type Settings struct {
 	FileSessionTTL time.Duration
 	// Passphrase gets the file keystore's passphrase (see Passphrase).
 	Passphrase func(create bool) (string, error)
+	// LockTimeout bounds the wait for another process updating the file
+	// keystore (--lock-timeout; 0: a minute).
+	LockTimeout time.Duration
 }
 
 // Keyring is the OS keyring of s.
@@ -35,6 +38,7 @@ func (s Settings) Keyring() *Keyring { return NewKeyring(s.Service, s.KeyringTim
 func (s Settings) File() *File {
 	f := NewFile(s.FileDir, s.Passphrase)
 	f.SessionTTL = s.FileSessionTTL
+	f.LockTimeout = s.LockTimeout
 	return f
 }
 

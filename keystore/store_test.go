@@ -1,49 +1,52 @@
-package keystore
+package keystore_test
 
 import (
 	"errors"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/keystore/keystoretest"
 )
 
 func TestKeyRoundTrip(t *testing.T) {
-	s := NewMemory()
-	k := Key{AccessKeyID: "AKIAAAAAAAAAAAAAAAAA", SecretAccessKey: "secret/with+chars", Added: time.Unix(1700000000, 0).UTC(), UserARN: "arn:aws:iam::1:user/a"}
-	if err := PutKey(s, "alice", k); err != nil {
+	s := keystoretest.NewMemory()
+	k := keystore.Key{AccessKeyID: "AKIAAAAAAAAAAAAAAAAA", SecretAccessKey: "secret/with+chars", Added: time.Unix(1700000000, 0).UTC(), UserARN: "arn:aws:iam::1:user/a"}
+	if err := keystore.PutKey(s, "alice", k); err != nil {
 		t.Fatal(err)
 	}
-	got, err := GetKey(s, "alice")
+	got, err := keystore.GetKey(s, "alice")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got != k {
 		t.Fatalf("got %+v want %+v", got, k)
 	}
-	if _, err := GetKey(s, "bob"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("missing key: err = %v, want ErrNotFound", err)
+	if _, err := keystore.GetKey(s, "bob"); !errors.Is(err, keystore.ErrNotFound) {
+		t.Fatalf("missing key: err = %v, want keystore.ErrNotFound", err)
 	}
-	if err := DeleteKey(s, "alice"); err != nil {
+	if err := keystore.DeleteKey(s, "alice"); err != nil {
 		t.Fatal(err)
 	}
-	if err := DeleteKey(s, "alice"); !errors.Is(err, ErrNotFound) {
+	if err := keystore.DeleteKey(s, "alice"); !errors.Is(err, keystore.ErrNotFound) {
 		t.Fatalf("second delete: %v", err)
 	}
 }
 
 func TestStoreErrorIsNotAMiss(t *testing.T) {
-	s := NewMemory()
+	s := keystoretest.NewMemory()
 	s.Err = errors.New("bus unreachable")
-	_, err := GetKey(s, "alice")
-	if err == nil || errors.Is(err, ErrNotFound) {
+	_, err := keystore.GetKey(s, "alice")
+	if err == nil || errors.Is(err, keystore.ErrNotFound) {
 		t.Fatalf("a broken store must not look like a miss: %v", err)
 	}
 }
 
 func TestGetKeyCorruptEntryHidesValue(t *testing.T) {
-	s := NewMemory()
-	_ = s.Set(KeyName("alice"), "SECRETVALUE-not-json")
-	_, err := GetKey(s, "alice")
+	s := keystoretest.NewMemory()
+	_ = s.Set(keystore.KeyName("alice"), "SECRETVALUE-not-json")
+	_, err := keystore.GetKey(s, "alice")
 	if err == nil || strings.Contains(err.Error(), "SECRETVALUE") {
 		t.Fatalf("err = %v", err)
 	}
@@ -60,14 +63,14 @@ func TestValidateKey(t *testing.T) {
 		{"AKIAAAAAAAAAAAAAAAAA", "", "secret access key is empty"},
 		{"AKIAAAAAAAAAAAAAAAAA", "ab c", "whitespace"},
 	} {
-		err := ValidateKey(tc.id, tc.secret)
+		err := keystore.ValidateKey(tc.id, tc.secret)
 		if tc.want == "" {
 			if err != nil {
 				t.Errorf("%q: unexpected %v", tc.id, err)
 			}
 			continue
 		}
-		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrInvalidKey) {
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, keystore.ErrInvalidKey) {
 			t.Errorf("%q/%q: err = %v, want %q", tc.id, tc.secret, err, tc.want)
 		}
 		if err != nil && tc.secret != "" && strings.Contains(err.Error(), tc.secret) && len(tc.secret) > 3 {
@@ -77,24 +80,24 @@ func TestValidateKey(t *testing.T) {
 }
 
 func TestMaskID(t *testing.T) {
-	if got := MaskID("AKIAABCDEFGHIJKLWXYZ"); got != "AKIA…WXYZ" {
+	if got := keystore.MaskID("AKIAABCDEFGHIJKLWXYZ"); got != "AKIA…WXYZ" {
 		t.Fatal(got)
 	}
 }
 
 func TestStoredProfilesIndex(t *testing.T) {
-	s := NewMemory()
+	s := keystoretest.NewMemory()
 	for _, p := range []string{"bob", "alice"} {
-		if err := PutKey(s, p, Key{AccessKeyID: "AKIAAAAAAAAAAAAAAAAA", SecretAccessKey: "x"}); err != nil {
+		if err := keystore.PutKey(s, p, keystore.Key{AccessKeyID: "AKIAAAAAAAAAAAAAAAAA", SecretAccessKey: "x"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := StoredProfiles(s)
+	got, err := keystore.StoredProfiles(s)
 	if err != nil || strings.Join(got, ",") != "alice,bob" {
-		t.Fatalf("StoredProfiles = %v, %v", got, err)
+		t.Fatalf("keystore.StoredProfiles = %v, %v", got, err)
 	}
-	DeleteKey(s, "alice")
-	if got, _ := StoredProfiles(s); strings.Join(got, ",") != "bob" {
+	keystore.DeleteKey(s, "alice")
+	if got, _ := keystore.StoredProfiles(s); strings.Join(got, ",") != "bob" {
 		t.Fatalf("after delete: %v", got)
 	}
 }

@@ -18,7 +18,9 @@ const (
 )
 
 // ProfileKinds are the kinds `stscred completion --profiles` takes.
-var ProfileKinds = []ProfileKind{AnyProfile, RoleProfile, KeyHolderProfile, SSOProfile}
+func ProfileKinds() []ProfileKind {
+	return []ProfileKind{AnyProfile, RoleProfile, KeyHolderProfile, SSOProfile}
+}
 
 // Completer says what completes one value: a flag's or a positional
 // argument's. Several may apply (use: --off and profile names).

@@ -12,7 +12,7 @@ import (
 )
 
 // Formats export can print.
-var Formats = []string{"sh", "fish", "powershell", "dotenv", "json"}
+func Formats() []string { return []string{"sh", "fish", "powershell", "dotenv", "json"} }
 
 // FormatForReader picks the export format for the program that will read
 // it: the one that ran stscred (eval "$(stscred export)" runs it from a
@@ -63,7 +63,9 @@ func FormatFor(shellPath string) string {
 // Shadowing are variables that would make tools ignore the exported
 // credentials: botocore, for one, skips environment credentials when a
 // profile is named.
-var Shadowing = []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN"}
+func Shadowing() []string {
+	return []string{"AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SECURITY_TOKEN"}
+}
 
 // Export is what `stscred export` hands to a shell.
 type Export struct {
@@ -113,7 +115,7 @@ func Write(w io.Writer, format string, e Export) error {
 		}
 	case "json":
 		m := map[string]any{}
-		for _, name := range Shadowing {
+		for _, name := range Shadowing() {
 			m[name] = nil // null: unset it
 		}
 		for _, kv := range e.Vars() {
@@ -126,7 +128,7 @@ func Write(w io.Writer, format string, e Export) error {
 		b.Write(out)
 		b.WriteByte('\n')
 	default:
-		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
+		return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats(), ", "))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -135,7 +137,7 @@ func Write(w io.Writer, format string, e Export) error {
 // writeSh is the export for POSIX shells (bash, zsh, sh).
 func writeSh(w io.Writer, e Export) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "unset %s\n", strings.Join(Shadowing, " "))
+	fmt.Fprintf(&b, "unset %s\n", strings.Join(Shadowing(), " "))
 	for _, kv := range e.Vars() {
 		fmt.Fprintf(&b, "export %s=%s\n", kv[0], QuoteSh(kv[1]))
 	}
@@ -146,7 +148,7 @@ func writeSh(w io.Writer, e Export) error {
 // writeFish is the export for fish.
 func writeFish(w io.Writer, e Export) error {
 	var b strings.Builder
-	for _, name := range Shadowing {
+	for _, name := range Shadowing() {
 		// set -e fails on an unset variable, and fish's assignments
 		// keep the last status: without "or true" the sourced export
 		// would end with a failure.
@@ -162,7 +164,7 @@ func writeFish(w io.Writer, e Export) error {
 // writePowerShell is the export for PowerShell.
 func writePowerShell(w io.Writer, e Export) error {
 	var b strings.Builder
-	for _, name := range Shadowing {
+	for _, name := range Shadowing() {
 		fmt.Fprintf(&b, "Remove-Item -Path Env:%s -ErrorAction SilentlyContinue\n", name)
 	}
 	for _, kv := range e.Vars() {

@@ -79,7 +79,7 @@ func TestExportRoundTripInRealShells(t *testing.T) {
 			if env["STSCRED_EXPIRES"] != "1795521600" || env["AWS_CREDENTIAL_EXPIRATION"] != "2026-11-24T12:00:00Z" {
 				t.Errorf("expiry vars: %q %q", env["STSCRED_EXPIRES"], env["AWS_CREDENTIAL_EXPIRATION"])
 			}
-			for _, name := range Shadowing {
+			for _, name := range Shadowing() {
 				if _, ok := env[name]; ok {
 					t.Errorf("%s: %s still set", tc.shell, name)
 				}

@@ -22,7 +22,7 @@ func TestHooksRestoreWhatExportChanges(t *testing.T) {
 			want = append(want, kv[0])
 		}
 	}
-	want = append(want, Shadowing...)
+	want = append(want, Shadowing()...)
 	sort.Strings(want)
 	lists := map[string]*regexp.Regexp{
 		"bash":       regexp.MustCompile(`(?s)\n__stscred_vars=\(([^)]*)\)`),

@@ -105,9 +105,6 @@ func Installable() []Shell {
 	return out
 }
 
-// Shells that shell-init supports (kept for callers of the old API).
-var Shells = Names()
-
 // Named returns the shell called name. It also takes "pwsh" for
 // PowerShell and, for convenience, a path or an ".exe" name (the form of
 // $SHELL).

@@ -54,7 +54,7 @@ func (c *CompletionCmd) Run(p *app.Process, s *app.Services) error {
 func (c *CompletionCmd) printProfiles(p *app.Process, s *app.Services) error {
 	kind := shell.ProfileKind(c.Profiles)
 	known := false
-	for _, k := range shell.ProfileKinds {
+	for _, k := range shell.ProfileKinds() {
 		known = known || k == kind
 	}
 	if !known {

@@ -13,6 +13,7 @@ import (
 	"github.com/stscred/stscred/internal/testkit/demo"
 	"github.com/stscred/stscred/internal/testkit/ststest"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/keystore/keystoretest"
 )
 
 // importWorld is an in-process Env with a memory keystore, talking to an
@@ -241,7 +242,7 @@ func TestImportFailuresInProcess(t *testing.T) {
 	t.Run("keystore fails", func(t *testing.T) {
 		w := newImportWorld(t, importConfig)
 		orig := w.writeCreds(t)
-		w.env.KeyStore = &brokenSetStore{Memory: keystore.NewMemory()}
+		w.env.KeyStore = &brokenSetStore{Memory: keystoretest.NewMemory()}
 		if code := w.run(t, "", "import"); code != 1 || w.stdout.Len() != 0 {
 			t.Fatalf("exit %d stdout %q", code, w.stdout)
 		}
@@ -258,7 +259,7 @@ func TestImportFailuresInProcess(t *testing.T) {
 	})
 }
 
-type brokenSetStore struct{ *keystore.Memory }
+type brokenSetStore struct{ *keystoretest.Memory }
 
 func (s *brokenSetStore) Set(string, string) error { return errors.New("no space left on device") }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/internal/sys/tty"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/keystore/keystoretest"
 )
 
 // fakeEnv is a Process with fakes, and the services tests set up front:
@@ -60,7 +61,7 @@ func testEnv(t *testing.T, config string) (*fakeEnv, *bytes.Buffer, *bytes.Buffe
 		LookPath: func(string) (string, error) { return "", errors.New("none") },
 		GOOS:     "linux", Version: "test",
 	}}
-	env.KeyStore = keystore.NewMemory()
+	env.KeyStore = keystoretest.NewMemory()
 	key := bytes.Repeat([]byte{7}, 32)
 	env.SessionCache = cache.New(filepath.Join(dir, "cache"), func() ([]byte, error) { return key, nil })
 	return env, &stdout, &stderr

@@ -12,7 +12,7 @@ import (
 	"github.com/stscred/stscred/internal/testkit/oidctest"
 	"github.com/stscred/stscred/internal/testkit/samltest"
 	"github.com/stscred/stscred/internal/testkit/ststest"
-	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/keystore/keystoretest"
 )
 
 const deployRole = "arn:aws:iam::222222222222:role/Deploy"
@@ -45,7 +45,7 @@ credential_process = stscred role ci
 		Provider: w.idp.URL(), Subjects: []string{"repo:corp/app:*"}, Audiences: []string{"sts.amazonaws.com"},
 	}}})
 	// No stored key at all: web identity needs none.
-	w.env.KeyStore = keystore.NewMemory()
+	w.env.KeyStore = keystoretest.NewMemory()
 	return w
 }
 
@@ -196,7 +196,7 @@ func newSAMLLive(t *testing.T, profileKeys string) *samlLive {
 	for _, arn := range []string{corpAdmin, corpReader} {
 		w.srv.AddRole(ststest.Role{ARN: arn, MaxSessionDuration: 4 * time.Hour, SAML: []ststest.SAMLTrust{{Provider: corpProvider}}})
 	}
-	w.env.KeyStore = keystore.NewMemory()
+	w.env.KeyStore = keystoretest.NewMemory()
 	return w
 }
 

@@ -119,6 +119,7 @@ func (s *Services) KeySettings() keystore.Settings {
 		Given: s.p.Getenv("STSCRED_FILE_PASSPHRASE"), Forbid: s.p.Flags.Prompt == mfa.ModeNone,
 		Open: s.p.OpenTTY, Dir: ks.FileDir,
 	}.Passphrase
+	ks.LockTimeout = s.p.Flags.LockTimeout
 	return ks
 }
 

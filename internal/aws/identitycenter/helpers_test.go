@@ -21,7 +21,7 @@ import (
 	"github.com/stscred/stscred/internal/testkit/ssotest"
 	"github.com/stscred/stscred/internal/testkit/ststest"
 	"github.com/stscred/stscred/internal/testkit/testclock"
-	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/keystore/keystoretest"
 )
 
 const (
@@ -48,7 +48,7 @@ type world struct {
 	srv    *ssotest.Server
 	url    string
 	clock  *testclock.Clock
-	store  *keystore.Memory
+	store  *keystoretest.Memory
 	out    *syncBuffer
 	locks  *locks
 	sleep  *sleeper
@@ -76,7 +76,7 @@ func newWorld(t *testing.T, opts ...func(*ssotest.Options)) *world {
 	w.srv.Assign(ssotest.Assignment{User: "alice", AccountID: devID, RoleName: "ReadOnly"})
 	w.url = w.srv.Start()
 	t.Cleanup(w.srv.Close)
-	w.store = keystore.NewMemory()
+	w.store = keystoretest.NewMemory()
 	w.out = &syncBuffer{}
 	w.locks = newLocks()
 	w.sleep = &sleeper{clock: w.clock}

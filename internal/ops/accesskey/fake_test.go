@@ -11,6 +11,7 @@ import (
 	"github.com/stscred/stscred/internal/aws/awsapi"
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/keystore/keystoretest"
 )
 
 const (
@@ -214,7 +215,7 @@ func (f *fakeAWS) GetCallerIdentity(ctx context.Context, cr creds.Credentials) (
 
 // store is a keystore whose writes and reads can fail.
 type store struct {
-	*keystore.Memory
+	*keystoretest.Memory
 	mu sync.Mutex
 	// setErr, when it returns an error for an entry, fails that write;
 	// written says whether the write happened anyway.
@@ -223,7 +224,7 @@ type store struct {
 	delErr func(name string) error
 }
 
-func newStore() *store { return &store{Memory: keystore.NewMemory()} }
+func newStore() *store { return &store{Memory: keystoretest.NewMemory()} }
 
 func (s *store) Set(name, secret string) error {
 	s.mu.Lock()

@@ -42,7 +42,7 @@ func (o Object) Get(key string) (any, bool) {
 }
 
 // Formats are the --output values the AWS CLI accepts.
-var Formats = []string{"json", "text", "table", "yaml", "yaml-stream"}
+func Formats() []string { return []string{"json", "text", "table", "yaml", "yaml-stream"} }
 
 // DefaultWidth is the terminal width the CLI assumes when stdout is not a
 // terminal; a table wider than that is turned on its side.
@@ -75,7 +75,7 @@ func New(o Options) (*Printer, error) {
 	}
 	if !validFormat(p.output) {
 		return nil, hint.With(fmt.Errorf("%w %q", ErrBadOutput, p.output),
-			"use --output "+strings.Join(Formats, ", "))
+			"use --output "+strings.Join(Formats(), ", "))
 	}
 	if p.width <= 0 {
 		p.width = DefaultWidth
@@ -92,7 +92,7 @@ func New(o Options) (*Printer, error) {
 }
 
 func validFormat(s string) bool {
-	for _, f := range Formats {
+	for _, f := range Formats() {
 		if s == f {
 			return true
 		}

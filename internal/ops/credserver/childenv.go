@@ -21,11 +21,11 @@ func ChildEnv(environ []string) []string {
 		"AWS_CONTAINER_CREDENTIALS_FULL_URI": true, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": true,
 		"AWS_CONTAINER_AUTHORIZATION_TOKEN": true, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": true,
 	}
-	for _, name := range shell.Shadowing {
+	for _, name := range shell.Shadowing() {
 		drop[name] = true
 	}
 	// What stscred was given for itself: the child never sees it.
-	for name := range cmdline.Private {
+	for _, name := range cmdline.Private() {
 		drop[name] = true
 	}
 	out := make([]string, 0, len(environ))

@@ -21,7 +21,7 @@ func writeBackup(path string, data []byte, now time.Time) (string, error) {
 	base := path + BackupSuffix + now.UTC().Format("20060102T150405Z")
 	name := base
 	for i := 2; ; i++ {
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		err := safefile.WriteNew(name, data, 0o600)
 		if errors.Is(err, fs.ErrExist) && i < 1000 {
 			name = fmt.Sprintf("%s-%d", base, i)
 			continue
@@ -29,21 +29,6 @@ func writeBackup(path string, data []byte, now time.Time) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("writing the backup: %w", err)
 		}
-		err = f.Chmod(0o600)
-		if err == nil {
-			_, err = f.Write(data)
-		}
-		if err == nil {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(name)
-			return "", fmt.Errorf("writing the backup %s: %w", name, err)
-		}
-		syncDir(filepath.Dir(name))
 		return name, nil
 	}
 }
@@ -72,14 +57,6 @@ func writeAtomic(path string, data []byte, newMode fs.FileMode) error {
 	if err := safefile.WriteAtomic(target, data, mode); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
-	syncDir(filepath.Dir(target))
+	safefile.SyncDir(filepath.Dir(target))
 	return nil
-}
-
-// syncDir makes a rename or a new file in dir durable; best effort.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }

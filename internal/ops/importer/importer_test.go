@@ -17,6 +17,7 @@ import (
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/credfile"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/keystore/keystoretest"
 )
 
 const (
@@ -141,7 +142,7 @@ func (f *fakeSTS) verify(_ context.Context, profile, id, secret string) (string,
 // failingStore fails its Nth Set (counting from 1) and, with failDelete,
 // every Delete.
 type failingStore struct {
-	*keystore.Memory
+	*keystoretest.Memory
 	failAt, sets int
 	failDelete   bool
 }
@@ -170,7 +171,7 @@ type setup struct {
 
 func newSetup(t *testing.T, cred, cfg string) *setup {
 	t.Helper()
-	s := &setup{dir: t.TempDir(), keys: keystore.NewMemory(), sts: newFakeSTS(), now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}
+	s := &setup{dir: t.TempDir(), keys: keystoretest.NewMemory(), sts: newFakeSTS(), now: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}
 	s.cred = filepath.Join(s.dir, "credentials")
 	s.cfg = filepath.Join(s.dir, "config")
 	if err := os.WriteFile(s.cred, []byte(cred), 0o640); err != nil {
@@ -358,7 +359,7 @@ func TestStoreFailureRollsBack(t *testing.T) {
 	for n := 1; n <= 5; n++ {
 		t.Run(fmt.Sprint("set ", n), func(t *testing.T) {
 			s := newSetup(t, credText, cfgText)
-			mem := keystore.NewMemory()
+			mem := keystoretest.NewMemory()
 			// bob's key and the index were there before.
 			if err := keystore.PutKey(mem, "bob", keystore.Key{AccessKeyID: "AKIABOBBOBBOBBOBBOBB", SecretAccessKey: "bobsecret"}); err != nil {
 				t.Fatal(err)
@@ -405,7 +406,7 @@ func TestStoreFailureRollsBack(t *testing.T) {
 // When undoing fails too, the error says what is left.
 func TestStoreFailureUndoFails(t *testing.T) {
 	s := newSetup(t, credText, cfgText)
-	s.keys = &failingStore{Memory: keystore.NewMemory(), failAt: 3, failDelete: true}
+	s.keys = &failingStore{Memory: keystoretest.NewMemory(), failAt: 3, failDelete: true}
 	_, out, err := s.run(t, false)
 	if err == nil || !strings.Contains(out, "undoing the stores before it failed") || !strings.Contains(out, "stscred remove default --yes") {
 		t.Fatalf("error: %v\n%s", err, out)
@@ -415,7 +416,7 @@ func TestStoreFailureUndoFails(t *testing.T) {
 	}
 }
 
-func dump(m *keystore.Memory) string {
+func dump(m *keystoretest.Memory) string {
 	var out []string
 	for _, n := range []string{"v1:key:default", "v1:key:alice", "v1:key:carol", "v1:key:bob", keystore.IndexName} {
 		v, err := m.Get(n)
@@ -444,7 +445,7 @@ func TestLaterFailuresRollBack(t *testing.T) {
 			t.Fatalf("want an error:\n%s", out)
 		}
 		t.Log(out)
-		if s.keys.(*keystore.Memory).Len() != 0 {
+		if s.keys.(*keystoretest.Memory).Len() != 0 {
 			t.Fatal("keys left in the keystore")
 		}
 		if read(t, s.cred) != credText {
@@ -470,7 +471,7 @@ func TestLaterFailuresRollBack(t *testing.T) {
 		if err == nil || !strings.Contains(out, "writing the backup") {
 			t.Fatalf("want a backup error:\n%s", out)
 		}
-		if s.keys.(*keystore.Memory).Len() != 0 || read(t, s.cred) != credText || read(t, s.cfg) != cfgText {
+		if s.keys.(*keystoretest.Memory).Len() != 0 || read(t, s.cred) != credText || read(t, s.cfg) != cfgText {
 			t.Fatal("not rolled back")
 		}
 	})
@@ -498,7 +499,7 @@ func TestConcurrentChange(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), path+" changed while stscred import ran") {
 				t.Fatalf("err = %v", err)
 			}
-			if s.keys.(*keystore.Memory).Len() != 0 || read(t, path) != text+"\n[new]\n" {
+			if s.keys.(*keystoretest.Memory).Len() != 0 || read(t, path) != text+"\n[new]\n" {
 				t.Fatal("not rolled back, or the other program's change was lost")
 			}
 			if got := files(t, s.dir); fmt.Sprint(got) != "[config credentials]" {
@@ -542,7 +543,7 @@ func TestWriteFailures(t *testing.T) {
 			}
 			out := err.Error()
 			t.Log(out)
-			if s.keys.(*keystore.Memory).Len() != 0 || read(t, s.cfg) != cfgText {
+			if s.keys.(*keystoretest.Memory).Len() != 0 || read(t, s.cfg) != cfgText {
 				t.Fatal("not rolled back")
 			}
 			if tc.check != nil {
@@ -569,7 +570,7 @@ func TestDryRun(t *testing.T) {
 	if len(res.Moved()) != 3 || res.Changed || res.Backup != "" {
 		t.Fatalf("dry run: %+v", res)
 	}
-	if s.keys.(*keystore.Memory).Len() != 0 || read(t, s.cred) != credText || read(t, s.cfg) != cfgText || len(files(t, s.dir)) != 2 {
+	if s.keys.(*keystoretest.Memory).Len() != 0 || read(t, s.cred) != credText || read(t, s.cfg) != cfgText || len(files(t, s.dir)) != 2 {
 		t.Fatal("the dry run changed something")
 	}
 	if st2, _ := os.Stat(s.cred); !st2.ModTime().Equal(st1.ModTime()) {
@@ -595,7 +596,7 @@ func TestVerifyErrorStopsEverything(t *testing.T) {
 	if err == nil || !strings.Contains(out, "could not verify the key of profile default, so nothing was changed: cannot reach STS") || !strings.Contains(out, "check the network") {
 		t.Fatalf("err: %s", out)
 	}
-	if s.keys.(*keystore.Memory).Len() != 0 || read(t, s.cred) != credText || read(t, s.cfg) != cfgText || len(files(t, s.dir)) != 2 {
+	if s.keys.(*keystoretest.Memory).Len() != 0 || read(t, s.cred) != credText || read(t, s.cfg) != cfgText || len(files(t, s.dir)) != 2 {
 		t.Fatal("something changed")
 	}
 }
@@ -625,7 +626,7 @@ func TestVerifierRejectsOne(t *testing.T) {
 // profile alone.
 func TestAlreadyStored(t *testing.T) {
 	s := newSetup(t, credText, cfgText)
-	mem := s.keys.(*keystore.Memory)
+	mem := s.keys.(*keystoretest.Memory)
 	keystore.PutKey(mem, "default", keystore.Key{AccessKeyID: idA, SecretAccessKey: secA, UserARN: "old"})
 	keystore.PutKey(mem, "alice", keystore.Key{AccessKeyID: idC, SecretAccessKey: secC})
 	res, out, err := s.run(t, false)

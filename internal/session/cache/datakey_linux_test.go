@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/internal/sys/kernelkeys"
-	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/keystore/keystoretest"
 )
 
 // The kernel keyring copy serves reads while the keystore is unreachable:
 // that is what makes a cache hit cheap.
 func TestDataKeyKernelKeyring(t *testing.T) {
-	store := keystore.NewMemory()
+	store := keystoretest.NewMemory()
 	dir := t.TempDir()
 	dk := NewDataKey(store, "svc-test", dir, 1, time.Minute)
 	t.Cleanup(dk.Forget)

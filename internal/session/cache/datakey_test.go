@@ -6,11 +6,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/keystore/keystoretest"
 )
 
 func TestDataKeyCreatedOnceAndReused(t *testing.T) {
-	store := keystore.NewMemory()
+	store := keystoretest.NewMemory()
 	dk := NewDataKey(store, "svc", t.TempDir(), 1, time.Minute)
 	dk.noKernel = true
 	k1, err := dk.Get()
@@ -27,7 +27,7 @@ func TestDataKeyCreatedOnceAndReused(t *testing.T) {
 }
 
 func TestDataKeyStoreErrorIsReported(t *testing.T) {
-	store := keystore.NewMemory()
+	store := keystoretest.NewMemory()
 	store.Err = errors.New("bus unreachable")
 	dk := NewDataKey(store, "svc", t.TempDir(), 1, time.Minute)
 	dk.noKernel = true

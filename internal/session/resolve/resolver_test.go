@@ -14,6 +14,7 @@ import (
 	"github.com/stscred/stscred/internal/aws/awsapi/awsapitest"
 	"github.com/stscred/stscred/internal/sys/cmdline"
 	"github.com/stscred/stscred/internal/sys/tty"
+	"github.com/stscred/stscred/keystore/keystoretest"
 
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
@@ -68,14 +69,14 @@ type rig struct {
 	now   time.Time
 	sts   *awsapitest.STS
 	mfa   *fakeMFA
-	keys  *keystore.Memory
+	keys  *keystoretest.Memory
 	cache *cache.Cache
 	cfg   *awsconfig.File
 	warn  bytes.Buffer
 }
 
 func newRig(t *testing.T) *rig {
-	r := &rig{t: t, now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), keys: keystore.NewMemory()}
+	r := &rig{t: t, now: time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC), keys: keystoretest.NewMemory()}
 	r.sts = awsapitest.New(func() time.Time { return r.now })
 	r.mfa = &fakeMFA{codes: []string{"111111", "222222", "333333", "444444"}}
 	dk := make([]byte, 32)

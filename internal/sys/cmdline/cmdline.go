@@ -19,6 +19,7 @@ import (
 	"io"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -319,7 +320,7 @@ func ChildEnv(environ []string) []string {
 	out := make([]string, 0, len(environ))
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
-		if Private[name] {
+		if slices.Contains(Private(), name) {
 			continue
 		}
 		out = append(out, kv)
@@ -328,10 +329,7 @@ func ChildEnv(environ []string) []string {
 }
 
 // Private are the variables no child of stscred inherits.
-var Private = map[string]bool{
-	"STSCRED_FILE_PASSPHRASE": true,
-	"STSCRED_MFA_TOKEN":       true,
-}
+func Private() []string { return []string{"STSCRED_FILE_PASSPHRASE", "STSCRED_MFA_TOKEN"} }
 
 // redactingWriter passes whole lines on with secrets blotted out.
 type redactingWriter struct {

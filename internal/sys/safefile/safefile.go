@@ -6,12 +6,14 @@
 package safefile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/stscred/stscred/internal/base/hint"
 )
@@ -121,4 +123,57 @@ func writeFailed(path string, err error) error {
 		return hint.With(e, "the disk (or your quota) is full: free some space and run the command again; the old file is as it was")
 	}
 	return e
+}
+
+// Lock takes an exclusive lock on f (see TryLock), trying again every
+// 20 ms until ctx ends; its error is then ctx's.
+func Lock(ctx context.Context, f *os.File) error {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ok, err := TryLock(f)
+		if err != nil || ok {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// WriteNew writes data to path, which must not exist yet: it is created
+// exclusively (a planted file or symlink is never opened; the error is
+// then fs.ErrExist), made mode perm whatever the umask, synced with its
+// directory, and removed again when a write fails.
+func WriteNew(path string, data []byte, perm fs.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	err = f.Chmod(perm)
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(path)
+		return writeFailed(path, err)
+	}
+	SyncDir(filepath.Dir(path))
+	return nil
+}
+
+// SyncDir makes a rename or a new file in dir durable; best effort.
+func SyncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }

@@ -1,8 +1,12 @@
-package keystore
+// Package keystoretest is an in-memory keystore.Store for tests: it is
+// never linked into stscred itself.
+package keystoretest
 
 import (
 	"fmt"
 	"sync"
+
+	"github.com/stscred/stscred/keystore"
 )
 
 // Memory is an in-memory Store for unit tests. Err, when set, is returned
@@ -24,7 +28,7 @@ func (s *Memory) Get(name string) (string, error) {
 	}
 	v, ok := s.m[name]
 	if !ok {
-		return "", fmt.Errorf("%s: %w", name, ErrNotFound)
+		return "", fmt.Errorf("%s: %w", name, keystore.ErrNotFound)
 	}
 	return v, nil
 }
@@ -46,7 +50,7 @@ func (s *Memory) Delete(name string) error {
 		return s.Err
 	}
 	if _, ok := s.m[name]; !ok {
-		return fmt.Errorf("%s: %w", name, ErrNotFound)
+		return fmt.Errorf("%s: %w", name, keystore.ErrNotFound)
 	}
 	delete(s.m, name)
 	return nil
