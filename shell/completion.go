@@ -67,16 +67,6 @@ type CompletionSpec struct {
 	Commands    []CompletionCommand
 }
 
-// Completion returns the completion script of the shell called name
-// (bash, zsh or fish).
-func Completion(name string, spec CompletionSpec) (string, error) {
-	s, err := Named(name)
-	if err != nil {
-		return "", err
-	}
-	return s.Completion(spec)
-}
-
 func commandNames(spec CompletionSpec) []string {
 	var out []string
 	for _, c := range spec.Commands {

@@ -48,18 +48,6 @@ func NormalizeFormat(f string) string {
 	return f
 }
 
-// FormatFor picks the export format for the user's $SHELL: fish and
-// PowerShell have their own syntax; everything else reads sh.
-func FormatFor(shellPath string) string {
-	switch strings.TrimSuffix(filepath.Base(shellPath), ".exe") {
-	case "fish":
-		return "fish"
-	case "pwsh", "powershell":
-		return "powershell"
-	}
-	return "sh"
-}
-
 // Shadowing are variables that would make tools ignore the exported
 // credentials: botocore, for one, skips environment credentials when a
 // profile is named.

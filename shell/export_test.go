@@ -158,14 +158,6 @@ func TestExportJSONAndDotenv(t *testing.T) {
 	}
 }
 
-func TestFormatFor(t *testing.T) {
-	for shell, want := range map[string]string{"/usr/bin/fish": "fish", "/bin/bash": "sh", "/bin/zsh": "sh", "": "sh", "pwsh.exe": "powershell", "/usr/bin/pwsh": "powershell"} {
-		if got := FormatFor(shell); got != want {
-			t.Errorf("%q: %s", shell, got)
-		}
-	}
-}
-
 // The hooks are valid scripts in their shells.
 func TestHooksParse(t *testing.T) {
 	for shell, check := range map[string][]string{

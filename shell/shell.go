@@ -120,12 +120,3 @@ func Named(name string) (Shell, error) {
 	}
 	return nil, fmt.Errorf("no shell integration for %q (supported: %s)", name, strings.Join(Names(), ", "))
 }
-
-// Hook returns the shell integration script for the shell called name.
-func Hook(name string) (string, error) {
-	s, err := Named(name)
-	if err != nil {
-		return "", err
-	}
-	return s.Hook()
-}

@@ -217,7 +217,7 @@ func TestSAMLRole(t *testing.T) {
 		t.Fatalf("role corp: %s", w.stderr)
 	}
 	c, err := creds.DecodeProcess(w.stdout.Bytes())
-	if err != nil || c.Expiration.Sub(time.Now()) < 119*time.Minute || c.Expiration.Sub(time.Now()) > 121*time.Minute {
+	if err != nil || time.Until(c.Expiration) < 119*time.Minute || time.Until(c.Expiration) > 121*time.Minute {
 		t.Fatalf("%v: expires %v", err, c.Expiration)
 	}
 	if code := w.run("role", "corp"); code != 0 || w.srv.Calls("AssumeRoleWithSAML") != 1 {

@@ -172,16 +172,6 @@ func (f *File) errorf(line int, format string, args ...any) error {
 	return &ParseError{Path: f.Path, Line: line + 1, Msg: fmt.Sprintf(format, args...)}
 }
 
-// Section returns the section called name, or nil.
-func (f *File) Section(name string) *Section {
-	for _, s := range f.Sections {
-		if s.Name == name {
-			return s
-		}
-	}
-	return nil
-}
-
 // SectionAt returns the section whose header is on line (1-based), or nil.
 func (f *File) SectionAt(line int) *Section {
 	for _, s := range f.Sections {

@@ -3,7 +3,6 @@ package profile
 import (
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
@@ -134,10 +133,3 @@ func NotARole(p *Profile) error {
 // ErrNotStscredCredentials is returned for a tool profile whose stscred
 // call prints no credential_process document.
 var ErrNotStscredCredentials = errors.New("not a stscred call that prints credentials")
-
-// sorted returns names sorted, for messages.
-func sorted(names []string) []string {
-	out := append([]string(nil), names...)
-	sort.Strings(out)
-	return out
-}

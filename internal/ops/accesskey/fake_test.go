@@ -285,10 +285,9 @@ func (s *store) del(fn func(name string) error) {
 
 // clock is a fake clock that Sleep advances.
 type clock struct {
-	mu     sync.Mutex
-	t      time.Time
-	slept  []time.Duration
-	sleeps int
+	mu    sync.Mutex
+	t     time.Time
+	slept []time.Duration
 }
 
 func (c *clock) Now() time.Time {

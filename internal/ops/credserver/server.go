@@ -37,16 +37,6 @@ type Server struct {
 	Log func(string)
 }
 
-// Start listens on a random loopback port and serves credentials from get.
-func Start(get Source) (*Server, error) {
-	s, err := Listen(get)
-	if err != nil {
-		return nil, err
-	}
-	s.Serve()
-	return s, nil
-}
-
 // Listen listens on a random loopback port; Serve then serves it. Between
 // the two the listening socket can be handed to a child (ListenerFile).
 func Listen(get Source) (*Server, error) {

@@ -180,12 +180,3 @@ func compact(s []string) []string {
 	}
 	return out
 }
-
-func firstNonEmpty(vals ...string) string {
-	for _, v := range vals {
-		if v != "" {
-			return v
-		}
-	}
-	return ""
-}

@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
@@ -218,15 +217,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func hasPrefixAll(list []string, prefix string) bool {
-	for _, v := range list {
-		if !strings.HasPrefix(v, prefix) {
-			return false
-		}
-	}
-	return len(list) > 0
 }
 
 func decodeBody(t *testing.T, resp *http.Response, v any) {

@@ -91,15 +91,6 @@ type caller struct {
 	session *sessionRecord // nil for long-term keys
 }
 
-// userARN is the ARN of the IAM user at the origin of the caller's chain,
-// or "" for a chain a web identity or SAML assertion started.
-func (c *caller) userARN() string {
-	if c.user == nil {
-		return ""
-	}
-	return c.user.arn()
-}
-
 func (c *caller) arn() string {
 	if c.session != nil && (c.session.roleSession() || c.session.federated()) {
 		return c.session.ARN
