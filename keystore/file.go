@@ -46,6 +46,9 @@ type File struct {
 	LockTimeout time.Duration
 
 	identity *age.X25519Identity
+	// workFactor is the scrypt work factor of a new store (0: age's,
+	// about a second); tests make it cheap.
+	workFactor int
 }
 
 // ErrWrongPassphrase means the passphrase does not open the store.
@@ -167,6 +170,9 @@ func (f *File) create() error {
 	r, err := age.NewScryptRecipient(pass)
 	if err != nil {
 		return fmt.Errorf("file keystore: %w", err)
+	}
+	if f.workFactor > 0 {
+		r.SetWorkFactor(f.workFactor)
 	}
 	var buf bytes.Buffer
 	w, err := age.Encrypt(&buf, r)

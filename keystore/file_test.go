@@ -29,7 +29,7 @@ func (a *asker) ask(create bool) (string, error) {
 }
 
 func newFileStore(t *testing.T, dir string, a *asker) *File {
-	f := NewFile(dir, a.ask)
+	f := newCheapFile(dir, a.ask)
 	t.Cleanup(f.Forget)
 	return f
 }
@@ -105,7 +105,7 @@ func TestFileStorePassphraseAskedOncePerSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := &asker{pass: "pw-once"}
-	second := NewFile(dir, b.ask)
+	second := newCheapFile(dir, b.ask)
 	if v, err := second.Get("x"); err != nil || v != "1" {
 		t.Fatalf("second instance: %q %v", v, err)
 	}
@@ -113,7 +113,7 @@ func TestFileStorePassphraseAskedOncePerSession(t *testing.T) {
 		t.Fatal("a second process in the session was asked for the passphrase (the session keyring must serve it)")
 	}
 	second.Forget()
-	third := NewFile(dir, b.ask)
+	third := newCheapFile(dir, b.ask)
 	if _, err := third.Get("x"); err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestFileStoreWrongPassphrase(t *testing.T) {
 	}
 	good.Forget()
 	before := snapshot(t, dir)
-	bad := NewFile(dir, (&asker{pass: "wrong"}).ask)
+	bad := newCheapFile(dir, (&asker{pass: "wrong"}).ask)
 	_, err := bad.Get("v1:key:alice")
 	if !errors.Is(err, ErrWrongPassphrase) || len(hint.Of(err)) == 0 {
 		t.Fatalf("Get with a wrong passphrase: %v", err)
@@ -145,14 +145,14 @@ func TestFileStoreWrongPassphrase(t *testing.T) {
 			t.Fatalf("%s changed after a wrong passphrase", name)
 		}
 	}
-	if v, err := NewFile(dir, (&asker{pass: "right"}).ask).Get("v1:key:alice"); err != nil || v != "secret" {
+	if v, err := newCheapFile(dir, (&asker{pass: "right"}).ask).Get("v1:key:alice"); err != nil || v != "secret" {
 		t.Fatalf("the right passphrase still works: %q %v", v, err)
 	}
 }
 
 func TestFileStoreEmptyPassphraseRefused(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ks")
-	f := NewFile(dir, (&asker{pass: ""}).ask)
+	f := newCheapFile(dir, (&asker{pass: ""}).ask)
 	if err := f.Set("x", "y"); err == nil || !strings.Contains(err.Error(), "needs a passphrase") {
 		t.Fatalf("err = %v", err)
 	}
@@ -183,7 +183,7 @@ func TestFileStoreConcurrentWriters(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			if err := NewFile(dir, (&asker{pass: "pw"}).ask).Set(fmt.Sprintf("k%d", i), "v"); err != nil {
+			if err := newCheapFile(dir, (&asker{pass: "pw"}).ask).Set(fmt.Sprintf("k%d", i), "v"); err != nil {
 				t.Error(err)
 			}
 		}(i)
@@ -193,4 +193,13 @@ func TestFileStoreConcurrentWriters(t *testing.T) {
 	if err != nil || len(names) != 13 {
 		t.Fatalf("names %v, %v: a concurrent write was lost", names, err)
 	}
+}
+
+// newCheapFile is NewFile with a scrypt work factor a test can afford (a
+// store made with it is opened with the factor its file names, as any
+// store is).
+func newCheapFile(dir string, passphrase func(create bool) (string, error)) *File {
+	f := NewFile(dir, passphrase)
+	f.workFactor = 10
+	return f
 }

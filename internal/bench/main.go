@@ -2,8 +2,9 @@
 // scenario against the floor (a Go binary that only prints a file) measured
 // in the same run.
 //
-//	go run ./internal/bench            # 100 runs per scenario
-//	go run ./internal/bench -short     # 5 runs: proves the benchmark works (CI)
+//	go run ./internal/bench                  # 100 runs per scenario
+//	go run ./internal/bench -short           # 5 runs: proves the benchmark works (CI)
+//	go run ./internal/bench -against main    # also the cache hits of another revision, in the same rounds
 //
 // It needs what the tests need: a Secret Service (it starts gnome-keyring
 // on a private D-Bus session) and the Go toolchain. It prints a Markdown
@@ -17,6 +18,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -37,16 +39,19 @@ type scenario struct {
 	before func() // runs before each timed run, untimed
 	env    []string
 	want   string // what stdout starts with (default: credential_process JSON)
+	// against runs the binary built from the -against revision instead.
+	against bool
 }
 
 func run() int {
 	short := flag.Bool("short", false, "few runs, to check the benchmark works")
 	runs := flag.Int("runs", 100, "runs per scenario")
+	against := flag.String("against", "", "a git revision whose cache hits to measure in the same rounds (before and after a change)")
 	flag.Parse()
 	if *short {
 		*runs = 5
 	}
-	b, err := setup()
+	b, err := setup(*against)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 1
@@ -61,6 +66,15 @@ func run() int {
 		{name: "`stscred role prod-admin`, cache hit, 1,000-profile config", args: []string{"role", "prod-admin"}, env: []string{"AWS_CONFIG_FILE=" + b.bigConfig}},
 		{name: "`stscred role prod-admin`, cold (MFA session cached, role not)", args: []string{"role", "prod-admin"}, before: b.dropRoles},
 	}
+	if *against != "" {
+		// Before the cold scenario, whose drop of the role entries the
+		// hits must not see.
+		at := "at " + *against
+		scenarios = slices.Insert(scenarios, len(scenarios)-1,
+			scenario{name: "`stscred role prod-admin`, cache hit, " + at, args: []string{"role", "prod-admin"}, against: true},
+			scenario{name: "`stscred session alice`, cache hit, " + at, args: []string{"session", "alice"}, against: true},
+			scenario{name: "`stscred export prod`, cache hit, " + at, args: []string{"export", "prod"}, want: "unset AWS_PROFILE", against: true})
+	}
 	// Scenarios are measured round-robin, one run of each per round, so
 	// that the machine's drift (other load, frequency changes) spreads over
 	// all of them alike and the ratios stay comparable.
@@ -68,10 +82,7 @@ func run() int {
 	times := make([][]time.Duration, len(scenarios))
 	for round := -2; round < *runs; round++ {
 		for i, sc := range scenarios {
-			bin, args := b.stscred, sc.args
-			if i == 0 {
-				bin, args = b.floor, []string{b.output}
-			}
+			bin, args := b.binary(i, sc)
 			d, err := b.once(round < 0, sc.want, sc.before, bin, args, sc.env...)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "bench: %s: %v\n", sc.name, err)
@@ -92,10 +103,7 @@ func run() int {
 	fmt.Println("|---|---:|---:|---:|---:|")
 	var floor time.Duration
 	for i, sc := range scenarios {
-		bin, args := b.stscred, sc.args
-		if i == 0 {
-			bin, args = b.floor, []string{b.output}
-		}
+		bin, args := b.binary(i, sc)
 		rss, err := b.peakRSS(sc.before, bin, args, sc.env...)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "bench: %s: %v\n", sc.name, err)
@@ -201,17 +209,30 @@ func (b *bench) hookCost(n int) error {
 	return nil
 }
 
+// binary is what scenario i runs: the floor first, then stscred (or the
+// -against revision's).
+func (b *bench) binary(i int, sc scenario) (string, []string) {
+	switch {
+	case i == 0:
+		return b.floor, []string{b.output}
+	case sc.against:
+		return b.against, sc.args
+	}
+	return b.stscred, sc.args
+}
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d)/float64(time.Millisecond)) }
 
 // bench is the world the scenarios run in.
 type bench struct {
 	dir, home, config, bigConfig string
 	stscred, floor, output       string
+	against                      string // stscred built from the -against revision
 	srv                          *ststest.Server
 	env                          []string
 }
 
-func setup() (*bench, error) {
+func setup(against string) (*bench, error) {
 	dir, err := os.MkdirTemp("", "stscred-bench-")
 	if err != nil {
 		return nil, err
@@ -227,6 +248,12 @@ func setup() (*bench, error) {
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // as install.sh builds it
 		if o, err := cmd.CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("go build %s: %v\n%s", pkg, err, o)
+		}
+	}
+	if against != "" {
+		b.against = filepath.Join(dir, "stscred-against")
+		if err := buildAt(against, dir, b.against); err != nil {
+			return nil, err
 		}
 	}
 	b.srv = ststest.New(ststest.Options{})
@@ -352,4 +379,25 @@ func (b *bench) peakRSS(before func(), bin string, args []string, extraEnv ...st
 		peak = max(peak, kb)
 	}
 	return peak, nil
+}
+
+// buildAt builds stscred as install.sh does from git revision rev of the
+// checkout the benchmark runs in, into out (the tree is exported into a
+// temporary directory under dir).
+func buildAt(rev, dir, out string) error {
+	src := filepath.Join(dir, "src-"+strings.NewReplacer("/", "-", ".", "-").Replace(rev))
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		return err
+	}
+	archive := exec.Command("sh", "-c", `git archive --format=tar "$1" | tar -x -C "$2"`, "sh", rev, src)
+	if o, err := archive.CombinedOutput(); err != nil {
+		return fmt.Errorf("git archive %s: %v\n%s", rev, err, o)
+	}
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", out, "./cmd/stscred")
+	cmd.Dir = src
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if o, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build at %s: %v\n%s", rev, err, o)
+	}
+	return nil
 }
