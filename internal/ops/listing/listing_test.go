@@ -20,6 +20,7 @@ import (
 	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/internal/testkit/testclock"
 	"github.com/stscred/stscred/keystore"
+	"github.com/stscred/stscred/keystore/keystoretest"
 )
 
 const config = `
@@ -74,22 +75,13 @@ const (
 
 var secrets = []string{keyID, keySecret, sessionID, sessionSecret, sessionToken}
 
-// parse stands in for cmd/stscred's kong parser: `role NAME` and
-// `session NAME`.
-func parse(args []string) profile.Call {
-	if len(args) == 2 && (args[0] == "role" || args[0] == "session") {
-		return profile.Call{Request: profile.Request{Command: args[0], Profile: args[1]}}
-	}
-	return profile.Call{Err: errors.New("unexpected argument")}
-}
-
 func model(t *testing.T, text string) *profile.Model {
 	t.Helper()
 	f, err := awsconfig.Parse("/home/u/.aws/config", []byte(text))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &profile.Model{File: f, Parse: parse}
+	return &profile.Model{File: f}
 }
 
 var now = time.Date(2030, 5, 6, 7, 8, 9, 0, time.UTC)
@@ -100,7 +92,7 @@ var now = time.Date(2030, 5, 6, 7, 8, 9, 0, time.UTC)
 type world struct {
 	m       *profile.Model
 	headers []cache.Header
-	keys    *keystore.Memory
+	keys    *keystoretest.Memory
 	clock   *testclock.Clock
 }
 
@@ -141,7 +133,7 @@ func newWorld(t *testing.T) world {
 	if len(headers) != 7 {
 		t.Fatalf("cache lists %d entries, want 7", len(headers))
 	}
-	keys := keystore.NewMemory()
+	keys := keystoretest.NewMemory()
 	if err := keystore.PutKey(keys, "alice", keystore.Key{AccessKeyID: keyID, SecretAccessKey: keySecret, Added: now.Add(-72 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -373,7 +365,7 @@ func TestWriteJSON(t *testing.T) {
 func TestWriteJSONEmpty(t *testing.T) {
 	for name, l := range map[string]listing.Listing{
 		"zero":  {},
-		"built": listing.Build(model(t, "# nothing here\n"), nil, keystore.NewMemory(), now),
+		"built": listing.Build(model(t, "# nothing here\n"), nil, keystoretest.NewMemory(), now),
 	} {
 		var buf bytes.Buffer
 		if err := l.WriteJSON(&buf); err != nil {
