@@ -114,14 +114,16 @@ type Command interface {
 }
 
 // Fast recognises the one shape a credential_process line has — `role
-// NAME`, `session NAME` (or `export NAME`), nothing else — in an
-// environment that sets none of the variables those commands read, and
-// fills the command and the globals with their defaults exactly as kong
-// would, reading the defaults from the same kong tags. Anything else
-// returns ok=false and is for kong. Building kong's parser costs more than
-// a whole cache hit (reflection over every flag, at a cold start); this is
-// the path every AWS CLI and SDK start takes. Its test checks that both
-// give the same result.
+// NAME`, `session NAME` (or `export NAME`), nothing else — and fills the
+// command and the globals exactly as kong would: each flag from the
+// variable that sets it (STSCRED_BACKEND=file) when that is a value kong
+// takes, else from its default, reading the variables, enums and defaults
+// from the same kong tags. Anything else (a flag on the line, a variable
+// kong would refuse) returns ok=false and is for kong, which then says
+// what is wrong. Building kong's parser costs more than a whole cache hit
+// (reflection over every flag, at a cold start); this is the path every
+// AWS CLI and SDK start takes. Its test checks that both give the same
+// result.
 func Fast(args []string, getenv func(string) string) (Command, *Globals, bool) {
 	if len(args) != 2 || args[1] == "" || strings.HasPrefix(args[1], "-") {
 		return nil, nil, false
@@ -138,26 +140,21 @@ func Fast(args []string, getenv func(string) string) (Command, *Globals, bool) {
 		return nil, nil, false
 	}
 	g := &Globals{}
-	if !fillDefaults(reflect.ValueOf(g).Elem(), getenv, "") || !fillDefaults(reflect.ValueOf(cmd).Elem(), getenv, args[1]) {
+	if !fill(reflect.ValueOf(g).Elem(), getenv, "") || !fill(reflect.ValueOf(cmd).Elem(), getenv, args[1]) {
 		return nil, nil, false
 	}
 	return cmd, g, true
 }
 
-// fillDefaults sets each field of the struct v to its kong default, and
+// fill sets each field of the struct v as kong would with no flag on the
+// command line: from its variable when one is set, else to its default;
 // the one positional argument to arg. It reports false when a field has a
-// kind it does not handle or an environment variable that would override
-// it is set: kong must decide those.
-func fillDefaults(v reflect.Value, getenv func(string) string, arg string) bool {
-	durationType := reflect.TypeOf(time.Duration(0))
+// kind it does not handle, or a variable's value kong would refuse: kong
+// must decide those.
+func fill(v reflect.Value, getenv func(string) string, arg string) bool {
 	args := 0
 	for i := 0; i < v.NumField(); i++ {
 		f, tag := v.Field(i), v.Type().Field(i).Tag
-		for _, name := range strings.Split(tag.Get("env"), ",") {
-			if name != "" && getenv(name) != "" {
-				return false
-			}
-		}
 		if _, ok := tag.Lookup("arg"); ok {
 			if f.Kind() != reflect.String || args > 0 {
 				return false
@@ -166,24 +163,42 @@ func fillDefaults(v reflect.Value, getenv func(string) string, arg string) bool 
 			f.SetString(arg)
 			continue
 		}
-		def, ok := tag.Lookup("default")
+		value, ok := tag.Lookup("default")
+		for _, name := range strings.Split(tag.Get("env"), ",") {
+			if name != "" && getenv(name) != "" {
+				value, ok = getenv(name), true
+				break
+			}
+		}
 		if !ok {
 			continue
 		}
-		switch {
-		case f.Type() == durationType:
-			d, err := time.ParseDuration(def)
-			if err != nil {
-				return false
-			}
-			f.SetInt(int64(d))
-		case f.Kind() == reflect.String:
-			f.SetString(def)
-		default:
+		if !set(f, value, tag.Get("enum")) {
 			return false
 		}
 	}
 	return arg == "" || args == 1
+}
+
+// set sets f to value as kong's mappers do for the kinds the credential
+// commands' flags have; false when kong would refuse it.
+func set(f reflect.Value, value, enum string) bool {
+	switch {
+	case f.Type() == reflect.TypeOf(time.Duration(0)):
+		d, err := time.ParseDuration(value)
+		if err != nil {
+			return false
+		}
+		f.SetInt(int64(d))
+	case f.Kind() == reflect.String:
+		if enum != "" && !slices.Contains(strings.Split(enum, ","), value) {
+			return false
+		}
+		f.SetString(value)
+	default:
+		return false
+	}
+	return true
 }
 
 // FlagVariables are the environment variables the flags of stscred's
