@@ -7,6 +7,7 @@ import (
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/ops/credserver"
 	"github.com/stscred/stscred/internal/session/resolve"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // ExecCmd runs a command with a profile's credentials (credserver.Exec).
@@ -16,7 +17,7 @@ type ExecCmd struct {
 	Env     bool     `name:"env" help:"Put the credentials in the command's environment (AWS_ACCESS_KEY_ID, ...) instead of serving them; they are not renewed."`
 }
 
-func (c *ExecCmd) Run(p *app.Process, tools *resolve.Tools) error {
+func (c *ExecCmd) Run(p *app.Process, tools *resolve.Tools, runner *proc.Runner) error {
 	if len(c.Command) > 0 && c.Command[0] == "--" {
 		c.Command = c.Command[1:]
 	}
@@ -26,6 +27,6 @@ func (c *ExecCmd) Run(p *app.Process, tools *resolve.Tools) error {
 			tc, err := tools.For(ctx, c.Profile)
 			return tc.Creds, tc.Region, err
 		},
-		Stderr: p.Stderr, PrintErr: printError,
+		Stderr: p.Stderr, PrintErr: printError, Runner: runner,
 	}.Run(p.Context())
 }

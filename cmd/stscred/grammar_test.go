@@ -11,7 +11,7 @@ import (
 	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/ops/doctor"
 	"github.com/stscred/stscred/internal/session/cache"
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // One model of a profile: each credential_process line is classified the
@@ -107,7 +107,7 @@ func TestCredentialProcessLinesOneModel(t *testing.T) {
 			}
 			// And the line itself works when run, as the AWS CLI runs it.
 			l.env.SessionCache.DeleteWhere(func(cache.Header) bool { return true })
-			words := cmdline.Words(tc.line)
+			words := proc.Words(tc.line)
 			if exit := l.run(append([]string{"--mfa-token", l.srv.Code(l.mfa.Serial, time.Now().Add(30*time.Second))}, words[1:]...)...); exit != 0 {
 				t.Fatalf("running the line: exit %d\n%s", exit, l.stderr)
 			}

@@ -58,7 +58,7 @@ func TestServicesAreBuiltOnce(t *testing.T) {
 		if _, err := s.Tools(); err != nil {
 			t.Fatal(err)
 		}
-		s.ChildEnv()
+		s.Runner().Env()
 		s.Keys()
 		if _, err := s.Resolver(); err != nil {
 			t.Fatal(err)
@@ -70,7 +70,7 @@ func TestServicesAreBuiltOnce(t *testing.T) {
 			t.Errorf("%q built %d times: %v", b, n, built)
 		}
 	}
-	for _, want := range []string{"config", "profile model", "tools", "resolver", "child environment", "keystore", "session cache"} {
+	for _, want := range []string{"config", "profile model", "tools", "resolver", "runner", "keystore", "session cache"} {
 		if !slices.Contains(built, want) {
 			t.Errorf("%q not built: %v", want, built)
 		}

@@ -185,6 +185,7 @@ func parse(grammar any, g *credline.Globals, args []string, p *app.Process, svc 
 		kong.BindSingletonProvider(func() (*resolve.Tools, error) { return svc.Tools() }),
 		kong.BindSingletonProvider(func() (*profile.Model, error) { return svc.Model() }),
 		kong.BindSingletonProvider(func() (*cache.Cache, error) { return svc.Cache() }),
+		kong.BindSingletonProvider(func() *proc.Runner { return svc.Runner() }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
 	)
 	if err != nil {

@@ -16,7 +16,7 @@ import (
 	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/internal/session/mfa"
 	"github.com/stscred/stscred/internal/session/resolve"
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/keystore"
 )
 
@@ -37,7 +37,7 @@ type Services struct {
 	built    []string
 	model    *profile.Model
 	settings *awsapi.Settings
-	childEnv []string
+	runner   *proc.Runner
 	chooser  *mfa.Chooser
 	tokens   *idtoken.Setup
 	ic       *identitycenter.Client
@@ -159,28 +159,26 @@ func (s *Services) NewAPI(ep awsapi.Endpoint) awsapi.API {
 	return awsapi.NewSDK(ep, s.p.Flags.STSTimeout)
 }
 
-// ChildEnv is the environment of every process stscred starts: this
-// process's without stscred's private variables, filtered once.
-func (s *Services) ChildEnv() []string {
-	if s.childEnv == nil {
-		s.build("child environment")
-		s.childEnv = cmdline.ChildEnv(s.p.Environment())
-		if s.childEnv == nil {
-			s.childEnv = []string{}
-		}
+// Runner starts every process stscred starts (see proc.Runner): with this
+// process's environment without stscred's private variables, filtered
+// once, the first time a child is started.
+func (s *Services) Runner() *proc.Runner {
+	if s.runner == nil {
+		s.build("runner")
+		s.runner = &proc.Runner{Environ: s.p.Environment(), LookPath: s.p.LookPath}
 	}
-	return s.childEnv
+	return s.runner
 }
 
 // MFA picks where an MFA code comes from (the chooser is made on the
 // first call: a call that needs no code never makes it).
-func (s *Services) MFA(req mfa.Request, process cmdline.Line) (mfa.Source, error) {
+func (s *Services) MFA(req mfa.Request, process proc.Line) (mfa.Source, error) {
 	if s.chooser == nil {
 		s.build("mfa")
 		f := s.p.Flags
 		s.chooser = &mfa.Chooser{
 			Token: f.MFAToken, Mode: f.Prompt, OpenTTY: s.p.OpenTTY, LookPath: s.p.LookPath,
-			Getenv: s.p.Getenv, GOOS: s.p.GOOS, Stderr: s.p.Stderr, Env: s.ChildEnv(), Given: s.p.Now(),
+			Getenv: s.p.Getenv, GOOS: s.p.GOOS, Stderr: s.p.Stderr, Runner: s.Runner(), Given: s.p.Now(),
 		}
 	}
 	return s.chooser.For(req, process)
@@ -191,8 +189,8 @@ func (s *Services) Tokens() idtoken.Setup {
 	if s.tokens == nil {
 		s.build("identity tokens")
 		s.tokens = &idtoken.Setup{
-			Getenv: s.p.Getenv, HTTP: &http.Client{Timeout: s.p.Flags.STSTimeout}, Environ: s.ChildEnv(),
-			LookPath: s.p.LookPath, Stderr: s.p.Stderr,
+			Getenv: s.p.Getenv, HTTP: &http.Client{Timeout: s.p.Flags.STSTimeout}, Runner: s.Runner(),
+			Stderr: s.p.Stderr,
 		}
 	}
 	return *s.tokens
@@ -201,7 +199,7 @@ func (s *Services) Tokens() idtoken.Setup {
 // Browser opens URLs with command (--browser), else as console and sso
 // login open them.
 func (s *Services) Browser(command string) console.Browser {
-	return console.Browser{Command: command, Getenv: s.p.Getenv, GOOS: s.p.GOOS, LookPath: s.p.LookPath}
+	return console.Browser{Command: command, Getenv: s.p.Getenv, GOOS: s.p.GOOS, LookPath: s.p.LookPath, Runner: s.Runner()}
 }
 
 // IdentityCenter is the IAM Identity Center client: its tokens in the
@@ -301,7 +299,7 @@ func (s *Services) Tools() (*resolve.Tools, error) {
 	s.tools = &resolve.Tools{
 		Model:    m,
 		Resolver: s.Resolver,
-		Environ:  s.ChildEnv, Stderr: s.p.Stderr, LookPath: s.p.LookPath,
+		Runner:   s.Runner, Stderr: s.p.Stderr,
 	}
 	return s.tools, nil
 }

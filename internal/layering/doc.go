@@ -1,6 +1,7 @@
 // Package layering holds the layering of stscred's packages as data, and
 // the test that checks every import (of the code and of its tests, on
 // linux, darwin and windows) against it: an import that runs up a layer,
-// or across groups the rules do not allow, fails the build's tests. The
-// package itself has no code stscred uses.
+// or across groups the rules do not allow, fails the build's tests. Its
+// tests also hold that only proc.Runner starts processes. The package
+// itself has no code stscred uses.
 package layering

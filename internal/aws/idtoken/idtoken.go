@@ -22,7 +22,7 @@ import (
 
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // DefaultAudience is the audience stscred asks GitHub Actions for, the one
@@ -32,20 +32,23 @@ const DefaultAudience = "sts.amazonaws.com"
 // maxToken bounds what is read as a token.
 const maxToken = 64 << 10
 
+// maxAssertion is the most a SAML assertion may take (a base64
+// SAMLResponse is some kilobytes).
+const maxAssertion = 1 << 20
+
 // Setup is what getting tokens uses.
 type Setup struct {
-	Getenv   func(string) string
-	HTTP     *http.Client
-	Environ  []string // for a token process (already without stscred's private variables)
-	LookPath func(string) (string, error)
-	Stderr   io.Writer // a token process's messages, its line's arguments blotted out
+	Getenv func(string) string
+	HTTP   *http.Client
+	Runner *proc.Runner // runs a token process
+	Stderr io.Writer    // a token process's messages, its line's arguments blotted out
 }
 
 // Source is where a profile's web identity token comes from.
 type Source struct {
 	Kind     string // "file", "process", "github-actions"
 	Path     string // the file
-	Line     cmdline.Line
+	Line     proc.Line
 	Audience string // asked of GitHub Actions
 	setup    Setup
 }
@@ -58,7 +61,7 @@ func (s Setup) WebIdentity(p *awsconfig.Profile) (Source, error) {
 	case p.WebIdentityTokenFile != "":
 		return Source{Kind: "file", Path: expandHome(p.WebIdentityTokenFile, s.Getenv), setup: s}, nil
 	case p.WebIdentityTokenProcess != "":
-		return Source{Kind: "process", Line: cmdline.Line{Text: p.WebIdentityTokenProcess, Profile: p.Name, Key: "web_identity_token_process"}, setup: s}, nil
+		return Source{Kind: "process", Line: proc.Line{Text: p.WebIdentityTokenProcess, Profile: p.Name, Key: "web_identity_token_process"}, setup: s}, nil
 	case s.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL") != "" && s.Getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN") != "":
 		aud := p.WebIdentityAudience
 		if aud == "" {
@@ -140,7 +143,7 @@ func (s Source) fromFile() (string, error) {
 
 func (s Source) fromProcess(ctx context.Context) (string, error) {
 	var out bytes.Buffer
-	err := cmdline.Run(ctx, s.Line, cmdline.Options{Env: s.setup.Environ, Stdout: &limited{w: &out, n: maxToken}, Stderr: s.setup.Stderr, LookPath: s.setup.LookPath})
+	err := s.setup.Runner.Line(ctx, s.Line, proc.LineOptions{Stdout: &out, MaxOutput: maxToken, Stderr: s.setup.Stderr})
 	if err != nil {
 		return "", err
 	}
@@ -194,27 +197,6 @@ func (s Source) fromGitHub(ctx context.Context) (string, error) {
 		return "", errors.New("GitHub Actions' OIDC token endpoint answered without a token")
 	}
 	return v.Value, nil
-}
-
-// limited is a writer that keeps at most n bytes.
-type limited struct {
-	w io.Writer
-	n int
-}
-
-func (l *limited) Write(p []byte) (int, error) {
-	if l.n <= 0 {
-		return len(p), nil
-	}
-	keep := p
-	if len(keep) > l.n {
-		keep = keep[:l.n]
-	}
-	l.n -= len(keep)
-	if _, err := l.w.Write(keep); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }
 
 func digest(s string) string {

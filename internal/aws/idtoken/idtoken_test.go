@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/testkit/oidctest"
 	"github.com/stscred/stscred/internal/testkit/samltest"
 )
@@ -49,7 +50,7 @@ func TestWebIdentitySources(t *testing.T) {
 	fileTok := gh.Token("sts.amazonaws.com")
 	os.WriteFile(file, []byte("  "+fileTok+"\n"), 0o600)
 	vars := map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": gh.RequestURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN": gh.RequestToken(), "HOME": dir}
-	s := Setup{Getenv: env(vars), LookPath: func(p string) (string, error) { return "/bin/" + p, nil }}
+	s := Setup{Getenv: env(vars), Runner: &proc.Runner{LookPath: func(p string) (string, error) { return "/bin/" + p, nil }}}
 	ctx := context.Background()
 
 	src, err := s.WebIdentity(&awsconfig.Profile{Name: "ci", WebIdentityTokenFile: "~/token", WebIdentityTokenProcess: "echo x"})

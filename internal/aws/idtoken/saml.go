@@ -15,7 +15,7 @@ import (
 
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // SAML attribute names AWS reads from an assertion.
@@ -28,7 +28,7 @@ const (
 type SAMLSource struct {
 	Kind  string // "process" or "file"
 	Path  string
-	Line  cmdline.Line
+	Line  proc.Line
 	setup Setup
 }
 
@@ -37,7 +37,7 @@ type SAMLSource struct {
 func (s Setup) SAML(p *awsconfig.Profile) (SAMLSource, error) {
 	switch {
 	case p.SAMLProcess != "":
-		return SAMLSource{Kind: "process", Line: cmdline.Line{Text: p.SAMLProcess, Profile: p.Name, Key: "saml_process"}, setup: s}, nil
+		return SAMLSource{Kind: "process", Line: proc.Line{Text: p.SAMLProcess, Profile: p.Name, Key: "saml_process"}, setup: s}, nil
 	case p.SAMLAssertionFile != "":
 		return SAMLSource{Kind: "file", Path: expandHome(p.SAMLAssertionFile, s.Getenv), setup: s}, nil
 	}
@@ -73,7 +73,7 @@ func (s SAMLSource) Assertion(ctx context.Context) (string, Assertion, error) {
 		raw = string(b)
 	default:
 		var out bytes.Buffer
-		if err := cmdline.Run(ctx, s.Line, cmdline.Options{Env: s.setup.Environ, Stdout: &limited{w: &out, n: 1 << 20}, Stderr: s.setup.Stderr, LookPath: s.setup.LookPath, Timeout: 5 * time.Minute}); err != nil {
+		if err := s.setup.Runner.Line(ctx, s.Line, proc.LineOptions{Stdout: &out, MaxOutput: maxAssertion, Stderr: s.setup.Stderr, Timeout: 5 * time.Minute}); err != nil {
 			return "", Assertion{}, err
 		}
 		raw = out.String()

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/alecthomas/kong"
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // Globals are the flags every command takes.
@@ -116,10 +116,10 @@ func IsStscred(program string) bool {
 }
 
 // ParseLine parses a credential_process line; ok is false when it does not
-// run stscred. The line is split as the AWS CLI splits it (cmdline.Words);
+// run stscred. The line is split as the AWS CLI splits it (proc.Words);
 // getenv is the environment the call would run in (see Parse).
 func ParseLine(line string, getenv func(string) string) (c Call, ok bool) {
-	words := cmdline.Words(line)
+	words := proc.Words(line)
 	if len(words) == 0 || !IsStscred(words[0]) {
 		return Call{}, false
 	}

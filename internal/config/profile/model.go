@@ -7,7 +7,7 @@ import (
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/credline"
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // Model answers what profiles are, for one config file.
@@ -106,7 +106,7 @@ func NotAKeyHolder(p *Profile) error {
 		return hint.With(fmt.Errorf("profile %s is a role (role_arn = %s)", p.Name, p.RoleARN),
 			"for its credentials use: stscred role "+p.Name)
 	case Tool, Foreign:
-		return hint.With(fmt.Errorf("profile %s gets its credentials from credential_process (it runs %s), not from a stored key", p.Name, cmdline.Program(p.CredentialProcess)),
+		return hint.With(fmt.Errorf("profile %s gets its credentials from credential_process (it runs %s), not from a stored key", p.Name, proc.Program(p.CredentialProcess)),
 			"name the IAM user's profile (the one whose key you stored with stscred add)")
 	case SSO:
 		return hint.With(fmt.Errorf("profile %s signs in through IAM Identity Center, not with a stored key", p.Name),
@@ -122,7 +122,7 @@ func NotARole(p *Profile) error {
 		return nil
 	}
 	if p.Kind == Tool || p.Kind == Foreign {
-		return hint.With(fmt.Errorf("profile %s has no role_arn: it is a profile tools use (its credential_process runs %s)", p.Name, cmdline.Program(p.CredentialProcess)),
+		return hint.With(fmt.Errorf("profile %s has no role_arn: it is a profile tools use (its credential_process runs %s)", p.Name, proc.Program(p.CredentialProcess)),
 			"name the role profile, the one with role_arn and source_profile: e.g. stscred role prod-admin")
 	}
 	return hint.With(fmt.Errorf("profile %s has no role_arn", p.Name),

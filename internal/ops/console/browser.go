@@ -1,15 +1,13 @@
 package console
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"os/exec"
 	"strings"
 	"time"
 
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // ErrNoBrowser is returned when there is no browser to open a URL with:
@@ -30,6 +28,8 @@ type Browser struct {
 	// leaving it running (a browser started directly may stay until its
 	// window closes); 0 means 5 s.
 	Patience time.Duration
+	// Runner starts it (nil: with an empty environment).
+	Runner *proc.Runner
 }
 
 // argv is the command that opens u, or ErrNoBrowser.
@@ -40,7 +40,7 @@ func (b Browser) argv(u string) ([]string, error) {
 		line, _, _ = strings.Cut(b.Getenv("BROWSER"), ":")
 	}
 	if strings.TrimSpace(line) != "" {
-		words := cmdline.Words(line)
+		words := proc.Words(line)
 		if len(words) == 0 || strings.Contains(words[0], "%s") {
 			return nil, errors.New("cannot run the browser command: it must start with a program, not %s (e.g. --browser 'firefox --new-window %s')")
 		}
@@ -81,38 +81,28 @@ func (b Browser) Open(ctx context.Context, u string) error {
 	if err != nil {
 		return fmt.Errorf("cannot run the browser %s: not found", blank(argv[0], u))
 	}
-	var out bytes.Buffer
-	cmd := exec.Command(path, argv[1:]...)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("cannot run the browser %s: %v", blank(argv[0], u), blank(err.Error(), u))
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
 	patience := b.Patience
 	if patience == 0 {
 		patience = 5 * time.Second
 	}
-	t := time.NewTimer(patience)
-	defer t.Stop()
-	select {
-	case err := <-done:
-		if err != nil {
-			msg := strings.TrimSpace(blank(out.String(), u))
-			if len(msg) > 300 {
-				msg = msg[:300] + "…"
-			}
-			if msg != "" {
-				msg = ": " + msg
-			}
-			return fmt.Errorf("the browser %s failed (%v)%s", blank(argv[0], u), err, msg)
+	name := argv[0]
+	argv[0] = path
+	_, err = b.Runner.Start(ctx, argv, proc.StartOptions{Patience: patience})
+	var se *proc.StartError
+	switch {
+	case errors.As(err, &se):
+		msg := strings.TrimSpace(blank(se.Stderr, u))
+		if len(msg) > 300 {
+			msg = msg[:300] + "…"
 		}
-		return nil
-	case <-t.C:
-		return nil // still running: the browser has the URL
-	case <-ctx.Done():
-		return ctx.Err()
+		if msg != "" {
+			msg = ": " + msg
+		}
+		return fmt.Errorf("the browser %s failed (%v)%s", blank(name, u), se.Err, msg)
+	case err != nil && ctx.Err() == nil:
+		return fmt.Errorf("cannot run the browser %s: %v", blank(name, u), blank(err.Error(), u))
 	}
+	return err // nil, or ctx's: the browser has the URL (or is left trying)
 }
 
 // blank replaces the URL (and its token, however encoded) in s.

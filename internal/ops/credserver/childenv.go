@@ -3,7 +3,7 @@ package credserver
 import (
 	"strings"
 
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/shell"
 )
 
@@ -25,7 +25,7 @@ func ChildEnv(environ []string) []string {
 		drop[name] = true
 	}
 	// What stscred was given for itself: the child never sees it.
-	for _, name := range cmdline.Private() {
+	for _, name := range proc.Private() {
 		drop[name] = true
 	}
 	out := make([]string, 0, len(environ))

@@ -28,6 +28,8 @@ type Exec struct {
 	// Notes and renewal errors go to Stderr.
 	Stderr   io.Writer
 	PrintErr func(io.Writer, error)
+	// Runner starts the command.
+	Runner *proc.Runner
 }
 
 // Run runs the command and ends as it ended (proc.ExitError), or with a
@@ -47,7 +49,7 @@ func (x Exec) Run(ctx context.Context) error {
 	if parent := x.Getenv(ExecProfileVar); parent != "" {
 		if parent == x.Profile && x.Getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI") != "" {
 			// The parent exec already serves this profile: reuse it.
-			return proc.Run(path, x.Command, x.Environ, nil, nil)
+			return x.Runner.Exec(path, x.Command, x.Environ, nil, nil)
 		}
 		fmt.Fprintf(x.Stderr, "stscred: note: running %s inside stscred exec %s: the command gets %s's credentials\n", x.Profile, parent, x.Profile)
 	}
@@ -67,7 +69,7 @@ func (x Exec) Run(ctx context.Context) error {
 				env = append(env, kv[0]+"="+kv[1])
 			}
 		}
-		return proc.Run(path, x.Command, env, nil, nil)
+		return x.Runner.Exec(path, x.Command, env, nil, nil)
 	}
 	srv, err := Listen(func(ctx context.Context) (creds.Credentials, error) {
 		c, _, err := x.Fetch(ctx)
@@ -87,5 +89,5 @@ func (x Exec) Run(ctx context.Context) error {
 		return err
 	}
 	defer ln.Close()
-	return proc.Run(path, x.Command, append(env, srv.Env()...), []*os.File{ln}, srv.Serve)
+	return x.Runner.Exec(path, x.Command, append(env, srv.Env()...), []*os.File{ln}, srv.Serve)
 }

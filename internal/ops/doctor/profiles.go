@@ -13,7 +13,7 @@ import (
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/credline"
 	"github.com/stscred/stscred/internal/config/profile"
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // setScope limits the checks to one profile's chain, and to the chain of
@@ -182,7 +182,7 @@ func (d *doctor) checkCredentialProcess(p *profile.Profile) {
 // that parses, else what the line should look like.
 func (d *doctor) meantCall(p *profile.Profile) string {
 	const shape = "credential_process = stscred role ROLE_PROFILE, or stscred session USER_PROFILE"
-	words := cmdline.Words(p.CredentialProcess)
+	words := proc.Words(p.CredentialProcess)
 	if len(words) < 2 {
 		return shape
 	}
@@ -233,7 +233,7 @@ func (d *doctor) findProgram(prog string) (string, error) {
 // not run it: a code may cost a YubiKey touch, or use up an OTP. Only the
 // program's name is shown; the rest of the line may hold a TOTP secret.
 func (d *doctor) checkMFAProcess(name, line string) {
-	prog := cmdline.Executable(line)
+	prog := proc.Executable(line)
 	if prog == "" {
 		d.add(IDMFAProcess, name, Warn, "profile "+name+": cannot tell which program mfa_process runs; not checked",
 			"run it yourself: it must print a 6-digit code and nothing else on stdout")

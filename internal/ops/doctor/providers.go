@@ -8,7 +8,7 @@ import (
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/human"
 	"github.com/stscred/stscred/internal/config/profile"
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // checkWebIdentity checks a web identity profile's token: readable, a
@@ -88,8 +88,8 @@ func (d *doctor) checkSAML(p *profile.Profile) {
 
 // checkProgram checks that a command line's program can be found, without
 // running it (it may open a browser or cost a login).
-func (d *doctor) checkProgram(id, name string, l cmdline.Line, what string) {
-	prog := cmdline.Executable(l.Text)
+func (d *doctor) checkProgram(id, name string, l proc.Line, what string) {
+	prog := proc.Executable(l.Text)
 	if prog == "" {
 		d.add(id, name, Warn, "profile "+name+": cannot tell which program "+l.Key+" runs; not checked", "run it yourself: "+what)
 		return

@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/sys/tty"
 
 	"github.com/stscred/stscred/internal/base/hint"
@@ -32,8 +32,8 @@ type Chooser struct {
 	Getenv   func(string) string
 	GOOS     string
 	Stderr   io.Writer
-	// Env is the environment mfa_process runs in (see cmdline.ChildEnv).
-	Env []string
+	// Runner starts mfa_process and the desktop dialog.
+	Runner *proc.Runner
 	// Given is when Token was given: the process's start.
 	Given time.Time
 }
@@ -41,7 +41,7 @@ type Chooser struct {
 // For returns the source to ask for req's code; process is the profile's
 // mfa_process (Text "" when unset). With no source available it fails at
 // once with an error naming the ways out.
-func (c Chooser) For(req Request, process cmdline.Line) (Source, error) {
+func (c Chooser) For(req Request, process proc.Line) (Source, error) {
 	if c.Token != "" {
 		return Static{Token: c.Token, Given: c.Given}, nil
 	}
@@ -50,7 +50,7 @@ func (c Chooser) For(req Request, process cmdline.Line) (Source, error) {
 		mode = ModeAuto
 	}
 	if (mode == ModeAuto || mode == ModeProcess) && process.Text != "" {
-		return Process{Command: process.Text, Profile: process.Profile, Stderr: c.Stderr, Env: c.Env, LookPath: c.LookPath}, nil
+		return Process{Command: process.Text, Profile: process.Profile, Stderr: c.Stderr, Runner: c.Runner}, nil
 	}
 	if mode == ModeAuto || mode == ModeTTY {
 		if c.ttyAvailable() {
@@ -60,6 +60,7 @@ func (c Chooser) For(req Request, process cmdline.Line) (Source, error) {
 	if mode == ModeAuto || mode == ModeDesktop {
 		if c.hasDisplay() {
 			if d, ok := FindDesktop(c.LookPath, c.GOOS); ok {
+				d.Runner = c.Runner
 				return d, nil
 			}
 		}

@@ -1,7 +1,6 @@
 package mfa
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/internal/base/textsafe"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // Desktop asks with a graphical dialog: zenity, kdialog or osascript,
@@ -19,6 +19,8 @@ type Desktop struct {
 	// name ("zenity", "kdialog" or "osascript").
 	Program, Kind string
 	Timeout       time.Duration
+	// Runner starts the dialog (nil: with an empty environment).
+	Runner *proc.Runner
 }
 
 // FindDesktop returns the dialog program available, if any.
@@ -61,10 +63,7 @@ func (d Desktop) Code(ctx context.Context, req Request) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	for try := 0; try < 3; try++ {
-		cmd := exec.CommandContext(ctx, d.Program, d.args(req)...)
-		var out bytes.Buffer
-		cmd.Stdout = &out
-		err := cmd.Run()
+		out, err := d.Runner.Start(ctx, append([]string{d.Program}, d.args(req)...), proc.StartOptions{Quiet: true, Kill: true})
 		if ctx.Err() != nil {
 			return "", fmt.Errorf("the %s dialog got no answer within %s", d.Kind, timeout)
 		}
@@ -75,7 +74,7 @@ func (d Desktop) Code(ctx context.Context, req Request) (string, error) {
 		if err != nil {
 			return "", fmt.Errorf("running %s: %w", d.Kind, err)
 		}
-		if code := normalize(out.String()); ValidCode(code) {
+		if code := normalize(string(out.Stdout)); ValidCode(code) {
 			return code, nil
 		}
 	}

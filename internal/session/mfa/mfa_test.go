@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/sys/tty"
 
 	"github.com/stscred/stscred/internal/base/hint"
@@ -120,7 +120,7 @@ func TestChooserOrder(t *testing.T) {
 		{"mode desktop skips tty", Chooser{Mode: ModeDesktop, OpenTTY: ttyWith("", &out), LookPath: look, Getenv: env(":0"), GOOS: "linux"}, "", "desktop"},
 	}
 	for _, tc := range cases {
-		s, err := tc.c.For(req, cmdline.Line{Text: tc.process, Profile: "alice", Key: "mfa_process"})
+		s, err := tc.c.For(req, proc.Line{Text: tc.process, Profile: "alice", Key: "mfa_process"})
 		if err != nil || s.Name() != tc.want {
 			t.Errorf("%s: got %v, %v; want %s", tc.name, s, err, tc.want)
 		}
@@ -131,7 +131,7 @@ func TestChooserOrder(t *testing.T) {
 		"mode none":          {Mode: ModeNone, OpenTTY: ttyWith("", &out)},
 		"mode process":       {Mode: ModeProcess, OpenTTY: ttyWith("", &out)},
 	} {
-		_, err := c.For(req, cmdline.Line{})
+		_, err := c.For(req, proc.Line{})
 		if !errors.Is(err, ErrNoSource) {
 			t.Errorf("%s: err = %v", name, err)
 			continue

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/internal/base/hint"
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // Process runs a profile's mfa_process command and reads the code from its
@@ -22,17 +22,15 @@ type Process struct {
 	Profile string
 	Stderr  io.Writer
 	Timeout time.Duration
-	// Env is the child's environment (cmdline.ChildEnv of the caller's);
-	// nil means this process's, filtered the same way.
-	Env      []string
-	LookPath func(string) (string, error)
+	// Runner runs the line (nil: with an empty environment).
+	Runner *proc.Runner
 }
 
 func (p Process) Name() string      { return "mfa_process" }
 func (p Process) Interactive() bool { return false }
 
-func (p Process) line() cmdline.Line {
-	return cmdline.Line{Text: p.Command, Profile: p.Profile, Key: "mfa_process"}
+func (p Process) line() proc.Line {
+	return proc.Line{Text: p.Command, Profile: p.Profile, Key: "mfa_process"}
 }
 
 func (p Process) Code(ctx context.Context, req Request) (string, error) {
@@ -41,7 +39,7 @@ func (p Process) Code(ctx context.Context, req Request) (string, error) {
 	if l.Profile == "" {
 		l.Profile = req.Profile
 	}
-	if err := cmdline.Run(ctx, l, cmdline.Options{Env: p.Env, Stdout: &out, Stderr: p.Stderr, Timeout: p.Timeout, LookPath: p.LookPath}); err != nil {
+	if err := p.Runner.Line(ctx, l, proc.LineOptions{Stdout: &out, Stderr: p.Stderr, Timeout: p.Timeout}); err != nil {
 		return "", err
 	}
 	code := normalize(out.String())

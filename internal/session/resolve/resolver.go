@@ -17,7 +17,7 @@ import (
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/internal/session/mfa"
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/sys/tty"
 	"github.com/stscred/stscred/keystore"
 )
@@ -46,7 +46,7 @@ type Resolver struct {
 	Settings awsapi.Settings
 	// MFA picks where a code comes from; process is the profile's
 	// mfa_process.
-	MFA func(req mfa.Request, process cmdline.Line) (mfa.Source, error)
+	MFA func(req mfa.Request, process proc.Line) (mfa.Source, error)
 	// Used remembers the codes STS accepted, so none is sent twice.
 	Used mfa.UsedCodes
 
@@ -94,8 +94,8 @@ type Result struct {
 // call is what one Credentials call carries down the chain.
 type call struct {
 	target  *awsconfig.Profile
-	serial  string       // MFA device for the root session
-	process cmdline.Line // mfa_process to get its code
+	serial  string    // MFA device for the root session
+	process proc.Line // mfa_process to get its code
 	// leases are the locks this call holds, outermost first: what the
 	// call is doing is written into each, for the processes waiting.
 	leases []*cache.Lease
@@ -126,7 +126,7 @@ func (r *Resolver) Credentials(ctx context.Context, p *awsconfig.Profile) (Resul
 	if err := r.CheckFloor(p); err != nil {
 		return Result{}, err
 	}
-	c := &call{target: p, serial: p.MFASerial, process: cmdline.Line{Text: p.MFAProcess, Profile: p.MFAProcessFrom, Key: "mfa_process"}}
+	c := &call{target: p, serial: p.MFASerial, process: proc.Line{Text: p.MFAProcess, Profile: p.MFAProcessFrom, Key: "mfa_process"}}
 	e, cached, err := r.get(ctx, p, c, r.MinRemaining)
 	if err != nil {
 		return Result{}, err

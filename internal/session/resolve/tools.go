@@ -12,7 +12,7 @@ import (
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/profile"
-	"github.com/stscred/stscred/internal/sys/cmdline"
+	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // Tools gets credentials the way the AWS tools would for a profile name,
@@ -23,12 +23,10 @@ type Tools struct {
 	// Resolver makes the resolver (it opens the cache): called only when
 	// stscred's own credentials are needed.
 	Resolver func() (*Resolver, error)
-	// Environ, Stderr and LookPath are what a foreign credential_process
-	// runs with (Environ gives the environment without stscred's private
-	// variables; called only to run one).
-	Environ  func() []string
-	Stderr   io.Writer
-	LookPath func(string) (string, error)
+	// Runner runs a foreign credential_process; its messages go to
+	// Stderr.
+	Runner func() *proc.Runner
+	Stderr io.Writer
 }
 
 // ToolResult is what Tools.For returns.
@@ -110,8 +108,8 @@ func (t Tools) For(ctx context.Context, name string) (ToolResult, error) {
 // never the line: it may hold a secret.
 func (t Tools) run(ctx context.Context, p *profile.Profile) (creds.Credentials, error) {
 	var stdout bytes.Buffer
-	l := cmdline.Line{Text: p.CredentialProcess, Profile: p.Name, Key: "credential_process"}
-	if err := cmdline.Run(ctx, l, cmdline.Options{Env: t.Environ(), Stdout: &stdout, Stderr: t.Stderr, LookPath: t.LookPath}); err != nil {
+	l := proc.Line{Text: p.CredentialProcess, Profile: p.Name, Key: "credential_process"}
+	if err := t.Runner().Line(ctx, l, proc.LineOptions{Stdout: &stdout, Stderr: t.Stderr}); err != nil {
 		return creds.Credentials{}, err
 	}
 	c, err := creds.DecodeProcess(stdout.Bytes())

@@ -1,10 +1,9 @@
 //go:build !windows
 
-package cmdline
+package proc
 
 import (
 	"context"
-	"os"
 	"os/exec"
 	"syscall"
 )
@@ -23,5 +22,3 @@ func shellCommand(ctx context.Context, line string) *exec.Cmd {
 	}
 	return cmd
 }
-
-func osEnviron() []string { return os.Environ() }

@@ -7,13 +7,13 @@ import (
 	"os/signal"
 )
 
-// Run runs the command with stdio passed through and ends with its
+// runChild runs the command with stdio passed through and ends with its
 // exit code. Ctrl-C reaches the child through the shared console; stscred
 // only keeps running until the child is done.
 //
 // The endpoint's socket is not handed to the child here: if stscred is
 // killed while the child runs, the port is free again (see README).
-func Run(path string, argv, environ []string, _ []*os.File, started func()) error {
+func runChild(path string, argv, environ []string, _ []*os.File, started func()) error {
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args = argv
 	cmd.Env = environ

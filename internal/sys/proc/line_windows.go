@@ -1,8 +1,7 @@
-package cmdline
+package proc
 
 import (
 	"context"
-	"os"
 	"os/exec"
 )
 
@@ -11,5 +10,3 @@ import (
 func shellCommand(ctx context.Context, line string) *exec.Cmd {
 	return exec.CommandContext(ctx, "cmd", "/C", line)
 }
-
-func osEnviron() []string { return os.Environ() }

@@ -1,7 +1,9 @@
-// Package cmdline runs the command lines a user writes into the AWS config
-// (mfa_process, a foreign credential_process, and the token and assertion
-// commands of the sources without a stored key) and says what they are
-// without repeating them.
+package proc
+
+// Lines: the command lines a user writes into the AWS config (mfa_process,
+// a foreign credential_process, and the token and assertion commands of
+// the sources without a stored key), run by a Runner, and said what they
+// are without repeating them.
 //
 // Such a line may hold a secret (`mfa_process = oathtool --totp -b SEED`,
 // a token argument), so nothing here ever puts the line, or any argument
@@ -9,7 +11,6 @@
 // the config key. What the program itself writes to stderr is passed on to
 // the user with the line's arguments blotted out, in case the program
 // echoes them.
-package cmdline
 
 import (
 	"bytes"
@@ -216,12 +217,10 @@ func Redact(s string, secrets []string) string {
 	return s
 }
 
-// Options say how to run a line.
-type Options struct {
-	// Env is the child's environment; nil means this process's, filtered
-	// by ChildEnv. Callers pass ChildEnv of what they have.
-	Env []string
-	// Stdout receives the program's output (required).
+// LineOptions say how to run a line.
+type LineOptions struct {
+	// Stdout receives the program's output (required), at most
+	// MaxOutput bytes of it: a program that writes more is stopped.
 	Stdout io.Writer
 	// Stderr receives the program's messages, with the line's arguments
 	// blotted out; nil discards them.
@@ -229,25 +228,26 @@ type Options struct {
 	// Timeout bounds the whole run, grandchildren holding the output open
 	// included; 0 means DefaultTimeout.
 	Timeout time.Duration
-	// LookPath finds the program before the line is run, so that a
-	// missing one is reported by name; nil skips the check.
-	LookPath func(string) (string, error)
+	// MaxOutput bounds what the program may write to Stdout; 0 means
+	// DefaultMaxOutput.
+	MaxOutput int64
 }
 
-// Run runs the line through the platform's shell (sh -c, cmd /C: as the
-// Go SDK runs credential_process), with stdin empty. When the time is up,
-// or ctx ends, the whole process group is killed, and Run returns at
+// Line runs the line through the platform's shell (sh -c, cmd /C: as the
+// Go SDK runs credential_process), with stdin empty and the runner's
+// environment. When the time is up, ctx ends or the program writes more
+// than MaxOutput, the whole process group is killed, and Line returns at
 // most a moment later even if a grandchild keeps the output open. The
 // error names the line (Line.What), never its text, and carries a hint.
-func Run(ctx context.Context, l Line, o Options) error {
+func (r *Runner) Line(ctx context.Context, l Line, o LineOptions) error {
 	timeout := o.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	secrets := Secrets(l.Text)
-	if o.LookPath != nil {
+	if r != nil && r.LookPath != nil {
 		if word := ProgramWord(l.Text); word != "" && simpleWord(word) {
-			if _, err := o.LookPath(word); err != nil {
+			if _, err := r.LookPath(word); err != nil {
 				return notFound(l)
 			}
 		}
@@ -255,12 +255,10 @@ func Run(ctx context.Context, l Line, o Options) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	cmd := shellCommand(ctx, l.Text)
-	cmd.Env = o.Env
-	if cmd.Env == nil {
-		cmd.Env = ChildEnv(nil)
-	}
+	cmd.Env = r.Env()
 	cmd.Stdin = nil
-	cmd.Stdout = o.Stdout
+	stdout := &cappedWriter{w: o.Stdout, max: o.maxOutput(), over: cancel}
+	cmd.Stdout = stdout
 	var stderr *redactingWriter
 	if o.Stderr != nil {
 		stderr = &redactingWriter{w: o.Stderr, secrets: secrets}
@@ -273,6 +271,10 @@ func Run(ctx context.Context, l Line, o Options) error {
 	err := cmd.Run()
 	if stderr != nil {
 		stderr.Flush()
+	}
+	if stdout.exceeded {
+		return hint.With(fmt.Errorf("%s: it printed more than %s, which no credential or code takes; stopped", l.What(), bytesHuman(stdout.max)),
+			"run that "+l.Key+" line of [profile "+l.Profile+"] yourself to see what it prints")
 	}
 	if ctx.Err() != nil {
 		why := fmt.Errorf("no answer within %s", timeout)
@@ -311,12 +313,8 @@ func simpleWord(w string) bool {
 }
 
 // ChildEnv is environ without what a child must never inherit: the file
-// keystore's passphrase and the MFA code given to stscred. nil means this
-// process's environment.
+// keystore's passphrase and the MFA code given to stscred.
 func ChildEnv(environ []string) []string {
-	if environ == nil {
-		environ = osEnviron()
-	}
 	out := make([]string, 0, len(environ))
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")

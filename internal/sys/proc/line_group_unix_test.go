@@ -1,6 +1,6 @@
 //go:build unix
 
-package cmdline
+package proc
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ func TestRunTimeoutKillsTheGroup(t *testing.T) {
 	var out bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(context.Background(), line(text), Options{Stdout: &out, Timeout: 300 * time.Millisecond})
+		done <- (&Runner{Environ: os.Environ()}).Line(context.Background(), line(text), LineOptions{Stdout: &out, Timeout: 300 * time.Millisecond})
 	}()
 	var err error
 	select {

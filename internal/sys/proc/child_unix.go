@@ -12,12 +12,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Run runs the command with stdio passed through, relays signals, and
+// runChild runs the command with stdio passed through, relays signals, and
 // ends with the child's status: its exit code, or the signal that killed
 // it, raised again on this process.
 // inherit are files the child gets as fd 3, 4, ...; started runs once the
 // child has started.
-func Run(path string, argv, environ []string, inherit []*os.File, started func()) error {
+func runChild(path string, argv, environ []string, inherit []*os.File, started func()) error {
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args = argv
 	cmd.Env = environ

@@ -1,4 +1,4 @@
-package cmdline
+package proc
 
 import (
 	"bytes"
@@ -80,7 +80,7 @@ func TestRunFailuresNameTheProgramOnly(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var out, errb bytes.Buffer
-			err := Run(context.Background(), line(tc.text), Options{Stdout: &out, Stderr: &errb, LookPath: exec.LookPath})
+			err := (&Runner{Environ: os.Environ(), LookPath: exec.LookPath}).Line(context.Background(), line(tc.text), LineOptions{Stdout: &out, Stderr: &errb})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want %q", err, tc.want)
 			}
@@ -94,16 +94,18 @@ func TestRunFailuresNameTheProgramOnly(t *testing.T) {
 
 func TestRunPassesOutputAndRedactedStderr(t *testing.T) {
 	var out, errb bytes.Buffer
-	err := Run(context.Background(), line("sh -c 'echo touch your key >&2; echo 123456' "+seed), Options{Stdout: &out, Stderr: &errb})
+	err := (&Runner{Environ: os.Environ()}).Line(context.Background(), line("sh -c 'echo touch your key >&2; echo 123456' "+seed), LineOptions{Stdout: &out, Stderr: &errb})
 	if err != nil || strings.TrimSpace(out.String()) != "123456" || !strings.Contains(errb.String(), "touch your key") {
 		t.Fatalf("err %v out %q stderr %q", err, out.String(), errb.String())
 	}
 }
 
+// Whatever environment the runner is handed, no child gets stscred's
+// private variables.
 func TestRunEnvironmentDropsPrivateVariables(t *testing.T) {
 	var out bytes.Buffer
-	env := ChildEnv([]string{"PATH=" + os.Getenv("PATH"), "STSCRED_FILE_PASSPHRASE=pp", "STSCRED_MFA_TOKEN=123456", "KEEP=1"})
-	err := Run(context.Background(), line("env"), Options{Stdout: &out, Env: env})
+	r := &Runner{Environ: []string{"PATH=" + os.Getenv("PATH"), "STSCRED_FILE_PASSPHRASE=pp", "STSCRED_MFA_TOKEN=123456", "KEEP=1"}}
+	err := r.Line(context.Background(), line("env"), LineOptions{Stdout: &out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +118,7 @@ func TestRunEnvironmentDropsPrivateVariables(t *testing.T) {
 func TestRunCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := Run(ctx, line("sleep 5"), Options{Stdout: &bytes.Buffer{}})
+	err := (&Runner{Environ: os.Environ()}).Line(ctx, line("sleep 5"), LineOptions{Stdout: &bytes.Buffer{}})
 	if err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("err = %v", err)
 	}
