@@ -1,9 +1,15 @@
-package console
+// Package browser opens a URL in the user's browser: the browser named by
+// --browser or $BROWSER, else the system's opener. The URL itself never
+// goes on the browser's command line, where every local user could read
+// it: the browser gets a link that only this user can follow (see link),
+// answered once with a redirect to the URL.
+package browser
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -16,9 +22,9 @@ var ErrNoBrowser = errors.New("no browser to open the sign-in URL")
 
 // Browser opens a URL: with Command (--browser), else $BROWSER, else the
 // system's opener (xdg-open, open, rundll32). A command line's words are
-// its program and arguments; the URL replaces a %s among them, or is
-// added last. The URL is an argument of the browser's process, never
-// passed through a shell.
+// its program and arguments; the link to the URL replaces a %s among
+// them, or is added last. It is an argument of the browser's process,
+// never passed through a shell.
 type Browser struct {
 	Command  string
 	Getenv   func(string) string
@@ -28,6 +34,9 @@ type Browser struct {
 	// leaving it running (a browser started directly may stay until its
 	// window closes); 0 means 5 s.
 	Patience time.Duration
+	// Wait is how long Open waits for the browser to take the link; 0
+	// means two minutes.
+	Wait time.Duration
 	// Runner starts it (nil: with an empty environment).
 	Runner *proc.Runner
 }
@@ -70,39 +79,78 @@ func (b Browser) argv(u string) ([]string, error) {
 	return []string{"xdg-open", u}, nil
 }
 
-// Open opens u. Its errors name the browser program only: the URL is a
-// credential, and what the browser printed is shown with it blanked out.
+// Open opens u and returns once the browser has taken the link to it (or
+// the browser failed, or Wait passed: ErrNotTaken, or ctx ended). u must
+// be an https address (or http on a loopback host). Errors name the
+// browser program only: the URL may be a credential, and what the browser
+// printed is shown with it blanked out.
 func (b Browser) Open(ctx context.Context, u string) error {
-	argv, err := b.argv(u)
+	if err := checkTarget(u); err != nil {
+		return err
+	}
+	if _, err := b.argv("about:blank"); err != nil {
+		return err
+	}
+	l, err := newLink(u, socketOwner, currentUID())
 	if err != nil {
 		return err
 	}
-	path, err := b.LookPath(argv[0])
+	defer l.close()
+	to, err := l.browserURL(os.TempDir())
 	if err != nil {
-		return fmt.Errorf("cannot run the browser %s: not found", blank(argv[0], u))
+		return err
 	}
+	argv, err := b.argv(to)
+	if err != nil {
+		return err
+	}
+	name := argv[0]
+	path, err := b.LookPath(name)
+	if err != nil {
+		return fmt.Errorf("cannot run the browser %s: not found", blank(name, u))
+	}
+	argv[0] = path
 	patience := b.Patience
 	if patience == 0 {
 		patience = 5 * time.Second
 	}
-	name := argv[0]
-	argv[0] = path
-	_, err = b.Runner.Start(ctx, argv, proc.StartOptions{Patience: patience})
-	var se *proc.StartError
-	switch {
-	case errors.As(err, &se):
-		msg := strings.TrimSpace(blank(se.Stderr, u))
-		if len(msg) > 300 {
-			msg = msg[:300] + "…"
-		}
-		if msg != "" {
-			msg = ": " + msg
-		}
-		return fmt.Errorf("the browser %s failed (%v)%s", blank(name, u), se.Err, msg)
-	case err != nil && ctx.Err() == nil:
-		return fmt.Errorf("cannot run the browser %s: %v", blank(name, u), blank(err.Error(), u))
+	wait := b.Wait
+	if wait == 0 {
+		wait = 2 * time.Minute
 	}
-	return err // nil, or ctx's: the browser has the URL (or is left trying)
+	started := make(chan error, 1)
+	go func() {
+		_, err := b.Runner.Start(ctx, argv, proc.StartOptions{Patience: patience})
+		started <- err
+	}()
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		select {
+		case <-l.Taken():
+			return nil
+		case err := <-started:
+			var se *proc.StartError
+			switch {
+			case errors.As(err, &se):
+				msg := strings.TrimSpace(blank(blank(se.Stderr, to), u))
+				if len(msg) > 300 {
+					msg = msg[:300] + "…"
+				}
+				if msg != "" {
+					msg = ": " + msg
+				}
+				return fmt.Errorf("the browser %s failed (%v)%s", blank(name, u), se.Err, msg)
+			case err != nil && ctx.Err() == nil:
+				return fmt.Errorf("cannot run the browser %s: %v", blank(name, u), blank(err.Error(), u))
+			}
+			started = nil // handed over (or still running): wait for it to take the link
+		case <-timer.C:
+			return fmt.Errorf("%w within %s (%s was started)", ErrNotTaken, wait, blank(name, u))
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 }
 
 // blank replaces the URL (and its token, however encoded) in s.
