@@ -46,8 +46,11 @@ func (s *syncBuffer) Reset() {
 	s.b.Reset()
 }
 
+// t0 is where the clock of an env without STS stands.
+var t0 = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+
 // env is a Process of fakes (no terminal, a config in a temp HOME, a
-// variable map, a test clock) and the test's own keystore and cache,
+// variable map, a clock standing at t0) and the test's own keystore and cache,
 // which every Services it makes uses.
 type env struct {
 	t              *testing.T
@@ -67,7 +70,7 @@ func newEnv(t *testing.T, config string) *env {
 		t: t, home: home, cfgPath: filepath.Join(home, ".aws", "config"),
 		stdout: &syncBuffer{}, stderr: &syncBuffer{},
 		keys:  keystoretest.NewMemory(),
-		clock: testclock.Wall(0),
+		clock: testclock.At(t0),
 	}
 	e.vars = map[string]string{"HOME": home, "AWS_CONFIG_FILE": e.cfgPath, "STSCRED_CACHE_DIR": filepath.Join(home, "cache")}
 	if config != "" {
