@@ -80,12 +80,17 @@ func newEnv(t *testing.T, config string) *env {
 	e.cache = cache.New(filepath.Join(home, "cache"), func() ([]byte, error) { return dataKey, nil })
 	e.p = &app.Process{
 		Stdin: bufio.NewReader(strings.NewReader("")), Stdout: e.stdout, Stderr: e.stderr,
-		Getenv:   func(k string) string { return e.vars[k] },
-		Environ:  func() []string { return []string{"PATH=/usr/bin:/bin", "STSCRED_MFA_TOKEN=123456", "HOME=" + home} },
-		Now:      e.clock.Now,
-		OpenTTY:  func() (tty.TTY, error) { return nil, errors.New("no terminal in tests") },
-		LookPath: func(string) (string, error) { return "", errors.New("not found") },
-		PID:      4242, GOOS: "linux", Version: "test",
+		Getenv:  func(k string) string { return e.vars[k] },
+		Environ: func() []string { return []string{"PATH=/usr/bin:/bin", "STSCRED_MFA_TOKEN=123456", "HOME=" + home} },
+		Now:     e.clock.Now,
+		OpenTTY: func() (tty.TTY, error) { return nil, errors.New("no terminal in tests") },
+		LookPath: func(prog string) (string, error) {
+			if prog == "stscred" {
+				return "/opt/bin/stscred", nil // for doctor's credential_process check
+			}
+			return "", errors.New("not found")
+		},
+		PID: 4242, GOOS: "linux", Version: "test",
 		Flags: app.Flags{MinRemaining: 15 * time.Minute, LockTimeout: 5 * time.Second, STSTimeout: 10 * time.Second},
 	}
 	return e
