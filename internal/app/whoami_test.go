@@ -78,7 +78,8 @@ func TestWhoamiPrintsAsTheAWSCLI(t *testing.T) {
 }
 
 // The profile's output setting is used when neither the flag nor the
-// environment names one.
+// environment names one; AWS_DEFAULT_OUTPUT comes before it, as in the
+// AWS CLI.
 func TestWhoamiProfileOutput(t *testing.T) {
 	l := newLive(t, "[profile textual]\nsource_profile = alice\nrole_arn = arn:aws:iam::222222222222:role/Admin\noutput = text\n")
 	l.p.Flags.MFAToken = l.code()
@@ -87,6 +88,14 @@ func TestWhoamiProfileOutput(t *testing.T) {
 	}
 	if l.stdout.String() != "222222222222\n" {
 		t.Errorf("stdout %q", l.stdout)
+	}
+	l.reset()
+	l.vars["AWS_DEFAULT_OUTPUT"] = "json"
+	if err := app.Whoami(l.p, l.services(), app.WhoamiRequest{Profile: "textual", Query: "Account"}); err != nil {
+		t.Fatal(err)
+	}
+	if l.stdout.String() != "\"222222222222\"\n" {
+		t.Errorf("with AWS_DEFAULT_OUTPUT=json: stdout %q", l.stdout)
 	}
 }
 
