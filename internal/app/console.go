@@ -10,12 +10,13 @@ import (
 	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/ops/console"
 	"github.com/stscred/stscred/internal/session/resolve"
+	"github.com/stscred/stscred/internal/sys/browser"
 )
 
 // Console signs in to the AWS console as req says (package console) and
 // opens the URL with browser, or prints it when printURL or when there is
 // no browser here.
-func Console(p *Process, m *profile.Model, r func() (*resolve.Resolver, error), browser console.Browser, req console.Request, printURL bool) error {
+func Console(p *Process, m *profile.Model, r func() (*resolve.Resolver, error), open browser.Browser, req console.Request, printURL bool) error {
 	setup := console.Setup{
 		Model:         m,
 		Resolver:      r,
@@ -35,8 +36,8 @@ func Console(p *Process, m *profile.Model, r func() (*resolve.Resolver, error), 
 		_, err := fmt.Fprintln(p.Stdout, in.URL)
 		return err
 	}
-	if err := browser.Open(p.Context(), in.URL); err != nil {
-		if errors.Is(err, console.ErrNoBrowser) {
+	if err := open.Open(p.Context(), in.URL); err != nil {
+		if errors.Is(err, browser.ErrNoBrowser) {
 			// No display and no browser: the URL is the answer.
 			fmt.Fprintln(p.Stdout, in.URL)
 			fmt.Fprint(p.Stderr, until)

@@ -11,6 +11,7 @@ import (
 	"github.com/stscred/stscred/internal/config/credline"
 	"github.com/stscred/stscred/internal/ops/console"
 	"github.com/stscred/stscred/internal/session/cache"
+	"github.com/stscred/stscred/internal/sys/browser"
 	"github.com/stscred/stscred/internal/testkit/ststest"
 	"github.com/stscred/stscred/keystore"
 )
@@ -127,8 +128,8 @@ func TestConsolePrintsURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	browser := console.Browser{Command: "must-not-run", Getenv: l.p.Getenv, GOOS: "linux", LookPath: func(string) (string, error) { return "", errors.New("no browser in tests") }}
-	if err := app.Console(l.p, m, s.Resolver, browser, console.Request{Role: credline.Request{Profile: "prod"}}, true); err != nil {
+	open := browser.Browser{Command: "must-not-run", Getenv: l.p.Getenv, GOOS: "linux", LookPath: func(string) (string, error) { return "", errors.New("no browser in tests") }}
+	if err := app.Console(l.p, m, s.Resolver, open, console.Request{Role: credline.Request{Profile: "prod"}}, true); err != nil {
 		t.Fatalf("console: %v\n%s", err, l.stderr)
 	}
 	u, err := url.Parse(strings.TrimSpace(l.stdout.String()))

@@ -12,10 +12,10 @@ import (
 	"github.com/stscred/stscred/internal/aws/idtoken"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/profile"
-	"github.com/stscred/stscred/internal/ops/console"
 	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/internal/session/mfa"
 	"github.com/stscred/stscred/internal/session/resolve"
+	"github.com/stscred/stscred/internal/sys/browser"
 	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/keystore"
 )
@@ -198,8 +198,8 @@ func (s *Services) Tokens() idtoken.Setup {
 
 // Browser opens URLs with command (--browser), else as console and sso
 // login open them.
-func (s *Services) Browser(command string) console.Browser {
-	return console.Browser{Command: command, Getenv: s.p.Getenv, GOOS: s.p.GOOS, LookPath: s.p.LookPath, Runner: s.Runner()}
+func (s *Services) Browser(command string) browser.Browser {
+	return browser.Browser{Command: command, Getenv: s.p.Getenv, GOOS: s.p.GOOS, LookPath: s.p.LookPath, Runner: s.Runner()}
 }
 
 // IdentityCenter is the IAM Identity Center client: its tokens in the
@@ -216,7 +216,8 @@ func (s *Services) IdentityCenter() (*identitycenter.Client, error) {
 	s.build("identity center")
 	s.ic = &identitycenter.Client{
 		Store: s.Keys(), Endpoints: identitycenter.EndpointsFrom(s.p.Getenv), Now: s.p.Now, Out: s.p.Stderr,
-		Timeout: s.p.Flags.STSTimeout, Open: s.Browser("").Open,
+		Timeout: s.p.Flags.STSTimeout,
+		Open:    func(ctx context.Context, u string) error { return s.Browser("").Open(ctx, u) },
 		Lock: func(ctx context.Context, name, doing string) (func(), error) {
 			// A sign-in's context bounds its own wait; a refresh waits
 			// as long as any cache lock.

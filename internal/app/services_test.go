@@ -127,19 +127,21 @@ func TestServicesMissingConfig(t *testing.T) {
 }
 
 // Children get the environment without stscred's private variables,
-// filtered once.
-func TestServicesChildEnv(t *testing.T) {
+// from one runner, filtered once.
+func TestServicesRunner(t *testing.T) {
 	e := newEnv(t, "")
 	s := e.services()
-	env := s.ChildEnv()
+	env := s.Runner().Env()
 	if slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "STSCRED_MFA_TOKEN=") }) {
 		t.Errorf("a private variable is passed on: %v", env)
 	}
 	if !slices.Contains(env, "PATH=/usr/bin:/bin") {
 		t.Errorf("PATH is not passed on: %v", env)
 	}
-	s.ChildEnv()
-	if got := s.Built(); !slices.Equal(got, []string{"child environment"}) {
+	if s.Runner() != s.Runner() {
+		t.Error("two runners")
+	}
+	if got := s.Built(); !slices.Equal(got, []string{"runner"}) {
 		t.Errorf("built %v", got)
 	}
 }

@@ -29,9 +29,14 @@ func (c *Client) deviceFlow(ctx context.Context, s Session, reg *registration) (
 		uri = aws.ToString(start.VerificationUri)
 	}
 	label := textsafe.Escape(s.Label())
-	c.show(ctx, uri,
-		fmt.Sprintf("stscred: opening the browser to sign in to %s: check that it shows the code %s and allow the request\nstscred: if it does not open, open this URL: %s\n", label, textsafe.Escape(code), textsafe.Escape(uri)),
-		fmt.Sprintf("stscred: to sign in to %s, open this URL in a browser, check that it shows the code %s and allow the request: %s\n", label, textsafe.Escape(code), textsafe.Escape(uri)))
+	if c.Open == nil {
+		fmt.Fprintf(c.out(), "stscred: to sign in to %s, open this URL in a browser, check that it shows the code %s and allow the request: %s\n", label, textsafe.Escape(code), textsafe.Escape(uri))
+	} else {
+		// The URL is shown too: the code may as well be allowed on
+		// another device.
+		fmt.Fprintf(c.out(), "stscred: opening the browser to sign in to %s: check that it shows the code %s and allow the request\nstscred: if it does not open, open this URL: %s\n", label, textsafe.Escape(code), textsafe.Escape(uri))
+		_ = c.Open(ctx, uri)
+	}
 
 	interval := time.Duration(start.Interval) * time.Second
 	if interval <= 0 {

@@ -72,7 +72,7 @@ func (c *Client) pkceFlow(ctx context.Context, s Session, reg *registration) (*g
 	// The URL holds the challenge, not the verifier: it may be shown.
 	authorize := c.Endpoints.oidcURL(s.Region) + "/authorize?" + q.Encode()
 	c.show(ctx, authorize,
-		fmt.Sprintf("stscred: opening the browser to sign in to %s\nstscred: if it does not open, open this URL: %s\n", textsafe.Escape(s.Label()), textsafe.Escape(authorize)),
+		fmt.Sprintf("stscred: opening the browser to sign in to %s\n", textsafe.Escape(s.Label())),
 		fmt.Sprintf("stscred: to sign in to %s, open this URL in a browser: %s\n", textsafe.Escape(s.Label()), textsafe.Escape(authorize)))
 
 	var cb callback
@@ -134,14 +134,19 @@ func page(w http.ResponseWriter, status int, text string) {
 	fmt.Fprintf(w, "<!doctype html>\n<html><head><title>stscred</title></head><body><p>%s</p></body></html>\n", text)
 }
 
-// show opens url in the browser and tells the user: opened says so when
-// the browser could be started, manual when it could not.
-func (c *Client) show(ctx context.Context, url, opened, manual string) {
-	if c.Open == nil || c.Open(ctx, url) != nil {
+// show tells the user (opening) and opens url in the browser, which is
+// handed a link to it, never the URL itself (see package browser); when
+// there is no browser, or it did not take the link, manual gives the URL
+// to open by hand.
+func (c *Client) show(ctx context.Context, url, opening, manual string) {
+	if c.Open == nil {
 		fmt.Fprint(c.out(), manual)
 		return
 	}
-	fmt.Fprint(c.out(), opened)
+	fmt.Fprint(c.out(), opening)
+	if c.Open(ctx, url) != nil && ctx.Err() == nil {
+		fmt.Fprint(c.out(), manual)
+	}
 }
 
 // randomToken is n random bytes, base64url without padding: characters

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -142,4 +140,3 @@ func TestSigninTokenAndLogin(t *testing.T) {
 		t.Errorf("unreachable: %v", err)
 	}
 }
-

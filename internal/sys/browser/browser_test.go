@@ -84,7 +84,14 @@ func TestOpenHandsTheURLOverALink(t *testing.T) {
 	if err := b.Open(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := os.ReadFile(rec)
+	// Open returns once the link was taken; the stand-in writes its
+	// record a moment later.
+	var got []byte
+	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if got, _ = os.ReadFile(rec); strings.Count(string(got), "\n") == 2 {
+			break
+		}
+	}
 	lines := strings.Split(string(got), "\n")
 	if len(lines) != 3 {
 		t.Fatalf("the stand-in recorded %q", got)
