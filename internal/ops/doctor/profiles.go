@@ -239,6 +239,11 @@ func (d *doctor) checkMFAProcess(name, line string) {
 			"run it yourself: it must print a 6-digit code and nothing else on stdout")
 		return
 	}
+	if quotedWhole(prog) {
+		d.add(IDMFAProcess, name, Fail, "profile "+name+": mfa_process is quoted as a whole (program "+proc.Program(line)+"): the shell would look for a program named by the whole line",
+			"remove the quotes around the whole mfa_process line in [profile "+name+"]; quote only an argument that needs it")
+		return
+	}
 	if strings.HasPrefix(prog, "~/") && d.s.Getenv("HOME") != "" {
 		prog = filepath.Join(d.s.Getenv("HOME"), prog[2:]) // sh -c expands it
 	}
@@ -254,3 +259,8 @@ func (d *doctor) checkMFAProcess(name, line string) {
 	}
 	d.add(IDMFAProcess, name, Pass, "profile "+name+": mfa_process program "+prog+" found"+where+" (not run: it may cost a key touch or a code)")
 }
+
+// quotedWhole reports a program word with blanks: a command line quoted
+// as a whole, which no shell runs as meant (and whose rest may be a
+// secret, never shown).
+func quotedWhole(prog string) bool { return len(strings.Fields(prog)) > 1 }

@@ -94,6 +94,11 @@ func (d *doctor) checkProgram(id, name string, l proc.Line, what string) {
 		d.add(id, name, Warn, "profile "+name+": cannot tell which program "+l.Key+" runs; not checked", "run it yourself: "+what)
 		return
 	}
+	if quotedWhole(prog) {
+		d.add(id, name, Fail, "profile "+name+": "+l.Key+" is quoted as a whole (program "+l.Program()+"): the shell would look for a program named by the whole line",
+			"remove the quotes around the whole "+l.Key+" line in [profile "+name+"]; quote only an argument that needs it")
+		return
+	}
 	if _, err := d.findProgram(prog); err != nil {
 		d.add(id, name, Fail, "profile "+name+": "+l.Key+" program "+prog+" "+err.Error(), "install it, or fix "+l.Key+" in [profile "+name+"]")
 		return

@@ -67,7 +67,15 @@ func Program(line string) string {
 		if isAssignment(w) {
 			continue
 		}
-		name := filepath.Base(strings.ReplaceAll(w, `\`, "/"))
+		// A word with blanks may be a line quoted as a whole ("prog
+		// --arg SECRET", and a secret may hold a slash): only what comes
+		// before the first blank is shown, marked as cut short (a path
+		// with a blank in it is shown short too).
+		cut := ""
+		if f := strings.Fields(w); len(f) > 1 {
+			w, cut = f[0], "…"
+		}
+		name := filepath.Base(strings.ReplaceAll(w, `\`, "/")) + cut
 		if len(name) > 64 {
 			name = name[:64] + "…"
 		}

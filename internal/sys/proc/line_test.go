@@ -16,15 +16,17 @@ const seed = "JBSWY3DPEHPK3PXPSEEDSEEDSEED"
 
 func TestProgram(t *testing.T) {
 	for line, want := range map[string]string{
-		"oathtool --totp -b " + seed:        "oathtool",
-		"/usr/bin/ykman oath accounts code": "ykman",
-		"'/opt/my tools/get-code' --x y":    "get-code",
-		"TOKEN=" + seed + " mytool --go":    "mytool",
-		"A=1 B=" + seed + " env":            "env",
-		`C:\tools\code.exe /a`:              "code.exe",
-		"":                                  "",
-		"   ":                               "",
-		"FOO=" + seed:                       "",
+		"oathtool --totp -b " + seed:              "oathtool",
+		"/usr/bin/ykman oath accounts code":       "ykman",
+		"'/opt/my tools/get-code' --x y":          "my…", // cut short at a blank: it could be a whole line quoted
+		"'oathtool --totp -b " + seed + "'":       "oathtool…",
+		`"get-token SE/CRET"`:                     "get-token…",
+		"TOKEN=" + seed + " mytool --go":          "mytool",
+		"A=1 B=" + seed + " env":                  "env",
+		`C:\tools\code.exe /a`:                    "code.exe",
+		"":                                        "",
+		"   ":                                     "",
+		"FOO=" + seed:                             "",
 		"sh -c 'oathtool --totp -b " + seed + "'": "sh",
 	} {
 		if got := Program(line); got != want {
