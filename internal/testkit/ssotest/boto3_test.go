@@ -1,3 +1,5 @@
+//go:build realworld
+
 package ssotest_test
 
 // boto3 (botocore honours AWS_ENDPOINT_URL_SSO, _SSO_OIDC and _STS): the

@@ -1,3 +1,5 @@
+//go:build realworld
+
 package ssotest_test
 
 // The AWS CLI (/usr/bin/aws, Debian's v2.9) against the stand-in. v2.9

@@ -1,3 +1,5 @@
+//go:build realworld
+
 package ststest_test
 
 // AssumeRoleWithWebIdentity and AssumeRoleWithSAML through the real AWS CLI

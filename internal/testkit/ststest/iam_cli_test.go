@@ -1,3 +1,5 @@
+//go:build realworld
+
 package ststest_test
 
 // The AWS CLI (botocore) against the IAM API: its IAM signatures (service

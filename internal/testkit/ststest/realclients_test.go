@@ -1,3 +1,5 @@
+//go:build realworld
+
 package ststest_test
 
 // Real clients: the AWS CLI (botocore) and boto3 must get their signatures
@@ -6,7 +8,6 @@ package ststest_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"strings"
@@ -56,13 +57,6 @@ func awsCLI(t *testing.T, c stsCreds, args ...string) (string, string, error) {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
 	return stdout.String(), stderr.String(), err
-}
-
-func decodeJSON(t *testing.T, s string, v any) {
-	t.Helper()
-	if err := json.Unmarshal([]byte(s), v); err != nil {
-		t.Fatalf("decoding %q: %v", s, err)
-	}
 }
 
 func TestAWSCLI(t *testing.T) {
