@@ -145,7 +145,7 @@ func (s *Server) adminCode(w http.ResponseWriter, r *http.Request) {
 	if r.FormValue("unused") != "" {
 		code, err = s.unusedCode(serial)
 	} else {
-		code, err = s.codeAt(serial, totpStep(s.now()))
+		code, err = s.deviceCode(serial, s.now())
 	}
 	s.mu.Unlock()
 	switch {
