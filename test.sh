@@ -3,8 +3,9 @@
 #
 # The tests use real components: a Secret Service (gnome-keyring on a
 # private D-Bus session), the AWS CLI v2 (/usr/bin/aws), boto3, and real
-# shells. Missing Debian packages are installed when running as root;
-# otherwise test.sh says which to install. Nothing is skipped.
+# shells (the build tag realworld). Missing Debian packages are installed
+# when running as root; otherwise test.sh says which to install. Nothing is
+# skipped.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -35,15 +36,20 @@ if [[ ! -d internal/e2e/jscaller/node_modules ]]; then
 	fi
 fi
 
-echo "== go vet (linux, and the tests too for darwin and windows)"
-go vet ./...
-GOOS=darwin go vet ./...
-GOOS=windows go vet ./...
+# The real-component tests (internal/e2e, and the real AWS CLI and boto3
+# against the test servers) carry the build tag realworld: plain
+# `go test ./...` is the fast unit and in-process suite, this script runs
+# both. Vet both builds, so the fast suite compiles on its own too.
+echo "== go vet (linux, and the tests too for darwin and windows; with and without -tags realworld)"
+for goos in linux darwin windows; do
+	GOOS=$goos go vet ./...
+	GOOS=$goos go vet -tags realworld ./...
+done
 echo "== cross-compile (CGO_ENABLED=0) for darwin and windows"
 for target in darwin/amd64 darwin/arm64 windows/amd64; do
 	CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null ./cmd/stscred
 done
-echo "== go test"
-go test -count=1 -race -timeout 60m ./...
+echo "== go test (everything: the unit and in-process tests and, with -tags realworld, the real components)"
+go test -tags realworld -count=1 -race -timeout 60m ./...
 echo "== benchmark, short mode (prints figures, asserts nothing about time)"
 go run ./internal/bench -short

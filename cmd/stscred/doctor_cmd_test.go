@@ -228,7 +228,7 @@ credential_process = /nonexistent/dir/stscred role prod-admin
 // needs as stored.
 func TestDoctorProfileScope(t *testing.T) {
 	l := newDoctorLive(t, "[profile ro]\nsource_profile = alice\nrole_arn = arn:aws:iam::222222222222:role/ReadOnly\n")
-	if code := l.run("--mfa-token", l.code(t), "role", "prod-admin"); code != 0 {
+	if code := l.run("--mfa-token", l.code(), "role", "prod-admin"); code != 0 {
 		t.Fatalf("role prod-admin: %s", l.stderr)
 	}
 	if code := l.run("role", "ro"); code != 0 {

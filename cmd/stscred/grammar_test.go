@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/config/profile"
@@ -65,7 +64,7 @@ func TestCredentialProcessLinesOneModel(t *testing.T) {
 	} {
 		t.Run(tc.line, func(t *testing.T) {
 			l := newDoctorLive(t, "\n[profile tool]\ncredential_process = "+tc.line+"\nregion = eu-west-1\n")
-			code := l.code(t)
+			code := l.code()
 			m, err := l.env.Model()
 			if err != nil {
 				t.Fatal(err)
@@ -108,7 +107,7 @@ func TestCredentialProcessLinesOneModel(t *testing.T) {
 			// And the line itself works when run, as the AWS CLI runs it.
 			l.env.SessionCache.DeleteWhere(func(cache.Header) bool { return true })
 			words := proc.Words(tc.line)
-			if exit := l.run(append([]string{"--mfa-token", l.srv.Code(l.mfa.Serial, time.Now().Add(30*time.Second))}, words[1:]...)...); exit != 0 {
+			if exit := l.run(append([]string{"--mfa-token", l.code()}, words[1:]...)...); exit != 0 {
 				t.Fatalf("running the line: exit %d\n%s", exit, l.stderr)
 			}
 			if _, err := creds.DecodeProcess(l.stdout.Bytes()); err != nil || strings.Count(l.stdout.String(), "\n") != 1 {

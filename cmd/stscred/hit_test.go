@@ -15,7 +15,7 @@ import (
 // kong for a call with a flag).
 func TestCacheHitBuildsOnlyWhatAHitNeeds(t *testing.T) {
 	l := newLive(t, ststest.Options{}, "")
-	if code := l.run("--mfa-token", l.code(t), "role", "prod-admin"); code != 0 {
+	if code := l.run("--mfa-token", l.code(), "role", "prod-admin"); code != 0 {
 		t.Fatalf("first call: exit %d\n%s", code, l.stderr)
 	}
 	// What a hit may build (the keystore and the cache are the test's own

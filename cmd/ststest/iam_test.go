@@ -42,20 +42,30 @@ func TestDemoIAM(t *testing.T) {
 	if len(list.AccessKeyMetadata) != 1 || aws.ToString(list.AccessKeyMetadata[0].AccessKeyId) != demo.FixedKeyID {
 		t.Fatalf("demo keys: %+v", list.AccessKeyMetadata)
 	}
+	asked := time.Now()
 	created, err := alice.CreateAccessKey(t.Context(), &iam.CreateAccessKeyInput{})
 	if err != nil {
 		t.Fatalf("CreateAccessKey: %v", err)
 	}
-	made := time.Now()
 	fresh := stsClient(url, aws.ToString(created.AccessKey.AccessKeyId), aws.ToString(created.AccessKey.SecretAccessKey), "")
 	_, err = fresh.GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidClientTokenId" {
 		t.Fatalf("new key before propagation: %v", err)
 	}
-	time.Sleep(time.Until(made.Add(1100 * time.Millisecond)))
-	if _, err := fresh.GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{}); err != nil {
-		t.Errorf("new key after propagation: %v", err)
+	// Refused until the propagation time has passed, then accepted: poll
+	// (every refusal must be the propagation's) until the key works.
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		_, err := fresh.GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{})
+		if err == nil {
+			if d := time.Since(asked); d < time.Second {
+				t.Fatalf("new key accepted %s after CreateAccessKey was sent, within the 1s propagation", d)
+			}
+			break
+		}
+		if !errors.As(err, &ae) || ae.ErrorCode() != "InvalidClientTokenId" || time.Now().After(deadline) {
+			t.Fatalf("new key after propagation: %v", err)
+		}
 	}
 	if !strings.Contains(stderr.String(), "CreateAccessKey "+demo.FixedKeyID+" 200 OK") {
 		t.Errorf("stderr %q lacks the IAM request", stderr.String())

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && realworld
 
 package e2e
 
@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stscred/stscred/internal/base/human"
 	"github.com/stscred/stscred/internal/testkit/ststest"
 )
 
@@ -59,11 +61,100 @@ func (w *world) writeHome(rel, content string) {
 // the environment doctor runs in.
 func healthy(w *world) []string {
 	w.t.Helper()
+	env, _ := healthyAdded(w)
+	return env
+}
+
+// healthyAdded is healthy, and the span of wall time in which alice's key
+// was added.
+func healthyAdded(w *world) ([]string, span) {
+	w.t.Helper()
 	w.writeConfig(healthyConfig(w))
-	w.addAlice()
+	added := during(w.addAlice)
 	w.decode(w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, "role", "prod-admin"))
 	w.writeHome(".bashrc", "# my bashrc\nalias ll='ls -l'\n"+hookBlock("bash"))
-	return []string{"SHELL=/bin/bash"}
+	return []string{"SHELL=/bin/bash"}, added
+}
+
+// span is a stretch of wall time in which something happened, such as a
+// command that read the clock.
+type span struct{ from, to time.Time }
+
+// during runs f and returns the span it ran in.
+func during(f func()) span {
+	from := time.Now()
+	f()
+	return span{from, time.Now()}
+}
+
+// ages is every age (human.Short) that a command running in now can have
+// shown for something made in made: the tests do not depend on how fast
+// the machine runs them.
+func ages(made, now span) []string {
+	return shown(now.from.Sub(made.to), now.to.Sub(made.from), human.Short)
+}
+
+// lefts is every time left (human.Left) that a command running in now can
+// have shown for something expiring at exp, as STS gives it (to the
+// second).
+func lefts(exp time.Time, now span) []string {
+	return shown(exp.Truncate(time.Second).Sub(now.to), exp.Sub(now.from), func(d time.Duration) string {
+		return human.Left(now.from.Add(d), now.from)
+	})
+}
+
+// shown is every text show gives for a duration from lo to hi.
+func shown(lo, hi time.Duration, show func(time.Duration) string) []string {
+	var out []string
+	for d := lo; ; d = min(d+10*time.Millisecond, hi) {
+		if s := show(d); !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+		if d >= hi {
+			return out
+		}
+	}
+}
+
+// oneOf is each of texts put between before and after.
+func oneOf(before string, texts []string, after string) []string {
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		out[i] = before + t + after
+	}
+	return out
+}
+
+// containsOne reports whether s contains one of subs.
+func containsOne(s string, subs []string) bool {
+	return slices.ContainsFunc(subs, func(sub string) bool { return strings.Contains(s, sub) })
+}
+
+// mfaSessions are the MFA session of alice and the Admin role session the
+// server issued for the healthy setup, checked to last 12 hours and an
+// hour.
+func mfaSessions(w *world) (session, role ststest.Session) {
+	w.t.Helper()
+	for _, s := range w.srv.Sessions() {
+		switch {
+		case s.Action == "GetSessionToken":
+			session = s
+		case s.Action == "AssumeRole" && s.RoleARN == adminRole:
+			role = s
+		}
+	}
+	// Expirations are to the second.
+	lasts := func(s ststest.Session, want time.Duration) bool {
+		d := s.Expiration.Sub(s.Issued)
+		return d > want-time.Second && d <= want
+	}
+	if !lasts(session, 12*time.Hour) {
+		w.t.Fatalf("alice's MFA session lasts %s, want 12h: issued %s, expires %s", session.Expiration.Sub(session.Issued), session.Issued, session.Expiration)
+	}
+	if !lasts(role, time.Hour) {
+		w.t.Fatalf("the Admin role session lasts %s, want 1h: issued %s, expires %s", role.Expiration.Sub(role.Issued), role.Issued, role.Expiration)
+	}
+	return session, role
 }
 
 // doctor runs stscred doctor twice: for scripts (json) and for people.
@@ -96,10 +187,14 @@ func statusOf(lines []doctorLine, check string) []string {
 
 // A healthy setup: every check passes, exit 0.
 func TestDoctorHealthy(t *testing.T) {
+	requireTool(t, "oathtool", "oathtool")
 	w := newWorld(t)
-	env := healthy(w)
+	env, added := healthyAdded(w)
+	session, role := mfaSessions(w)
 	_, _, gci0 := w.counts()
-	lines, js, human := w.doctor(env)
+	var lines []doctorLine
+	var js, human result
+	ran := during(func() { lines, js, human = w.doctor(env) })
 	t.Logf("stscred doctor:\n%s", human.stdout)
 	if js.code != 0 || human.code != 0 || human.stderr != "" {
 		t.Fatalf("healthy setup:\n%s\n%s", js, human)
@@ -121,15 +216,24 @@ func TestDoctorHealthy(t *testing.T) {
 		"✓ profile prod-admin assumes " + adminRole + " (source chain prod-admin → alice)\n",
 		"✓ profile prod: credential_process runs stscred role prod-admin (" + w.bin + ")\n",
 		"✓ profile alice: mfa_process program oathtool found at /usr/bin/oathtool (not run",
-		"✓ profile alice: access key AKIA…" + w.key.ID[len(w.key.ID)-4:] + " stored in secret-service (added 0s ago, arn:aws:iam::111111111111:user/alice)\n",
-		"✓ cached role credentials of prod-admin (MFA): 59m left\n",
-		"✓ cached session of alice (MFA): 11h59m left\n",
 		"✓ STS at " + w.url + " accepts the cached ",
 		"✓ clock: this machine agrees with STS at " + w.url + " within ",
 		"✓ shell hook installed in ~/.bashrc\n",
 	} {
 		if !strings.Contains(human.stdout, want) {
 			t.Errorf("doctor output lacks %q:\n%s", want, human.stdout)
+		}
+	}
+	// The key's age and the sessions' time left, as the clock shows them
+	// while doctor runs: "added 0s ago", "59m left" and "11h59m left" on a
+	// machine that runs the test within a second and a minute.
+	for _, want := range [][]string{
+		oneOf("✓ profile alice: access key AKIA…"+w.key.ID[len(w.key.ID)-4:]+" stored in secret-service (added ", ages(added, ran), " ago, arn:aws:iam::111111111111:user/alice)\n"),
+		oneOf("✓ cached role credentials of prod-admin (MFA): ", lefts(role.Expiration, ran), "\n"),
+		oneOf("✓ cached session of alice (MFA): ", lefts(session.Expiration, ran), "\n"),
+	} {
+		if !containsOne(human.stdout, want) {
+			t.Errorf("doctor output lacks one of %q:\n%s", want, human.stdout)
 		}
 	}
 	if strings.Contains(human.stdout, "✗") || strings.Contains(human.stdout, "hint:") {
@@ -144,6 +248,7 @@ func TestDoctorHealthy(t *testing.T) {
 // Each broken setup: its check alone fails, with a hint, exit 1; the
 // setups that are only worth a note exit 0.
 func TestDoctorBrokenSetups(t *testing.T) {
+	requireTool(t, "oathtool", "oathtool")
 	appendConfig := func(s string) func(w *world) []string {
 		return func(w *world) []string { w.writeConfig(healthyConfig(w) + s); return nil }
 	}
@@ -268,6 +373,7 @@ func TestDoctorBrokenSetups(t *testing.T) {
 // --profile limits doctor to one chain: a broken profile elsewhere does
 // not fail it.
 func TestDoctorOneProfile(t *testing.T) {
+	requireTool(t, "oathtool", "oathtool")
 	w := newWorld(t)
 	env := healthy(w)
 	w.writeConfig(healthyConfig(w) + "\n[profile a]\nrole_arn = " + adminRole + "\nsource_profile = b\n[profile b]\nrole_arn = " + roRole + "\nsource_profile = a\n")
@@ -299,22 +405,31 @@ func TestDoctorOneProfile(t *testing.T) {
 // with no network call.
 func TestListTimeLeftAndKeyAge(t *testing.T) {
 	w := newWorld(t)
-	healthy(w)
+	_, added := healthyAdded(w)
+	session, role := mfaSessions(w)
 	gst, ar, gci := w.counts()
 	before := len(w.srv.Requests())
-	res := w.stscred("list")
+	var res result
+	ran := during(func() { res = w.stscred("list") })
 	if res.code != 0 {
 		t.Fatalf("list: %s", res)
 	}
-	for _, want := range []string{
-		"alice       user  AKIA…" + w.key.ID[len(w.key.ID)-4:] + " (0s old)  session (MFA) 11h59m left",
-		"prod-admin  role  -                   role (MFA) 59m left",
+	// The key's age and the sessions' time left, as the clock shows them
+	// while list runs: "(0s old)", "11h59m left" and "59m left" on a
+	// machine that runs the test within a second and a minute.
+	var aliceLines []string
+	for _, age := range ages(added, ran) {
+		aliceLines = append(aliceLines, oneOf("alice       user  AKIA…"+w.key.ID[len(w.key.ID)-4:]+" ("+age+" old)  session (MFA) ", lefts(session.Expiration, ran), "")...)
+	}
+	for _, want := range [][]string{
+		aliceLines,
+		oneOf("prod-admin  role  -                   role (MFA) ", lefts(role.Expiration, ran), ""),
 	} {
-		if !strings.Contains(res.stdout, want) {
-			t.Errorf("list lacks %q:\n%s", want, res.stdout)
+		if !containsOne(res.stdout, want) {
+			t.Errorf("list lacks one of %q:\n%s", want, res.stdout)
 		}
 	}
-	res = w.stscred("list", "--json")
+	ran = during(func() { res = w.stscred("list", "--json") })
 	var rows []struct {
 		Profile  string     `json:"profile"`
 		KeyAdded *time.Time `json:"key_added"`
@@ -329,12 +444,14 @@ func TestListTimeLeftAndKeyAge(t *testing.T) {
 	for _, r := range rows {
 		switch r.Profile {
 		case "alice":
-			if r.KeyAdded == nil || time.Since(*r.KeyAdded) > time.Minute || len(r.Sessions) != 1 || r.Sessions[0].Left != "11h59m left" {
+			if r.KeyAdded == nil || r.KeyAdded.Before(added.from) || r.KeyAdded.After(added.to) ||
+				len(r.Sessions) != 1 || !slices.Contains(lefts(session.Expiration, ran), r.Sessions[0].Left) {
 				t.Errorf("alice: %+v", r)
 			}
 		case "prod-admin":
-			if len(r.Sessions) != 1 || time.Until(r.Sessions[0].Expires) < 58*time.Minute {
-				t.Errorf("prod-admin: %+v", r)
+			// The role session's expiry as STS gave it (to the second).
+			if len(r.Sessions) != 1 || r.Sessions[0].Expires.Before(role.Expiration.Truncate(time.Second)) || r.Sessions[0].Expires.After(role.Expiration) {
+				t.Errorf("prod-admin: %+v, want the expiry %s", r, role.Expiration)
 			}
 		}
 	}
@@ -348,6 +465,7 @@ func TestListTimeLeftAndKeyAge(t *testing.T) {
 // alice` for the AWS tools: doctor still sees it as the key holder at the
 // end of prod-admin's chain, and checks its key.
 func TestDoctorSelfCallProfile(t *testing.T) {
+	requireTool(t, "oathtool", "oathtool")
 	w := newWorld(t)
 	env := healthy(w)
 	w.writeConfig(strings.Replace(healthyConfig(w), "[profile alice]\n", "[profile alice]\ncredential_process = stscred session alice\n", 1))

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && realworld
 
 package e2e
 
@@ -124,6 +124,30 @@ func (s *importSetup) state() fileState {
 		st.stored[p] = s.storedKey(p)
 	}
 	return st
+}
+
+// waitMtimeTick waits until a file written now gets a later mtime than
+// the two files had in before, so that rewriting either would show in its
+// mtime (file systems keep mtimes at a coarse granularity).
+func (s *importSetup) waitMtimeTick(before fileState) {
+	s.t.Helper()
+	probe := filepath.Join(filepath.Dir(s.credPath), ".mtime-probe")
+	defer os.Remove(probe)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(time.Millisecond) {
+		if err := os.WriteFile(probe, nil, 0o600); err != nil {
+			s.t.Fatal(err)
+		}
+		fi, err := os.Stat(probe)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		if fi.ModTime().After(before.credMtime) && fi.ModTime().After(before.cfgMtime) {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("a file written now still gets mtime %s, not after %s and %s", fi.ModTime(), before.credMtime, before.cfgMtime)
+		}
+	}
 }
 
 func (s *importSetup) assertSame(before fileState, what string) {
@@ -269,7 +293,7 @@ func TestImport(t *testing.T) {
 
 		// Again: nothing left to import, nothing touched.
 		before = s.state()
-		time.Sleep(20 * time.Millisecond) // an rewrite would show in the mtime
+		s.waitMtimeTick(before) // a rewrite would show in the mtime
 		res = s.importRun(nil)
 		if res.code != 0 || !strings.Contains(res.stdout, "nothing to import from "+s.credPath) || !strings.Contains(res.stdout, "left ghost in the file") {
 			t.Fatalf("rerun: %s", res)

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && realworld
 
 package e2e
 
@@ -221,50 +221,59 @@ func TestMFACodeNeverSentTwice(t *testing.T) {
 	if res := w.run(key2.ID+"\n"+key2.Secret+"\n", w.env(), w.bin, "add", "alice2"); res.code != 0 {
 		t.Fatalf("add alice2: %s", res)
 	}
-	// An authenticator display: mfa_process prints the current code.
+	// An authenticator display: mfa_process prints the code the test put
+	// on it, then counts that it was read. The display shows one code
+	// until the test moves the device on: both calls fall in one step,
+	// wherever the wall clock is in its 30 seconds.
 	dir := t.TempDir()
-	codeFile := filepath.Join(dir, "code")
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		for {
-			os.WriteFile(codeFile+".tmp", []byte(w.srv.Code(w.mfa.Serial, time.Now())+"\n"), 0o600)
-			os.Rename(codeFile+".tmp", codeFile)
-			select {
-			case <-stop:
-				return
-			case <-time.After(100 * time.Millisecond):
-			}
+	codeFile, readsFile := filepath.Join(dir, "code"), filepath.Join(dir, "reads")
+	show := func(code string) {
+		t.Helper()
+		if err := os.WriteFile(codeFile+".tmp", []byte(code+"\n"), 0o600); err != nil {
+			t.Fatal(err)
 		}
-	}()
-	time.Sleep(200 * time.Millisecond)
+		if err := os.Rename(codeFile+".tmp", codeFile); err != nil {
+			t.Fatal(err)
+		}
+	}
+	display := filepath.Join(dir, "display")
+	if err := os.WriteFile(display, []byte(fmt.Sprintf("#!/bin/sh\ncat %s && echo read >> %s\n", codeFile, readsFile)), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	reads := func() int {
+		b, _ := os.ReadFile(readsFile)
+		return strings.Count(string(b), "read\n")
+	}
+	show(w.code())
 	w.writeConfig(w.standardConfig() + fmt.Sprintf(`
 [profile alice2]
 region = eu-west-1
 mfa_serial = %s
-mfa_process = cat %s
+mfa_process = %s
 
 [profile ro2]
 source_profile = alice2
 role_arn = %s
-`, w.mfa.Serial, codeFile, roRole) + "\n")
+`, w.mfa.Serial, display, roRole) + "\n")
 	cfg, _ := os.ReadFile(w.cfg)
-	w.writeConfig(strings.Replace(string(cfg), "mfa_serial = "+w.mfa.Serial+"\n", "mfa_serial = "+w.mfa.Serial+"\nmfa_process = cat "+codeFile+"\n", 1))
+	w.writeConfig(strings.Replace(string(cfg), "mfa_serial = "+w.mfa.Serial+"\n", "mfa_serial = "+w.mfa.Serial+"\nmfa_process = "+display+"\n", 1))
 
-	// Start between 2 and 20 seconds into a 30-second step, so both calls
-	// fall in it: not later (the step could end between them), and not at
-	// its very start (the stand-in authenticator may still show the
-	// previous step's code, which STS also accepts, and then the second
-	// call would rightly get a different one).
-	for {
-		into := time.Now().Sub(time.Now().Truncate(30 * time.Second))
-		if into >= 2*time.Second && into <= 20*time.Second {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
 	w.decode(w.stscred("role", "prod-admin"))
-	res := w.stscred("role", "ro2")
+	if n := reads(); n != 1 {
+		t.Fatalf("the first call read the display %d times, want once", n)
+	}
+	// The second call reads the code just used, and waits. Once it has
+	// read it, the device moves on to its next code (stscred's wait ends
+	// at the next step of the wall clock; then it reads the display again).
+	second := make(chan result, 1)
+	go func() { second <- w.stscred("role", "ro2") }()
+	for deadline := time.Now().Add(time.Minute); reads() < 2; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the second call never read the display")
+		}
+	}
+	show(w.code())
+	res := <-second
 	w.decode(res)
 	if !strings.Contains(res.stderr, "was just used; waiting") {
 		t.Fatalf("the second call did not wait for the next code: %s", res.stderr)

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && realworld
 
 package e2e
 
@@ -136,10 +136,9 @@ func TestSSORefreshAcrossExpiry(t *testing.T) {
 	w.extra = []string{"STSCRED_MIN_REMAINING=2s"}
 	w.login()
 	for i, name := range []string{"aws-cli", "boto3", "go-sdk"} {
-		toks := w.sso.Tokens()
-		waitUntil(toks[len(toks)-1].Expires) // the newest access token has expired
+		w.waitTokenExpired(len(w.sso.Tokens()) - 1) // the newest access token has expired
 		if rc := w.roleCreds(); len(rc) > 0 {
-			waitUntil(rc[len(rc)-1].Expiration.Add(-2 * time.Second)) // and the cached credentials are stale
+			w.waitClockPast("the cached role credentials to be stale", rc[len(rc)-1].Expiration.Add(-2*time.Second))
 		}
 		before := len(w.roleCreds())
 		arn, key := consumerNamed(t, ssoAccount, name).run(t, w, "dev-tools")
@@ -183,7 +182,7 @@ func TestSSOExpiredSession(t *testing.T) {
 	if len(rts) != 1 {
 		t.Fatalf("%d refresh tokens after the login", len(rts))
 	}
-	waitUntil(rts[0].Expires)
+	w.waitFor("the sign-in session to end", func() bool { return !w.sso.RefreshTokens()[0].Live })
 	res := w.sc("role", "dev")
 	w.assertNotSignedIn(res, 1)
 	if w.grc() != 0 || w.sso.Calls(ssotest.OpAuthorize) != 1 || w.sso.Calls(ssotest.OpStartDeviceAuthorization) != 0 {

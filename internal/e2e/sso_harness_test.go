@@ -1,8 +1,9 @@
-//go:build linux
+//go:build linux && realworld
 
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -246,9 +247,17 @@ func (w *ssoWorld) assertSSOClean() {
 	}
 }
 
-// waitUntil sleeps until the wall clock (the servers' clock) is past at.
-func waitUntil(at time.Time) {
-	if d := time.Until(at); d > 0 {
-		time.Sleep(d + 100*time.Millisecond)
-	}
+// waitTokenExpired waits until the Identity Center server no longer takes
+// its access token i (in issue order): it expired by the server clock.
+func (w *ssoWorld) waitTokenExpired(i int) {
+	w.t.Helper()
+	w.waitFor(fmt.Sprintf("access token %d to expire", i+1), func() bool { return !w.sso.Tokens()[i].Live })
+}
+
+// waitClockPast waits until the wall clock, which stscred and the servers
+// go by, is past at: for what only the clock decides, such as whether
+// stscred still hands out cached credentials.
+func (w *ssoWorld) waitClockPast(what string, at time.Time) {
+	w.t.Helper()
+	w.waitFor(what, func() bool { return time.Now().After(at) })
 }

@@ -1,11 +1,14 @@
-//go:build linux
+//go:build linux && realworld
 
 package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -156,8 +159,9 @@ func TestSSOParallelLogins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Give the other logins time to start and queue behind the first.
-	time.Sleep(3 * time.Second)
+	// The other logins start and queue behind the first: every login has
+	// the sign-in's lock file open, the first holding it.
+	w.waitFor(fmt.Sprintf("%d logins at the sign-in's lock", n), func() bool { return lockOpeners(w.home) >= n })
 	to, err := w.sso.ApproveAuthorization(auth.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -215,4 +219,32 @@ func TestSSOAccounts(t *testing.T) {
 	if w.sso.Calls(ssotest.OpListAccounts) == 0 || w.sso.Calls(ssotest.OpListAccountRoles) < 2 {
 		t.Fatal("the listing did not come from the portal")
 	}
+}
+
+// lockOpeners is the most processes that have one lock file under dir
+// open at once: its holder and the calls waiting for it (they poll it).
+func lockOpeners(dir string) int {
+	if d, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = d
+	}
+	counts := map[string]int{}
+	fdDirs, _ := filepath.Glob("/proc/[0-9]*/fd")
+	for _, fdDir := range fdDirs {
+		fds, _ := os.ReadDir(fdDir) // a process that ended meanwhile has none
+		open := map[string]bool{}
+		for _, fd := range fds {
+			target, err := os.Readlink(filepath.Join(fdDir, fd.Name()))
+			if err == nil && strings.HasPrefix(target, dir+"/") && strings.HasSuffix(target, ".lock") {
+				open[target] = true
+			}
+		}
+		for target := range open {
+			counts[target]++
+		}
+	}
+	most := 0
+	for _, n := range counts {
+		most = max(most, n)
+	}
+	return most
 }

@@ -1,10 +1,10 @@
 package ssotest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
+
+	"github.com/stscred/stscred/internal/testkit/testsrv"
 )
 
 // adminPrefix is where the admin API lives: a path no AWS client uses.
@@ -30,10 +30,10 @@ POST /_ssotest/reset-counts                    zero counts and the request log
 
 func (s *Server) adminRoutes(mux *http.ServeMux) {
 	get := func(path string, v func() any) {
-		mux.HandleFunc("GET "+adminPrefix+path, func(w http.ResponseWriter, r *http.Request) { adminJSON(w, v()) })
+		mux.HandleFunc("GET "+adminPrefix+path, func(w http.ResponseWriter, r *http.Request) { testsrv.WriteJSON(w, v()) })
 	}
 	mux.HandleFunc("GET "+adminPrefix+"{$}", func(w http.ResponseWriter, r *http.Request) {
-		adminText(w, http.StatusOK, adminIndex)
+		testsrv.WriteText(w, http.StatusOK, adminIndex)
 	})
 	get("calls", func() any {
 		calls, successes := s.Counts()
@@ -48,10 +48,10 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	post := func(path string, f func(r *http.Request) error) {
 		mux.HandleFunc("POST "+adminPrefix+path, func(w http.ResponseWriter, r *http.Request) {
 			if err := f(r); err != nil {
-				adminText(w, http.StatusBadRequest, err.Error()+"\n")
+				testsrv.WriteText(w, http.StatusBadRequest, err.Error()+"\n")
 				return
 			}
-			adminText(w, http.StatusOK, "ok\n")
+			testsrv.WriteText(w, http.StatusOK, "ok\n")
 		})
 	}
 	post("approve", func(r *http.Request) error { return s.ApproveDevice(r.FormValue("user_code")) })
@@ -65,13 +65,9 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		return s.SetBrowser(Browser{User: r.FormValue("user"), Mode: m})
 	})
 	post("fail", func(r *http.Request) error {
-		count := 1
-		if c := r.FormValue("count"); c != "" {
-			n, err := strconv.Atoi(c)
-			if err != nil {
-				return fmt.Errorf("count %q is not a number", c)
-			}
-			count = n
+		count, err := testsrv.FormCount(r)
+		if err != nil {
+			return err
 		}
 		return s.Fail(r.FormValue("op"), r.FormValue("code"), count)
 	})
@@ -90,20 +86,4 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		return nil
 	})
 	post("reset-counts", func(*http.Request) error { s.ResetCounts(); return nil })
-}
-
-func adminText(w http.ResponseWriter, status int, text string) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(text))
-}
-
-func adminJSON(w http.ResponseWriter, v any) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		adminText(w, http.StatusInternalServerError, fmt.Sprintf("encoding JSON: %v\n", err))
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(append(b, '\n'))
 }

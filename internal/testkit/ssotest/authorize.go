@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/stscred/stscred/internal/testkit/testsrv"
 )
 
 // BrowserMode is what the stand-in browser's user does with a sign-in
@@ -129,7 +131,7 @@ func (s *Server) authorizePage(w http.ResponseWriter, r *http.Request, now time.
 		}
 	}
 	req := &authRequest{Authorization: Authorization{
-		ID: newUUID(), ClientID: cl.ID, RedirectURI: redirect, State: state, Scopes: scopes, Created: now,
+		ID: testsrv.UUID(), ClientID: cl.ID, RedirectURI: redirect, State: state, Scopes: scopes, Created: now,
 	}, client: cl, challenge: challenge, seq: s.nextSeq()}
 	switch s.browser.Mode {
 	case BrowserDeny:

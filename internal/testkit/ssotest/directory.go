@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/stscred/stscred/internal/testkit/testsrv"
 )
 
 // User is an Identity Center user (a sign-in identity), as AddUser made it.
@@ -67,7 +69,7 @@ func (s *Server) AddUser(name string) User {
 	if _, dup := s.users[name]; dup {
 		panic(fmt.Sprintf("ssotest: AddUser: %q already exists", name))
 	}
-	u := &userRecord{User{Name: name, ID: newUUID()}}
+	u := &userRecord{User{Name: name, ID: testsrv.UUID()}}
 	s.users[name] = u
 	s.userOrder = append(s.userOrder, u)
 	if s.browser.User == "" {

@@ -3,15 +3,9 @@ package ssotest
 import (
 	"slices"
 	"strings"
+
+	"github.com/stscred/stscred/internal/testkit/testsrv"
 )
-
-// maxFaultCount bounds Fail's count, to keep a typo from eating memory.
-const maxFaultCount = 1_000_000
-
-type fault struct {
-	code      string
-	remaining int
-}
 
 // faultCodes lists, per API operation, the exceptions Fail can inject: the
 // errors the API models give the operation, plus ForbiddenException for
@@ -56,8 +50,8 @@ func FaultCodes(op string) []string {
 // GrantOp(grant) go before those for OpCreateToken, which go before those
 // for AnyOp. Injected failures count as calls, not successes.
 func (s *Server) Fail(op, code string, count int) error {
-	if count < 1 || count > maxFaultCount {
-		return errorf("fail %s: count %d is outside 1-%d", op, count, maxFaultCount)
+	if err := testsrv.CheckCount(count); err != nil {
+		return errorf("fail %s: %v", op, err)
 	}
 	if op == AnyOp {
 		found := false
@@ -78,7 +72,7 @@ func (s *Server) Fail(op, code string, count int) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults[op] = append(s.faults[op], fault{code: code, remaining: count})
+	s.faults.Add(op, code, count)
 	return nil
 }
 
@@ -86,7 +80,7 @@ func (s *Server) Fail(op, code string, count int) error {
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	clear(s.faults)
+	s.faults.Clear()
 }
 
 // takeFault consumes the next fault for a request and returns its code, or
@@ -96,22 +90,8 @@ func (s *Server) takeFault(op, grant string) string {
 	if grant != "" {
 		keys = []string{GrantOp(grant), op, AnyOp}
 	}
-	for _, key := range keys {
-		q := s.faults[key]
-		if len(q) == 0 || (key == AnyOp && !slices.Contains(faultCodes[op], q[0].code)) {
-			continue
-		}
-		code := q[0].code
-		q[0].remaining--
-		if q[0].remaining == 0 {
-			q = q[1:]
-		}
-		if len(q) == 0 {
-			delete(s.faults, key)
-		} else {
-			s.faults[key] = q
-		}
-		return code
-	}
-	return ""
+	// A fault for AnyOp goes only to an operation that can send it.
+	return s.faults.Take(func(key, code string) bool {
+		return key != AnyOp || slices.Contains(faultCodes[op], code)
+	}, keys...)
 }

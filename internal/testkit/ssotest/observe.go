@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -31,9 +30,6 @@ const (
 // of OpCreateToken count every grant type, and those that sent none.
 func GrantOp(grantType string) string { return OpCreateToken + ":" + grantType }
 
-// maxLoggedRequests bounds the request log; older entries are dropped.
-const maxLoggedRequests = 10000
-
 // Request is one request as the server saw it.
 type Request struct {
 	Op string `json:"op"`
@@ -49,16 +45,14 @@ type Request struct {
 
 // record counts a request's success and logs it. Callers hold s.mu.
 func (s *Server) record(req Request) {
+	var succeeded []string
 	if req.Code == "" {
-		s.successes[req.Op]++
+		succeeded = append(succeeded, req.Op)
 		if req.GrantType != "" {
-			s.successes[GrantOp(req.GrantType)]++
+			succeeded = append(succeeded, GrantOp(req.GrantType))
 		}
 	}
-	if len(s.requests) >= maxLoggedRequests {
-		s.requests = append(s.requests[:0], s.requests[1:]...)
-	}
-	s.requests = append(s.requests, req)
+	s.log.Record(req, succeeded...)
 }
 
 // Calls is how many requests op had (AnyOp: all operations, GrantOp
@@ -66,7 +60,7 @@ func (s *Server) record(req Request) {
 func (s *Server) Calls(op string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return countOf(s.calls, op)
+	return s.log.Calls(op)
 }
 
 // Successes is how many requests for op succeeded (for a browser page: were
@@ -74,43 +68,28 @@ func (s *Server) Calls(op string) int {
 func (s *Server) Successes(op string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return countOf(s.successes, op)
-}
-
-func countOf(m map[string]int, op string) int {
-	if op != AnyOp {
-		return m[op]
-	}
-	n := 0
-	for k, c := range m {
-		if !strings.Contains(k, ":") {
-			n += c
-		}
-	}
-	return n
+	return s.log.Successes(op)
 }
 
 // Counts returns the call and success counts by operation (and GrantOp).
 func (s *Server) Counts() (calls, successes map[string]int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return maps.Clone(s.calls), maps.Clone(s.successes)
+	return s.log.Counts()
 }
 
 // Requests returns the most recent requests (up to 10000), oldest first.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.requests)
+	return s.log.Requests()
 }
 
 // ResetCounts zeroes the counts and empties the request log.
 func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	clear(s.calls)
-	clear(s.successes)
-	s.requests = nil
+	s.log.Reset()
 }
 
 // Secrets returns every secret the server has handed out: client secrets,

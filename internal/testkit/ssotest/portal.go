@@ -3,6 +3,8 @@ package ssotest
 import (
 	"strconv"
 	"time"
+
+	"github.com/stscred/stscred/internal/testkit/testsrv"
 )
 
 // RoleCredentials are role credentials GetRoleCredentials handed out
@@ -162,7 +164,7 @@ func (s *Server) paginate(c *call, at *accessRecord, account string, n int) (fro
 	}
 	to = min(from+size, n)
 	if to < n {
-		next = b64(randomBytes(48))
+		next = b64(testsrv.RandomBytes(48))
 		s.pages[next] = &pageState{op: c.op, token: at, account: account, offset: to}
 	}
 	return from, to, next, nil

@@ -3,19 +3,15 @@ package ssotest
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/stscred/stscred/internal/testkit/ststest"
+	"github.com/stscred/stscred/internal/testkit/testsrv"
 )
-
-// maxBodySize bounds request bodies; every real request is far smaller.
-const maxBodySize = 1 << 20
 
 // Options configure a Server. STS is required; every other field has a
 // default.
@@ -91,15 +87,10 @@ type Server struct {
 	seq         int
 	browser     Browser
 	change      chan struct{} // closed when a sign-in request starts (wait.go)
-	faults      map[string][]fault
-	calls       map[string]int
-	successes   map[string]int
-	requests    []Request
+	faults      testsrv.Faults
+	log         *testsrv.Log[Request] // calls, successes, the request log
 
-	listenMu sync.Mutex
-	httpSrv  *http.Server
-	url      string
-	served   chan struct{}
+	ln testsrv.Listener
 }
 
 // New returns a server with no users, accounts or clients. It panics when
@@ -139,9 +130,8 @@ func New(opts Options) *Server {
 		access:      map[string]*accessRecord{},
 		refresh:     map[string]*refreshRecord{},
 		pages:       map[string]*pageState{},
-		faults:      map[string][]fault{},
-		calls:       map[string]int{},
-		successes:   map[string]int{},
+		// AnyOp sums the operations, not their GrantOp counts.
+		log: testsrv.NewLog[Request](AnyOp, func(name string) bool { return !strings.Contains(name, ":") }),
 	}
 	s.mux = s.routes()
 	return s
@@ -159,45 +149,14 @@ func (s *Server) nextSeq() int {
 // "http://127.0.0.1:PORT", for both AWS_ENDPOINT_URL_SSO_OIDC and
 // AWS_ENDPOINT_URL_SSO. Like httptest.NewServer it panics if it cannot
 // listen, or if the server was already started.
-func (s *Server) Start() string {
-	s.listenMu.Lock()
-	defer s.listenMu.Unlock()
-	if s.httpSrv != nil {
-		panic("ssotest: Start called twice")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(fmt.Sprintf("ssotest: listening on 127.0.0.1: %v", err))
-	}
-	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.url = "http://" + ln.Addr().String()
-	s.served = make(chan struct{})
-	go func(hs *http.Server, done chan struct{}) {
-		defer close(done)
-		_ = hs.Serve(ln) // http.ErrServerClosed on Close
-	}(s.httpSrv, s.served)
-	return s.url
-}
+func (s *Server) Start() string { return s.ln.Start("ssotest", s) }
 
 // URL is the endpoint Start returned, or "" before Start.
-func (s *Server) URL() string {
-	s.listenMu.Lock()
-	defer s.listenMu.Unlock()
-	return s.url
-}
+func (s *Server) URL() string { return s.ln.URL() }
 
 // Close stops a server started with Start, dropping open connections. It
 // does nothing otherwise, so it suits t.Cleanup.
-func (s *Server) Close() {
-	s.listenMu.Lock()
-	defer s.listenMu.Unlock()
-	if s.httpSrv == nil {
-		return
-	}
-	_ = s.httpSrv.Close()
-	<-s.served
-	s.httpSrv = nil
-}
+func (s *Server) Close() { s.ln.Close() }
 
 // ServeHTTP serves the OIDC API, the browser pages, the portal API and the
 // admin API under /_ssotest/ (see GET /_ssotest/).
@@ -251,9 +210,9 @@ type handlerFunc func(c *call) (any, *apiError)
 // answer, record.
 func (s *Server) api(op string, portal bool, h handlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("x-amzn-RequestId", newUUID())
+		w.Header().Set("x-amzn-RequestId", testsrv.UUID())
 		c := &call{op: op, r: r, now: s.now()}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodySize))
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, testsrv.MaxBodySize))
 		c.body = body
 		var result any
 		var aerr *apiError
@@ -271,9 +230,9 @@ func (s *Server) api(op string, portal bool, h handlerFunc) http.HandlerFunc {
 			c.grant = g.GrantType
 		}
 		s.mu.Lock()
-		s.calls[op]++
+		s.log.Called(op)
 		if c.grant != "" {
-			s.calls[GrantOp(c.grant)]++
+			s.log.Called(GrantOp(c.grant))
 		}
 		if aerr == nil {
 			if code := s.takeFault(op, c.grant); code != "" {
@@ -306,10 +265,10 @@ type pageFunc func(w http.ResponseWriter, r *http.Request, now time.Time) (statu
 
 func (s *Server) page(op string, h pageFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxBodySize)
+		r.Body = http.MaxBytesReader(w, r.Body, testsrv.MaxBodySize)
 		now := s.now()
 		s.mu.Lock()
-		s.calls[op]++
+		s.log.Called(op)
 		status, code := h(w, r, now)
 		s.mu.Unlock()
 		s.finish(Request{Op: op, Time: now, Status: status, Code: code})

@@ -1,11 +1,11 @@
 package ststest
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
+
+	"github.com/stscred/stscred/internal/testkit/testsrv"
 )
 
 // adminPrefix is where the admin API lives: a path no AWS client uses.
@@ -36,39 +36,39 @@ GET  /federation?Action=login&Issuer=U&Destination=CONSOLE_URL&SigninToken=T   3
 func (s *Server) adminHandler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_ststest/{$}", func(w http.ResponseWriter, r *http.Request) {
-		writeText(w, http.StatusOK, adminIndex+adminFederationIndex)
+		testsrv.WriteText(w, http.StatusOK, adminIndex+adminFederationIndex)
 	})
 	mux.HandleFunc("GET /_ststest/calls", func(w http.ResponseWriter, r *http.Request) {
 		calls, successes := s.Counts()
-		writeJSON(w, map[string]map[string]int{"calls": calls, "successes": successes})
+		testsrv.WriteJSON(w, map[string]map[string]int{"calls": calls, "successes": successes})
 	})
 	mux.HandleFunc("GET /_ststest/requests", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.Requests())
+		testsrv.WriteJSON(w, s.Requests())
 	})
 	mux.HandleFunc("GET /_ststest/sessions", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.Sessions())
+		testsrv.WriteJSON(w, s.Sessions())
 	})
 	mux.HandleFunc("GET /_ststest/signin-tokens", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, s.SigninTokens())
+		testsrv.WriteJSON(w, s.SigninTokens())
 	})
 	mux.HandleFunc("GET /_ststest/logins", func(w http.ResponseWriter, r *http.Request) {
 		logins := s.Logins()
 		if logins == nil {
 			logins = []Login{}
 		}
-		writeJSON(w, logins)
+		testsrv.WriteJSON(w, logins)
 	})
 	mux.HandleFunc("POST /_ststest/expire-signin-tokens", func(w http.ResponseWriter, r *http.Request) {
 		s.ExpireSigninTokens()
-		writeText(w, http.StatusOK, "ok\n")
+		testsrv.WriteText(w, http.StatusOK, "ok\n")
 	})
 	mux.HandleFunc("GET /_ststest/keys", func(w http.ResponseWriter, r *http.Request) {
 		keys, status, err := s.adminKeys(r.FormValue("user"), r.FormValue("account"))
 		if err != nil {
-			writeText(w, status, err.Error()+"\n")
+			testsrv.WriteText(w, status, err.Error()+"\n")
 			return
 		}
-		writeJSON(w, keys)
+		testsrv.WriteJSON(w, keys)
 	})
 	mux.HandleFunc("GET /_ststest/code", s.adminCode)
 	mux.HandleFunc("GET /_ststest/accepted-codes", func(w http.ResponseWriter, r *http.Request) {
@@ -77,60 +77,56 @@ func (s *Server) adminHandler() http.Handler {
 		_, ok := s.devices[serial]
 		s.mu.Unlock()
 		if !ok {
-			writeText(w, http.StatusNotFound, fmt.Sprintf("no MFA device %q\n", serial))
+			testsrv.WriteText(w, http.StatusNotFound, fmt.Sprintf("no MFA device %q\n", serial))
 			return
 		}
 		codes := s.AcceptedCodes(serial)
 		if codes == nil {
 			codes = []string{}
 		}
-		writeJSON(w, codes)
+		testsrv.WriteJSON(w, codes)
 	})
 	mux.HandleFunc("POST /_ststest/fail", func(w http.ResponseWriter, r *http.Request) {
-		count := 1
-		if c := r.FormValue("count"); c != "" {
-			n, err := strconv.Atoi(c)
-			if err != nil {
-				writeText(w, http.StatusBadRequest, fmt.Sprintf("count %q is not a number\n", c))
-				return
-			}
-			count = n
-		}
-		if err := s.Fail(r.FormValue("action"), r.FormValue("code"), count); err != nil {
-			writeText(w, http.StatusBadRequest, err.Error()+"\n")
+		count, err := testsrv.FormCount(r)
+		if err != nil {
+			testsrv.WriteText(w, http.StatusBadRequest, err.Error()+"\n")
 			return
 		}
-		writeText(w, http.StatusOK, "ok\n")
+		if err := s.Fail(r.FormValue("action"), r.FormValue("code"), count); err != nil {
+			testsrv.WriteText(w, http.StatusBadRequest, err.Error()+"\n")
+			return
+		}
+		testsrv.WriteText(w, http.StatusOK, "ok\n")
 	})
 	mux.HandleFunc("POST /_ststest/clear-faults", func(w http.ResponseWriter, r *http.Request) {
 		s.ClearFaults()
-		writeText(w, http.StatusOK, "ok\n")
+		testsrv.WriteText(w, http.StatusOK, "ok\n")
 	})
 	mux.HandleFunc("POST /_ststest/delay", func(w http.ResponseWriter, r *http.Request) {
 		d, err := time.ParseDuration(r.FormValue("duration"))
 		if err != nil {
-			writeText(w, http.StatusBadRequest, fmt.Sprintf("duration: %v\n", err))
+			testsrv.WriteText(w, http.StatusBadRequest, fmt.Sprintf("duration: %v\n", err))
 			return
 		}
 		if err := s.Delay(r.FormValue("action"), d); err != nil {
-			writeText(w, http.StatusBadRequest, err.Error()+"\n")
+			testsrv.WriteText(w, http.StatusBadRequest, err.Error()+"\n")
 			return
 		}
-		writeText(w, http.StatusOK, "ok\n")
+		testsrv.WriteText(w, http.StatusOK, "ok\n")
 	})
 	mux.HandleFunc("POST /_ststest/expire", func(w http.ResponseWriter, r *http.Request) {
 		key := r.FormValue("key")
 		if key == "" {
 			s.ExpireAllSessions()
 		} else if err := s.ExpireSession(key); err != nil {
-			writeText(w, http.StatusNotFound, err.Error()+"\n")
+			testsrv.WriteText(w, http.StatusNotFound, err.Error()+"\n")
 			return
 		}
-		writeText(w, http.StatusOK, "ok\n")
+		testsrv.WriteText(w, http.StatusOK, "ok\n")
 	})
 	mux.HandleFunc("POST /_ststest/reset-counts", func(w http.ResponseWriter, r *http.Request) {
 		s.ResetCounts()
-		writeText(w, http.StatusOK, "ok\n")
+		testsrv.WriteText(w, http.StatusOK, "ok\n")
 	})
 	s.federationRoutes(mux)
 	return mux
@@ -145,31 +141,15 @@ func (s *Server) adminCode(w http.ResponseWriter, r *http.Request) {
 	if r.FormValue("unused") != "" {
 		code, err = s.unusedCode(serial)
 	} else {
-		code, err = s.codeAt(serial, totpStep(s.now()))
+		code, err = s.deviceCode(serial, s.now())
 	}
 	s.mu.Unlock()
 	switch {
 	case err != nil:
-		writeText(w, http.StatusNotFound, err.Error()+"\n")
+		testsrv.WriteText(w, http.StatusNotFound, err.Error()+"\n")
 	case code == "":
-		writeText(w, http.StatusConflict, "the codes of the current and next step were both used; retry within 30s\n")
+		testsrv.WriteText(w, http.StatusConflict, "the codes of the current and next step were both used; retry within 30s\n")
 	default:
-		writeText(w, http.StatusOK, code+"\n")
+		testsrv.WriteText(w, http.StatusOK, code+"\n")
 	}
-}
-
-func writeText(w http.ResponseWriter, status int, text string) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.WriteHeader(status)
-	_, _ = w.Write([]byte(text))
-}
-
-func writeJSON(w http.ResponseWriter, v any) {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		writeText(w, http.StatusInternalServerError, fmt.Sprintf("encoding JSON: %v\n", err))
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	_, _ = w.Write(append(b, '\n'))
 }

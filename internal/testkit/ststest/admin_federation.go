@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/stscred/stscred/internal/testkit/testsrv"
 )
 
 // adminFederationIndex documents the admin API's routes for web identity
@@ -40,29 +42,29 @@ func (s *Server) federationRoutes(mux *http.ServeMux) {
 			}
 			saml = append(saml, j)
 		}
-		writeJSON(w, map[string]any{"oidc": oidc, "saml": saml})
+		testsrv.WriteJSON(w, map[string]any{"oidc": oidc, "saml": saml})
 	})
 	mux.HandleFunc("POST /_ststest/oidc-provider", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		arn, err := s.addOIDCProvider(q.Get("account"), q.Get("url"), q["client-id"])
 		if err != nil {
-			writeText(w, http.StatusBadRequest, err.Error()+"\n")
+			testsrv.WriteText(w, http.StatusBadRequest, err.Error()+"\n")
 			return
 		}
-		writeText(w, http.StatusOK, arn+"\n")
+		testsrv.WriteText(w, http.StatusOK, arn+"\n")
 	})
 	mux.HandleFunc("POST /_ststest/saml-provider", func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodySize))
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, testsrv.MaxBodySize))
 		if err != nil {
-			writeText(w, http.StatusBadRequest, fmt.Sprintf("reading the metadata: %v\n", err))
+			testsrv.WriteText(w, http.StatusBadRequest, fmt.Sprintf("reading the metadata: %v\n", err))
 			return
 		}
 		p, err := s.AddSAMLProviderMetadata(r.URL.Query().Get("arn"), body)
 		if err != nil {
-			writeText(w, http.StatusBadRequest, err.Error()+"\n")
+			testsrv.WriteText(w, http.StatusBadRequest, err.Error()+"\n")
 			return
 		}
-		writeText(w, http.StatusOK, p.ARN+"\n")
+		testsrv.WriteText(w, http.StatusOK, p.ARN+"\n")
 	})
 	mux.HandleFunc("POST /_ststest/trust-web-identity", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -77,8 +79,8 @@ func (s *Server) federationRoutes(mux *http.ServeMux) {
 
 func adminResult(w http.ResponseWriter, err error) {
 	if err != nil {
-		writeText(w, http.StatusBadRequest, err.Error()+"\n")
+		testsrv.WriteText(w, http.StatusBadRequest, err.Error()+"\n")
 		return
 	}
-	writeText(w, http.StatusOK, "ok\n")
+	testsrv.WriteText(w, http.StatusOK, "ok\n")
 }

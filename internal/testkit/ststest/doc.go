@@ -28,8 +28,10 @@
 // the SDK's signer), checks TOTP codes and refuses a code used before,
 // issues and remembers temporary credentials, and reproduces the service's
 // errors, limits and role-chaining rules. Tests can inject faults, delay
-// responses, skew the clock and the Date header, and observe call counts and
-// the MFA codes each device accepted.
+// responses, skew the clock and the Date header, move an MFA device's own
+// clock ahead for a fresh code without waiting for the next 30-second step
+// (FreshCode, AdvanceMFAClock), and observe call counts and the MFA codes
+// each device accepted.
 //
 // AssumeRoleWithWebIdentity and AssumeRoleWithSAML take no signature (one
 // that comes is ignored, as AWS does). A web identity token is verified as
@@ -62,6 +64,7 @@
 //	dev := alice.AddMFADevice("alice")
 //	srv.AddRole(ststest.Role{ARN: "arn:aws:iam::222222222222:role/Admin", RequireMFA: true, MaxSessionDuration: 12 * time.Hour})
 //	code := srv.Code(dev.Serial, time.Now())
+//	fresh := srv.FreshCode(dev.Serial) // one not accepted yet, at once
 //	// point a client at url with key.ID / key.Secret ...
 //	_ = srv.Fail("AssumeRole", "Throttling", 2)
 //	n := srv.Calls("AssumeRole")

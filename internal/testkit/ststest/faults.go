@@ -6,18 +6,12 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/stscred/stscred/internal/testkit/testsrv"
 )
 
 // AnyAction stands for every action in Fail, Delay, Calls and Successes.
 const AnyAction = "*"
-
-// maxFaultCount bounds Fail's count, to keep a typo from eating memory.
-const maxFaultCount = 1_000_000
-
-type fault struct {
-	code      string
-	remaining int
-}
 
 // FaultCodes lists the error codes Fail can inject into STS actions, each
 // sent with the HTTP status and message of the real service. The last four
@@ -86,12 +80,12 @@ func (s *Server) Fail(action, code string, count int) error {
 	if !slices.Contains(codes, code) {
 		return fmt.Errorf("ststest: fail %s: cannot inject %q; use one of %s", action, code, strings.Join(codes, ", "))
 	}
-	if count < 1 || count > maxFaultCount {
-		return fmt.Errorf("ststest: fail %s: count %d is outside 1-%d", action, count, maxFaultCount)
+	if err := testsrv.CheckCount(count); err != nil {
+		return fmt.Errorf("ststest: fail %s: %w", action, err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.faults[action] = append(s.faults[action], fault{code: code, remaining: count})
+	s.faults.Add(action, code, count)
 	return nil
 }
 
@@ -99,7 +93,7 @@ func (s *Server) Fail(action, code string, count int) error {
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	clear(s.faults)
+	s.faults.Clear()
 }
 
 // Delay holds every response to action (AnyAction: to any action without a
@@ -168,32 +162,9 @@ func (s *Server) delayFor(action string) time.Duration {
 // action is only used by the service of that action. Callers hold s.mu.
 func (s *Server) takeFault(api *api, action string) string {
 	if _, ok := api.actions[action]; ok {
-		return s.takeFaultOf(action, AnyAction)
+		return s.faults.Take(nil, action, AnyAction)
 	}
-	return s.takeFaultOf(AnyAction)
-}
-
-// takeFaultOf consumes the next fault queued under the first of keys that
-// has one and returns its code, or "" when there is none. Callers hold s.mu.
-func (s *Server) takeFaultOf(keys ...string) string {
-	for _, key := range keys {
-		q := s.faults[key]
-		if len(q) == 0 {
-			continue
-		}
-		code := q[0].code
-		q[0].remaining--
-		if q[0].remaining == 0 {
-			q = q[1:]
-		}
-		if len(q) == 0 {
-			delete(s.faults, key)
-		} else {
-			s.faults[key] = q
-		}
-		return code
-	}
-	return ""
+	return s.faults.Take(nil, AnyAction)
 }
 
 // faultError is the error document for an injected fault, worded as the

@@ -78,6 +78,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/stscred/stscred/internal/testkit/testsrv"
 )
 
 const (
@@ -116,7 +118,7 @@ func (s *Server) serveFederation(w http.ResponseWriter, r *http.Request) {
 	}
 	// GET as browsers and most clients send it; POST with a form body as
 	// some clients do.
-	r.Body = http.MaxBytesReader(w, r.Body, maxBodySize)
+	r.Body = http.MaxBytesReader(w, r.Body, testsrv.MaxBodySize)
 	if err := r.ParseForm(); err != nil {
 		s.finishFederation(w, req, credentialsRefused("cannot read the request: %v", err))
 		return
@@ -124,11 +126,11 @@ func (s *Server) serveFederation(w http.ResponseWriter, r *http.Request) {
 	req.Action = r.Form.Get("Action")
 
 	s.mu.Lock()
-	s.calls[req.Action]++
+	s.log.Called(req.Action)
 	delay := s.delayFor(req.Action)
 	var fault string
 	if isFederationAction(req.Action) {
-		fault = s.takeFaultOf(req.Action)
+		fault = s.faults.Take(nil, req.Action)
 	}
 	s.mu.Unlock()
 	if delay > 0 {

@@ -91,6 +91,10 @@ type deviceRecord struct {
 	used     bool  // lastStep is meaningful
 	lastStep int64 // newest TOTP step accepted
 	accepted []string
+	// ahead is how far AdvanceMFAClock moved the device's clock ahead of
+	// the server clock: its codes and the steps the server accepts are
+	// those of the server clock plus ahead.
+	ahead time.Duration
 }
 
 type roleRecord struct {

@@ -1,12 +1,6 @@
 package ststest
 
-import (
-	"maps"
-	"time"
-)
-
-// maxLoggedRequests bounds the request log; older entries are dropped.
-const maxLoggedRequests = 10000
+import "time"
 
 // Request is one STS or IAM API request, or one request to the federation
 // endpoint, as the server saw it.
@@ -33,15 +27,13 @@ type Request struct {
 	Message string `json:"message,omitempty"`
 }
 
-// record counts a request and logs it. Callers hold s.mu.
+// record counts a request's success and logs it. Callers hold s.mu.
 func (s *Server) record(req Request) {
 	if req.Code == "" {
-		s.successes[req.Action]++
+		s.log.Record(req, req.Action)
+	} else {
+		s.log.Record(req)
 	}
-	if len(s.requests) >= maxLoggedRequests {
-		s.requests = append(s.requests[:0], s.requests[1:]...)
-	}
-	s.requests = append(s.requests, req)
 }
 
 // Calls is how many requests named action (AnyAction: all requests),
@@ -51,7 +43,7 @@ func (s *Server) record(req Request) {
 func (s *Server) Calls(action string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return countOf(s.calls, action)
+	return s.log.Calls(action)
 }
 
 // Successes is how many requests for action (AnyAction: for any action)
@@ -59,32 +51,21 @@ func (s *Server) Calls(action string) int {
 func (s *Server) Successes(action string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return countOf(s.successes, action)
-}
-
-func countOf(m map[string]int, action string) int {
-	if action != AnyAction {
-		return m[action]
-	}
-	n := 0
-	for _, c := range m {
-		n += c
-	}
-	return n
+	return s.log.Successes(action)
 }
 
 // Counts returns the per-action call and success counts.
 func (s *Server) Counts() (calls, successes map[string]int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return maps.Clone(s.calls), maps.Clone(s.successes)
+	return s.log.Counts()
 }
 
 // Requests returns the most recent requests (up to 10000), oldest first.
 func (s *Server) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Request(nil), s.requests...)
+	return s.log.Requests()
 }
 
 // ResetCounts zeroes the call and success counts and empties the request
@@ -94,9 +75,7 @@ func (s *Server) Requests() []Request {
 func (s *Server) ResetCounts() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	clear(s.calls)
-	clear(s.successes)
-	s.requests = nil
+	s.log.Reset()
 	s.logins = nil
 	for _, d := range s.devices {
 		d.accepted = nil

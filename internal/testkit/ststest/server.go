@@ -5,17 +5,14 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
-)
 
-// maxBodySize bounds request bodies; the real service's limit is far lower
-// than anything a client sends here.
-const maxBodySize = 1 << 20
+	"github.com/stscred/stscred/internal/testkit/testsrv"
+)
 
 // Options configure a Server. The zero value is usable.
 type Options struct {
@@ -76,21 +73,16 @@ type Server struct {
 	sessions   map[string]*sessionRecord // by access key id
 	sessionSeq int
 	keySeq     int // creation order of long-term keys
-	faults     map[string][]fault
+	faults     testsrv.Faults
 	delays     map[string]time.Duration
-	calls      map[string]int
-	successes  map[string]int
-	requests   []Request
+	log        *testsrv.Log[Request] // calls, successes, the request log
 	// The federation endpoint's sign-in tokens, by value and in the order
 	// issued, and the sign-ins it granted.
 	signinTokens map[string]*signinTokenRecord
 	signinLog    []*signinTokenRecord
 	logins       []Login
 
-	listenMu sync.Mutex
-	httpSrv  *http.Server
-	url      string
-	served   chan struct{}
+	ln testsrv.Listener
 }
 
 // New returns a server with no users or roles.
@@ -99,17 +91,15 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	s := &Server{
-		opts:      opts,
-		users:     map[string]*userRecord{},
-		keys:      map[string]*keyRecord{},
-		devices:   map[string]*deviceRecord{},
-		roles:     map[string]*roleRecord{},
-		idps:      newIdentityProviders(),
-		sessions:  map[string]*sessionRecord{},
-		faults:    map[string][]fault{},
-		delays:    map[string]time.Duration{},
-		calls:     map[string]int{},
-		successes: map[string]int{},
+		opts:     opts,
+		users:    map[string]*userRecord{},
+		keys:     map[string]*keyRecord{},
+		devices:  map[string]*deviceRecord{},
+		roles:    map[string]*roleRecord{},
+		idps:     newIdentityProviders(),
+		sessions: map[string]*sessionRecord{},
+		delays:   map[string]time.Duration{},
+		log:      testsrv.NewLog[Request](AnyAction, nil),
 
 		signinTokens: map[string]*signinTokenRecord{},
 	}
@@ -124,45 +114,14 @@ func (s *Server) now() time.Time { return s.opts.Now() }
 // Start serves on a random port of 127.0.0.1 and returns the endpoint URL,
 // "http://127.0.0.1:PORT". Like httptest.NewServer it panics if it cannot
 // listen, or if the server was already started.
-func (s *Server) Start() string {
-	s.listenMu.Lock()
-	defer s.listenMu.Unlock()
-	if s.httpSrv != nil {
-		panic("ststest: Start called twice")
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		panic(fmt.Sprintf("ststest: listening on 127.0.0.1: %v", err))
-	}
-	s.httpSrv = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.url = "http://" + ln.Addr().String()
-	s.served = make(chan struct{})
-	go func(hs *http.Server, done chan struct{}) {
-		defer close(done)
-		_ = hs.Serve(ln) // returns http.ErrServerClosed on Close
-	}(s.httpSrv, s.served)
-	return s.url
-}
+func (s *Server) Start() string { return s.ln.Start("ststest", s) }
 
 // URL is the endpoint Start returned, or "" before Start.
-func (s *Server) URL() string {
-	s.listenMu.Lock()
-	defer s.listenMu.Unlock()
-	return s.url
-}
+func (s *Server) URL() string { return s.ln.URL() }
 
 // Close stops a server started with Start, dropping open connections. It
 // does nothing otherwise, so it suits t.Cleanup.
-func (s *Server) Close() {
-	s.listenMu.Lock()
-	defer s.listenMu.Unlock()
-	if s.httpSrv == nil {
-		return
-	}
-	_ = s.httpSrv.Close()
-	<-s.served
-	s.httpSrv = nil
-}
+func (s *Server) Close() { s.ln.Close() }
 
 // ServeHTTP serves the STS and IAM query APIs, the federation endpoint on
 // /federation (see federation.go), and the admin API under /_ststest/. A
@@ -195,9 +154,9 @@ func (s *Server) apiFor(r *http.Request) *api {
 }
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, api *api) {
-	requestID := newRequestID()
+	requestID := testsrv.UUID()
 	req := Request{Service: api.service, AccessKeyID: credentialKeyID(r), Time: s.now()}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodySize))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, testsrv.MaxBodySize))
 	var params url.Values
 	if err == nil {
 		params, err = requestParams(r, body)
@@ -206,7 +165,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, api *api) {
 		aerr := newError(codeValidationError, "Could not read the request: %v", err)
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			aerr = newError(codeRequestTooLarge, "Request body is larger than %d bytes", maxBodySize)
+			aerr = newError(codeRequestTooLarge, "Request body is larger than %d bytes", testsrv.MaxBodySize)
 		}
 		s.finish(w, api, requestID, req, "", nil, aerr)
 		return
@@ -214,7 +173,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, api *api) {
 	req.Action = params.Get("Action")
 
 	s.mu.Lock()
-	s.calls[req.Action]++
+	s.log.Called(req.Action)
 	delay := s.delayFor(req.Action)
 	s.mu.Unlock()
 	if delay > 0 {

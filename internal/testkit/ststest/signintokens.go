@@ -3,6 +3,8 @@ package ststest
 import (
 	"encoding/base64"
 	"time"
+
+	"github.com/stscred/stscred/internal/testkit/testsrv"
 )
 
 // signinTokenBytes is the random size of a sign-in token: about 720
@@ -72,7 +74,7 @@ type signinTokenRecord struct {
 }
 
 func newSigninToken() string {
-	return base64.RawURLEncoding.EncodeToString(randomBytes(signinTokenBytes))
+	return base64.RawURLEncoding.EncodeToString(testsrv.RandomBytes(signinTokenBytes))
 }
 
 // addSigninToken stores a token, dropping the oldest beyond
@@ -130,7 +132,7 @@ func (s *Server) Logins() []Login {
 
 // recordLogin logs a granted sign-in. Callers hold s.mu.
 func (s *Server) recordLogin(l Login) {
-	if len(s.logins) >= maxLoggedRequests {
+	if len(s.logins) >= testsrv.MaxLoggedRequests {
 		s.logins = append(s.logins[:0], s.logins[1:]...)
 	}
 	s.logins = append(s.logins, l)

@@ -53,7 +53,7 @@ func (s *Server) checkMFA(user *userRecord, serial, code string, now time.Time) 
 	if code == "" {
 		return nil, newError(codeAccessDenied, msgMFACode)
 	}
-	cur := totpStep(now)
+	cur := totpStep(dev.clock(now))
 	for step := cur - 1; step <= cur+1; step++ {
 		want, err := totpCode(dev.secret, step)
 		if err != nil {
@@ -66,23 +66,85 @@ func (s *Server) checkMFA(user *userRecord, serial, code string, now time.Time) 
 	return nil, newError(codeAccessDenied, msgMFACode)
 }
 
+// clock is the time the device shows when the server clock shows now.
+func (d *deviceRecord) clock(now time.Time) time.Time { return now.Add(d.ahead) }
+
 // Code returns the TOTP code of the MFA device serial for time t, as an
-// authenticator app would show it. It panics if the server has no such
-// device.
+// authenticator app would show it: t is by the server clock, and a device
+// whose clock AdvanceMFAClock moved shows the code of that much later. It
+// panics if the server has no such device.
 func (s *Server) Code(serial string, t time.Time) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	code, err := s.codeAt(serial, totpStep(t))
+	code, err := s.deviceCode(serial, t)
 	if err != nil {
 		panic(err.Error())
 	}
 	return code
 }
 
+// deviceCode is the code device serial shows at server time t. Callers
+// hold s.mu.
+func (s *Server) deviceCode(serial string, t time.Time) (string, error) {
+	dev, ok := s.devices[serial]
+	if !ok {
+		return "", fmt.Errorf("ststest: no MFA device %s", serial)
+	}
+	return s.codeAt(serial, totpStep(dev.clock(t)))
+}
+
+// AdvanceMFAClock moves the clock of the MFA device serial forward by d,
+// and nothing else: the codes it shows (Code, UnusedCode) and the TOTP
+// steps the server accepts from it (the current one, one either side) are
+// those of its clock, while signature ages, expirations and every other
+// device stay on the server clock. A test thus gets the next code without
+// waiting for the next 30-second step, and a client that signs its
+// requests with the wall clock (a separate process) is still in time. It
+// panics if the server has no such device, or if d is negative.
+func (s *Server) AdvanceMFAClock(serial string, d time.Duration) {
+	if d < 0 {
+		panic(fmt.Sprintf("ststest: AdvanceMFAClock %s: negative duration %v", serial, d))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	dev, ok := s.devices[serial]
+	if !ok {
+		panic(fmt.Sprintf("ststest: no MFA device %s", serial))
+	}
+	dev.ahead += d
+}
+
+// FreshCode returns a code the MFA device serial has not had accepted and
+// the server accepts now, without waiting: UnusedCode's, and when the
+// codes of the current and the next step were both used, the current code
+// after moving the device's clock (AdvanceMFAClock) to the start of the
+// step after them, as if the user had waited for their authenticator's
+// next code. The server still takes each code once, within a step either
+// side of the device's clock. It panics if the server has no such device.
+func (s *Server) FreshCode(serial string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	code, err := s.unusedCode(serial)
+	if err != nil {
+		panic(err.Error())
+	}
+	if code != "" {
+		return code
+	}
+	dev := s.devices[serial]
+	now := dev.clock(s.now())
+	dev.ahead += time.Unix((dev.lastStep+1)*totpPeriod, 0).Sub(now)
+	code, err = s.unusedCode(serial)
+	if err != nil || code == "" {
+		panic(fmt.Sprintf("ststest: MFA device %s: no fresh code after moving its clock (%v)", serial, err))
+	}
+	return code
+}
+
 // UnusedCode returns a code the device would accept now: the current step's
 // code, or the next step's when the current one was already used. It
-// returns "" when both were used (wait for the next step). It panics if the
-// server has no such device.
+// returns "" when both were used (wait for the next step, or see
+// FreshCode). It panics if the server has no such device.
 func (s *Server) UnusedCode(serial string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -98,7 +160,7 @@ func (s *Server) unusedCode(serial string) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("ststest: no MFA device %s", serial)
 	}
-	cur := totpStep(s.now())
+	cur := totpStep(dev.clock(s.now()))
 	step := cur
 	if dev.used && dev.lastStep >= step {
 		step = dev.lastStep + 1
