@@ -33,13 +33,23 @@ func fedEnv(w *world) string { return "STSCRED_FEDERATION_URL=" + w.url + "/fede
 // standInBrowser writes a browser that records its arguments, one a line
 // after a line with their count, to a file outside the world's HOME and
 // TMPDIR (the record holds the sign-in URL, which must be nowhere else on
-// disk). exit is the browser's exit status; with echo it also prints its
-// arguments, as a noisy browser would.
+// disk). stscred hands a browser a one-time link to the URL, never the URL
+// (package browser): a browser that works (exit 0) follows each link once,
+// as a real one loads the page, and records where it was sent in the
+// link's place; the arguments as given go to record+".raw". exit is the
+// browser's exit status; with echo it also prints its arguments, as a
+// noisy browser would.
 func standInBrowser(t *testing.T, exit int, echo bool) (script, record string) {
 	t.Helper()
+	curl := requireTool(t, "curl", "curl")
 	dir := t.TempDir()
 	script, record = filepath.Join(dir, "browser"), filepath.Join(dir, "opened")
-	body := "#!/bin/sh\n{ printf '%s\\n' \"$#\"; for a in \"$@\"; do printf '%s\\n' \"$a\"; done; } >> '" + record + "'\n"
+	body := "#!/bin/sh\n{ printf '%s\\n' \"$#\"; for a in \"$@\"; do printf '%s\\n' \"$a\"; done; } >> '" + record + ".raw'\n"
+	if exit == 0 {
+		body += linkFollower(curl, record)
+	} else {
+		body += "cp '" + record + ".raw' '" + record + "'\n"
+	}
 	if echo {
 		body += "echo \"cannot open $*\" >&2\necho \"opening $*\"\n"
 	}
@@ -50,30 +60,72 @@ func standInBrowser(t *testing.T, exit int, echo bool) (script, record string) {
 	return script, record
 }
 
-// opened is every browser call the stand-in recorded: its arguments.
+// linkFollower is shell code that records the browser's arguments in
+// record, each one-time link of stscred's (http://127.0.0.1:PORT/stscred/open,
+// alone or after a prefix such as --app=) fetched once and replaced by
+// where it sent the browser.
+func linkFollower(curl, record string) string {
+	return `{ printf '%s\n' "$#"; for a in "$@"; do
+  case "$a" in
+  *http://127.0.0.1:*/stscred/open*)
+    pre=${a%%http://127.0.0.1:*}
+    link=${a#"$pre"}
+    a="$pre$('` + curl + `' -sS -o /dev/null -w '%{redirect_url}' --max-time 60 "$link")" ;;
+  esac
+  printf '%s\n' "$a"
+done; } >> '` + record + `'
+`
+}
+
+// opened is every browser call the stand-in recorded: its arguments. A
+// browser that follows links writes its record once the link answered,
+// which is when stscred may already have ended: the record is waited for
+// until it holds as many whole calls as the browser was given.
 func opened(t *testing.T, record string) [][]string {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		calls, whole := readRecord(t, record)
+		given, _ := readRecord(t, record+".raw")
+		if whole && (strings.HasSuffix(record, ".raw") || len(calls) >= len(given)) {
+			return calls
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("browser record %s is torn or short: %q (given %q)", record, calls, given)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// readRecord parses a browser record; whole is false when it is torn.
+func readRecord(t *testing.T, record string) (calls [][]string, whole bool) {
 	t.Helper()
 	b, err := os.ReadFile(record)
 	if os.IsNotExist(err) {
-		return nil
+		return nil, true
 	}
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
-	var calls [][]string
 	for len(lines) > 0 {
 		var n int
 		for _, c := range lines[0] {
 			n = n*10 + int(c-'0')
 		}
 		if n > len(lines)-1 {
-			t.Fatalf("browser record is torn: %q", b)
+			return calls, false
 		}
 		calls = append(calls, lines[1:1+n])
 		lines = lines[1+n:]
 	}
-	return calls
+	return calls, true
+}
+
+// isLink reports a one-time link of stscred's browser hand-off: a
+// loopback address, and nothing of the sign-in URL.
+func isLink(s string) bool {
+	return strings.HasPrefix(s, "http://127.0.0.1:") && strings.HasSuffix(s, "/stscred/open") && !strings.Contains(s, "SigninToken")
 }
 
 // signIn is a sign-in URL taken apart.
@@ -233,6 +285,11 @@ func TestConsoleRoleInBrowser(t *testing.T) {
 		calls := opened(t, record)
 		if len(calls) != 1 || len(calls[0]) != 2 || calls[0][0] != "--new-window" {
 			t.Fatalf("browser calls %q, want one: --new-window URL", calls)
+		}
+		// The browser was given a one-time link that led it there, never
+		// the URL: another user could read it in the process list.
+		if raw := opened(t, record+".raw"); len(raw) != 1 || !isLink(raw[0][1]) {
+			t.Fatalf("the browser's arguments %q: want --new-window LINK", raw)
 		}
 		s := parseSignIn(t, w, calls[0][1])
 		if s.destination != consoleHome {
@@ -737,16 +794,14 @@ func TestConsoleRefusalsAndBrowsers(t *testing.T) {
 		res := w.stscredEnv([]string{fedEnv(w)}, "console", "prod-admin", "--browser", browser)
 		w.assertCleanFailure(res, "the browser "+browser+" failed")
 		calls := opened(t, record)
-		if len(calls) != 1 || len(calls[0]) != 1 {
-			t.Fatalf("browser calls %q", calls)
+		if len(calls) != 1 || len(calls[0]) != 1 || !isLink(calls[0][0]) {
+			t.Fatalf("browser calls %q, want one link", calls)
 		}
-		s := parseSignIn(t, w, calls[0][0])
 		if !strings.Contains(res.stderr, "cannot open <sign-in URL>") {
-			t.Fatalf("the browser's message is not shown with the URL blanked: %s", res.stderr)
+			t.Fatalf("the browser's message is not shown with the link blanked: %s", res.stderr)
 		}
-		if strings.Contains(res.stderr, s.token) || strings.Contains(res.stdout, s.token) {
-			t.Fatalf("the browser's message leaks the token: %s", res)
-		}
+		assertNoToken(t, w, "stderr", res.stderr)
+		assertNoToken(t, w, "stdout", res.stdout)
 	})
 	t.Run("browser not found", func(t *testing.T) {
 		res := w.stscredEnv([]string{fedEnv(w)}, "console", "prod-admin", "--browser", "/nonexistent/browser")
@@ -762,6 +817,9 @@ func TestConsoleRefusalsAndBrowsers(t *testing.T) {
 		calls := opened(t, record)
 		if len(calls) != 1 || len(calls[0]) != 2 || !strings.HasPrefix(calls[0][0], "--app=") || calls[0][1] != "--incognito" {
 			t.Fatalf("browser calls %q, want --app=URL --incognito", calls)
+		}
+		if raw := opened(t, record+".raw"); len(raw) != 1 || !isLink(strings.TrimPrefix(raw[0][0], "--app=")) {
+			t.Fatalf("the browser's arguments %q: want --app=LINK", raw)
 		}
 		follow(t, w, parseSignIn(t, w, strings.TrimPrefix(calls[0][0], "--app=")), consoleHome)
 	})
@@ -780,7 +838,8 @@ func TestConsoleRefusalsAndBrowsers(t *testing.T) {
 		dir := t.TempDir()
 		pidFile := filepath.Join(dir, "pid")
 		script := filepath.Join(dir, "firefox")
-		body := "#!/bin/sh\necho $$ > '" + pidFile + ".tmp' && mv '" + pidFile + ".tmp' '" + pidFile + "'\nexec sleep 300\n"
+		body := "#!/bin/sh\n" + linkFollower(requireTool(t, "curl", "curl"), filepath.Join(dir, "opened")) +
+			"echo $$ > '" + pidFile + ".tmp' && mv '" + pidFile + ".tmp' '" + pidFile + "'\nexec sleep 300\n"
 		if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
 			t.Fatal(err)
 		}

@@ -58,8 +58,13 @@ func newSSOWorld(t *testing.T, backend string, so ssotest.Options, sts ststest.O
 	curl := requireTool(t, "curl", "curl")
 	dir := t.TempDir() // outside HOME and TMPDIR: the scanned places
 	w.browser, w.openedFile = filepath.Join(dir, "browser"), filepath.Join(dir, "opened")
-	script := "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + w.openedFile + "'\n" +
-		"'" + curl + "' -sS -L -o /dev/null --max-time 60 \"$1\"\nexit 0\n"
+	// stscred hands the browser a one-time link, never the URL (package
+	// browser): the stand-in records what it was given (openedFile.raw)
+	// and where the link sent it (openedFile), then follows it there.
+	script := "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '" + w.openedFile + ".raw'\n" +
+		"target=\"$1\"\ncase \"$1\" in *http://127.0.0.1:*/stscred/open*) target=$('" + curl + "' -sS -o /dev/null -w '%{redirect_url}' --max-time 60 \"$1\") ;; esac\n" +
+		"printf '%s\\n' \"$target\" >> '" + w.openedFile + "'\n" +
+		"'" + curl + "' -sS -L -o /dev/null --max-time 60 \"$target\"\nexit 0\n"
 	if err := os.WriteFile(w.browser, []byte(script), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -131,17 +136,27 @@ func (w *ssoWorld) sc(args ...string) result {
 	return w.exec(nil, w.bin, args...)
 }
 
-// opened is every URL the stand-in browser was given.
+// opened is every URL the stand-in browser was sent to. What it was given
+// on its command line must each time be a one-time link of stscred's, never
+// the URL: other local users can read a command line.
 func (w *ssoWorld) opened() []string {
 	w.t.Helper()
-	b, err := os.ReadFile(w.openedFile)
-	if os.IsNotExist(err) {
-		return nil
+	read := func(path string) []string {
+		b, err := os.ReadFile(path)
+		if os.IsNotExist(err) {
+			return nil
+		}
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 	}
-	if err != nil {
-		w.t.Fatal(err)
+	for _, given := range read(w.openedFile + ".raw") {
+		if !strings.HasPrefix(given, "http://127.0.0.1:") || !strings.HasSuffix(given, "/stscred/open") {
+			w.t.Fatalf("the browser was given %q on its command line, not a one-time link", given)
+		}
 	}
-	return strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	return read(w.openedFile)
 }
 
 // login signs in to corp with the stand-in browser and checks the
