@@ -3,6 +3,7 @@ package signintest_test
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -19,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/go-jose/go-jose/v4"
 
 	"github.com/stscred/stscred/internal/testkit/demo"
 	"github.com/stscred/stscred/internal/testkit/signintest"
@@ -289,3 +291,13 @@ func (w *world) callerARN(t *testing.T, a answer) (string, string) {
 
 // later moves the clock on by d.
 func (w *world) later(d time.Duration) { w.clock.Advance(d) }
+
+// thumbprint is the RFC 7638 thumbprint of key's public part.
+func thumbprint(t *testing.T, key *ecdsa.PrivateKey) string {
+	t.Helper()
+	tp, err := (&jose.JSONWebKey{Key: &key.PublicKey}).Thumbprint(crypto.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(tp)
+}
