@@ -98,13 +98,18 @@ func CachePath(dir, loginSession string) string {
 // clock. Tests that need a session without going through the client under
 // test use it, e.g. to write an AWS CLI cache file (CacheFile).
 func (s *Server) SignIn(ctx context.Context) (Login, error) {
-	base := s.URL()
-	if base == "" {
-		return Login{}, errorf("sign in: the server is not started")
-	}
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return Login{}, err
+	}
+	return s.signIn(ctx, key)
+}
+
+// signIn is SignIn with a given DPoP key.
+func (s *Server) signIn(ctx context.Context, key *ecdsa.PrivateKey) (Login, error) {
+	base := s.URL()
+	if base == "" {
+		return Login{}, errorf("sign in: the server is not started")
 	}
 	verifier := testsrv.RandomString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~", 64)
 	sum := sha256.Sum256([]byte(verifier))
