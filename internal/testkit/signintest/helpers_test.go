@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -193,20 +194,30 @@ func (w *world) post(t *testing.T, body any, proofs ...string) answer {
 
 func do(t *testing.T, req *http.Request) answer {
 	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
+	a, err := send(req)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return a
+}
+
+// send sends a token request and reads the answer; it may run on any
+// goroutine.
+func send(req *http.Request) (answer, error) {
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return answer{}, err
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	a := answer{status: resp.StatusCode, raw: string(raw)}
 	if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
-		t.Fatalf("Content-Type %q: %s", ct, raw)
+		return a, fmt.Errorf("Content-Type %q: %s", ct, raw)
 	}
 	if err := json.Unmarshal(raw, &a); err != nil {
-		t.Fatalf("answer %d is not JSON: %s", resp.StatusCode, raw)
+		return a, fmt.Errorf("answer %d is not JSON: %s", resp.StatusCode, raw)
 	}
-	return a
+	return a, nil
 }
 
 // codeBody is the body of a code exchange of the same-device client.

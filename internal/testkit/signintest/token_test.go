@@ -1,6 +1,7 @@
 package signintest_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -448,5 +449,44 @@ func TestSignInHelper(t *testing.T) {
 	unstarted := signintest.New(signintest.Options{STS: w.sts})
 	if _, err := unstarted.SignIn(context.Background()); err == nil {
 		t.Error("SignIn on a server not started")
+	}
+}
+
+// TestConcurrentRenewals: 32 callers renewing with the same refresh token
+// at once: exactly one gets credentials, the others are refused (the
+// token rotated under them).
+func TestConcurrentRenewals(t *testing.T) {
+	w := newWorld(t)
+	key := newKey(t)
+	a := w.signIn(t, key)
+	const n = 32
+	results := make(chan answer, n)
+	errs := make(chan error, n)
+	for range n {
+		body, _ := json.Marshal(refreshBody(a.RefreshToken))
+		req, _ := http.NewRequest(http.MethodPost, w.url+"/v1/token", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("DPoP", w.proof(t, key))
+		go func() {
+			r, err := send(req)
+			errs <- err
+			results <- r
+		}()
+	}
+	ok := 0
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		r := <-results
+		switch {
+		case r.status == http.StatusOK:
+			ok++
+		case r.Type != signintest.ValidationException || r.Message != msgInvalidGrant:
+			t.Errorf("%d %s", r.status, r.raw)
+		}
+	}
+	if ok != 1 || w.srv.Sessions()[0].Renewals != 1 {
+		t.Errorf("%d renewals succeeded", ok)
 	}
 }
