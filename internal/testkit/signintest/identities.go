@@ -46,7 +46,8 @@ type identityRecord struct {
 }
 
 // AddUser lets the IAM user u of the STS server (Options.STS) sign in, with
-// MFA unless Options.WithoutMFA. The first identity added is the one the
+// MFA unless Options.WithoutMFA. (A user of another STS server gets no
+// credentials: the code exchange answers InternalServerException.) The first identity added is the one the
 // browser signs in as (see SetBrowser). It panics when u is nil or already
 // added: it is meant for test setup.
 func (s *Server) AddUser(u *ststest.User) Identity {

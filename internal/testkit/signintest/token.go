@@ -102,7 +102,8 @@ type RefreshToken struct {
 	// is refused (see Options.RefreshGrace).
 	ReplacedBy string `json:"-"`
 	Replaced   bool   `json:"replaced"`
-	// Live is whether it would get credentials now.
+	// Live is false once rotated out, or when its session is revoked or
+	// over (a changed password or a withdrawn permission is not shown).
 	Live bool `json:"live"`
 }
 
