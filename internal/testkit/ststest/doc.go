@@ -77,7 +77,12 @@
 // IssueRoleSession issues role credentials the way another AWS service does
 // for its users (Session.Action "GetRoleCredentials", no IAM user behind
 // them): package ststest/ssotest, an IAM Identity Center stand-in, hands
-// them out from its portal's GetRoleCredentials.
+// them out from its portal's GetRoleCredentials. IssueUserSession and
+// IssueLoginRoleSession issue what AWS Sign-In hands out for `aws login`
+// (Session.Action "CreateOAuth2Token"): an IAM user's temporary session
+// (GetCallerIdentity reports the user; AssumeRole with it is not role
+// chaining and carries its MFA context) or a console-federated identity's
+// role session; package ststest/signintest, the Sign-In stand-in, uses them.
 //
 // An admin HTTP API under /_ststest/ (see GET /_ststest/) exposes the same
 // controls to out-of-process tests, providers and trust statements

@@ -254,7 +254,10 @@ func isAssumeRoleAction(action string) bool { return strings.HasPrefix(action, "
 // Center hands out (IssueRoleSession). They are role sessions of an
 // AWSReservedSSO_* role, and the console takes them as it takes any role
 // session's (AWS's "federation tokens or assume role tokens"): tools such
-// as aws-vault sign in to the console with them.
+// as aws-vault sign in to the console with them. So does it take the role
+// sessions of a console-federated identity's `aws login`
+// (IssueLoginRoleSession); an IAM user's login session (IssueUserSession)
+// it refuses like GetSessionToken credentials.
 const actionGetRoleCredentials = "GetRoleCredentials"
 
 func (s *Server) federationLogin(params url.Values, now time.Time) fedReply {
@@ -276,7 +279,8 @@ func (s *Server) federationLogin(params url.Values, now time.Time) fedReply {
 	if s.sessions[rec.AccessKeyID] != rec {
 		return refuse(msgInvalidSigninToken, "the credentials %s behind the sign-in token were revoked", rec.AccessKeyID)
 	}
-	if !isAssumeRoleAction(rec.Action) && rec.Action != actionGetRoleCredentials && !rec.federated() {
+	if !isAssumeRoleAction(rec.Action) && rec.Action != actionGetRoleCredentials && !rec.federated() &&
+		!(rec.Action == actionCreateOAuth2Token && rec.roleSession()) {
 		return refuse(msgFederatedLoginOnly, "the credentials %s came from %s", rec.AccessKeyID, rec.Action)
 	}
 	dest := params.Get("Destination")

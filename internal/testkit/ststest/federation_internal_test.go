@@ -75,3 +75,47 @@ func TestSigninWithIdentityCenterRoleSession(t *testing.T) {
 		t.Errorf("logins %+v, session %+v", l, sess)
 	}
 }
+
+// TestSigninWithLoginSessions: the console takes the role session of a
+// console-federated identity's `aws login` (IssueLoginRoleSession) like any
+// role session's, and refuses an IAM user's login session
+// (IssueUserSession) like GetSessionToken credentials.
+func TestSigninWithLoginSessions(t *testing.T) {
+	srv := New(Options{})
+	alice := srv.AddUser("111111111111", "alice")
+	roleSess, err := srv.IssueLoginRoleSession("arn:aws:iam::111111111111:role/Federated", "alice@example.com", 15*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	userSess, err := srv.IssueUserSession(alice.ARN(), 15*time.Minute, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	login := func(sess Session) int {
+		t.Helper()
+		session, err := json.Marshal(sessionParam{SessionID: sess.AccessKeyID, SessionKey: sess.SecretAccessKey, SessionToken: sess.SessionToken})
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := url.Values{"Action": {"getSigninToken"}, "Session": {string(session)}}
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/federation?"+q.Encode(), nil))
+		var doc struct{ SigninToken string }
+		if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil || w.Code != http.StatusOK {
+			t.Fatalf("getSigninToken %d %s", w.Code, w.Body)
+		}
+		q = url.Values{"Action": {"login"}, "Destination": {"https://console.aws.amazon.com/"}, "SigninToken": {doc.SigninToken}}
+		w = httptest.NewRecorder()
+		srv.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/federation?"+q.Encode(), nil))
+		return w.Code
+	}
+	if code := login(roleSess); code != http.StatusFound {
+		t.Errorf("login with a federated login session: %d", code)
+	}
+	if code := login(userSess); code == http.StatusFound {
+		t.Error("login with an IAM user's login session succeeded")
+	}
+	if l := srv.Logins(); len(l) != 1 || l[0].Action != "CreateOAuth2Token" || l[0].ARN != roleSess.ARN {
+		t.Errorf("logins %+v", l)
+	}
+}

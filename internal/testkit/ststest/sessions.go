@@ -13,7 +13,9 @@ type Session struct {
 	AccessKeyID string `json:"accessKeyId"`
 	// Action is the STS action that issued the session: "GetSessionToken",
 	// "AssumeRole", "GetFederationToken", "AssumeRoleWithWebIdentity",
-	// "AssumeRoleWithSAML", or "GetRoleCredentials" (IssueRoleSession).
+	// "AssumeRoleWithSAML", "GetRoleCredentials" (IssueRoleSession), or
+	// "CreateOAuth2Token" (an `aws login` session: IssueUserSession,
+	// IssueLoginRoleSession).
 	Action string `json:"action"`
 	// ARN is what GetCallerIdentity reports for the session.
 	ARN string `json:"arn"`
