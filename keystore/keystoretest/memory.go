@@ -10,11 +10,13 @@ import (
 )
 
 // Memory is an in-memory Store for unit tests. Err, when set, is returned
-// by every call, to simulate an unreachable keyring.
+// by every call, to simulate an unreachable keyring; FailSet by Set only
+// (a keyring that reads but cannot write).
 type Memory struct {
-	mu  sync.Mutex
-	m   map[string]string
-	Err error
+	mu      sync.Mutex
+	m       map[string]string
+	Err     error
+	FailSet error
 }
 
 // NewMemory returns an empty Memory store.
@@ -38,6 +40,9 @@ func (s *Memory) Set(name, secret string) error {
 	defer s.mu.Unlock()
 	if s.Err != nil {
 		return s.Err
+	}
+	if s.FailSet != nil {
+		return s.FailSet
 	}
 	s.m[name] = secret
 	return nil

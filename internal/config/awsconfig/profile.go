@@ -46,6 +46,14 @@ type Profile struct {
 	// the [services NAME] section the profile names, else the profile's
 	// endpoint_url; inherited like Region.
 	EndpointURL string
+	// SigninEndpointURL is the AWS Sign-In endpoint of a login_session
+	// profile: the endpoint_url nested under signin in its [services
+	// NAME] section, else its endpoint_url.
+	SigninEndpointURL string
+
+	// LoginSession is login_session: the identity (an ARN) an `aws login`
+	// or `stscred login` session of this profile signs in as.
+	LoginSession string
 
 	// CredentialProcess is the profile's own credential_process (never
 	// inherited).
@@ -98,6 +106,13 @@ func (p *Profile) IsWebIdentity() bool {
 // assertion (AssumeRoleWithSAML).
 func (p *Profile) IsSAML() bool {
 	return p.SourceProfile == "" && !p.IsWebIdentity() && (p.SAMLProcess != "" || p.SAMLAssertionFile != "")
+}
+
+// IsLogin reports a root profile whose credentials come from an AWS
+// Sign-In session for local development (login_session): not a role, no
+// credential_process, no Identity Center sign-in.
+func (p *Profile) IsLogin() bool {
+	return p.LoginSession != "" && !p.IsRole() && !p.FromIdentityProvider() && p.SSO == nil && p.CredentialProcess == ""
 }
 
 // FromIdentityProvider reports whether the profile's session starts from

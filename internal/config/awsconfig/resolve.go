@@ -108,20 +108,28 @@ func (f *File) resolve(name string, chain []string) (*Profile, error) {
 			p.SAMLProcess = e.value
 		case "saml_assertion_file":
 			p.SAMLAssertionFile = e.value
+		case "login_session":
+			p.LoginSession = e.value
 		}
 	}
 	if e, ok := find(own, "credential_process"); ok {
 		p.CredentialProcess = e.value
 	}
 	if p.Services != "" {
-		u, err := f.servicesSTSEndpoint(p)
+		u, err := f.servicesEndpoint(p, "sts")
 		if err != nil {
 			return nil, err
 		}
 		p.EndpointURL = u
+		if p.SigninEndpointURL, err = f.servicesEndpoint(p, "signin"); err != nil {
+			return nil, err
+		}
 	}
 	if p.EndpointURL == "" {
 		p.EndpointURL = endpointURL
+	}
+	if p.SigninEndpointURL == "" {
+		p.SigninEndpointURL = endpointURL
 	}
 	if err := f.ssoOf(p, ents); err != nil {
 		return nil, err
@@ -223,9 +231,9 @@ next:
 	return out, nil
 }
 
-// servicesSTSEndpoint returns the endpoint_url nested under sts in the
-// [services NAME] section p names, or "".
-func (f *File) servicesSTSEndpoint(p *Profile) (string, error) {
+// servicesEndpoint returns the endpoint_url nested under service (sts,
+// signin) in the [services NAME] section p names, or "".
+func (f *File) servicesEndpoint(p *Profile, service string) (string, error) {
 	j, ok := f.index[sectionKey{kindServices, p.Services}]
 	if !ok {
 		return "", hint.With(&refError{
@@ -238,8 +246,8 @@ func (f *File) servicesSTSEndpoint(p *Profile) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if sts, ok := find(ents, "sts"); ok {
-		if u, ok := find(sts.nested, "endpoint_url"); ok {
+	if svc, ok := find(ents, service); ok {
+		if u, ok := find(svc.nested, "endpoint_url"); ok {
 			return u.value, nil
 		}
 	}
