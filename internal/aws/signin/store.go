@@ -30,8 +30,8 @@ type entry struct {
 	Ends time.Time `json:"ends"`
 }
 
-func (e entry) String() string    { return "signin.entry{" + e.ARN + "}" }
-func (e entry) GoString() string  { return e.String() }
+func (e entry) String() string                   { return "signin.entry{" + e.ARN + "}" }
+func (e entry) GoString() string                 { return e.String() }
 func (e *entry) key() (*ecdsa.PrivateKey, error) { return parseKey(e.DPoPKey) }
 
 // SessionLength is how long a sign-in lasts at most.
