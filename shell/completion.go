@@ -15,11 +15,12 @@ const (
 	RoleProfile      ProfileKind = "role"      // profiles that assume a role
 	KeyHolderProfile ProfileKind = "keyholder" // IAM users' profiles: the key is stored with stscred add
 	SSOProfile       ProfileKind = "sso"       // IAM Identity Center sessions ([sso-session NAME]) and SSO profiles
+	LoginProfile     ProfileKind = "login"     // profiles that sign in with AWS Sign-In (login_session), and IAM users' that may
 )
 
 // ProfileKinds are the kinds `stscred completion --profiles` takes.
 func ProfileKinds() []ProfileKind {
-	return []ProfileKind{AnyProfile, RoleProfile, KeyHolderProfile, SSOProfile}
+	return []ProfileKind{AnyProfile, RoleProfile, KeyHolderProfile, SSOProfile, LoginProfile}
 }
 
 // Completer says what completes one value: a flag's or a positional

@@ -16,7 +16,7 @@ import (
 // scripts run it again, hidden, for profile names: --profiles KIND.
 type CompletionCmd struct {
 	Shell    string `arg:"" optional:"" help:"The shell: bash, zsh or fish."`
-	Profiles string `name:"profiles" hidden:"" placeholder:"KIND" help:"Print the names of the profiles of KIND (any, role, keyholder), one a line, for completion scripts."`
+	Profiles string `name:"profiles" hidden:"" placeholder:"KIND" help:"Print the names of the profiles of KIND (any, role, keyholder, sso, login), one a line, for completion scripts."`
 	Shells   bool   `name:"shells" hidden:"" help:"Print the shells stscred has completion scripts for, one a line (install.sh installs them)."`
 }
 
@@ -58,7 +58,7 @@ func (c *CompletionCmd) printProfiles(p *app.Process, s *app.Services) error {
 		known = known || k == kind
 	}
 	if !known {
-		return fmt.Errorf("--profiles takes any, role, keyholder or sso, not %q", c.Profiles)
+		return fmt.Errorf("--profiles takes any, role, keyholder, sso or login, not %q", c.Profiles)
 	}
 	m, err := s.Model()
 	if err != nil {

@@ -42,7 +42,7 @@ sso_role_name = Developer
 		}
 	}
 	env, out, errb := testEnv(t, config)
-	if code := runFake([]string{"completion", "--profiles", "roles"}, env); code == 0 || out.Len() != 0 || !strings.Contains(errb.String(), "any, role, keyholder or sso") {
+	if code := runFake([]string{"completion", "--profiles", "roles"}, env); code == 0 || out.Len() != 0 || !strings.Contains(errb.String(), "any, role, keyholder, sso or login") {
 		t.Errorf("a wrong kind: %d %q %q", code, out, errb)
 	}
 }

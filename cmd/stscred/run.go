@@ -35,7 +35,9 @@ type CLI struct {
 	Whoami     WhoamiCmd     `cmd:"" help:"Who these credentials are (GetCallerIdentity), printed as the AWS CLI does; --verbose adds where they came from and how long they last."`
 	Doctor     DoctorCmd     `cmd:"" help:"Check the setup (config, keyring, keys, cache, clock, shell hook) and say how to fix what is wrong."`
 	SSO        SSOCmd        `cmd:"" name:"sso" help:"Sign in to IAM Identity Center (login, logout, accounts); its tokens stay in the keystore."`
-	Console    ConsoleCmd    `cmd:"" aliases:"login" help:"Open the AWS console signed in as a profile (a role, or an IAM user as a federated user)."`
+	Login      LoginCmd      `cmd:"" help:"Sign a profile in with AWS Sign-In for local development (as aws login does): 15-minute credentials renewed for up to 12 hours, the refresh token in the keystore."`
+	Logout     LogoutCmd     `cmd:"" help:"Forget a profile's AWS Sign-In session (its refresh token and key) and the credentials cached from it."`
+	Console    ConsoleCmd    `cmd:"" help:"Open the AWS console signed in as a profile (a role, or an IAM user as a federated user)."`
 	Rotate     RotateCmd     `cmd:"" help:"Replace an IAM user's access key: a new key in IAM and the keyring, the old one deactivated and deleted, never losing a working key."`
 	VersionCmd VersionCmd    `cmd:"" name:"version" help:"Print the version."`
 	Help       HelpCmd       `cmd:"" hidden:"" help:"Print the help (of a command: stscred help role)."`

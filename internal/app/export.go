@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/stscred/stscred/internal/aws/identitycenter"
+	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/session/mfa"
 	"github.com/stscred/stscred/keystore"
@@ -46,6 +47,9 @@ func Export(p *Process, s *Services, name, format string, hook bool) error {
 		if s, ok := identitycenter.NeedsSignIn(err); ok {
 			return NeedsYou{Profile: name, What: "a sign-in to IAM Identity Center", Status: ExitNeedsSignIn, Run: "run " + s.LoginCommand()}
 		}
+		if s, ok := signin.NeedsSignIn(err); ok {
+			return NeedsYou{Profile: name, What: "a sign-in with AWS Sign-In", Status: ExitNeedsLogin, Run: "run " + s.LoginCommand()}
+		}
 	}
 	if err != nil {
 		return err
@@ -80,4 +84,5 @@ const (
 	ExitNeedsMFA        = 3 // "PROFILE mfa?"
 	ExitNeedsPassphrase = 5 // "PROFILE passphrase?"
 	ExitNeedsSignIn     = 6 // "PROFILE sso login?"
+	ExitNeedsLogin      = 7 // "PROFILE login?"
 )

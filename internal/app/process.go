@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/stscred/stscred/internal/base/textsafe"
@@ -105,4 +106,20 @@ func (p *Process) DefaultProfile() string {
 		}
 	}
 	return "default"
+}
+
+// readCode reads a line the user pastes: on the terminal (not echoed),
+// else from stdin.
+func (p *Process) readCode(prompt string) (string, error) {
+	if p.OpenTTY != nil {
+		if t, err := p.OpenTTY(); err == nil {
+			defer t.Close()
+			return tty.ReadHidden(t, prompt)
+		}
+	}
+	line, err := p.Stdin.ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("no code on standard input: %w", err)
+	}
+	return strings.TrimSpace(line), nil
 }

@@ -25,6 +25,8 @@ func ProfileNames(m *profile.Model, kind shell.ProfileKind) []string {
 		return m.Names(profile.KeyHolder)
 	case shell.SSOProfile:
 		return append(m.File.SSOSessionNames(), m.Names(profile.SSO)...)
+	case shell.LoginProfile:
+		return m.Names(profile.Login, profile.KeyHolder)
 	}
 	return m.Names()
 }

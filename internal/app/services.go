@@ -10,6 +10,7 @@ import (
 	"github.com/stscred/stscred/internal/aws/awsapi"
 	"github.com/stscred/stscred/internal/aws/identitycenter"
 	"github.com/stscred/stscred/internal/aws/idtoken"
+	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/session/cache"
@@ -41,6 +42,7 @@ type Services struct {
 	chooser  *mfa.Chooser
 	tokens   *idtoken.Setup
 	ic       *identitycenter.Client
+	login    *signin.Client
 	resolver *resolve.Resolver
 	tools    *resolve.Tools
 }
@@ -218,27 +220,55 @@ func (s *Services) IdentityCenter() (*identitycenter.Client, error) {
 		Store: s.Keys(), Endpoints: identitycenter.EndpointsFrom(s.p.Getenv), Now: s.p.Now, Out: s.p.Stderr,
 		Timeout: s.p.Flags.STSTimeout,
 		Open:    func(ctx context.Context, u string) error { return s.Browser("").Open(ctx, u) },
-		Lock: func(ctx context.Context, name, doing string) (func(), error) {
-			// A sign-in's context bounds its own wait; a refresh waits
-			// as long as any cache lock.
-			if _, ok := ctx.Deadline(); !ok {
-				var cancel context.CancelFunc
-				ctx, cancel = context.WithTimeout(ctx, s.p.Flags.LockTimeout)
-				defer cancel()
-			}
-			l, err := c.Lock(ctx, name, cache.Holder{PID: s.p.PID, Profile: "IAM Identity Center"}, s.waiting)
-			if errors.Is(err, cache.ErrCannotLock) {
-				fmt.Fprintf(s.p.Stderr, "stscred: warning: %v; going on without the lock\n", err)
-				return func() {}, nil
-			}
-			if err != nil {
-				return nil, err
-			}
-			l.Doing(doing)
-			return l.Unlock, nil
-		},
+		Lock:    s.lockFunc(c, "IAM Identity Center"),
 	}
 	return s.ic, nil
+}
+
+// Login is the AWS Sign-In client: sessions in the keystore, sign-in
+// and renewal under a lock beside the cache's, the browser the default
+// one (login sets its own), the confirmation code of --remote read from
+// the terminal (stdin when there is none).
+func (s *Services) Login() (*signin.Client, error) {
+	if s.login != nil {
+		return s.login, nil
+	}
+	c, err := s.Cache()
+	if err != nil {
+		return nil, err
+	}
+	s.build("sign-in")
+	s.login = &signin.Client{
+		Store: s.Keys(), Now: s.p.Now, Out: s.p.Stderr, Timeout: s.p.Flags.STSTimeout,
+		Open:     func(ctx context.Context, u string) error { return s.Browser("").Open(ctx, u) },
+		ReadCode: s.p.readCode,
+		Lock:     s.lockFunc(c, "AWS Sign-In"),
+	}
+	return s.login, nil
+}
+
+// lockFunc takes a cross-process lock beside the cache's for a sign-in
+// or a renewal (its own context bounds a sign-in's wait; a renewal waits
+// as long as any cache lock); a cache that cannot lock is warned about
+// and gone on without.
+func (s *Services) lockFunc(c *cache.Cache, who string) func(ctx context.Context, name, doing string) (func(), error) {
+	return func(ctx context.Context, name, doing string) (func(), error) {
+		if _, ok := ctx.Deadline(); !ok {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, s.p.Flags.LockTimeout)
+			defer cancel()
+		}
+		l, err := c.Lock(ctx, name, cache.Holder{PID: s.p.PID, Profile: who}, s.waiting)
+		if errors.Is(err, cache.ErrCannotLock) {
+			fmt.Fprintf(s.p.Stderr, "stscred: warning: %v; going on without the lock\n", err)
+			return func() {}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		l.Doing(doing)
+		return l.Unlock, nil
+	}
 }
 
 // waiting says who holds a lock a call waits for.
@@ -272,8 +302,20 @@ func (s *Services) Resolver() (*resolve.Resolver, error) {
 			ic, _ := s.IdentityCenter() // the cache it needs is built already
 			return ic
 		},
+		Login: func() *signin.Client {
+			l, _ := s.Login() // the cache it needs is built already
+			return l
+		},
 	}
 	if f.SignIn {
+		r.LoginSignIn = func(ctx context.Context, sess signin.Session) error {
+			l, err := s.Login()
+			if err != nil {
+				return err
+			}
+			_, err = l.Login(ctx, sess, signin.LoginOptions{})
+			return err
+		}
 		r.SignIn = func(ctx context.Context, sess identitycenter.Session) error {
 			ic, err := s.IdentityCenter()
 			if err != nil {

@@ -110,6 +110,7 @@ __stscred_hook() {
       3) __stscred_told=$STSCRED_PROFILE __stscred_needs=mfa? __stscred_retry_at=$(( __stscred_t + 60 )) ;;
       5) __stscred_told=$STSCRED_PROFILE __stscred_needs=passphrase? __stscred_retry_at=$(( __stscred_t + 60 )) ;;
       6) __stscred_told=$STSCRED_PROFILE __stscred_needs='sso login?' __stscred_retry_at=$(( __stscred_t + 60 )) ;;
+      7) __stscred_told=$STSCRED_PROFILE __stscred_needs='login?' __stscred_retry_at=$(( __stscred_t + 60 )) ;;
       *) __stscred_retry_at=$(( __stscred_t + 60 )) ;;  # don't retry at every prompt
     esac
     case ${STSCRED_EXPIRES-} in ''|*[!0-9]*) return $__stscred_status ;; esac

@@ -135,6 +135,10 @@ function __stscred_hook --on-event fish_prompt
                 set -g __stscred_told $STSCRED_PROFILE
                 set -g __stscred_needs 'sso login?'
                 set -g __stscred_retry_at (math $now + 60)
+            case 7
+                set -g __stscred_told $STSCRED_PROFILE
+                set -g __stscred_needs 'login?'
+                set -g __stscred_retry_at (math $now + 60)
             case '*'
                 set -g __stscred_retry_at (math $now + 60) # don't retry at every prompt
         end

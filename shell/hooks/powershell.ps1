@@ -81,6 +81,7 @@ function global:__stscred_hook {
             3 { $global:__stscredTold = $Env:STSCRED_PROFILE; $global:__stscredNeeds = 'mfa?'; $global:__stscredRetryAt = $now + 60 }
             5 { $global:__stscredTold = $Env:STSCRED_PROFILE; $global:__stscredNeeds = 'passphrase?'; $global:__stscredRetryAt = $now + 60 }
             6 { $global:__stscredTold = $Env:STSCRED_PROFILE; $global:__stscredNeeds = 'sso login?'; $global:__stscredRetryAt = $now + 60 }
+            7 { $global:__stscredTold = $Env:STSCRED_PROFILE; $global:__stscredNeeds = 'login?'; $global:__stscredRetryAt = $now + 60 }
             default { $global:__stscredRetryAt = $now + 60 }
         }
     }

@@ -107,6 +107,7 @@ __stscred_hook() {
       3) __stscred_told=$STSCRED_PROFILE __stscred_needs='mfa?' __stscred_retry_at=$(( __stscred_t + 60 )) ;;
       5) __stscred_told=$STSCRED_PROFILE __stscred_needs='passphrase?' __stscred_retry_at=$(( __stscred_t + 60 )) ;;
       6) __stscred_told=$STSCRED_PROFILE __stscred_needs='sso login?' __stscred_retry_at=$(( __stscred_t + 60 )) ;;
+      7) __stscred_told=$STSCRED_PROFILE __stscred_needs='login?' __stscred_retry_at=$(( __stscred_t + 60 )) ;;
       *) __stscred_retry_at=$(( __stscred_t + 60 )) ;;  # don't retry at every prompt
     esac
     [[ ${STSCRED_EXPIRES-} == <-> ]] || return $__stscred_status

@@ -13,6 +13,7 @@ import (
 type Settings struct {
 	Region              string
 	EndpointURLSTS      string
+	EndpointURLSignin   string // AWS_ENDPOINT_URL_SIGNIN: AWS Sign-In's (login_session profiles)
 	EndpointURL         string
 	RegionalEndpoints   string
 	IgnoreConfiguredURL bool
@@ -75,6 +76,7 @@ func SettingsFrom(getenv func(string) string) Settings {
 	return Settings{
 		Region:              region,
 		EndpointURLSTS:      getenv("AWS_ENDPOINT_URL_STS"),
+		EndpointURLSignin:   getenv("AWS_ENDPOINT_URL_SIGNIN"),
 		EndpointURL:         getenv("AWS_ENDPOINT_URL"),
 		RegionalEndpoints:   getenv("AWS_STS_REGIONAL_ENDPOINTS"),
 		IgnoreConfiguredURL: strings.EqualFold(getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"), "true"),

@@ -90,6 +90,14 @@ var byCommand = map[string][]string{
 		"stscred console prod-admin --path s3", "land on a service's page (or ec2/home#Instances:)",
 		"stscred console prod-admin --url", "print the sign-in URL instead (it signs in whoever opens it, for 15 minutes)",
 	},
+	"login": {
+		"stscred login alice", "the browser signs alice in (with the account's MFA); login_session is written into [profile alice]",
+		"stscred login --remote alice", "on a machine without a browser: open the printed URL anywhere, paste the code it shows",
+		"stscred login --region eu-west-1 new-user", "a new profile: login_session and region are written into it",
+	},
+	"logout": {
+		"stscred logout alice", "forget alice's sign-in (refresh token and key) and the credentials cached from it",
+	},
 	"shell-init": {
 		"stscred shell-init bash | less", "read what your rc file's line loads",
 	},

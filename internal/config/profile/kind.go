@@ -37,11 +37,15 @@ const (
 	// Unsupported is a profile whose credentials come from somewhere
 	// stscred does not go (credential_source: EC2, ECS, environment).
 	Unsupported
+	// Login is a profile signed in with AWS Sign-In for local development
+	// (login_session, written by `stscred login` or `aws login`): its
+	// credentials are renewed with the session's refresh token.
+	Login
 )
 
 var kindNames = map[Kind]string{
 	Invalid: "invalid", KeyHolder: "user", Role: "role", Tool: "tool", Foreign: "process",
-	WebIdentity: "web-identity", SAML: "saml", SSO: "sso", Unsupported: "unsupported",
+	WebIdentity: "web-identity", SAML: "saml", SSO: "sso", Unsupported: "unsupported", Login: "login",
 }
 
 // String is the kind as `stscred list` shows it.

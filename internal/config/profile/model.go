@@ -62,6 +62,8 @@ func (m *Model) Classify(p *awsconfig.Profile) *Profile {
 		out.Kind = Role
 	case p.IsSSO():
 		out.Kind = SSO
+	case p.IsLogin():
+		out.Kind = Login
 	default:
 		out.Kind = KeyHolder
 	}
@@ -94,13 +96,15 @@ func (m *Model) Names(kinds ...Kind) []string {
 
 // Roots are the profiles whose credentials stscred gets without another
 // profile's: key holders, and (later) the sources without a stored key.
-func (k Kind) root() bool { return k == KeyHolder || k == WebIdentity || k == SAML || k == SSO }
+func (k Kind) root() bool {
+	return k == KeyHolder || k == WebIdentity || k == SAML || k == SSO || k == Login
+}
 
 // NotAKeyHolder explains why p cannot be used where an IAM user's profile
 // with a stored key is needed ("" error when it can).
 func NotAKeyHolder(p *Profile) error {
 	switch p.Kind {
-	case KeyHolder:
+	case KeyHolder, Login:
 		return nil
 	case Role, WebIdentity, SAML:
 		return hint.With(fmt.Errorf("profile %s is a role (role_arn = %s)", p.Name, p.RoleARN),

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/stscred/stscred/internal/sys/safefile"
@@ -31,32 +29,4 @@ func writeBackup(path string, data []byte, now time.Time) (string, error) {
 		}
 		return name, nil
 	}
-}
-
-// writeAtomic replaces the file at path with data: a temp file in the same
-// directory, renamed over it, so a reader sees the old file or the new one
-// and a failure leaves the old one. The file keeps its mode (newMode for a
-// new file). A symlink is followed: its target is replaced and the link
-// stays.
-func writeAtomic(path string, data []byte, newMode fs.FileMode) error {
-	target := path
-	if t, err := filepath.EvalSymlinks(path); err == nil {
-		target = t
-	}
-	mode := newMode
-	switch st, err := os.Stat(target); {
-	case err == nil:
-		mode = st.Mode().Perm()
-	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-	default:
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := safefile.WriteAtomic(target, data, mode); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	safefile.SyncDir(filepath.Dir(target))
-	return nil
 }

@@ -40,6 +40,7 @@ import (
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/credfile"
 	"github.com/stscred/stscred/internal/config/profile"
+	"github.com/stscred/stscred/internal/sys/safefile"
 	"github.com/stscred/stscred/keystore"
 )
 
@@ -269,7 +270,7 @@ func (im *Importer) Run(ctx context.Context) (*Result, error) {
 
 	write := im.writeFile
 	if write == nil {
-		write = writeAtomic
+		write = safefile.Replace
 	}
 	backup, err := writeBackup(im.CredentialsPath, orig, im.Now())
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/credfile"
+	"github.com/stscred/stscred/internal/sys/safefile"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/keystore/keystoretest"
 )
@@ -535,7 +536,7 @@ func TestWriteFailures(t *testing.T) {
 				if tc.fail(s, path, data) {
 					return errors.New("disk full")
 				}
-				return writeAtomic(path, data, mode)
+				return safefile.Replace(path, data, mode)
 			}
 			_, err := im.Run(context.Background())
 			if err == nil || !strings.Contains(err.Error(), "disk full") {

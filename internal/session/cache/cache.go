@@ -44,7 +44,10 @@ const (
 	// KindFederation is GetFederationToken credentials of an IAM user,
 	// for console sign-in.
 	KindFederation = "federation"
-	KindKeyID      = "keyid" // which access key id is stored for a profile
+	// KindLogin is an AWS Sign-In session's credentials (login_session):
+	// they last 15 minutes in all, and have a floor of their own.
+	KindLogin = "login"
+	KindKeyID = "keyid" // which access key id is stored for a profile
 )
 
 // Header is the part of an entry anyone may read: never a secret.
@@ -62,6 +65,10 @@ type Header struct {
 	// credentials come from (their own or their chain's root), "" for
 	// any other; sso logout drops them.
 	SSOSession string `json:"sso,omitempty"`
+	// LoginSession is the ID of the AWS Sign-In session the credentials
+	// come from (their own or their chain's root), "" for any other;
+	// logout drops them.
+	LoginSession string `json:"login,omitempty"`
 }
 
 // Entry is one cached set of credentials.

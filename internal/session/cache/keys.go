@@ -50,6 +50,13 @@ func SSOKey(session, accountID, roleName, endpoint string) string {
 	return "v1:sso:" + digest("sso", session, accountID, roleName, endpoint)
 }
 
+// LoginKey keys an AWS Sign-In session's credentials: the session (its
+// identity) and where it signs in (region and endpoint), never the
+// refresh token.
+func LoginKey(session, region, endpoint string) string {
+	return "v1:login:" + digest("login", session, region, endpoint)
+}
+
 // RoleParams are the inputs of an AssumeRole call that shape its result.
 type RoleParams struct {
 	RoleARN        string

@@ -11,6 +11,7 @@ import (
 	"github.com/stscred/stscred/internal/aws/awsapi"
 	"github.com/stscred/stscred/internal/aws/identitycenter"
 	"github.com/stscred/stscred/internal/aws/idtoken"
+	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/iamname"
@@ -72,6 +73,15 @@ type Resolver struct {
 	// terminal); nil makes such a call fail at once, naming the command
 	// that signs in (credential_process, hooks).
 	SignIn func(ctx context.Context, s identitycenter.Session) error
+	// Login gives the AWS Sign-In client that renews login_session
+	// profiles' credentials; called only to renew them (nil: not
+	// available in this call).
+	Login func() *signin.Client
+	// LoginSignIn, when set, signs a login_session profile in when its
+	// sign-in is missing or over, and the call goes on (`stscred use` on a
+	// terminal); nil makes such a call fail at once, naming `stscred
+	// login`.
+	LoginSignIn func(ctx context.Context, s signin.Session) error
 	// Notify tells the user something on the terminal, if any.
 	Notify func(msg string)
 	// Warn receives warnings (stderr).
@@ -143,6 +153,8 @@ func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c *call, need 
 		switch {
 		case p.IsSSO():
 			return r.fetchSSO(ctx, p, c)
+		case p.IsLogin():
+			return r.fetchLogin(ctx, p, c)
 		case p.IsWebIdentity():
 			return r.fetchWebIdentity(ctx, p, c)
 		case p.IsSAML():
@@ -222,6 +234,9 @@ func (r *Resolver) lookup(key string, p *awsconfig.Profile, need time.Duration) 
 	e, err := r.Cache.Get(key)
 	switch {
 	case err == nil:
+		if e.Kind == cache.KindLogin {
+			need = LoginFloor(e.Creds.Expiration.Sub(e.Stored), need)
+		}
 		return e, e.Creds.Remaining(r.Now()) >= need, nil
 	case errors.Is(err, cache.ErrMiss):
 		return cache.Entry{}, false, nil
@@ -245,6 +260,9 @@ func (r *Resolver) lookup(key string, p *awsconfig.Profile, need time.Duration) 
 func (r *Resolver) keyOf(p *awsconfig.Profile, c *call) (string, error) {
 	if p.IsSSO() {
 		return r.ssoKey(p), nil
+	}
+	if p.IsLogin() {
+		return r.loginKey(p), nil
 	}
 	if p.FromIdentityProvider() {
 		id, err := r.providerID(p)
@@ -458,7 +476,7 @@ func (r *Resolver) staleGivenCode(src mfa.Source, c *call) error {
 func (r *Resolver) Direct(p *awsconfig.Profile) bool { return r.direct(p) }
 
 func (r *Resolver) direct(p *awsconfig.Profile) bool {
-	return p.IsRole() && p.Source != nil && !roleSession(p.Source) && r.roleInput(p).Duration > ChainedRoleMax
+	return p.IsRole() && p.Source != nil && !roleSession(p.Source) && !p.Source.IsLogin() && r.roleInput(p).Duration > ChainedRoleMax
 }
 
 // fetchRoleDirect assumes a direct role (see direct). Its MFA code is its
@@ -543,6 +561,9 @@ func (r *Resolver) entry(kind string, p *awsconfig.Profile, mfaAuth bool, cr cre
 	if s, ok := ssoSessionOf(p); ok {
 		h.SSOSession = s.ID()
 	}
+	if s, ok := r.loginSessionOf(p); ok {
+		h.LoginSession = s.ID()
+	}
 	return cache.Entry{Header: h, Creds: cr}
 }
 
@@ -573,7 +594,10 @@ func newRoleInput(p *awsconfig.Profile) awsapi.AssumeRoleInput {
 	if d == 0 {
 		d = DefaultRoleDuration
 	}
-	if p.Source != nil && roleSession(p.Source) && d > ChainedRoleMax {
+	// Role chaining, and any AssumeRole signed with a login session's
+	// temporary credentials (there is no key to assume it with
+	// directly), last an hour at most.
+	if p.Source != nil && (roleSession(p.Source) || p.Source.IsLogin()) && d > ChainedRoleMax {
 		d = ChainedRoleMax
 	}
 	name := p.RoleSessionName
@@ -610,7 +634,11 @@ func DefaultSessionName(source string) string {
 func (r *Resolver) checkFloor(e cache.Entry, p *awsconfig.Profile, api awsapi.API) error {
 	now := r.Now()
 	left := e.Creds.Remaining(now)
-	if left >= r.MinRemaining {
+	floor := r.MinRemaining
+	if e.Kind == cache.KindLogin {
+		floor = LoginFloor(e.Creds.Expiration.Sub(e.Stored), floor)
+	}
+	if left >= floor {
 		return nil
 	}
 	what := "they expire at " + e.Creds.Expiration.UTC().Format(time.RFC3339)

@@ -74,7 +74,7 @@ func (t Tools) For(ctx context.Context, name string) (ToolResult, error) {
 		return ToolResult{}, err
 	}
 	out := ToolResult{Profile: name, Region: p.Region, Via: "stscred"}
-	target := profile.Target{Profile: p.Profile, Session: p.Kind == profile.KeyHolder}
+	target := profile.Target{Profile: p.Profile, Session: p.Kind == profile.KeyHolder || p.Kind == profile.Login}
 	switch p.Kind {
 	case profile.Foreign:
 		out.Via = "credential_process"
@@ -87,7 +87,7 @@ func (t Tools) For(ctx context.Context, name string) (ToolResult, error) {
 		if out.Region == "" {
 			out.Region = target.Profile.Region
 		}
-	case profile.KeyHolder, profile.Role, profile.WebIdentity, profile.SAML, profile.SSO:
+	case profile.KeyHolder, profile.Role, profile.WebIdentity, profile.SAML, profile.SSO, profile.Login:
 	default:
 		return out, hint.With(fmt.Errorf("profile %s is a %s profile, which stscred does not serve", name, p.Kind),
 			"see: stscred doctor --profile "+name)

@@ -177,3 +177,31 @@ func SyncDir(dir string) {
 		d.Close()
 	}
 }
+
+// Replace replaces the file at path with data: a temp file in the same
+// directory, renamed over it, so a reader sees the old file or the new one
+// and a failure leaves the old one. The file keeps its mode (newMode for a
+// new file). A symlink is followed: its target is replaced and the link
+// stays.
+func Replace(path string, data []byte, newMode fs.FileMode) error {
+	target := path
+	if t, err := filepath.EvalSymlinks(path); err == nil {
+		target = t
+	}
+	mode := newMode
+	switch st, err := os.Stat(target); {
+	case err == nil:
+		mode = st.Mode().Perm()
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
+	default:
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := WriteAtomic(target, data, mode); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	SyncDir(filepath.Dir(target))
+	return nil
+}
