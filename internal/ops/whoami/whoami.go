@@ -50,6 +50,8 @@ type Creds struct {
 	// SSO is the IAM Identity Center session, account and role behind
 	// the credentials, when they come from one.
 	SSO *awsconfig.SSO
+	// LoginSession is the AWS Sign-In identity behind them, "" if none.
+	LoginSession string
 }
 
 // Details are the fields --verbose adds, in the AWS CLI's naming style.
@@ -82,6 +84,9 @@ func (wc Creds) Details(now time.Time) awsout.Object {
 			awsout.Field{Key: "TokenSubject", Value: c.Subject},
 			awsout.Field{Key: "TokenAudience", Value: strings.Join(c.Audience, ",")},
 			awsout.Field{Key: "TokenExpiration", Value: tokExp})
+	}
+	if wc.LoginSession != "" {
+		out = append(out, awsout.Field{Key: "LoginSession", Value: wc.LoginSession})
 	}
 	if s := wc.SSO; s != nil {
 		session := s.Session
@@ -179,14 +184,16 @@ func (t Target) Credentials(ctx context.Context, s Setup) (Creds, error) {
 	if err != nil {
 		return Creds{}, err
 	}
-	wc := Creds{Profile: t.name, Cr: tc.Creds, Source: "sts", SSO: tc.SSO}
+	wc := Creds{Profile: t.name, Cr: tc.Creds, Source: "sts", SSO: tc.SSO, LoginSession: tc.LoginSession}
 	if tc.Via == "credential_process" {
 		wc.Source = "credential_process"
 	} else {
 		if tc.Cached {
 			wc.Source = "cache"
 		}
-		if tc.SSO == nil { // whether Identity Center asked for MFA is not known
+		// Whether Identity Center or AWS Sign-In asked for MFA is not
+		// known.
+		if tc.SSO == nil && tc.LoginSession == "" {
 			m := tc.MFA
 			wc.MFA = &m
 		}

@@ -40,6 +40,9 @@ type ToolResult struct {
 	// SSO is the IAM Identity Center sign-in and role the credentials
 	// come from (the target's or its source chain's root), nil if none.
 	SSO *awsconfig.SSO
+	// LoginSession is the AWS Sign-In identity (login_session) the
+	// credentials come from (the target's or its chain's root), "" if none.
+	LoginSession string
 }
 
 // Of gets the credentials a call of `stscred role` or `stscred session`
@@ -99,6 +102,8 @@ func (t Tools) For(ctx context.Context, name string) (ToolResult, error) {
 	out.Creds, out.Cached, out.MFA = res.Creds, res.Cached, res.MFA
 	if root := target.Profile.Root(); root.IsSSO() {
 		out.SSO = root.SSO
+	} else if root.IsLogin() {
+		out.LoginSession = root.LoginSession
 	}
 	return out, nil
 }
