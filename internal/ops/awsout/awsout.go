@@ -169,6 +169,9 @@ func (p *Printer) Print(w io.Writer, operation string, data Object) error {
 			return hint.With(fmt.Errorf("--query %q: the result has more than %d values", p.expr, MaxValues), queryExamples)
 		case e.tooDeep:
 			return hint.With(fmt.Errorf("--query %q: the result is nested more than %d levels deep", p.expr, MaxDepth), queryExamples)
+		case e.expRef:
+			return hint.With(fmt.Errorf("--query %q: the result holds an expression reference (&...), which has no value to print", p.expr),
+				"an expression reference is an argument of sort_by, max_by, min_by or map, e.g. --query 'sort_by(Items, &Name)'")
 		}
 	}
 	var b strings.Builder
@@ -243,6 +246,7 @@ type expander struct {
 	budget  int  // values left
 	tooBig  bool // more than MaxValues
 	tooDeep bool // nested more than MaxDepth
+	expRef  bool // an expression reference (&Name), which has no value
 }
 
 // MaxValues and MaxDepth bound what a query's result may expand to: far
@@ -282,7 +286,14 @@ func (e *expander) fromSearch(v any, depth int) any {
 		}
 		return l
 	}
-	return v
+	switch v.(type) {
+	case nil, bool, string, float64:
+		return v
+	}
+	// The library's expression reference: {A: &A} is valid JMESPath
+	// whose value the AWS CLI cannot print either.
+	e.expRef = true
+	return nil
 }
 
 func orderKeys(m map[string]any, orders [][]string) []string {

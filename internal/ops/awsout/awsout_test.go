@@ -273,6 +273,18 @@ func TestQueryResultBounds(t *testing.T) {
 			t.Errorf("%.30s...: printed %d bytes", q, b.Len())
 		}
 	}
+	// {A: &Account} is valid JMESPath whose value has nothing to print
+	// (the AWS CLI fails on it too); found by FuzzQuery.
+	for _, output := range Formats() {
+		p, err := New(Options{Output: output, Query: "{A: &Account}"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := p.Print(&b, "GetCallerIdentity", doc); err == nil || !strings.Contains(err.Error(), "expression reference") || b.Len() != 0 {
+			t.Errorf("--output %s {A: &Account}: %v, printed %q", output, err, b.String())
+		}
+	}
 	if _, err := New(Options{Query: strings.Repeat("a", MaxQuery+1)}); err == nil || !strings.Contains(err.Error(), "more than the 16384 stscred takes") {
 		t.Errorf("a long query: %v", err)
 	}
