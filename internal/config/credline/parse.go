@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alecthomas/kong"
 )
@@ -125,7 +126,8 @@ type Command interface {
 // AWS CLI and SDK start takes. Its test checks that both give the same
 // result.
 func Fast(args []string, getenv func(string) string) (Command, *Globals, bool) {
-	if len(args) != 2 || args[1] == "" || strings.HasPrefix(args[1], "-") {
+	// kong reads invalid UTF-8 as U+FFFD: such a name is for kong too.
+	if len(args) != 2 || args[1] == "" || strings.HasPrefix(args[1], "-") || !utf8.ValidString(args[1]) {
 		return nil, nil, false
 	}
 	var cmd Command
