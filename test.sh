@@ -56,7 +56,7 @@ go test -tags realworld -count=1 -race -timeout 60m ./...
 # takes one -fuzz target at a time). Their seed corpora already ran above
 # as plain tests. A failure writes the input to the package's
 # testdata/fuzz/FuzzX/: commit it with the fix (README, Development).
-fuzztime=${STSCRED_FUZZTIME:-10s}
+fuzztime=${FUZZTIME:-10s}
 echo "== fuzz: each target for $fuzztime"
 targets=$(go test -list '^Fuzz' ./... | awk '/^Fuzz/ {names = names " " $1} /^(ok|FAIL)/ {if (names != "") print $2 names; names = ""}')
 if [[ -z $targets ]]; then
