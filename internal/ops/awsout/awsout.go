@@ -105,9 +105,9 @@ var errLibrary = errors.New("the JMESPath library stscred uses failed on it")
 // compile and search run the JMESPath library's code, contained: a panic
 // in it is an error about the query, never a crash of stscred.
 // github.com/jmespath/go-jmespath v0.4.0 panics on, for example, "@()",
-// "merge(Account)" and a non-ASCII character outside quotes; the
-// maintained fork panics too (in other places), so whichever library
-// stscred uses, a query it cannot handle is the user's error to fix.
+// "merge(Account)" and "Account\u0080"; github.com/jmespath-community/
+// go-jmespath v1.1.1 panics too (on the last, and in let expressions), so
+// whichever library stscred uses, a query it cannot handle is an error.
 func compile(expr string) (q *jmespath.JMESPath, err error) {
 	defer func() {
 		if recover() != nil {
