@@ -51,5 +51,23 @@ for target in darwin/amd64 darwin/arm64 windows/amd64; do
 done
 echo "== go test (everything: the unit and in-process tests and, with -tags realworld, the real components)"
 go test -tags realworld -count=1 -race -timeout 60m ./...
+# Every fuzz target (func FuzzX(f *testing.F)), found by go test -list so
+# a new one runs without an edit here, for a short fixed time each (go test
+# takes one -fuzz target at a time). Their seed corpora already ran above
+# as plain tests. A failure writes the input to the package's
+# testdata/fuzz/FuzzX/: commit it with the fix (README, Development).
+fuzztime=${FUZZTIME:-10s}
+echo "== fuzz: each target for $fuzztime"
+targets=$(go test -list '^Fuzz' ./... | awk '/^Fuzz/ {names = names " " $1} /^(ok|FAIL)/ {if (names != "") print $2 names; names = ""}')
+if [[ -z $targets ]]; then
+	echo "test.sh: error: go test -list found no fuzz targets" >&2
+	exit 1
+fi
+while read -r pkg names; do
+	for name in $names; do
+		echo "-- $name ($pkg)"
+		go test -run '^$' -fuzz "^$name\$" -fuzztime "$fuzztime" "$pkg" </dev/null | sed '/^fuzz: elapsed/d'
+	done
+done <<<"$targets"
 echo "== benchmark, short mode (prints figures, asserts nothing about time)"
 go run ./internal/bench -short

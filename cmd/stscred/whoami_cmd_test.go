@@ -137,3 +137,18 @@ func TestWhoamiExplainsSkew(t *testing.T) {
 		t.Errorf("%s", b.String())
 	}
 }
+
+// Audit finding 5: a query the JMESPath library panics on is an error
+// about the query, and stdout stays empty.
+func TestWhoamiQueryLibraryPanic(t *testing.T) {
+	l := newLive(t, ststest.Options{}, "")
+	for _, q := range []string{"@()", "merge(Account)", "Account\u0080"} {
+		code := l.run("--mfa-token", l.code(), "whoami", "prod", "--query", q)
+		if code == 0 || l.stdout.Len() != 0 {
+			t.Errorf("%s: exit %d, stdout %q", q, code, l.stdout)
+		}
+		if !strings.HasPrefix(l.stderr.String(), "stscred: error: --query") || !strings.Contains(l.stderr.String(), "stscred: hint: write it another way") {
+			t.Errorf("%s: stderr %q", q, l.stderr)
+		}
+	}
+}

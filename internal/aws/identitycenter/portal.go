@@ -46,6 +46,10 @@ func (c *Client) RoleCredentials(ctx context.Context, s Session, accountID, role
 	if rc == nil || aws.ToString(rc.AccessKeyId) == "" || aws.ToString(rc.SecretAccessKey) == "" || rc.Expiration == 0 {
 		return creds.Credentials{}, errors.New("IAM Identity Center GetRoleCredentials answered without credentials")
 	}
+	if time.UnixMilli(rc.Expiration).UTC().Year() > 9999 {
+		// credential_process JSON (RFC 3339) cannot say when they end.
+		return creds.Credentials{}, errors.New("IAM Identity Center GetRoleCredentials answered with credentials that expire after the year 9999")
+	}
 	return creds.Credentials{
 		AccessKeyID: aws.ToString(rc.AccessKeyId), SecretAccessKey: aws.ToString(rc.SecretAccessKey),
 		SessionToken: aws.ToString(rc.SessionToken), Expiration: time.UnixMilli(rc.Expiration).UTC(),
@@ -60,7 +64,10 @@ func (c *Client) Accounts(ctx context.Context, s Session) ([]Account, error) {
 	err := c.withToken(ctx, s, "ListAccounts", func(bctx context.Context, tok string) error {
 		accounts = nil
 		portal := c.portal(s)
-		pages := sso.NewListAccountsPaginator(portal, &sso.ListAccountsInput{AccessToken: aws.String(tok)})
+		// A portal that answers a page with the token it was asked for
+		// would otherwise be asked again until the budget runs out.
+		pages := sso.NewListAccountsPaginator(portal, &sso.ListAccountsInput{AccessToken: aws.String(tok)},
+			func(o *sso.ListAccountsPaginatorOptions) { o.StopOnDuplicateToken = true })
 		for pages.HasMorePages() {
 			out, err := pages.NextPage(bctx)
 			if err != nil {
@@ -71,7 +78,8 @@ func (c *Client) Accounts(ctx context.Context, s Session) ([]Account, error) {
 			}
 		}
 		for i := range accounts {
-			roles := sso.NewListAccountRolesPaginator(portal, &sso.ListAccountRolesInput{AccessToken: aws.String(tok), AccountId: aws.String(accounts[i].ID)})
+			roles := sso.NewListAccountRolesPaginator(portal, &sso.ListAccountRolesInput{AccessToken: aws.String(tok), AccountId: aws.String(accounts[i].ID)},
+				func(o *sso.ListAccountRolesPaginatorOptions) { o.StopOnDuplicateToken = true })
 			for roles.HasMorePages() {
 				out, err := roles.NextPage(bctx)
 				if err != nil {

@@ -51,11 +51,16 @@ func Decode(token string) (Claims, error) {
 
 func unix(n json.Number) time.Time {
 	f, err := n.Float64()
-	if err != nil || f <= 0 {
+	// Past year 9999 a claim is no time a message can show (and past
+	// int64 the conversion wraps): as good as absent.
+	if err != nil || f <= 0 || f >= maxUnix {
 		return time.Time{}
 	}
 	return time.Unix(int64(f), 0).UTC()
 }
+
+// maxUnix is 10000-01-01T00:00:00Z in seconds since the epoch.
+const maxUnix = 253402300800
 
 // HasAudience reports whether aud is among the token's audiences.
 func (c Claims) HasAudience(aud string) bool {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -154,7 +155,8 @@ func ReadAssertion(b64 string) (Assertion, error) {
 					a.Roles = append(a.Roles, pair)
 				}
 			case SessionDurationAttribute:
-				if n, err := strconv.Atoi(v); err == nil && n > 0 {
+				// Past what a Duration holds the product would wrap.
+				if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 && n <= int64(math.MaxInt64/time.Second) {
 					a.SessionDuration = time.Duration(n) * time.Second
 				}
 			}

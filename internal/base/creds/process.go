@@ -71,6 +71,11 @@ func DecodeProcess(b []byte) (Credentials, error) {
 		if err != nil {
 			return Credentials{}, fmt.Errorf("credential_process Expiration: %w", err)
 		}
+		// An offset can carry a time past year 1 or 9999 in UTC, where
+		// RFC 3339 (and so the encoding) cannot follow.
+		if y := t.UTC().Year(); y < 1 || y > 9999 {
+			return Credentials{}, fmt.Errorf("credential_process Expiration %s is out of range", o.Expiration)
+		}
 		c.Expiration = t
 	}
 	return c, nil

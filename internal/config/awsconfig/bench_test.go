@@ -1,7 +1,6 @@
 package awsconfig
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,60 +98,4 @@ func BenchmarkResolveParsed1000Profiles(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-func FuzzParse(f *testing.F) {
-	for _, seed := range []string{
-		designExample,
-		genConfig(8),
-		"",
-		"\ufeff[default]\r\nregion = x\r\n",
-		"[profile a]\ninclude_profile = b\n[profile b]\ninclude_profile = a\n",
-		"[profile a]\nrole_arn = r\nsource_profile = a\nsession_tags = a=b,c\n",
-		"[profile a]\nservices = s\n[services s]\nsts =\n  endpoint_url = e\n",
-		"[profile a]\nregion = x\n  more\n\t[x\n",
-		"[default]\n[profile default]\nx: y\n",
-		"[default\n",
-		"k = v\n",
-		"[a]\r\r\n;c\n#d\n=\n",
-	} {
-		f.Add([]byte(seed))
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		file, err := Parse("fuzz", data)
-		if err != nil {
-			var pe *ParseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("Parse error %v is not a *ParseError", err)
-			}
-			if pe.Line < 1 || pe.Line > strings.Count(string(data), "\n")+strings.Count(string(data), "\r")+1 {
-				t.Fatalf("error line %d out of range", pe.Line)
-			}
-			return
-		}
-		// scan and parseBody must agree: every section scan accepted
-		// parses, failing only on a duplicate key.
-		file.mu.Lock()
-		for i := range file.sections {
-			if _, err := file.entries(i); err != nil {
-				var pe *ParseError
-				if !errors.As(err, &pe) || !strings.HasPrefix(pe.Msg, "duplicate ") {
-					t.Fatalf("section %d: %v", i, err)
-				}
-			}
-		}
-		file.mu.Unlock()
-		for _, name := range file.ProfileNames() {
-			if !file.Has(name) {
-				t.Fatalf("Has(%q) = false for a listed profile", name)
-			}
-			p, err := file.Resolve(name)
-			if err == nil {
-				if p.Name != name || len(p.Chain()) == 0 || (p.IsRole() && p.Source == nil) {
-					t.Fatalf("inconsistent profile %+v", p)
-				}
-			}
-		}
-		_, _ = file.Resolve("not-a-profile-name")
-	})
 }

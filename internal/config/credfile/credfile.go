@@ -115,6 +115,11 @@ func Parse(path string, data []byte) (*File, error) {
 				return nil, f.errorf(i, "duplicate section %s, first at line %d", safeName("["+name+"]"), first)
 			}
 			seen[name] = i + 1
+			if cur != nil && len(cur.Keys) == 0 {
+				// A key inserted into the keyless section before must
+				// not take this header for its continuation.
+				cur.indent = text[:ind]
+			}
 			cur = &Section{Name: name, Line: i + 1, hdr: i}
 			f.Sections = append(f.Sections, cur)
 			last = nil
@@ -192,9 +197,10 @@ func (s *Section) Key(name string) *Key {
 	return nil
 }
 
-// Indent is the indentation of the section's first key ("" when it has
-// none): a line inserted after the header with this indentation is a key of
-// its own, never a continuation, and leaves the section's keys as they are.
+// Indent is the indentation of the section's first key (when it has none,
+// that of the next section's header, else ""): a line inserted after the
+// header with this indentation is a key of its own, never a continuation,
+// and leaves the section's keys, and the sections after it, as they are.
 func (s *Section) Indent() string { return s.indent }
 
 // Newline is the line break the file uses (that of its first line), "\n"

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/alecthomas/kong"
 )
@@ -125,7 +126,9 @@ type Command interface {
 // AWS CLI and SDK start takes. Its test checks that both give the same
 // result.
 func Fast(args []string, getenv func(string) string) (Command, *Globals, bool) {
-	if len(args) != 2 || args[1] == "" || strings.HasPrefix(args[1], "-") {
+	// kong reads invalid UTF-8 as U+FFFD: such a name (or a variable's
+	// value, see set) is for kong too.
+	if len(args) != 2 || args[1] == "" || strings.HasPrefix(args[1], "-") || !utf8.ValidString(args[1]) {
 		return nil, nil, false
 	}
 	var cmd Command
@@ -184,6 +187,8 @@ func fill(v reflect.Value, getenv func(string) string, arg string) bool {
 // commands' flags have; false when kong would refuse it.
 func set(f reflect.Value, value, enum string) bool {
 	switch {
+	case !utf8.ValidString(value):
+		return false // kong reads it as U+FFFD
 	case f.Type() == reflect.TypeOf(time.Duration(0)):
 		d, err := time.ParseDuration(value)
 		if err != nil {

@@ -60,6 +60,7 @@ type Options struct {
 type Printer struct {
 	output string
 	query  *jmespath.JMESPath
+	expr   string     // the query as given
 	hashes [][]string // key order of each multi-select hash in the query
 	width  int
 }
@@ -81,14 +82,48 @@ func New(o Options) (*Printer, error) {
 		p.width = DefaultWidth
 	}
 	if o.Query != "" {
-		q, err := jmespath.Compile(o.Query)
+		if len(o.Query) > MaxQuery {
+			return nil, hint.With(fmt.Errorf("--query is %d bytes long, more than the %d stscred takes", len(o.Query), MaxQuery), queryExamples)
+		}
+		q, err := compile(o.Query)
 		if err != nil {
 			return nil, queryError(o.Query, err)
 		}
-		p.query = q
+		p.query, p.expr = q, o.Query
 		p.hashes = hashKeyOrders(o.Query)
 	}
 	return p, nil
+}
+
+// MaxQuery is the longest --query stscred takes: far longer than any
+// query of a response's fields, short enough that parsing one is quick.
+const MaxQuery = 16 << 10
+
+// errLibrary is a panic in the JMESPath library, turned into an error.
+var errLibrary = errors.New("the JMESPath library stscred uses failed on it")
+
+// compile and search run the JMESPath library's code, contained: a panic
+// in it is an error about the query, never a crash of stscred.
+// github.com/jmespath/go-jmespath v0.4.0 panics on, for example, "@()",
+// "merge(Account)" and "Account\u0080"; github.com/jmespath-community/
+// go-jmespath v1.1.1 panics too (on the last, and in let expressions), so
+// whichever library stscred uses, a query it cannot handle is an error.
+func compile(expr string) (q *jmespath.JMESPath, err error) {
+	defer func() {
+		if recover() != nil {
+			q, err = nil, errLibrary
+		}
+	}()
+	return jmespath.Compile(expr)
+}
+
+func search(q *jmespath.JMESPath, data any) (res any, err error) {
+	defer func() {
+		if recover() != nil {
+			res, err = nil, errLibrary
+		}
+	}()
+	return q.Search(data)
 }
 
 func validFormat(s string) bool {
@@ -101,26 +136,43 @@ func validFormat(s string) bool {
 }
 
 func queryError(expr string, err error) error {
+	if errors.Is(err, errLibrary) {
+		return hint.With(fmt.Errorf("--query %q cannot be evaluated: %w", expr, err),
+			"write it another way: "+queryExamples)
+	}
 	msg := err.Error()
 	var se jmespath.SyntaxError
 	if errors.As(err, &se) {
 		msg = se.Error() + " at offset " + strconv.Itoa(se.Offset)
 	}
-	return hint.With(fmt.Errorf("--query %q is not a valid JMESPath expression: %s", expr, msg),
-		"a query names fields of the response, e.g. --query Account, --query '[Account, Arn]' or --query '{Who: Arn}' (see https://jmespath.org)")
+	return hint.With(fmt.Errorf("--query %q is not a valid JMESPath expression: %s", expr, msg), queryExamples)
 }
+
+const queryExamples = "a query names fields of the response, e.g. --query Account, --query '[Account, Arn]' or --query '{Who: Arn}' (see https://jmespath.org)"
 
 // Print writes data, the response of operation (e.g. "GetCallerIdentity",
 // the table's title), queried and formatted.
 func (p *Printer) Print(w io.Writer, operation string, data Object) error {
 	var v any = data
 	if p.query != nil {
-		res, err := p.query.Search(toSearch(data))
+		res, err := search(p.query, toSearch(data))
+		if errors.Is(err, errLibrary) {
+			return queryError(p.expr, err)
+		}
 		if err != nil {
 			return hint.With(fmt.Errorf("--query: %w", err), "check the expression against the fields the response has")
 		}
-		orders := append(objectOrders(data, nil), p.hashes...)
-		v = fromSearch(res, orders)
+		e := expander{orders: append(objectOrders(data, nil), p.hashes...), budget: MaxValues}
+		v = e.fromSearch(res, 0)
+		switch {
+		case e.tooBig:
+			return hint.With(fmt.Errorf("--query %q: the result has more than %d values", p.expr, MaxValues), queryExamples)
+		case e.tooDeep:
+			return hint.With(fmt.Errorf("--query %q: the result is nested more than %d levels deep", p.expr, MaxDepth), queryExamples)
+		case e.expRef:
+			return hint.With(fmt.Errorf("--query %q: the result holds an expression reference (&...), which has no value to print", p.expr),
+				"an expression reference is an argument of sort_by, max_by, min_by or map, e.g. --query 'sort_by(Items, &Name)'")
+		}
 	}
 	var b strings.Builder
 	var err error
@@ -181,27 +233,67 @@ func toSearch(v any) any {
 	return v
 }
 
-// fromSearch converts a query result back, giving each map the key order
+// expander converts a query result back, giving each map the key order
 // of the first known order with the same keys: the response's own objects,
 // then the query's multi-select hashes. Maps that match none (merge())
 // follow the order keys first appear in the known orders, the rest sorted.
-func fromSearch(v any, orders [][]string) any {
+//
+// A result shares its parts (each [@, @] | [@, @] doubles what printing it
+// walks), so a short query could ask to print more than memory holds: the
+// expansion stops after MaxValues values or MaxDepth levels of nesting.
+type expander struct {
+	orders  [][]string
+	budget  int  // values left
+	tooBig  bool // more than MaxValues
+	tooDeep bool // nested more than MaxDepth
+	expRef  bool // an expression reference (&Name), which has no value
+}
+
+// MaxValues and MaxDepth bound what a query's result may expand to: far
+// more than any AWS response has, and little enough to print at once.
+const (
+	MaxValues = 1 << 16
+	MaxDepth  = 100
+)
+
+func (e *expander) fromSearch(v any, depth int) any {
+	if e.budget--; e.budget < 0 {
+		e.tooBig = true
+		return nil
+	}
+	if depth > MaxDepth {
+		e.tooDeep = true
+		return nil
+	}
 	switch x := v.(type) {
 	case map[string]any:
-		keys := orderKeys(x, orders)
+		keys := orderKeys(x, e.orders)
 		o := make(Object, 0, len(keys))
 		for _, k := range keys {
-			o = append(o, Field{k, fromSearch(x[k], orders)})
+			if e.tooBig || e.tooDeep {
+				break
+			}
+			o = append(o, Field{k, e.fromSearch(x[k], depth+1)})
 		}
 		return o
 	case []any:
-		l := make([]any, len(x))
-		for i, e := range x {
-			l[i] = fromSearch(e, orders)
+		l := make([]any, 0, min(len(x), max(e.budget, 0)))
+		for _, v := range x {
+			if e.tooBig || e.tooDeep {
+				break
+			}
+			l = append(l, e.fromSearch(v, depth+1))
 		}
 		return l
 	}
-	return v
+	switch v.(type) {
+	case nil, bool, string, float64:
+		return v
+	}
+	// The library's expression reference: {A: &A} is valid JMESPath
+	// whose value the AWS CLI cannot print either.
+	e.expRef = true
+	return nil
 }
 
 func orderKeys(m map[string]any, orders [][]string) []string {

@@ -26,7 +26,7 @@ type captured struct {
 	Formatter  []cliCase `json:"formatter"`
 }
 
-func loadCaptured(t *testing.T) captured {
+func loadCaptured(t testing.TB) captured {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/cli_outputs.json")
 	if err != nil {
@@ -223,5 +223,69 @@ func TestHashKeyOrders(t *testing.T) {
 		if got := fmt.Sprint(hashKeyOrders(expr)); got != want {
 			t.Errorf("%s: got %s, want %s", expr, got, want)
 		}
+	}
+}
+
+// go-jmespath panics on some queries, in its parser or its interpreter
+// (audit finding 5: stscred whoami --query '@()' printed a Go stack
+// trace). Each is an error about the query, and nothing is printed.
+func TestQueryLibraryPanicIsAnError(t *testing.T) {
+	doc := Object{{"UserId", "AIDAEXAMPLE"}, {"Account", "111111111111"}, {"Arn", "arn:aws:iam::111111111111:user/alice"}}
+	for _, q := range []string{"@()", "Account(@())", "merge(Account)", "merge(@, Arn)", "Account\u0080"} {
+		var b strings.Builder
+		p, err := New(Options{Query: q})
+		if err == nil {
+			err = p.Print(&b, "GetCallerIdentity", doc)
+		}
+		want := fmt.Sprintf("--query %q cannot be evaluated: the JMESPath library stscred uses failed on it", q)
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: got %v, want %s", q, err, want)
+		}
+		if b.Len() != 0 {
+			t.Errorf("%s: printed %q", q, b.String())
+		}
+	}
+}
+
+// A short query can ask for a result larger than memory (each [@, @]
+// doubles it) or nested deeper than any response: both are refused
+// before anything is printed, as is a query longer than MaxQuery.
+func TestQueryResultBounds(t *testing.T) {
+	doc := Object{{"Account", "111111111111"}}
+	for q, want := range map[string]string{
+		strings.Repeat("[@, @] | ", 40) + "@":                                         "the result has more than 65536 values",
+		strings.Repeat("[", MaxDepth+1) + "Account" + strings.Repeat("]", MaxDepth+1): "the result is nested more than 100 levels deep",
+		strings.Repeat("[@, @] | ", 15) + "length(@)":                                 "", // the size of a large result is fine
+		strings.Repeat("[", MaxDepth) + "Account" + strings.Repeat("]", MaxDepth):     "",
+	} {
+		var b strings.Builder
+		p, err := New(Options{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = p.Print(&b, "GetCallerIdentity", doc)
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("%.30s...: %v", q, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("%.30s...: got %v, want %s", q, err, want)
+		case want != "" && b.Len() != 0:
+			t.Errorf("%.30s...: printed %d bytes", q, b.Len())
+		}
+	}
+	// {A: &Account} is valid JMESPath whose value has nothing to print
+	// (the AWS CLI fails on it too); found by FuzzQuery.
+	for _, output := range Formats() {
+		p, err := New(Options{Output: output, Query: "{A: &Account}"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := p.Print(&b, "GetCallerIdentity", doc); err == nil || !strings.Contains(err.Error(), "expression reference") || b.Len() != 0 {
+			t.Errorf("--output %s {A: &Account}: %v, printed %q", output, err, b.String())
+		}
+	}
+	if _, err := New(Options{Query: strings.Repeat("a", MaxQuery+1)}); err == nil || !strings.Contains(err.Error(), "more than the 16384 stscred takes") {
+		t.Errorf("a long query: %v", err)
 	}
 }
