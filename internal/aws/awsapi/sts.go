@@ -218,7 +218,7 @@ func (s *SDK) GetSessionToken(ctx context.Context, signer creds.Credentials, in 
 	defer cancel()
 	out, err := s.client.GetSessionToken(ctx, req, optFns...)
 	if err != nil {
-		return creds.Credentials{}, s.wrap(ctx, "GetSessionToken", err)
+		return creds.Credentials{}, scrubSigner(s.wrap(ctx, "GetSessionToken", err), signer)
 	}
 	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)
@@ -251,7 +251,7 @@ func (s *SDK) AssumeRole(ctx context.Context, signer creds.Credentials, in Assum
 	defer cancel()
 	out, err := s.client.AssumeRole(ctx, req, optFns...)
 	if err != nil {
-		return creds.Credentials{}, s.wrap(ctx, "AssumeRole", err)
+		return creds.Credentials{}, scrubSigner(s.wrap(ctx, "AssumeRole", err), signer)
 	}
 	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)
@@ -315,7 +315,7 @@ func (s *SDK) GetFederationToken(ctx context.Context, signer creds.Credentials, 
 	defer cancel()
 	out, err := s.client.GetFederationToken(ctx, req, signWith(signer))
 	if err != nil {
-		return creds.Credentials{}, s.wrap(ctx, "GetFederationToken", err)
+		return creds.Credentials{}, scrubSigner(s.wrap(ctx, "GetFederationToken", err), signer)
 	}
 	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)
@@ -329,7 +329,7 @@ func (s *SDK) GetCallerIdentity(ctx context.Context, cr creds.Credentials) (Iden
 	defer cancel()
 	out, err := s.client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, signWith(cr))
 	if err != nil {
-		return Identity{}, s.wrap(ctx, "GetCallerIdentity", err)
+		return Identity{}, scrubSigner(s.wrap(ctx, "GetCallerIdentity", err), cr)
 	}
 	id := Identity{UserID: aws.ToString(out.UserId), Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}
 	id.ServerTime, _ = awsmiddleware.GetServerTime(out.ResultMetadata)
