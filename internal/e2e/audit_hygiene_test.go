@@ -267,3 +267,80 @@ func TestAuditIdentityProviderClaimsAreOneLine(t *testing.T) {
 	}
 	assertNoForgedLine(t, "role (SAML)", res.stderr)
 }
+
+// Finding 9: `stscred export --format dotenv` of a profile whose name
+// holds a backtick command (and a single quote, which sends the value to
+// double quotes), sourced by sh, bash and zsh as .env files are (set -a;
+// . ./.env): the command never runs and every value reads back exactly.
+// The sh format, sourced by sh, and json, read by a JSON parser, too.
+func TestAuditExportDotenvRunsNothing(t *testing.T) {
+	w := newWorld(t)
+	w.addAlice()
+	marker := filepath.Join(t.TempDir(), "pwned")
+	hostileName := "prod `touch " + marker + "` it's $(touch " + marker + ") \"q\" \\ $HOME"
+	hostileRegion := "eu-west-1 `touch " + marker + "` it's"
+	base := w.standardConfig() + "\n[profile benign]\nsource_profile = alice\nrole_arn = " + adminRole + "\n"
+	w.writeConfig(base)
+	// Served from the role's cache entry, which does not depend on the
+	// profile's name or region.
+	creds := w.decode(w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, "role", "benign"))
+	w.writeConfig(base + "\n[profile " + hostileName + "]\nsource_profile = alice\nrole_arn = " + adminRole + "\nregion = " + hostileRegion + "\n")
+	want := map[string]string{
+		"AWS_ACCESS_KEY_ID": creds.AccessKeyID, "AWS_SECRET_ACCESS_KEY": creds.SecretAccessKey,
+		"AWS_SESSION_TOKEN": creds.SessionToken, "AWS_REGION": hostileRegion, "AWS_DEFAULT_REGION": hostileRegion,
+		"STSCRED_PROFILE": hostileName,
+	}
+	for _, tc := range []struct{ format, shell string }{
+		{"dotenv", "sh"}, {"dotenv", "bash"}, {"dotenv", "zsh"}, {"sh", "sh"},
+	} {
+		t.Run(tc.format+" in "+tc.shell, func(t *testing.T) {
+			w.t = t
+			requireTool(t, tc.shell, tc.shell)
+			os.Remove(marker) // each case on its own
+			res := w.stscred("export", "--format", tc.format, hostileName)
+			if res.code != 0 {
+				t.Fatalf("export: %s", res)
+			}
+			file := filepath.Join(t.TempDir(), ".env")
+			if err := os.WriteFile(file, []byte(res.stdout), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			args := []string{"-c", `set -a; . "$1" && env -0`, tc.shell, file}
+			switch tc.shell {
+			case "bash":
+				args = append([]string{"--norc", "--noprofile"}, args...)
+			case "zsh":
+				args = append([]string{"-f"}, args...)
+			}
+			got := w.run("", w.env(), tc.shell, args...)
+			if _, err := os.Stat(marker); err == nil {
+				t.Fatalf("sourcing the %s export in %s ran a command from a value:\n%s", tc.format, tc.shell, res.stdout)
+			}
+			if got.code != 0 {
+				t.Fatalf("%s could not source the %s export: %s\n%s", tc.shell, tc.format, got, res.stdout)
+			}
+			env := map[string]string{}
+			for _, kv := range strings.Split(got.stdout, "\x00") {
+				if k, v, ok := strings.Cut(kv, "="); ok {
+					env[k] = v
+				}
+			}
+			for k, v := range want {
+				if env[k] != v {
+					t.Errorf("%s = %q, want %q", k, env[k], v)
+				}
+			}
+		})
+	}
+	w.t = t
+	res := w.stscred("export", "--format", "json", hostileName)
+	var doc map[string]any
+	if err := json.Unmarshal([]byte(res.stdout), &doc); err != nil || res.code != 0 {
+		t.Fatalf("export --format json: %v\n%s", err, res)
+	}
+	for k, v := range want {
+		if doc[k] != v {
+			t.Errorf("json: %s = %q, want %q", k, doc[k], v)
+		}
+	}
+}
