@@ -344,3 +344,67 @@ func TestAuditExportDotenvRunsNothing(t *testing.T) {
 		}
 	}
 }
+
+// Finding 11, SAML: an assertion whose SessionDuration is 9223372037
+// seconds (past what a duration holds: it wrapped to a negative one) is
+// refused before any call to STS, by role and by doctor, saying what AWS
+// takes.
+func TestAuditSAMLSessionDurationOverflow(t *testing.T) {
+	w := newWIWorld(t, false, ststest.Options{})
+	idp := wiSAML(t, w)
+	file := filepath.Join(t.TempDir(), "assertion")
+	resp := idp.Response(samltest.Assertion{Subject: wiSAMLSub, Roles: []samltest.Role{{RoleARN: wiSAMLRole, ProviderARN: wiSAMLIdP}},
+		Attributes: map[string][]string{samltest.AttributeSessionDuration: {"9223372037"}}})
+	if err := os.WriteFile(file, []byte(resp), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.writeConfig("[profile corp]\nsaml_assertion_file = " + file + "\nregion = eu-west-1\n")
+	const says = `SessionDuration attribute is "9223372037", not a number of seconds from 900 to 43200`
+	res := w.sc(nil, "role", "corp")
+	w.assertCleanFailure(res, says)
+	if n := w.srv.Calls("AssumeRoleWithSAML"); n != 0 {
+		t.Errorf("the assertion went to STS %d times", n)
+	}
+	res = w.sc(nil, "doctor", "--profile", "corp")
+	if res.code == 0 || !strings.Contains(res.stdout, says) {
+		t.Errorf("doctor does not flag the SessionDuration: %s", res)
+	}
+	w.assertNeverShown("SAML assertion", resp)
+}
+
+// Finding 11, credential_process: a foreign credential_process whose
+// Expiration, 0000-01-01T00:00:00+23:59, is in the year -1 in UTC: it
+// decoded, and export handed on "-0001-12-31T00:01:00Z", which no
+// RFC 3339 reader takes. It is refused with a clear error instead.
+func TestAuditForeignExpirationOutOfRange(t *testing.T) {
+	w := newWorld(t)
+	w.writeConfig(w.standardConfig() + "\n[profile foreign]\n" +
+		`credential_process = printf '{"Version":1,"AccessKeyId":"ASIAFOREIGNFOREIGN01","SecretAccessKey":"s3cr3tValue","SessionToken":"tok","Expiration":"0000-01-01T00:00:00+23:59"}'` +
+		"\nregion = eu-west-1\n")
+	for _, format := range []string{"sh", "json", "dotenv"} {
+		res := w.stscred("export", "--format", format, "foreign")
+		w.assertCleanFailure(res, `Expiration "0000-01-01T00:00:00+23:59" is in the year -1 in UTC, outside the years 0000 to 9999`)
+		if strings.Contains(res.stderr, "s3cr3tValue") {
+			t.Fatalf("the foreign secret is on stderr: %s", res)
+		}
+	}
+}
+
+// Finding 11, MFA: a call carrying an MFA code is sent once; when STS
+// answers it with a 500, the error does not claim it was retried.
+func TestAuditMFACallFailureNotRetried(t *testing.T) {
+	w := newWorld(t)
+	w.addAlice()
+	if err := w.srv.Fail("GetSessionToken", "InternalFailure", 1); err != nil {
+		t.Fatal(err)
+	}
+	gst, _, _ := w.counts()
+	res := w.stscredEnv([]string{"STSCRED_MFA_TOKEN=" + w.code()}, "session", "alice")
+	w.assertCleanFailure(res, "InternalFailure (HTTP 500)")
+	if strings.Contains(res.stderr, "retries") || !strings.Contains(res.stderr, "not retried") {
+		t.Errorf("the error misstates the retries:\n%s", res.stderr)
+	}
+	if n, _, _ := w.counts(); n != gst+1 {
+		t.Errorf("the MFA call was sent %d times", n-gst)
+	}
+}

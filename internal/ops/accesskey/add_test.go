@@ -87,3 +87,17 @@ func TestAddMalformedSignatureHasNoNoVerifyHint(t *testing.T) {
 		t.Errorf("unreachable: %v %q", err, hint.Of(err))
 	}
 }
+
+// A failure of the MFA session's call (made once) is not said to have
+// come "even after retries"; a retried call's is (audit finding 11).
+func TestRotateExplainRetries(t *testing.T) {
+	r := &Rotation{Profile: "alice"}
+	once := &awsapi.APIError{Op: "GetSessionToken", Code: "InternalFailure", Status: 500, NotRetried: true}
+	if h := strings.Join(r.explain(once), "\n"); strings.Contains(h, "after retries") || !strings.Contains(h, "not retried") {
+		t.Errorf("MFA call: %q", h)
+	}
+	retried := &awsapi.IAMError{Err: &awsapi.APIError{Op: "CreateAccessKey", Code: "ServiceFailure", Status: 500}}
+	if h := strings.Join(r.explain(retried), "\n"); !strings.Contains(h, "even after retries") {
+		t.Errorf("IAM call: %q", h)
+	}
+}
