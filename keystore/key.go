@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/stscred/stscred/internal/base/hint"
 )
 
 // Key is an IAM user's long-term access key as stscred stores it.
@@ -137,21 +139,45 @@ func DeleteKey(s Store, profile string) error {
 // ErrInvalidKey reports an access key that cannot be a long-term IAM key.
 var ErrInvalidKey = errors.New("invalid access key")
 
-// ValidateKey checks the shape of a long-term key pair without revealing it.
+// ValidateKey checks the shape of a long-term key pair without revealing
+// it. What was given as the key id is shown (masked) only when it has an
+// access key id's shape: anything else may be the secret, typed or pasted
+// in the wrong place.
 func ValidateKey(id, secret string) error {
 	switch {
 	case id == "":
 		return fmt.Errorf("%w: the access key id is empty", ErrInvalidKey)
+	case !LooksLikeKeyID(id) && LooksLikeKeyID(secret) && strings.HasPrefix(secret, "AKIA"):
+		return hint.With(fmt.Errorf("%w: the access key id and the secret access key look swapped (neither is shown)", ErrInvalidKey),
+			"give the access key id (AKIA followed by 16 capital letters and digits) first, then the secret access key")
+	case !LooksLikeKeyID(id):
+		return fmt.Errorf("%w: what was given as the access key id does not look like an access key id (AKIA followed by 16 capital letters and digits); it is not shown, as it may be the secret", ErrInvalidKey)
 	case strings.HasPrefix(id, "ASIA"):
 		return fmt.Errorf("%w: %s is a temporary (ASIA) key id; stscred stores an IAM user's long-term (AKIA) key", ErrInvalidKey, MaskID(id))
-	case len(id) < 16 || len(id) > 128 || strings.ContainsAny(id, " \t\r\n"):
-		return fmt.Errorf("%w: %q does not look like an access key id (AKIA followed by 16 letters and digits)", ErrInvalidKey, MaskID(id))
+	case !strings.HasPrefix(id, "AKIA"):
+		return fmt.Errorf("%w: %s is not an access key id: an IAM user's long-term key id starts with AKIA", ErrInvalidKey, MaskID(id))
 	case secret == "":
 		return fmt.Errorf("%w: the secret access key is empty", ErrInvalidKey)
 	case strings.ContainsAny(secret, " \t\r\n"):
 		return fmt.Errorf("%w: the secret access key contains whitespace", ErrInvalidKey)
 	}
 	return nil
+}
+
+// LooksLikeKeyID reports whether id has the shape AWS gives access key
+// ids: 16 to 128 capital letters and digits (AKIA or ASIA and 16 more,
+// today). A secret access key (base64, lower case letters, + and /)
+// never does.
+func LooksLikeKeyID(id string) bool {
+	if len(id) < 16 || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // MaskID shortens an access key id for display: AKIA…WXYZ. Key ids are not

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/keystore/keystoretest"
 )
@@ -99,5 +100,42 @@ func TestStoredProfilesIndex(t *testing.T) {
 	keystore.DeleteKey(s, "alice")
 	if got, _ := keystore.StoredProfiles(s); strings.Join(got, ",") != "bob" {
 		t.Fatalf("after delete: %v", got)
+	}
+}
+
+// A secret typed where the key id goes is refused before anything else,
+// and no part of it is repeated: not whole, not masked (the first and
+// last four characters of a secret are a tenth of it).
+func TestValidateKeyNeverShowsASecretGivenAsTheID(t *testing.T) {
+	const secret = "Zq3+8vN/fL2kQ9sT1xYb7RmWc4HdPe6uJ0aGiK5o"
+	const id = "AKIAIOSFODNN7EXAMPLE"
+	for _, tc := range []struct {
+		name, id, secret, want string
+	}{
+		{"swapped", secret, id, "look swapped"},
+		{"secret twice", secret, secret, "does not look like an access key id"},
+		{"lower case id", "akiaiosfodnn7example", secret, "does not look like an access key id"},
+		{"secret without slash", "Zq3x8vNZfL2kQ9sT1xYb7RmWc4HdPe6uJ0aGiK5o", "x", "does not look like an access key id"},
+		{"not AKIA", "AIDAIOSFODNN7EXAMPLE", secret, "starts with AKIA"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := keystore.ValidateKey(tc.id, tc.secret)
+			if err == nil || !errors.Is(err, keystore.ErrInvalidKey) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			text := err.Error() + "\n" + strings.Join(hint.Of(err), "\n")
+			for _, given := range []string{tc.id, tc.secret} {
+				if !keystore.LooksLikeKeyID(given) { // a key id may be shown masked; nothing else may
+					for i := 0; i+5 <= len(given); i++ {
+						if strings.Contains(text, given[i:i+5]) {
+							t.Fatalf("the message repeats %q of what was given: %s", given[i:i+5], text)
+						}
+					}
+				}
+			}
+		})
+	}
+	if !keystore.LooksLikeKeyID("AKIAIOSFODNN7EXAMPLE") || keystore.LooksLikeKeyID(secret) || keystore.LooksLikeKeyID("AKIA") {
+		t.Error("LooksLikeKeyID")
 	}
 }

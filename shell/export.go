@@ -163,13 +163,16 @@ func writePowerShell(w io.Writer, e Export) error {
 }
 
 // QuoteDotenv quotes s for .env files (docker compose, python-dotenv,
-// node dotenv): single quotes, which these read literally, when s has no
-// single quote or newline; else double quotes with \\, \", \n and \$
-// escaped.
+// node dotenv), which people also source from a POSIX shell (set -a; .
+// ./.env): single quotes, which all of these read literally, when s has
+// no single quote or newline; else double quotes with everything a shell
+// reads in them escaped (\\, \", \$ and \`), so that sourcing the file
+// runs nothing, and a newline as \n (dotenv's escape; a shell reads it as
+// the two characters).
 func QuoteDotenv(s string) string {
 	if !strings.ContainsAny(s, "'\n\r") {
 		return "'" + s + "'"
 	}
-	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "$", `\$`)
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "$", `\$`, "`", "\\`")
 	return `"` + r.Replace(s) + `"`
 }

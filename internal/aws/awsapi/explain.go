@@ -66,11 +66,15 @@ func Explain(err error) error {
 	if !errors.As(err, &ae) {
 		return nil
 	}
+	retries := ", even after retries"
+	if ae.NotRetried {
+		retries = " (not retried: the call carried an MFA code, which STS takes once)"
+	}
 	switch {
 	case ae.Code == "Throttling" || ae.Code == "ThrottlingException" || ae.Code == "RequestLimitExceeded":
-		return hint.With(fmt.Errorf("STS is throttling requests (%s), even after retries", ae.Message), "try again in a few seconds")
+		return hint.With(fmt.Errorf("STS is throttling requests (%s)%s", ae.Message, retries), "try again in a few seconds")
 	case ae.Status >= 500:
-		return hint.With(fmt.Errorf("STS failed with %s (HTTP %d) at %s, even after retries", ae.Code, ae.Status, ae.Endpoint),
+		return hint.With(fmt.Errorf("STS failed with %s (HTTP %d) at %s%s", ae.Code, ae.Status, ae.Endpoint, retries),
 			"try again shortly; if it persists, check the AWS Health Dashboard")
 	case ae.Code == "RegionDisabledException":
 		return hint.With(fmt.Errorf("STS is not activated in this region for the account: %s", ae.Message),

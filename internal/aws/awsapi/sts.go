@@ -192,6 +192,22 @@ func (s *SDK) budget(ctx context.Context) (context.Context, context.CancelFunc) 
 // look like a wrong code).
 func once(o *sts.Options) { o.RetryMaxAttempts = 1 }
 
+// notRetried marks the APIError of a call made once (when once is true),
+// so that its explanation does not speak of retries.
+func notRetried(err error, once bool) error {
+	if ae, ok := err.(*APIError); ok && once {
+		ae.NotRetried = true
+	}
+	return err
+}
+
+// Retried reports whether the call behind err was retried on throttling
+// and 5xx before it failed: every call is but one carrying an MFA code.
+func Retried(err error) bool {
+	var ae *APIError
+	return !errors.As(err, &ae) || !ae.NotRetried
+}
+
 func signWith(c creds.Credentials) func(*sts.Options) {
 	return func(o *sts.Options) {
 		o.Credentials = credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
@@ -218,7 +234,7 @@ func (s *SDK) GetSessionToken(ctx context.Context, signer creds.Credentials, in 
 	defer cancel()
 	out, err := s.client.GetSessionToken(ctx, req, optFns...)
 	if err != nil {
-		return creds.Credentials{}, s.wrap(ctx, "GetSessionToken", err)
+		return creds.Credentials{}, scrubSigner(notRetried(s.wrap(ctx, "GetSessionToken", err), in.MFACode != ""), signer)
 	}
 	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)
@@ -251,7 +267,7 @@ func (s *SDK) AssumeRole(ctx context.Context, signer creds.Credentials, in Assum
 	defer cancel()
 	out, err := s.client.AssumeRole(ctx, req, optFns...)
 	if err != nil {
-		return creds.Credentials{}, s.wrap(ctx, "AssumeRole", err)
+		return creds.Credentials{}, scrubSigner(notRetried(s.wrap(ctx, "AssumeRole", err), in.MFASerial != ""), signer)
 	}
 	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)
@@ -315,7 +331,7 @@ func (s *SDK) GetFederationToken(ctx context.Context, signer creds.Credentials, 
 	defer cancel()
 	out, err := s.client.GetFederationToken(ctx, req, signWith(signer))
 	if err != nil {
-		return creds.Credentials{}, s.wrap(ctx, "GetFederationToken", err)
+		return creds.Credentials{}, scrubSigner(s.wrap(ctx, "GetFederationToken", err), signer)
 	}
 	s.noteServerTime(out.ResultMetadata)
 	return fromSDK(out.Credentials)
@@ -329,7 +345,7 @@ func (s *SDK) GetCallerIdentity(ctx context.Context, cr creds.Credentials) (Iden
 	defer cancel()
 	out, err := s.client.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}, signWith(cr))
 	if err != nil {
-		return Identity{}, s.wrap(ctx, "GetCallerIdentity", err)
+		return Identity{}, scrubSigner(s.wrap(ctx, "GetCallerIdentity", err), cr)
 	}
 	id := Identity{UserID: aws.ToString(out.UserId), Account: aws.ToString(out.Account), ARN: aws.ToString(out.Arn)}
 	id.ServerTime, _ = awsmiddleware.GetServerTime(out.ResultMetadata)
@@ -357,6 +373,9 @@ type APIError struct {
 	// sends it with errors too, so a refusal for clock skew
 	// (SignatureDoesNotMatch) still tells how far off this clock is.
 	ServerTime time.Time
+	// NotRetried is set when the call was made once, throttling and 5xx
+	// included: it carried an MFA code, which STS takes once.
+	NotRetried bool
 }
 
 func (e *APIError) Error() string {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -157,5 +158,49 @@ func TestNoAnswerWhenTheClientTimesOutFirst(t *testing.T) {
 	}
 	if ue.NotSent || !MaybeSent(err) {
 		t.Errorf("NotSent = %v, MaybeSent = %v: the request was sent and may have reached STS", ue.NotSent, MaybeSent(err))
+	}
+}
+
+// A call carrying an MFA code is made once: when STS fails it (a 500,
+// throttling), the explanation does not say "even after retries"; a call
+// without a code is retried, and says so (audit finding 11).
+func TestExplainSaysWhetherTheCallWasRetried(t *testing.T) {
+	srv := ststest.New(ststest.Options{})
+	url := srv.Start()
+	t.Cleanup(srv.Close)
+	alice := srv.AddUser("111111111111", "alice")
+	key := alice.AddAccessKey()
+	dev := alice.AddMFADevice("alice")
+	api := NewSDK(Endpoint{URL: url, Region: "eu-west-1"}, 0)
+	signer := creds.Credentials{AccessKeyID: key.ID, SecretAccessKey: key.Secret}
+	for _, code := range []string{"InternalFailure", "Throttling"} {
+		srv.ClearFaults()
+		if err := srv.Fail("GetSessionToken", code, 10); err != nil {
+			t.Fatal(err)
+		}
+		before := srv.Calls("GetSessionToken")
+		_, err := api.GetSessionToken(context.Background(), signer, SessionTokenInput{Duration: time.Hour, MFASerial: dev.Serial, MFACode: srv.UnusedCode(dev.Serial)})
+		if n := srv.Calls("GetSessionToken") - before; n != 1 {
+			t.Fatalf("%s: the MFA call was sent %d times", code, n)
+		}
+		msg := Explain(err)
+		if msg == nil || strings.Contains(msg.Error(), "after retries") || !strings.Contains(msg.Error(), "not retried") {
+			t.Errorf("%s, MFA call: %v", code, msg)
+		}
+		before = srv.Calls("GetSessionToken")
+		_, err = api.GetSessionToken(context.Background(), signer, SessionTokenInput{Duration: time.Hour})
+		if n := srv.Calls("GetSessionToken") - before; n < 2 {
+			t.Fatalf("%s: the call without a code was sent %d times", code, n)
+		}
+		if msg := Explain(err); msg == nil || !strings.Contains(msg.Error(), "even after retries") {
+			t.Errorf("%s, call without MFA: %v", code, msg)
+		}
+	}
+}
+
+func TestRetried(t *testing.T) {
+	if !Retried(&APIError{Code: "InternalFailure", Status: 500}) || Retried(&APIError{Code: "InternalFailure", Status: 500, NotRetried: true}) ||
+		!Retried(errors.New("other")) || Retried(fmt.Errorf("wrapped: %w", &APIError{NotRetried: true})) {
+		t.Error("Retried")
 	}
 }

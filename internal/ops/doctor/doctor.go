@@ -12,12 +12,14 @@ package doctor
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/stscred/stscred/internal/aws/awsapi"
 	"github.com/stscred/stscred/internal/aws/identitycenter"
 	"github.com/stscred/stscred/internal/aws/idtoken"
+	"github.com/stscred/stscred/internal/base/textsafe"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/session/cache"
@@ -138,7 +140,17 @@ func Failed(checks []Check) int {
 	return n
 }
 
+// add records a check. Its message and each hint are one line: what they quote from an
+// identity provider's token or assertion, an STS answer or a file is
+// escaped (textsafe), so a newline in a JWT's sub cannot forge a line.
 func (d *doctor) add(id, profile string, status Status, msg string, hints ...string) {
+	msg = textsafe.Escape(msg)
+	if len(hints) > 0 {
+		hints = slices.Clone(hints)
+		for i, h := range hints {
+			hints[i] = textsafe.Escape(h)
+		}
+	}
 	d.results = append(d.results, Check{
 		ID: id, Profile: profile, OK: status != Fail, Status: status,
 		Message: msg, Hint: strings.Join(hints, "; "), Hints: hints,

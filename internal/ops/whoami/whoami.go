@@ -17,6 +17,7 @@ import (
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/human"
+	"github.com/stscred/stscred/internal/base/textsafe"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/ops/awsout"
 	"github.com/stscred/stscred/internal/session/resolve"
@@ -80,9 +81,11 @@ func (wc Creds) Details(now time.Time) awsout.Object {
 			tokExp = c.Expires.UTC().Format(time.RFC3339)
 		}
 		out = append(out,
-			awsout.Field{Key: "TokenIssuer", Value: c.Issuer},
-			awsout.Field{Key: "TokenSubject", Value: c.Subject},
-			awsout.Field{Key: "TokenAudience", Value: strings.Join(c.Audience, ",")},
+			// The identity provider's claims, escaped: one line each
+			// whatever the output format.
+			awsout.Field{Key: "TokenIssuer", Value: textsafe.Escape(c.Issuer)},
+			awsout.Field{Key: "TokenSubject", Value: textsafe.Escape(c.Subject)},
+			awsout.Field{Key: "TokenAudience", Value: textsafe.Escape(strings.Join(c.Audience, ","))},
 			awsout.Field{Key: "TokenExpiration", Value: tokExp})
 	}
 	if wc.LoginSession != "" {

@@ -721,3 +721,27 @@ func TestDetailsOfSSO(t *testing.T) {
 		t.Errorf("legacy SSOSession = %v", v)
 	}
 }
+
+// The claims of a web identity token are the identity provider's words:
+// in every output format each is one line (audit finding 8).
+func TestDetailsTokenClaimsAreOneLine(t *testing.T) {
+	const forged = "\n[profile evil]\ncredential_process = sh -c evil\x1b[2J"
+	wc := whoami.Creds{Profile: "ci", Source: "sts", Token: &idtoken.Claims{
+		Issuer: "https://idp.example" + forged, Subject: "repo:org/app" + forged, Audience: []string{"sts.amazonaws.com" + forged},
+	}}
+	for _, format := range awsout.Formats() {
+		out, err := awsout.New(awsout.Options{Output: format})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := out.Print(&b, "GetCallerIdentity", wc.Details(time.Now())); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(b.String(), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "[profile") || strings.HasPrefix(strings.TrimSpace(l), "credential_process") || strings.Contains(l, "\x1b") {
+				t.Errorf("%s: forged line %q in:\n%s", format, l, b.String())
+			}
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/stscred/stscred/internal/aws/awsapi"
 	"github.com/stscred/stscred/internal/aws/idtoken"
 	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/base/textsafe"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/session/cache"
 )
@@ -66,6 +67,11 @@ func explainWebIdentity(err error, p *awsconfig.Profile, src idtoken.Source, tok
 	}
 	msg := strings.ReplaceAll(ae.Message, tok, "<token>")
 	cl, _ := idtoken.Decode(tok)
+	// The claims are the identity provider's words: one line each.
+	cl.Issuer, cl.Subject = textsafe.Escape(cl.Issuer), textsafe.Escape(cl.Subject)
+	for i, a := range cl.Audience {
+		cl.Audience[i] = textsafe.Escape(a)
+	}
 	claims := fmt.Sprintf("iss %s, sub %s, aud %s", orNone(cl.Issuer), orNone(cl.Subject), orNone(strings.Join(cl.Audience, ",")))
 	what := fmt.Sprintf("STS refused the web identity token for profile %s (%s; %s): %s: %s", p.Name, src.What(), claims, ae.Code, msg)
 	switch ae.Code {
@@ -145,7 +151,7 @@ func samlPair(p *awsconfig.Profile, a idtoken.Assertion) (idtoken.RolePair, erro
 	}
 	var offered []string
 	for _, pair := range a.Roles {
-		offered = append(offered, pair.Role+" (provider "+pair.Provider+")")
+		offered = append(offered, textsafe.Escape(pair.Role)+" (provider "+textsafe.Escape(pair.Provider)+")")
 	}
 	list := "none"
 	if len(offered) > 0 {
@@ -164,6 +170,8 @@ func explainSAML(err error, p *awsconfig.Profile, src idtoken.SAMLSource, pair i
 	if h := awsapi.Explain(err); h != nil {
 		return h
 	}
+	// The role pair may be the assertion's words: one line each.
+	pair.Role, pair.Provider = textsafe.Escape(pair.Role), textsafe.Escape(pair.Provider)
 	var ae *awsapi.APIError
 	if !errors.As(err, &ae) {
 		return err

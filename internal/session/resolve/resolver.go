@@ -15,6 +15,7 @@ import (
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/iamname"
+	"github.com/stscred/stscred/internal/base/textsafe"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/internal/session/mfa"
@@ -707,7 +708,7 @@ func firstLine(s string) string {
 
 func (r *Resolver) warnf(format string, args ...any) {
 	if r.Warn != nil {
-		fmt.Fprintf(r.Warn, "stscred: warning: "+format+"\n", args...)
+		fmt.Fprintf(r.Warn, "stscred: warning: %s\n", textsafe.Escape(fmt.Sprintf(format, args...)))
 	}
 }
 
