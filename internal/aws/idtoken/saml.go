@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -66,9 +65,10 @@ func (s SAMLSource) Assertion(ctx context.Context) (string, Assertion, error) {
 	var raw string
 	switch s.Kind {
 	case "file":
-		b, err := os.ReadFile(s.Path)
+		b, err := readFile(ctx, s.Path, maxAssertion, "SAML assertion file", "not an assertion", "check saml_assertion_file",
+			"saml_assertion_file must name the regular file that holds the base64 SAMLResponse; stscred reads no pipe, device or directory")
 		if err != nil {
-			return "", Assertion{}, hint.With(fmt.Errorf("cannot read the SAML assertion file %s: %w", s.Path, unwrapPath(err)), "check saml_assertion_file")
+			return "", Assertion{}, err
 		}
 		raw = string(b)
 	default:

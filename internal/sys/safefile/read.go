@@ -32,9 +32,11 @@ var ErrReadTimeout = errors.New("file not read in time")
 // NotRegularError says what a file that is not a regular one is.
 type NotRegularError struct{ Mode fs.FileMode }
 
-func (e *NotRegularError) Error() string {
-	return "it is " + describeType(e.Mode) + ", not a regular file"
-}
+func (e *NotRegularError) Error() string { return "it is " + e.What() + ", not a regular file" }
+
+// What names what the file is: "a directory", "a named pipe (FIFO)", "a
+// character device", ...
+func (e *NotRegularError) What() string { return describeType(e.Mode) }
 
 func (e *NotRegularError) Is(target error) bool { return target == ErrNotRegular }
 
