@@ -344,9 +344,11 @@ func TestWebIdentityCIShaped(t *testing.T) {
 	}
 	cur := w.lastSession().AccessKeyID
 
-	// The CI system rotates the token: still a cache hit until cleared,
-	// then the new token (another subject the trust allows) is used.
-	tok2 := w.writeToken("repo:corp/app:run:2")
+	// The CI system rotates the token (a new one for the same subject):
+	// still a cache hit until cleared, then a token for another subject
+	// (one the trust allows) is used. (A token for another subject is
+	// never served the first one's entry: audit_reads_test.go.)
+	rotated := w.writeRawToken(w.idp.Token(oidctest.Claims{Subject: "repo:corp/app:run:1", Audience: []string{wiAudience}, Extra: map[string]any{"jti": "rotated"}}))
 	if c := w.decode(w.sc(nil, "role", "ci")); c.AccessKeyID != cur || calls() != 2 {
 		t.Fatalf("a rotated token file dropped the cached session: %d calls", calls())
 	}
@@ -356,6 +358,7 @@ func TestWebIdentityCIShaped(t *testing.T) {
 	if s, files := w.cachedFor("ci"); len(s) != 0 || files != 0 {
 		t.Fatalf("after clear ci: %v, %d entry files", s, files)
 	}
+	tok2 := w.writeToken("repo:corp/app:run:2")
 	// Parallel first callers (a CI job's tools starting at once) share
 	// one fetch, with the new token.
 	got := make([]result, 8)
@@ -380,7 +383,7 @@ func TestWebIdentityCIShaped(t *testing.T) {
 		t.Fatalf("after rotation: %d calls, session %+v", calls(), last)
 	}
 	w.assertNoPlaintext(w.home, w.tmp)
-	w.assertNeverShown("web identity token", tok1, tok2)
+	w.assertNeverShown("web identity token", tok1, rotated, tok2)
 	if w.fileStore().Exists() {
 		t.Fatal("a file keystore was created")
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"sort"
 	"strings"
 	"time"
 )
@@ -70,4 +71,19 @@ func (c Claims) HasAudience(aud string) bool {
 		}
 	}
 	return false
+}
+
+// Identity is whom the token is for — its issuer, subject and audiences —
+// in one unambiguous string for a cache key: never the token itself, and
+// the same for every token the provider issues to the same holder (a
+// rotated token keeps it; one for another subject does not).
+func (c Claims) Identity() string {
+	aud := append([]string(nil), c.Audience...)
+	sort.Strings(aud)
+	b, _ := json.Marshal(struct {
+		Iss string   `json:"iss"`
+		Sub string   `json:"sub"`
+		Aud []string `json:"aud"`
+	}{c.Issuer, c.Subject, aud})
+	return string(b)
 }

@@ -16,13 +16,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/sys/proc"
+	"github.com/stscred/stscred/internal/sys/safefile"
 )
 
 // DefaultAudience is the audience stscred asks GitHub Actions for, the one
@@ -104,7 +104,7 @@ func (s Source) Token(ctx context.Context) (string, error) {
 	var err error
 	switch s.Kind {
 	case "file":
-		tok, err = s.fromFile()
+		tok, err = s.fromFile(ctx)
 	case "process":
 		tok, err = s.fromProcess(ctx)
 	default:
@@ -120,25 +120,39 @@ func (s Source) Token(ctx context.Context) (string, error) {
 	return tok, nil
 }
 
-func (s Source) fromFile() (string, error) {
-	f, err := os.Open(s.Path)
+func (s Source) fromFile(ctx context.Context) (string, error) {
+	b, err := readFile(ctx, s.Path, maxToken, "web identity token file", "not a token",
+		"check web_identity_token_file: the CI system writes the token there (and rotates it)",
+		"web_identity_token_file must name the regular file the CI system writes the token to; stscred reads no pipe, device or directory")
 	if err != nil {
-		return "", hint.With(fmt.Errorf("cannot read the web identity token file %s: %w", s.Path, unwrapPath(err)),
-			"check web_identity_token_file: the CI system writes the token there (and rotates it)")
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxToken+1))
-	if err != nil {
-		return "", fmt.Errorf("reading the web identity token file %s: %w", s.Path, unwrapPath(err))
-	}
-	if len(b) > maxToken {
-		return "", fmt.Errorf("the web identity token file %s is larger than %d KiB: not a token", s.Path, maxToken>>10)
+		return "", err
 	}
 	tok := strings.TrimSpace(string(b))
 	if tok == "" {
 		return "", hint.With(fmt.Errorf("the web identity token file %s is empty", s.Path), "the CI system has not written the token yet, or writes it elsewhere")
 	}
 	return tok, nil
+}
+
+// readFile reads a token or assertion file, which another party wrote:
+// a regular file of at most max bytes, opened without blocking and read
+// under a deadline (safefile.ReadRegular). what names the file in
+// errors, notWhat says what a file over the cap is not; missing is the
+// hint for a file that cannot be read, notRegular for one that is no
+// regular file.
+func readFile(ctx context.Context, path string, max int64, what, notWhat, missing, notRegular string) ([]byte, error) {
+	b, err := safefile.ReadRegular(ctx, path, max)
+	switch {
+	case err == nil:
+		return b, nil
+	case errors.Is(err, safefile.ErrTooLarge):
+		return nil, hint.With(fmt.Errorf("the %s %s is larger than %s: %s", what, path, safefile.SizeText(max), notWhat), notRegular)
+	case errors.Is(err, safefile.ErrNotRegular):
+		return nil, hint.With(fmt.Errorf("cannot read the %s %s: %w", what, path, err), notRegular)
+	case errors.Is(err, safefile.ErrReadTimeout):
+		return nil, hint.With(fmt.Errorf("cannot read the %s %s: %w", what, path, err), "check the file system it is on")
+	}
+	return nil, hint.With(fmt.Errorf("cannot read the %s %s: %w", what, path, err), missing)
 }
 
 func (s Source) fromProcess(ctx context.Context) (string, error) {
@@ -209,13 +223,4 @@ func expandHome(path string, getenv func(string) string) string {
 		return getenv("HOME") + path[1:]
 	}
 	return path
-}
-
-// unwrapPath drops the *PathError's repetition of the path.
-func unwrapPath(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
 }

@@ -111,6 +111,9 @@ func TestReadAssertion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if a.Issuer != idp.EntityID() || a.Subject != "alice@example.com" {
+		t.Fatalf("issuer %q, subject %q", a.Issuer, a.Subject)
+	}
 	if len(a.Roles) != 2 || a.Roles[0] != (RolePair{admin, prov}) || a.Roles[1] != (RolePair{reader, prov}) || a.SessionDuration != 90*time.Minute || !a.NotOnOrAfter.Equal(until.UTC()) {
 		t.Fatalf("%+v", a)
 	}
@@ -158,5 +161,50 @@ func TestReadAssertionSessionDurationBounds(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `SessionDuration attribute is "9223372037", not a number of seconds from 900 to 43200`) ||
 		!strings.Contains(strings.Join(hint.Of(err), "\n"), "identity provider") {
 		t.Errorf("err = %v (hints %q)", err, hint.Of(err))
+	}
+}
+
+// A token's identity (for a cache key) is its issuer, subject and
+// audiences: the same for a rotated token of the same holder, another
+// for another subject, audience or issuer, never the token.
+func TestClaimsIdentity(t *testing.T) {
+	idp := oidctest.New(oidctest.Options{})
+	base := oidctest.Claims{Subject: "repo:corp/app:ref:main", Audience: []string{"sts.amazonaws.com", "b"}}
+	id := func(c oidctest.Claims) string {
+		t.Helper()
+		cl, err := Decode(idp.Token(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cl.Identity()
+	}
+	first := id(base)
+	rotated := base
+	rotated.Extra = map[string]any{"jti": "another"}
+	rotated.Expiry = time.Now().Add(2 * time.Hour)
+	reordered := base
+	reordered.Audience = []string{"b", "sts.amazonaws.com"}
+	if id(rotated) != first || id(reordered) != first {
+		t.Fatal("a rotated token (or the same audiences in another order) has another identity")
+	}
+	for _, other := range []oidctest.Claims{
+		{Subject: "repo:evil/app:ref:main", Audience: base.Audience},
+		{Subject: base.Subject, Audience: []string{"sts.amazonaws.com"}},
+		{Issuer: "https://other.example.com", Subject: base.Subject, Audience: base.Audience},
+		{Subject: "", Audience: base.Audience},
+	} {
+		if id(other) == first {
+			t.Errorf("%+v has the first token's identity", other)
+		}
+	}
+	// Unambiguous: no claim can take another's place.
+	a := Claims{Issuer: "i", Subject: "s\x00aud"}
+	b := Claims{Issuer: "i", Subject: "s", Audience: []string{"aud"}}
+	if a.Identity() == b.Identity() {
+		t.Fatal("two identities share a key")
+	}
+	tok := idp.Token(base)
+	if strings.Contains(first, strings.Split(tok, ".")[2]) || strings.Contains(first, tok) {
+		t.Fatal("the identity holds the token")
 	}
 }

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -66,9 +66,10 @@ func (s SAMLSource) Assertion(ctx context.Context) (string, Assertion, error) {
 	var raw string
 	switch s.Kind {
 	case "file":
-		b, err := os.ReadFile(s.Path)
+		b, err := readFile(ctx, s.Path, maxAssertion, "SAML assertion file", "not an assertion", "check saml_assertion_file",
+			"saml_assertion_file must name the regular file that holds the base64 SAMLResponse; stscred reads no pipe, device or directory")
 		if err != nil {
-			return "", Assertion{}, hint.With(fmt.Errorf("cannot read the SAML assertion file %s: %w", s.Path, unwrapPath(err)), "check saml_assertion_file")
+			return "", Assertion{}, err
 		}
 		raw = string(b)
 	default:
@@ -97,6 +98,10 @@ func (s SAMLSource) Assertion(ctx context.Context) (string, Assertion, error) {
 // Assertion is what AWS reads from a SAMLResponse, not verified (STS
 // verifies it).
 type Assertion struct {
+	// Issuer and Subject are the (first) assertion's Issuer and its
+	// Subject's NameID: whom the identity provider vouches for. Empty when
+	// absent (an encrypted assertion shows neither).
+	Issuer, Subject string
 	Roles           []RolePair
 	SessionDuration time.Duration // 0 when absent
 	NotOnOrAfter    time.Time
@@ -121,6 +126,15 @@ func (e *DurationError) Error() string {
 	return fmt.Sprintf("its SessionDuration attribute is %q, not a number of seconds from %d to %d (12 hours)", v, int(MinSessionDuration/time.Second), int(MaxSessionDuration/time.Second))
 }
 
+// Identity is whom the assertion is for as it would be used for pair —
+// its issuer, subject and that role and provider — in one unambiguous
+// string for a cache key: never the assertion, and the same for every
+// fresh assertion the provider issues to the same person for that role.
+func (a Assertion) Identity(pair RolePair) string {
+	b, _ := json.Marshal([]string{a.Issuer, a.Subject, pair.Role, pair.Provider})
+	return string(b)
+}
+
 // RolePair is a value of the Role attribute: a role and the SAML provider
 // that may assume it.
 type RolePair struct{ Role, Provider string }
@@ -137,6 +151,9 @@ func ReadAssertion(b64 string) (Assertion, error) {
 	var attr string
 	inValue := false
 	seenResponse := false
+	// Where the decoder is, for the first assertion's Issuer and NameID.
+	var inAssertion, inSubject, seenAssertion bool
+	var text *string // the Issuer or NameID whose text comes next
 	for {
 		t, err := dec.Token()
 		if errors.Is(err, io.EOF) {
@@ -150,6 +167,19 @@ func ReadAssertion(b64 string) (Assertion, error) {
 			switch t.Name.Local {
 			case "Response":
 				seenResponse = true
+			case "Assertion":
+				inAssertion = !seenAssertion
+				seenAssertion = true
+			case "Subject":
+				inSubject = inAssertion
+			case "Issuer":
+				if inAssertion && !inSubject && a.Issuer == "" {
+					text = &a.Issuer
+				}
+			case "NameID":
+				if inSubject && a.Subject == "" {
+					text = &a.Subject
+				}
 			case "Attribute":
 				attr = attrOf(t, "Name")
 			case "AttributeValue":
@@ -162,13 +192,21 @@ func ReadAssertion(b64 string) (Assertion, error) {
 				}
 			}
 		case xml.EndElement:
+			text = nil
 			switch t.Name.Local {
+			case "Assertion":
+				inAssertion = false
+			case "Subject":
+				inSubject = false
 			case "Attribute":
 				attr = ""
 			case "AttributeValue":
 				inValue = false
 			}
 		case xml.CharData:
+			if text != nil {
+				*text += strings.TrimSpace(string(t))
+			}
 			if !inValue {
 				continue
 			}

@@ -11,16 +11,16 @@
 package awsconfig
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"os"
 	"strconv"
 	"sync"
 	"unsafe"
 
 	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/sys/safefile"
 )
 
 // File is a parsed config file. It is safe for concurrent use.
@@ -57,40 +57,31 @@ func Load(path string) (*File, error) {
 // runaway file must not be read into memory whole.
 const MaxSize = 16 << 20
 
-// ReadFile reads an AWS config or credentials file: a regular file of at most MaxSize. A directory, a FIFO
-// (which would block), a device (/dev/zero would never end) or a huge file
-// is an error with a hint; a missing file wraps fs.ErrNotExist.
+// ReadFile reads an AWS config or credentials file: a regular file of at
+// most MaxSize, opened without blocking and read under a deadline
+// (safefile.ReadRegular). A directory, a FIFO (which would block), a
+// device (/dev/zero would never end) or a huge file is an error with a
+// hint; a missing file wraps fs.ErrNotExist.
 func ReadFile(path string) ([]byte, error) {
-	// Stat before opening: opening a FIFO blocks until a writer comes.
-	fi, err := os.Stat(path)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, err
-		}
-		return nil, hint.With(fmt.Errorf("cannot read %s: %w", path, err), "check its permissions (it must be readable by you)")
+	data, err := safefile.ReadRegular(context.Background(), path, MaxSize)
+	if err == nil {
+		return data, nil
 	}
 	fix := "point AWS_CONFIG_FILE (or AWS_SHARED_CREDENTIALS_FILE) at a regular file, or unset it to use the one in ~/.aws"
+	var nr *safefile.NotRegularError
 	switch {
-	case fi.IsDir():
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, &fs.PathError{Op: "open", Path: path, Err: err}
+	case errors.As(err, &nr) && nr.Mode.IsDir():
 		return nil, hint.With(fmt.Errorf("%s is a directory, not an AWS config file", path), fix)
-	case !fi.Mode().IsRegular():
-		return nil, hint.With(fmt.Errorf("%s is not a regular file (%s), so not an AWS config file", path, fi.Mode().Type()), fix)
-	case fi.Size() > MaxSize:
-		return nil, hint.With(fmt.Errorf("%s is %d MiB, more than the %d MiB stscred reads of an AWS config file", path, fi.Size()>>20, MaxSize>>20), fix)
+	case errors.As(err, &nr):
+		return nil, hint.With(fmt.Errorf("%s is not a regular file but %s, so not an AWS config file", path, nr.What()), fix)
+	case errors.Is(err, safefile.ErrTooLarge):
+		return nil, hint.With(fmt.Errorf("%s is more than the %d MiB stscred reads of an AWS config file", path, MaxSize>>20), fix)
+	case errors.Is(err, safefile.ErrReadTimeout):
+		return nil, hint.With(fmt.Errorf("cannot read %s: %w", path, err), "check the file system it is on")
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, hint.With(fmt.Errorf("cannot read %s: %w", path, err), "check its permissions (it must be readable by you)")
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-	if err != nil {
-		return nil, hint.With(fmt.Errorf("cannot read %s: %w", path, err), fix)
-	}
-	if len(data) > MaxSize {
-		return nil, hint.With(fmt.Errorf("%s is larger than the %d MiB stscred reads of an AWS config file", path, MaxSize>>20), fix)
-	}
-	return data, nil
+	return nil, hint.With(fmt.Errorf("cannot read %s: %w", path, err), "check its permissions (it must be readable by you)")
 }
 
 // Parse parses data as the config file at path (used in messages). It

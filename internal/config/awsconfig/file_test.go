@@ -26,8 +26,8 @@ func TestLoadRefusesWhatIsNoConfigFile(t *testing.T) {
 	}
 	for path, want := range map[string]string{
 		dir:       "is a directory",
-		devZero(): "is not a regular file",
-		fifo:      "is not a regular file",
+		devZero(): "is not a regular file but a character device",
+		fifo:      "is not a regular file but a named pipe (FIFO)",
 		big:       "more than the 16 MiB",
 	} {
 		if path == "" {

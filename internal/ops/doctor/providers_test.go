@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -279,7 +280,17 @@ func TestShellHook(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(w.home, ".zshrc"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	want(t, one(t, w.run(""), doctor.IDShellHook, ""), doctor.Fail, "cannot read ~/.zshrc: ", "check its permissions")
+	want(t, one(t, w.run(""), doctor.IDShellHook, ""), doctor.Fail, "cannot read ~/.zshrc: it is a directory, not a regular file", "the shell's rc file must be a regular file")
+	if err := os.Remove(filepath.Join(w.home, ".zshrc")); err != nil {
+		t.Fatal(err)
+	}
+	w.write(".zshrc", "")
+	if err := os.Chmod(filepath.Join(w.home, ".zshrc"), 0); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && os.Geteuid() != 0 { // root reads it anyway
+		want(t, one(t, w.run(""), doctor.IDShellHook, ""), doctor.Fail, "cannot read ~/.zshrc: permission denied", "check its permissions")
+	}
 
 	home := w.home
 	w.vars["HOME"] = ""

@@ -3,11 +3,15 @@ package doctor
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"strings"
 
+	"github.com/stscred/stscred/internal/sys/safefile"
 	"github.com/stscred/stscred/shell"
 )
+
+// maxRCFile bounds what is read of a shell's rc file, as of an AWS config
+// file: real ones are kilobytes.
+const maxRCFile = 16 << 20
 
 // checkShellHook looks for the block install.sh --shell-hook writes in the
 // rc file of the user's shell (the shell package knows where, and what a
@@ -38,8 +42,12 @@ func (d *doctor) checkShellHook() {
 		return
 	}
 	shown := d.tilde(rc)
-	data, err := os.ReadFile(rc)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	data, err := safefile.ReadRegular(d.ctx, rc, maxRCFile)
+	switch {
+	case errors.Is(err, safefile.ErrNotRegular):
+		d.add(IDShellHook, "", Fail, "cannot read "+shown+": "+err.Error(), "the shell's rc file must be a regular file")
+		return
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
 		d.add(IDShellHook, "", Fail, "cannot read "+shown+": "+err.Error(), "check its permissions")
 		return
 	}

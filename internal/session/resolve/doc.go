@@ -11,7 +11,11 @@
 //     the key itself and its own code when the role session is to outlast
 //     the hour STS allows a session-signed AssumeRole;
 //   - a web identity or SAML role: AssumeRoleWithWebIdentity/SAML with a
-//     token read at that moment, cached under where the token comes from;
+//     token read at that moment, cached under where the token comes from
+//     and, for a token or assertion file, whom the token in it is for
+//     (issuer, subject, audience; an assertion's issuer, subject and
+//     role), never the token: the file is read on every call, so a token
+//     for another subject, or none, is never served another's entry;
 //   - an IAM Identity Center profile: GetRoleCredentials with the
 //     session's stored token (package identitycenter), cached under the
 //     session, account and role, never the token.

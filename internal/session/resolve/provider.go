@@ -15,20 +15,93 @@ import (
 	"github.com/stscred/stscred/internal/session/cache"
 )
 
-// providerID names where a root role's token comes from, for its cache key.
-func (r *Resolver) providerID(p *awsconfig.Profile) (string, error) {
+// providerID names where a root role's token comes from, for its cache
+// key, and — for a token or assertion file — whom the token in it is for:
+// the cached credentials are tied to that identity (a web identity
+// token's issuer, subject and audiences; an assertion's issuer, subject
+// and the role it is used for), never to the token itself, so a rotated
+// token of the same holder still hits, while a token for another subject
+// misses and fetches, and a file that is gone or holds no token fails as
+// the fetch would. The file is read (and the token decoded, not
+// verified) once per call, hits included; what was read is kept in c for
+// the fetch, so the credentials are got with the very token whose
+// identity keys them. A token command (or GitHub Actions' endpoint) is
+// not run for the key: that would cost a hit a command or a network
+// call, so its entries are keyed by the source alone.
+func (r *Resolver) providerID(ctx context.Context, p *awsconfig.Profile, c *call) (string, error) {
 	if p.IsSAML() {
 		src, err := r.Tokens().SAML(p)
 		if err != nil {
 			return "", err
 		}
-		return "saml:" + src.ID(), nil
+		id := "saml:" + src.ID()
+		if src.Kind != "file" {
+			return id, nil
+		}
+		got := c.providedFor(p)
+		if got == nil {
+			read, err := readAssertion(ctx, p, src)
+			if err != nil {
+				return "", err
+			}
+			got = &read
+			c.provided = got
+		}
+		return id + "\x00" + got.assertion.Identity(got.pair), nil
 	}
 	src, err := r.Tokens().WebIdentity(p)
 	if err != nil {
 		return "", err
 	}
-	return "web-identity:" + src.ID(), nil
+	id := "web-identity:" + src.ID()
+	if src.Kind != "file" {
+		return id, nil
+	}
+	got := c.providedFor(p)
+	if got == nil {
+		tok, err := src.Token(ctx)
+		if err != nil {
+			return "", err
+		}
+		got = &provided{profile: p, token: tok}
+		c.provided = got
+	}
+	claims, err := idtoken.Decode(got.token)
+	if err != nil {
+		return "", err // Token checked that it decodes
+	}
+	return id + "\x00" + claims.Identity(), nil
+}
+
+// provided is a token or assertion read for a cache key, kept for the
+// fetch of the same call.
+type provided struct {
+	profile   *awsconfig.Profile
+	token     string // a web identity token
+	raw       string // a SAML assertion, as read
+	assertion idtoken.Assertion
+	pair      idtoken.RolePair
+}
+
+// providedFor is what c read for p's key, if anything.
+func (c *call) providedFor(p *awsconfig.Profile) *provided {
+	if c.provided != nil && c.provided.profile == p {
+		return c.provided
+	}
+	return nil
+}
+
+// readAssertion gets p's assertion now and picks the role it is used for.
+func readAssertion(ctx context.Context, p *awsconfig.Profile, src idtoken.SAMLSource) (provided, error) {
+	raw, a, err := src.Assertion(ctx)
+	if err != nil {
+		return provided{}, err
+	}
+	pair, err := samlPair(p, a)
+	if err != nil {
+		return provided{}, err
+	}
+	return provided{profile: p, raw: raw, assertion: a, pair: pair}, nil
 }
 
 // fetchWebIdentity assumes a web identity profile's role with a token
@@ -38,10 +111,14 @@ func (r *Resolver) fetchWebIdentity(ctx context.Context, p *awsconfig.Profile, c
 	if err != nil {
 		return cache.Entry{}, err
 	}
-	c.doing("reading the web identity token (" + src.What() + ")")
-	tok, err := src.Token(ctx)
-	if err != nil {
-		return cache.Entry{}, err
+	var tok string
+	if got := c.providedFor(p); got != nil {
+		tok = got.token
+	} else {
+		c.doing("reading the web identity token (" + src.What() + ")")
+		if tok, err = src.Token(ctx); err != nil {
+			return cache.Entry{}, err
+		}
 	}
 	role := r.roleInput(p)
 	api, ep := r.sts(p, c)
@@ -110,15 +187,16 @@ func (r *Resolver) fetchSAML(ctx context.Context, p *awsconfig.Profile, c *call)
 	if err != nil {
 		return cache.Entry{}, err
 	}
-	c.doing("getting the SAML assertion (" + src.What() + ")")
-	raw, a, err := src.Assertion(ctx)
-	if err != nil {
-		return cache.Entry{}, err
+	got := c.providedFor(p)
+	if got == nil {
+		c.doing("getting the SAML assertion (" + src.What() + ")")
+		read, err := readAssertion(ctx, p, src)
+		if err != nil {
+			return cache.Entry{}, err
+		}
+		got = &read
 	}
-	pair, err := samlPair(p, a)
-	if err != nil {
-		return cache.Entry{}, err
-	}
+	raw, a, pair := got.raw, got.assertion, got.pair
 	d := time.Duration(p.DurationSeconds) * time.Second
 	if d == 0 {
 		d = a.SessionDuration

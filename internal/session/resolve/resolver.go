@@ -114,6 +114,9 @@ type call struct {
 	waitedFor *cache.Holder
 	// api is the STS client of the last fetch, for its clock.
 	api awsapi.API
+	// provided is the token or assertion read for the cache key of the
+	// chain's identity-provider root, which its fetch uses.
+	provided *provided
 }
 
 // sts is the STS client for p's endpoint, remembered as the call's
@@ -146,7 +149,7 @@ func (r *Resolver) Credentials(ctx context.Context, p *awsconfig.Profile) (Resul
 }
 
 func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c *call, need time.Duration) (cache.Entry, bool, error) {
-	key, err := r.keyOf(p, c)
+	key, err := r.keyOf(ctx, p, c)
 	if err != nil {
 		return cache.Entry{}, false, err
 	}
@@ -257,8 +260,9 @@ func (r *Resolver) lookup(key string, p *awsconfig.Profile, need time.Duration) 
 
 // keyOf derives p's cache key. For a root profile it needs the stored
 // access key id, which the cache remembers so that a hit never reads the
-// OS keyring.
-func (r *Resolver) keyOf(p *awsconfig.Profile, c *call) (string, error) {
+// OS keyring. A web identity or SAML root whose token is in a file reads
+// it (see providerID): its key says whom the token is for.
+func (r *Resolver) keyOf(ctx context.Context, p *awsconfig.Profile, c *call) (string, error) {
 	if p.IsSSO() {
 		return r.ssoKey(p), nil
 	}
@@ -266,7 +270,7 @@ func (r *Resolver) keyOf(p *awsconfig.Profile, c *call) (string, error) {
 		return r.loginKey(p), nil
 	}
 	if p.FromIdentityProvider() {
-		id, err := r.providerID(p)
+		id, err := r.providerID(ctx, p, c)
 		if err != nil {
 			return "", err
 		}
@@ -280,7 +284,7 @@ func (r *Resolver) keyOf(p *awsconfig.Profile, c *call) (string, error) {
 		return cache.RoleKey(cache.DirectKey(id, c.serial, r.Settings.EndpointFor(p.Source).URL), r.roleParams(p)), nil
 	}
 	if p.IsRole() {
-		parent, err := r.keyOf(p.Source, c)
+		parent, err := r.keyOf(ctx, p.Source, c)
 		if err != nil {
 			return "", err
 		}

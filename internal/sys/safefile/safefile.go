@@ -2,7 +2,10 @@
 // planted symlink or a crash cannot turn them against the user: private
 // directories that must belong to the user and be closed to everyone
 // else, files written whole through a fresh temp file and a rename, and
-// lock files that are never opened through a symlink.
+// lock files that are never opened through a symlink; and reads the files
+// another party wrote (ReadRegular) so that none can hang stscred or grow
+// its memory without limit: a regular file only, opened without
+// blocking, under a size cap and a deadline.
 package safefile
 
 import (
