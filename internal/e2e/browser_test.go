@@ -1,0 +1,103 @@
+//go:build linux && realworld
+
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stscred/stscred/internal/testkit/ssotest"
+	"github.com/stscred/stscred/internal/testkit/ststest"
+)
+
+// A real browser (Debian's Chromium, headless) as the user's: given
+// stscred's one-time link on its command line, it follows it through the
+// stand-in's authorize redirect to stscred's listener, and shows stscred's
+// page. On failure the page is kept as a screenshot.
+
+// headlessBrowser writes a browser command for $BROWSER / --browser: it
+// loads its URL in headless Chromium (a fresh profile, no background
+// networking: the machine's network is closed) and writes the page it
+// ends on to dom.
+func headlessBrowser(t *testing.T) (browser, dom string) {
+	t.Helper()
+	chromium := requireTool(t, "chromium", "chromium")
+	dir := t.TempDir()
+	browser, dom = filepath.Join(dir, "chromium-headless"), filepath.Join(dir, "dom.html")
+	// Chromium keeps a socket under TMPDIR, whose path must be short.
+	script := "#!/bin/sh\nd=$(mktemp -d /tmp/chr.XXXXXX)\nTMPDIR=$d '" + chromium + "' " + strings.Join(chromiumFlags(filepath.Join(dir, "profile")), " ") +
+		" --dump-dom \"$1\" > '" + dom + "' 2> '" + filepath.Join(dir, "chromium.log") + "'\nrc=$?\nrm -rf \"$d\"\nexit $rc\n"
+	if err := os.WriteFile(browser, []byte(script), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return browser, dom
+}
+
+func chromiumFlags(profile string) []string {
+	return []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--window-size=900,600", "--user-data-dir=" + profile}
+}
+
+// keepScreenshot renders the page the browser ended on to a PNG kept
+// after the test (its path is logged), for a test that failed.
+func keepScreenshot(t *testing.T, dom string) {
+	t.Helper()
+	if !t.Failed() {
+		return
+	}
+	dir := filepath.Join(os.TempDir(), "stscred-e2e-screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Logf("no screenshot: %v", err)
+		return
+	}
+	png := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+".png")
+	args := append(chromiumFlags(t.TempDir()), "--screenshot="+png, "file://"+dom)
+	cmd := exec.Command("chromium", args...)
+	cmd.Env = append(os.Environ(), "TMPDIR=/tmp") // its socket's path must be short
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Logf("no screenshot: %v\n%s", err, out)
+		return
+	}
+	t.Logf("the page the browser ended on: %s", png)
+}
+
+// checkSignedInPage fails unless the browser ended on stscred's page
+// saying the sign-in went through, and holds none of the sign-in's
+// secrets (what is on the page is the user's to see, but stscred's page
+// has nothing of them).
+func checkSignedInPage(t *testing.T, dom string, secrets []string) {
+	t.Helper()
+	b, err := os.ReadFile(dom)
+	if err != nil {
+		t.Fatalf("the browser wrote no page: %v", err)
+	}
+	page := string(b)
+	if !strings.Contains(page, "Signed in to stscred. You can close this window.") {
+		t.Fatalf("the browser ended on another page:\n%s", page)
+	}
+	for _, s := range secrets {
+		if s != "" && strings.Contains(page, s) {
+			t.Fatal("stscred's page shows a secret")
+		}
+	}
+}
+
+// sso login with Chromium as the browser.
+func TestRealBrowserSSOLogin(t *testing.T) {
+	w := newSSOWorld(t, "file", ssotest.Options{}, ststest.Options{})
+	browser, dom := headlessBrowser(t)
+	defer keepScreenshot(t, dom)
+	res := w.sc("sso", "login", "corp", "--browser", browser)
+	if res.code != 0 || !strings.Contains(res.stderr, "stscred: signed in to corp until ") {
+		t.Fatalf("sso login with Chromium: %s", res)
+	}
+	signIn, _ := w.ssoSecrets()
+	checkSignedInPage(t, dom, signIn)
+	if n := w.sso.Successes(ssotest.GrantOp(ssotest.GrantAuthorizationCode)); n != 1 {
+		t.Fatalf("%d authorization_code grants", n)
+	}
+}
