@@ -372,10 +372,11 @@ func TestConsoleIAMUserURL(t *testing.T) {
 	})
 }
 
-// MFA is asked once per session: a second console of a role, of the tool
-// profile that runs it, and of the alias login, make no STS call and need
-// no code; a second console of an IAM user calls GetFederationToken no
-// more.
+// MFA is asked once per session: a second console of a role and of the
+// tool profile that runs it make no STS call and need no code; a second
+// console of an IAM user calls GetFederationToken no more. `login` is no
+// longer console's alias: it signs a profile in with AWS Sign-In, and
+// given a role it says that console opens the console.
 func TestConsoleMFAOnce(t *testing.T) {
 	w := newWorld(t)
 	w.addAlice()
@@ -388,7 +389,6 @@ func TestConsoleMFAOnce(t *testing.T) {
 	for _, args := range [][]string{
 		{"console", "prod-admin", "--url", "--prompt", "none"},
 		{"console", "prod", "--url", "--prompt", "none"},
-		{"login", "prod-admin", "--url", "--prompt", "none"},
 		{"console", "--url", "--prompt", "none"}, // AWS_PROFILE below
 	} {
 		res := w.stscredEnv([]string{fedEnv(w), "AWS_PROFILE=prod-admin"}, args...)
@@ -422,6 +422,11 @@ func TestConsoleMFAOnce(t *testing.T) {
 	}
 	if g, a, _ := w.counts(); g != gst || a != ar {
 		t.Fatal("console alice called GetSessionToken or AssumeRole")
+	}
+	login := w.stscredEnv([]string{fedEnv(w)}, "login", "prod-admin", "--prompt", "none")
+	w.assertCleanFailure(login, "prod-admin is a role profile")
+	if !strings.Contains(login.stderr, "stscred: hint: to open the AWS console as it: stscred console prod-admin") {
+		t.Fatalf("login of a role does not point at console: %s", login.stderr)
 	}
 }
 
@@ -838,8 +843,10 @@ func TestConsoleRefusalsAndBrowsers(t *testing.T) {
 		dir := t.TempDir()
 		pidFile := filepath.Join(dir, "pid")
 		script := filepath.Join(dir, "firefox")
-		body := "#!/bin/sh\n" + linkFollower(requireTool(t, "curl", "curl"), filepath.Join(dir, "opened")) +
-			"echo $$ > '" + pidFile + ".tmp' && mv '" + pidFile + ".tmp' '" + pidFile + "'\nexec sleep 300\n"
+		// Its pid is written before it loads the page: stscred returns
+		// once the page is taken.
+		body := "#!/bin/sh\necho $$ > '" + pidFile + ".tmp' && mv '" + pidFile + ".tmp' '" + pidFile + "'\n" +
+			linkFollower(requireTool(t, "curl", "curl"), filepath.Join(dir, "opened")) + "exec sleep 300\n"
 		if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
 			t.Fatal(err)
 		}
