@@ -15,6 +15,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -520,4 +521,37 @@ func (w *loginWorld) checkAuthorizeURL(raw, clientID string) {
 func base64Std(s string) (string, error) {
 	b, err := base64.StdEncoding.DecodeString(s)
 	return string(b), err
+}
+
+// startLoginShell is an interactive shell of the world on a pty, the
+// hook loaded, with stscred on PATH through the counting stand-in (as
+// startSSOShell).
+func startLoginShell(t *testing.T, w *loginWorld, sc shellCase) *ssoShell {
+	t.Helper()
+	requireTool(t, sc.argv[0], sc.argv[0])
+	dir, log := standIn(t, w.world)
+	env := w.lenv("PS1=PROMPT> ", "PROMPT=PROMPT> ", "TERM=dumb")
+	for i, kv := range env {
+		if strings.HasPrefix(kv, "PATH=") {
+			env[i] = "PATH=" + dir + ":" + strings.TrimPrefix(kv, "PATH=")
+		}
+	}
+	s := &ssoShell{t: t, sh: startPTY(t, env, sc.argv[0], sc.argv[1:]...), sc: sc, log: log}
+	// What the terminal showed is checked for secrets after the test
+	// (this cleanup runs before that check); a FIFO a shell left would
+	// block the scan of every file.
+	t.Cleanup(func() {
+		w.keep(result{stdout: s.sh.output()})
+		for _, dir := range []string{w.home, w.tmp} {
+			filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+				if err == nil && d.Type()&(fs.ModeNamedPipe|fs.ModeSocket) != 0 {
+					os.Remove(path)
+				}
+				return nil
+			})
+		}
+	})
+	s.sh.expect("PROMPT> ", 1)
+	s.sh.say(sc.init)
+	return s
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -523,4 +524,99 @@ func TestLoginLogout(t *testing.T) {
 			t.Fatalf("after signing in again: %s", c.AccessKeyID)
 		}
 	})
+}
+
+var aliceMinutes = regexp.MustCompile(`^alice [0-9]+m$`)
+
+// Signed out while a shell uses alice: the prompt hook's renewal (forced
+// by a refresh window larger than the credentials' life) neither signs
+// in nor opens the browser nor calls AWS Sign-In; it says once to run
+// `stscred login alice`, the prompt segment reads "alice login?", and a
+// command typed meanwhile runs. Signed in again from outside, the next
+// renewal succeeds.
+func TestLoginHookNeedsLogin(t *testing.T) {
+	backends := map[string]string{"bash": "file", "zsh": "secret-service", "fish": "file"}
+	for _, sc := range interactiveShells {
+		t.Run(sc.name, func(t *testing.T) {
+			w := newLoginWorld(t, backends[sc.name], signintest.Options{})
+			lines := ssoShellLines[sc.name]
+			w.login()
+			s := startLoginShell(t, w, sc)
+			s.sh.say("stscred use alice")
+			key, info := s.show()
+			if lc := w.loginCreds(); len(lc) != 1 || key != lc[0].AccessKeyID || !aliceMinutes.MatchString(info) {
+				t.Fatalf("after use alice: key %q info %q\n%s", key, info, s.sh.output())
+			}
+			if res := w.sc("logout", "alice"); res.code != 0 {
+				t.Fatalf("logout alice: %s", res)
+			}
+			calls, renewals := w.signin.Calls(signintest.AnyOp), s.hookRenewals()
+
+			s.sh.say(lines.window) // the next prompt's hook renews, and cannot
+			s.sh.typeLine(`printf 'typed-%s\n' ok`)
+			s.sh.expectAfter("typed-ok", "PROMPT> ")
+			key2, info := s.show()
+			if info != "alice login?" || key2 != key {
+				t.Fatalf("prompt segment %q (want %q), key %s (was %s)\n%s", info, "alice login?", key2, key, s.sh.output())
+			}
+			s.sh.say(lines.retry) // renew again at the next prompt: still silent
+			s.sh.say("true")
+			if n := s.hookRenewals() - renewals; n < 2 {
+				t.Fatalf("the prompt hook tried %d renewals, want at least 2", n)
+			}
+			out := s.sh.output()
+			if c := strings.Count(out, loginHint); c != 1 {
+				t.Fatalf("%q was printed %d times, want once:\n%s", loginHint, c, out)
+			}
+			if !strings.Contains(out, "alice needs a sign-in with AWS Sign-In to renew its credentials: run "+loginHint) {
+				t.Fatalf("the hook does not say what to run:\n%s", out)
+			}
+			if strings.Contains(out, "opening the browser") || strings.Contains(out, "/v1/authorize?") {
+				t.Fatalf("the prompt hook started a sign-in:\n%s", out)
+			}
+			if n := w.signin.Calls(signintest.AnyOp) - calls; n != 0 || len(w.opened()) != 1 {
+				t.Fatalf("renewals without a sign-in: %d AWS Sign-In calls, the browser opened %d times", n, len(w.opened()))
+			}
+
+			w.login()
+			s.sh.say(lines.retry)
+			key3, info := s.show()
+			if lc := w.loginCreds(); !aliceMinutes.MatchString(info) || key3 != lc[len(lc)-1].AccessKeyID || key3 == key {
+				t.Fatalf("after signing in again: key %q info %q\n%s", key3, info, s.sh.output())
+			}
+		})
+	}
+}
+
+// `stscred use alice` typed at the prompt when alice's session is gone
+// signs in (the stand-in browser, $BROWSER, approves) and the shell has
+// her credentials; `stscred export alice` with stdin not a terminal
+// fails at once with the login hint, opening no browser.
+func TestLoginUseSignsInAtTerminal(t *testing.T) {
+	backends := map[string]string{"bash": "secret-service", "zsh": "file", "fish": "secret-service"}
+	for _, sc := range interactiveShells {
+		t.Run(sc.name, func(t *testing.T) {
+			w := newLoginWorld(t, backends[sc.name], signintest.Options{})
+			w.login()
+			if res := w.sc("logout", "alice"); res.code != 0 {
+				t.Fatalf("logout alice: %s", res)
+			}
+			w.assertNeedsLogin(w.sc("export", "alice"), 1)
+			s := startLoginShell(t, w, sc)
+			s.sh.say("stscred use alice")
+			if n := len(w.opened()); n != 2 {
+				t.Fatalf("use alice at a terminal opened the browser %d times\n%s", n-1, s.sh.output())
+			}
+			w.checkAuthorizeURL(w.opened()[1], signintest.ClientSameDevice)
+			key, info := s.show()
+			lc := w.loginCreds()
+			// The sign-in's own credentials: no renewal right after it.
+			if len(lc) != 2 || key != lc[1].AccessKeyID || !aliceMinutes.MatchString(info) || w.codeGrants() != 2 || w.refreshes() != 0 {
+				t.Fatalf("after use alice: key %q info %q, %d code grants, %d login credentials, %d refreshes\n%s", key, info, w.codeGrants(), len(lc), w.refreshes(), s.sh.output())
+			}
+			if c := w.decode(w.sc("session", "alice")); c.AccessKeyID != key || w.tokenCalls() != 2 {
+				t.Fatalf("session alice after use: %s, %d token calls", c.AccessKeyID, w.tokenCalls())
+			}
+		})
+	}
 }
