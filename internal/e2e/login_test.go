@@ -620,3 +620,94 @@ func TestLoginUseSignsInAtTerminal(t *testing.T) {
 		})
 	}
 }
+
+// The floor for credentials that last no longer than it (README: a third
+// of their lifetime): a caller that asks four times a second for two and
+// a half lifetimes never gets credentials with less than about a third of
+// their life left, and renews about once every two thirds of a lifetime,
+// never twice in a row.
+func TestLoginSteadyCaller(t *testing.T) {
+	const life = 6 * time.Second
+	w := newLoginWorld(t, "file", signintest.Options{CredentialLifetime: life})
+	w.login()
+	start := time.Now()
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	calls := 0
+	for time.Since(start) < 2*life+life/2 {
+		<-tick.C // the caller's own pace
+		c := w.decode(w.sc("session", "alice"))
+		calls++
+		// Expiration is in whole seconds: a second of slack.
+		if left := time.Until(c.Expiration); left < life/3-time.Second {
+			t.Fatalf("call %d got credentials with %s left, under a third of their %s", calls, left, life)
+		}
+	}
+	elapsed := time.Since(start)
+	n := w.refreshes()
+	if most := int(elapsed/(2*life/3)) + 1; n < 2 || n > most || w.signin.Successes(signintest.GrantOp(signintest.GrantRefreshToken)) != n {
+		t.Fatalf("%d renewals for %d calls in %s, want 2 to %d, all successful", n, calls, elapsed.Round(time.Millisecond), most)
+	}
+	prev := w.signin.Sessions()[0].Started
+	for _, r := range w.signin.Requests() {
+		if r.GrantType != signintest.GrantRefreshToken {
+			continue
+		}
+		if gap := r.Time.Sub(prev); gap < life/2 {
+			t.Fatalf("a renewal %s after the previous credentials were issued: they were renewed with more than a third left", gap)
+		}
+		prev = r.Time
+	}
+	if len(w.opened()) != 1 {
+		t.Fatalf("the browser was opened %d times", len(w.opened()))
+	}
+}
+
+// What login refuses: a role or tool profile (it points at `stscred
+// console` for the console), and a browser signed in as another identity
+// than the profile's login_session (nothing stored, the config as it was).
+func TestLoginRefusals(t *testing.T) {
+	w := newLoginWorld(t, "secret-service", signintest.Options{})
+	before := w.config()
+	for _, name := range []string{"prod-admin", "prod"} {
+		res := w.sc("login", name, "--browser", w.browser)
+		w.assertCleanFailure(res, "cannot sign in with AWS Sign-In")
+		if !strings.Contains(res.stderr, "stscred console "+name) {
+			t.Fatalf("login %s does not point at stscred console: %s", name, res.stderr)
+		}
+	}
+	if len(w.opened()) != 0 || w.signin.Calls(signintest.AnyOp) != 0 {
+		t.Fatalf("refused logins opened the browser %d times, made %d AWS Sign-In calls", len(w.opened()), w.signin.Calls(signintest.AnyOp))
+	}
+
+	// alice's profile names her; the browser is signed in as someone else.
+	other := w.signin.AddFederated("arn:aws:iam::"+loginAccount+":role/Console", "bob")
+	if err := w.signin.SetBrowser(signintest.Browser{As: other.ARN}); err != nil {
+		t.Fatal(err)
+	}
+	w.writeConfig(withLoginSession(before))
+	res := w.sc("login", "alice", "--browser", w.browser)
+	w.assertCleanFailure(res, "but profile alice is for "+loginARN)
+	if _, ok := w.storedSession(); ok || w.config() != withLoginSession(before) {
+		t.Fatalf("a sign-in as another identity: stored %v, config\n%s", ok, w.config())
+	}
+	w.assertNeedsLogin(w.sc("session", "alice"), 1)
+}
+
+// alice had a stored access key: after `stscred login alice` her profile
+// signs in, login says the key is no longer needed and how to remove it,
+// and her credentials come from the sign-in, not from the key.
+func TestLoginReplacesStoredKey(t *testing.T) {
+	w := newLoginWorld(t, "file", signintest.Options{})
+	w.addAlice()
+	res := w.login()
+	if !strings.Contains(res.stderr, "no longer needed") || !strings.Contains(res.stderr, "stscred remove alice") {
+		t.Fatalf("login does not say the stored key is no longer needed: %s", res.stderr)
+	}
+	if c := w.decode(w.sc("session", "alice")); c.AccessKeyID != w.loginCreds()[0].AccessKeyID || w.srv.Calls("GetSessionToken") != 0 {
+		t.Fatalf("session alice after the login: %s, %d GetSessionToken calls", c.AccessKeyID, w.srv.Calls("GetSessionToken"))
+	}
+	if c := w.decode(w.sc("role", "prod-admin")); lastRequestKey(w.world, "AssumeRole") != w.loginCreds()[0].AccessKeyID || c.AccountID != roleAccount {
+		t.Fatalf("role prod-admin after the login: AssumeRole signed with %s", lastRequestKey(w.world, "AssumeRole"))
+	}
+}
