@@ -11,6 +11,7 @@ import (
 	"github.com/stscred/stscred/internal/aws/identitycenter"
 	"github.com/stscred/stscred/internal/aws/idtoken"
 	"github.com/stscred/stscred/internal/aws/signin"
+	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/session/cache"
@@ -308,13 +309,13 @@ func (s *Services) Resolver() (*resolve.Resolver, error) {
 		},
 	}
 	if f.SignIn {
-		r.LoginSignIn = func(ctx context.Context, sess signin.Session) error {
+		r.LoginSignIn = func(ctx context.Context, sess signin.Session) (creds.Credentials, error) {
 			l, err := s.Login()
 			if err != nil {
-				return err
+				return creds.Credentials{}, err
 			}
-			_, err = l.Login(ctx, sess, signin.LoginOptions{})
-			return err
+			res, err := l.Login(ctx, sess, signin.LoginOptions{})
+			return res.Creds, err
 		}
 		r.SignIn = func(ctx context.Context, sess identitycenter.Session) error {
 			ic, err := s.IdentityCenter()

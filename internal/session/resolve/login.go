@@ -66,11 +66,10 @@ func (r *Resolver) fetchLogin(ctx context.Context, p *awsconfig.Profile, c *call
 	c.doing("renewing the sign-in of " + p.Name + " (AWS Sign-In)")
 	cr, err := client.Credentials(ctx, s)
 	if _, need := signin.NeedsSignIn(err); need && r.LoginSignIn != nil {
+		// The sign-in's own credentials are fresh: renewing them at once
+		// would only spend a token call and rotate the refresh token.
 		c.doing("waiting for the sign-in of " + p.Name + " (AWS Sign-In)")
-		if err = r.LoginSignIn(ctx, s); err == nil {
-			c.doing("renewing the sign-in of " + p.Name + " (AWS Sign-In)")
-			cr, err = client.Credentials(ctx, s)
-		}
+		cr, err = r.LoginSignIn(ctx, s)
 	}
 	if err != nil {
 		return cache.Entry{}, err

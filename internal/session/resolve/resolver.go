@@ -79,10 +79,10 @@ type Resolver struct {
 	// available in this call).
 	Login func() *signin.Client
 	// LoginSignIn, when set, signs a login_session profile in when its
-	// sign-in is missing or over, and the call goes on (`stscred use` on a
-	// terminal); nil makes such a call fail at once, naming `stscred
-	// login`.
-	LoginSignIn func(ctx context.Context, s signin.Session) error
+	// sign-in is missing or over, and the call goes on with the
+	// sign-in's credentials (`stscred use` on a terminal); nil makes such
+	// a call fail at once, naming `stscred login`.
+	LoginSignIn func(ctx context.Context, s signin.Session) (creds.Credentials, error)
 	// Notify tells the user something on the terminal, if any.
 	Notify func(msg string)
 	// Warn receives warnings (stderr).
