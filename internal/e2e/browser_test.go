@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stscred/stscred/internal/testkit/signintest"
 	"github.com/stscred/stscred/internal/testkit/ssotest"
 	"github.com/stscred/stscred/internal/testkit/ststest"
 )
@@ -99,5 +100,26 @@ func TestRealBrowserSSOLogin(t *testing.T) {
 	checkSignedInPage(t, dom, signIn)
 	if n := w.sso.Successes(ssotest.GrantOp(ssotest.GrantAuthorizationCode)); n != 1 {
 		t.Fatalf("%d authorization_code grants", n)
+	}
+}
+
+// stscred login with Chromium as the browser: the one-time link, AWS
+// Sign-In's authorize redirect, stscred's listener and its page.
+func TestRealBrowserLogin(t *testing.T) {
+	w := newLoginWorld(t, "file", signintest.Options{})
+	browser, dom := headlessBrowser(t)
+	defer keepScreenshot(t, dom)
+	res := w.sc("login", "alice", "--browser", browser)
+	if res.code != 0 || !strings.Contains(res.stderr, "stscred: signed in profile alice as "+loginARN) {
+		t.Fatalf("login with Chromium: %s", res)
+	}
+	signIn, creds := w.loginSecrets()
+	checkSignedInPage(t, dom, append(signIn, creds...))
+	if w.codeGrants() != 1 {
+		t.Fatalf("%d authorization_code grants", w.codeGrants())
+	}
+	c := w.decode(w.sc("session", "alice"))
+	if c.AccountID == "" || w.refreshes() != 0 {
+		t.Fatalf("after the sign-in: account %q, %d renewals", c.AccountID, w.refreshes())
 	}
 }
