@@ -35,7 +35,7 @@ func Rotate(proc *Process, s *Services, o Rotation) error {
 	settings := s.Settings()
 	rot := &accesskey.Rotation{
 		Profile:       o.Profile,
-		IAM:           awsapi.NewIAMSDK(settings.IAMEndpoint(p, proc.Getenv("AWS_ENDPOINT_URL_IAM"))),
+		IAM:           awsapi.NewIAM(settings.IAMEndpoint(p, proc.Getenv("AWS_ENDPOINT_URL_IAM")), awsapi.DefaultTimeout),
 		STS:           s.NewAPI(settings.EndpointFor(p)),
 		Keys:          s.Keys(),
 		Where:         s.DescribeKeys(),

@@ -377,6 +377,9 @@ func TestRotateServerFaults(t *testing.T) {
 		{"ListAccessKeys", "ServiceFailure", 3, nil, "could not list the IAM user's access keys", false},
 		{"CreateAccessKey", "AccessDenied", 1, nil, "IAM did not create a new access key", false},
 		{"CreateAccessKey", "LimitExceeded", 1, nil, "LimitExceeded", false},
+		// One 503: CreateAccessKey is never retried (a retry after a lost
+		// answer could make a second key), and the hint says so.
+		{"CreateAccessKey", "ServiceUnavailable", 1, nil, "which is never retried", false},
 		{"GetCallerIdentity", "InvalidClientTokenId", 1000, []string{"--verify-timeout", "3s"}, "still refused after", false},
 		{"UpdateAccessKey", "ServiceFailure", 3, nil, "deactivating the old key", true},
 		{"DeleteAccessKey", "AccessDenied", 1, nil, "deleting it failed", true},

@@ -1,20 +1,36 @@
 package awsapi
 
+// IAM's query protocol (API version 2010-05-08), written by hand for the
+// four calls of a key rotation. The SDK's IAM client would do, but it
+// brings every IAM operation into the binary: kong and godbus call
+// reflect's Method/MethodByName with names the linker cannot see, so it
+// keeps every exported method of every reachable type, ~170 operations
+// with their serializers (5.5 MB of a 20 MB binary, paid for by every
+// process start, the cache hit included).
+
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
-	"github.com/stscred/stscred/internal/sys/sdkhttp"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/stscred/stscred/internal/base/creds"
+	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/sys/sdkhttp"
 )
 
 // Access key statuses, as IAM spells them.
@@ -81,93 +97,441 @@ func iamRegion(region string) string {
 	return "us-east-1"
 }
 
-// IAMSDK is IAM on aws-sdk-go-v2's IAM client.
-type IAMSDK struct {
-	ep     Endpoint
-	client *iam.Client
+// iamURL is IAM's endpoint in region's partition, as the SDK resolves it
+// (no FIPS, no dual stack).
+func iamURL(region string) string {
+	switch iamRegion(region) {
+	case "cn-north-1":
+		return "https://iam.cn-north-1.amazonaws.com.cn"
+	case "us-gov-west-1":
+		return "https://iam.us-gov.amazonaws.com"
+	}
+	return "https://iam.amazonaws.com"
 }
 
-// NewIAMSDK returns an IAM client for ep. Like NewSDK it reads no shared
-// config and no environment.
-func NewIAMSDK(ep Endpoint) *IAMSDK {
-	opts := iam.Options{Region: ep.Region, HTTPClient: sdkhttp.Client(DefaultTimeout)}
-	if ep.URL != "" {
-		opts.BaseEndpoint = aws.String(ep.URL)
+const (
+	iamVersion = "2010-05-08"
+	// maxIAMAnswer caps the body of an answer read from IAM. Its
+	// documents are a few hundred bytes (a list holds at most two keys).
+	maxIAMAnswer = 1 << 20
+	// iamAttempts is how often an idempotent call is tried in all, as
+	// the SDKs' standard retryer does, all within one budget.
+	iamAttempts = 3
+	// maxIAMPages bounds the pages of one ListAccessKeys.
+	maxIAMPages = 100
+	// skewThreshold is how far the server's Date must be from the time
+	// a request was signed for before a refused signature counts as this
+	// machine's clock being off (the SDKs' threshold too).
+	skewThreshold = 4 * time.Minute
+)
+
+// IAMClient is IAM on its query protocol: a form-encoded POST signed with
+// SigV4 for service "iam", an XML answer. Like NewSDK's client it reads no
+// shared config and no environment. Each call has one budget (connection,
+// attempts and the waits between them); ListAccessKeys, UpdateAccessKey
+// and DeleteAccessKey are retried on throttling, 5xx and connection
+// failures with backoff inside it; CreateAccessKey is never retried: a
+// lost answer after IAM made the key would make a second one. A
+// signature refused for this machine's clock is signed again once, at
+// the server's time (IAM acted on nothing), as the SDKs do.
+type IAMClient struct {
+	ep      Endpoint
+	url     string // where requests go
+	region  string // the region they are signed for
+	timeout time.Duration
+	http    interface {
+		Do(*http.Request) (*http.Response, error)
 	}
-	return &IAMSDK{ep: ep, client: iam.New(opts)}
+	signer *v4.Signer
+	bad    error // the endpoint URL is unusable; every call returns it
+	// offset is what the server's clock is ahead of this one (ns), learnt
+	// from a signature refused for the clock; requests are signed for
+	// now+offset.
+	offset atomic.Int64
+
+	// What tests change: the clock, the wait before retry n (1, 2), the
+	// MaxItems of ListAccessKeys (0: not sent), the body cap.
+	now      func() time.Time
+	backoff  func(n int) time.Duration
+	pageSize int
+	maxBody  int64
+}
+
+// NewIAM returns an IAM client for ep whose calls each end within timeout
+// (DefaultTimeout when 0).
+func NewIAM(ep Endpoint, timeout time.Duration) *IAMClient {
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	c := &IAMClient{
+		ep: ep, url: ep.URL, region: ep.Region, timeout: timeout,
+		http: sdkhttp.Client(timeout), signer: v4.NewSigner(),
+		now: time.Now, backoff: jitterBackoff, maxBody: maxIAMAnswer,
+	}
+	if c.url == "" {
+		c.url, c.region = iamURL(ep.Region), iamRegion(ep.Region)
+	} else if u, err := url.Parse(c.url); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		c.bad = hint.With(fmt.Errorf("the IAM endpoint %q is not an http or https URL", c.url),
+			"it comes from AWS_ENDPOINT_URL_IAM or AWS_ENDPOINT_URL (in that order): give a URL like https://iam.amazonaws.com, or unset it")
+	} else {
+		if !strings.HasSuffix(u.Path, "/") {
+			u.Path += "/" // the query protocol's operations are at "/" under the endpoint's path
+		}
+		c.url = u.String()
+	}
+	if c.region == "" {
+		c.region = DefaultRegion
+	}
+	return c
 }
 
 // endpoint is the IAM endpoint as users should see it in messages.
-func (s *IAMSDK) endpoint() string {
-	if s.ep.URL != "" {
-		return s.ep.URL
+func (c *IAMClient) endpoint() string {
+	if c.ep.URL != "" {
+		return c.ep.URL
 	}
-	ep, err := iam.NewDefaultEndpointResolverV2().ResolveEndpoint(context.Background(), iam.EndpointParameters{Region: aws.String(s.ep.Region)})
-	if err != nil {
-		return "IAM for " + s.ep.Region
-	}
-	return ep.URI.String()
+	return c.url
 }
 
-func signIAMWith(c creds.Credentials) func(*iam.Options) {
-	return func(o *iam.Options) {
-		o.Credentials = credentials.NewStaticCredentialsProvider(c.AccessKeyID, c.SecretAccessKey, c.SessionToken)
-	}
+// jitterBackoff is the wait before retry n: a random time up to 2^(n-1)
+// seconds (the SDKs' full jitter), at most 20 seconds.
+func jitterBackoff(n int) time.Duration {
+	ceiling := min(time.Second<<(n-1), 20*time.Second)
+	return time.Duration(rand.Int64N(int64(ceiling)))
 }
 
-func (s *IAMSDK) ListAccessKeys(ctx context.Context, signer creds.Credentials) ([]AccessKeyInfo, error) {
-	var out []AccessKeyInfo
-	in := &iam.ListAccessKeysInput{}
-	for {
-		res, err := s.client.ListAccessKeys(ctx, in, signIAMWith(signer))
+// The documents IAM answers with. Element names are matched without their
+// namespace.
+
+type iamKeyXML struct {
+	UserName        string
+	AccessKeyID     string `xml:"AccessKeyId"`
+	Status          string
+	SecretAccessKey string
+	CreateDate      string
+}
+
+type listAccessKeysResponse struct {
+	XMLName xml.Name    `xml:"ListAccessKeysResponse"`
+	Keys    []iamKeyXML `xml:"ListAccessKeysResult>AccessKeyMetadata>member"`
+	// IsTruncated is a string so that a missing element is "" (false).
+	IsTruncated string `xml:"ListAccessKeysResult>IsTruncated"`
+	Marker      string `xml:"ListAccessKeysResult>Marker"`
+}
+
+type createAccessKeyResponse struct {
+	XMLName xml.Name  `xml:"CreateAccessKeyResponse"`
+	Key     iamKeyXML `xml:"CreateAccessKeyResult>AccessKey"`
+}
+
+type iamErrorResponse struct {
+	XMLName xml.Name `xml:"ErrorResponse"`
+	Error   struct {
+		Type    string
+		Code    string
+		Message string
+	}
+	RequestID string `xml:"RequestId"`
+}
+
+func (k iamKeyXML) info() (AccessKeyInfo, error) {
+	info := AccessKeyInfo{ID: k.AccessKeyID, Status: k.Status, UserName: k.UserName}
+	if k.CreateDate != "" {
+		t, err := time.Parse(time.RFC3339, k.CreateDate)
 		if err != nil {
-			return nil, s.wrap("ListAccessKeys", err)
+			return info, fmt.Errorf("the CreateDate of key %s is no time", mask(k.AccessKeyID))
 		}
-		for _, m := range res.AccessKeyMetadata {
-			out = append(out, AccessKeyInfo{
-				ID: aws.ToString(m.AccessKeyId), Status: string(m.Status),
-				Created: aws.ToTime(m.CreateDate).UTC(), UserName: aws.ToString(m.UserName),
-			})
+		info.Created = t.UTC()
+	}
+	return info, nil
+}
+
+func (c *IAMClient) ListAccessKeys(ctx context.Context, signer creds.Credentials) ([]AccessKeyInfo, error) {
+	const op = "ListAccessKeys"
+	if c.bad != nil {
+		return nil, c.bad
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	params := url.Values{}
+	if c.pageSize > 0 {
+		params.Set("MaxItems", strconv.Itoa(c.pageSize))
+	}
+	var out []AccessKeyInfo
+	seen := map[string]bool{}
+	for page := 1; ; page++ {
+		var res listAccessKeysResponse
+		if err := c.call(ctx, signer, op, params, true, &res); err != nil {
+			return nil, err
 		}
-		if !res.IsTruncated || res.Marker == nil {
+		for _, k := range res.Keys {
+			info, err := k.info()
+			if err != nil {
+				return nil, fmt.Errorf("IAM %s answered with a list stscred cannot read: %w", op, err)
+			}
+			out = append(out, info)
+		}
+		if strings.TrimSpace(res.IsTruncated) != "true" || res.Marker == "" {
 			return out, nil
 		}
-		in.Marker = res.Marker
+		if seen[res.Marker] || page >= maxIAMPages {
+			return nil, fmt.Errorf("IAM %s: the list does not end (%d pages)", op, page)
+		}
+		seen[res.Marker] = true
+		params.Set("Marker", res.Marker)
 	}
 }
 
-func (s *IAMSDK) CreateAccessKey(ctx context.Context, signer creds.Credentials) (NewAccessKey, error) {
-	res, err := s.client.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{}, signIAMWith(signer))
-	if err != nil {
-		return NewAccessKey{}, s.wrap("CreateAccessKey", err)
+func (c *IAMClient) CreateAccessKey(ctx context.Context, signer creds.Credentials) (NewAccessKey, error) {
+	const op = "CreateAccessKey"
+	if c.bad != nil {
+		return NewAccessKey{}, c.bad
 	}
-	k := res.AccessKey
-	if k == nil || aws.ToString(k.AccessKeyId) == "" || aws.ToString(k.SecretAccessKey) == "" {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	var res createAccessKeyResponse
+	if err := c.call(ctx, signer, op, nil, false, &res); err != nil {
+		return NewAccessKey{}, err
+	}
+	k := res.Key
+	if k.AccessKeyID == "" || k.SecretAccessKey == "" {
 		return NewAccessKey{}, errors.New("IAM CreateAccessKey answered without a key")
 	}
-	return NewAccessKey{
-		AccessKeyInfo: AccessKeyInfo{
-			ID: aws.ToString(k.AccessKeyId), Status: string(k.Status),
-			Created: aws.ToTime(k.CreateDate).UTC(), UserName: aws.ToString(k.UserName),
-		},
-		Secret: aws.ToString(k.SecretAccessKey),
-	}, nil
+	info, err := k.info()
+	if err != nil {
+		return NewAccessKey{}, fmt.Errorf("IAM %s answered with a key stscred cannot read: %w", op, err)
+	}
+	return NewAccessKey{AccessKeyInfo: info, Secret: k.SecretAccessKey}, nil
 }
 
-func (s *IAMSDK) UpdateAccessKey(ctx context.Context, signer creds.Credentials, id, status string) error {
-	_, err := s.client.UpdateAccessKey(ctx, &iam.UpdateAccessKeyInput{AccessKeyId: aws.String(id), Status: iamtypes.StatusType(status)}, signIAMWith(signer))
-	if err != nil {
-		return s.wrap("UpdateAccessKey", err)
+func (c *IAMClient) UpdateAccessKey(ctx context.Context, signer creds.Credentials, id, status string) error {
+	if c.bad != nil {
+		return c.bad
 	}
-	return nil
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	return c.call(ctx, signer, "UpdateAccessKey", url.Values{"AccessKeyId": {id}, "Status": {status}}, true, nil)
 }
 
-func (s *IAMSDK) DeleteAccessKey(ctx context.Context, signer creds.Credentials, id string) error {
-	_, err := s.client.DeleteAccessKey(ctx, &iam.DeleteAccessKeyInput{AccessKeyId: aws.String(id)}, signIAMWith(signer))
-	if err != nil {
-		return s.wrap("DeleteAccessKey", err)
+func (c *IAMClient) DeleteAccessKey(ctx context.Context, signer creds.Credentials, id string) error {
+	if c.bad != nil {
+		return c.bad
 	}
-	return nil
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	return c.call(ctx, signer, "DeleteAccessKey", url.Values{"AccessKeyId": {id}}, true, nil)
+}
+
+// call makes one IAM call within ctx (its budget) and decodes a
+// successful answer into out (nil: the answer is read and dropped).
+// idempotent calls are retried. Its errors are IAMError around an
+// APIError or UnreachableError, or say what went wrong with the answer;
+// none holds the signer's secret or token, nor anything of a successful
+// answer's text (CreateAccessKey's holds the new secret).
+func (c *IAMClient) call(ctx context.Context, signer creds.Credentials, op string, params url.Values, idempotent bool, out any) error {
+	form := url.Values{"Action": {op}, "Version": {iamVersion}}
+	for k, v := range params {
+		form[k] = v
+	}
+	body := form.Encode()
+	sum := sha256.Sum256([]byte(body))
+	payloadHash := hex.EncodeToString(sum[:])
+
+	reskewed := false
+	for attempt := 1; ; {
+		a := c.attempt(ctx, signer, body, payloadHash)
+		var failure error
+		switch {
+		case a.err != nil:
+			failure = c.unreachable(ctx, op, a.err)
+			if !idempotent || !retryableNet(a.err) {
+				return &IAMError{Err: failure}
+			}
+		case a.tooLarge && a.status/100 == 2:
+			return fmt.Errorf("IAM %s: the answer is larger than %d bytes%s", op, c.maxBody, mayHaveMade(op))
+		case a.status/100 == 2:
+			if out == nil {
+				return nil
+			}
+			if err := xml.Unmarshal(a.body, out); err != nil {
+				if op == "CreateAccessKey" {
+					// The decoder's message may quote the document, which
+					// holds the new key's secret.
+					return fmt.Errorf("IAM %s answered with a document stscred cannot read%s", op, mayHaveMade(op))
+				}
+				return fmt.Errorf("IAM %s answered with a document stscred cannot read: %w", op, err)
+			}
+			return nil
+		default:
+			ae := c.apiError(op, a)
+			if !reskewed && skewRefusal(ae.Code) && !a.date.IsZero() {
+				// The server's Date, against the time the request was
+				// signed for: a refusal for this machine's clock is signed
+				// again at the server's time, once; IAM did nothing.
+				seen := a.date.Sub(c.now())
+				if d := seen - time.Duration(c.offset.Load()); d > skewThreshold || d < -skewThreshold {
+					c.offset.Store(int64(seen))
+					reskewed = true
+					if ctx.Err() == nil {
+						continue
+					}
+				}
+			}
+			ae = scrubSigner(ae, signer).(*APIError) // scrub keeps an APIError's type
+			ae.NotRetried = !idempotent
+			failure = ae
+			if !idempotent || !retryableAnswer(ae) {
+				return &IAMError{Err: failure}
+			}
+		}
+		// A retry, if one is left and its wait fits in the budget.
+		if attempt >= iamAttempts || ctx.Err() != nil {
+			return &IAMError{Err: failure}
+		}
+		wait := c.backoff(attempt)
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) <= wait {
+			return &IAMError{Err: failure}
+		}
+		if sdkhttp.Sleep(ctx, wait) != nil {
+			return &IAMError{Err: failure}
+		}
+		attempt++
+	}
+}
+
+// mayHaveMade is what an unreadable success of op leaves unknown.
+func mayHaveMade(op string) string {
+	if op == "CreateAccessKey" {
+		return "; IAM may have made a key"
+	}
+	return ""
+}
+
+// answer is what one attempt got: an HTTP answer (its body read up to the
+// cap), or the error that kept it from coming.
+type answer struct {
+	status   int
+	body     []byte
+	tooLarge bool      // the body was cut at the cap
+	date     time.Time // the Date header, zero if none
+	err      error
+}
+
+// attempt sends the request once, signed now.
+func (c *IAMClient) attempt(ctx context.Context, signer creds.Credentials, body, payloadHash string) answer {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, strings.NewReader(body))
+	if err != nil {
+		return answer{err: err}
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	req.Header.Set("User-Agent", "stscred")
+	signingTime := c.now().Add(time.Duration(c.offset.Load()))
+	cr := aws.Credentials{AccessKeyID: signer.AccessKeyID, SecretAccessKey: signer.SecretAccessKey, SessionToken: signer.SessionToken}
+	if err := c.signer.SignHTTP(ctx, cr, req, payloadHash, "iam", c.region, signingTime); err != nil {
+		return answer{err: err}
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return answer{err: err}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		return answer{err: err}
+	}
+	a := answer{status: resp.StatusCode, body: b}
+	if int64(len(b)) > c.maxBody {
+		a.body, a.tooLarge = nil, true
+	}
+	if t, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+		a.date = t
+	}
+	return a
+}
+
+// apiError reads IAM's error document. An answer that is none (a proxy's
+// page, say) is named by its HTTP status.
+func (c *IAMClient) apiError(op string, a answer) *APIError {
+	e := &APIError{Op: op, Status: a.status, Endpoint: c.endpoint(), ServerTime: a.date}
+	var doc iamErrorResponse
+	switch {
+	case a.tooLarge:
+		e.Message = fmt.Sprintf("unexpected answer (larger than %d bytes)", c.maxBody)
+	case xml.Unmarshal(a.body, &doc) == nil && doc.Error.Code != "":
+		e.Code, e.Message = doc.Error.Code, doc.Error.Message
+	default:
+		e.Message = "unexpected answer"
+	}
+	if e.Code == "" {
+		e.Code = http.StatusText(a.status)
+		if e.Code == "" {
+			e.Code = "HTTP " + strconv.Itoa(a.status)
+		}
+	}
+	return e
+}
+
+// unreachable is the UnreachableError of a request that got no answer.
+// ctx is the call's budget.
+func (c *IAMClient) unreachable(ctx context.Context, op string, err error) *UnreachableError {
+	var oerr *net.OpError
+	var dnsErr *net.DNSError
+	notSent := errors.As(err, &dnsErr) || errors.As(err, &oerr) && oerr.Op == "dial"
+	cause := sdkhttp.RootCause(err)
+	if !notSent && sdkhttp.OutOfTime(ctx, err) {
+		cause = fmt.Errorf("no answer within %s", c.timeout)
+	}
+	return &UnreachableError{Op: op, Endpoint: c.endpoint(), Err: cause, NotSent: notSent}
+}
+
+// retryableAnswer reports the refusals worth trying again: throttling,
+// a timeout on the service's side, 5xx.
+func retryableAnswer(ae *APIError) bool {
+	switch ae.Code {
+	case "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+		"TooManyRequestsException", "RequestLimitExceeded", "RequestThrottled", "SlowDown",
+		"PriorRequestNotComplete", "RequestTimeout", "RequestTimeoutException":
+		return true
+	}
+	switch ae.Status {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// retryableNet reports the connection failures worth trying again, as the
+// SDKs' standard retryer sees them: a connection not made (but a name that
+// does not exist), one reset or closed, a timeout. Not a TLS certificate
+// refused, nor the end of the budget (the caller checks).
+func retryableNet(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return !dnsErr.IsNotFound
+	}
+	var oerr *net.OpError
+	if errors.As(err, &oerr) && oerr.Op == "dial" {
+		return true
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "connection reset") || strings.Contains(msg, "connection refused") ||
+		strings.Contains(msg, "use of closed network connection") || strings.Contains(msg, "broken pipe") {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// skewRefusal reports the codes with which a service refuses a signature
+// that may be dated wrong (IAM's is SignatureDoesNotMatch, "Signature
+// expired").
+func skewRefusal(code string) bool {
+	switch code {
+	case "SignatureDoesNotMatch", "InvalidSignatureException", "RequestTimeTooSkewed", "AuthFailure":
+		return true
+	}
+	return false
 }
 
 // IAMError is an APIError or UnreachableError of an IAM call: it reads as
@@ -190,15 +554,3 @@ func (e *IAMError) Error() string {
 }
 
 func (e *IAMError) Unwrap() error { return e.Err }
-
-// wrap maps the SDK's error as SDK.wrap does for STS (APIError,
-// UnreachableError), with IAM's endpoint, inside an IAMError.
-func (s *IAMSDK) wrap(op string, err error) error {
-	mapped := (&SDK{ep: Endpoint{URL: s.endpoint()}, timeout: DefaultTimeout}).wrap(context.Background(), op, err)
-	var ae *APIError
-	var ue *UnreachableError
-	if errors.As(mapped, &ae) || errors.As(mapped, &ue) {
-		return &IAMError{Err: mapped}
-	}
-	return fmt.Errorf("IAM %s: %w", op, err)
-}

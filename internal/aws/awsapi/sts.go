@@ -1,10 +1,11 @@
 // Package awsapi makes stscred's calls to AWS: STS (GetSessionToken,
 // AssumeRole, GetCallerIdentity) and IAM (the access-key actions of a
 // rotation), each behind a narrow interface that names the credentials
-// signing every call, on aws-sdk-go-v2 clients that read no shared config
-// and no environment. It decides where the endpoints are (Settings), bounds
-// every call (one budget, retries included), and turns the SDK's errors
-// into APIError and UnreachableError, which callers explain.
+// signing every call, on clients that read no shared config and no
+// environment: aws-sdk-go-v2's for STS, a small client of IAM's query
+// protocol for IAM (iam.go says why). It decides where the endpoints are
+// (Settings), bounds every call (one budget, retries included), and turns
+// the failures into APIError and UnreachableError, which callers explain.
 package awsapi
 
 import (
@@ -362,7 +363,8 @@ func fromSDK(c *ststypes.Credentials) (creds.Credentials, error) {
 	}, nil
 }
 
-// APIError is an error document STS returned.
+// APIError is an error document STS or IAM returned (IAM's inside an
+// IAMError).
 type APIError struct {
 	Op       string
 	Code     string
@@ -374,7 +376,9 @@ type APIError struct {
 	// (SignatureDoesNotMatch) still tells how far off this clock is.
 	ServerTime time.Time
 	// NotRetried is set when the call was made once, throttling and 5xx
-	// included: it carried an MFA code, which STS takes once.
+	// included: it carried an MFA code, which STS takes once, or it was
+	// IAM's CreateAccessKey, which a retry after a lost answer would make
+	// twice.
 	NotRetried bool
 }
 
@@ -382,7 +386,8 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("STS %s failed: %s: %s", e.Op, e.Code, e.Message)
 }
 
-// UnreachableError means no answer came from STS at all.
+// UnreachableError means no answer came from STS (or IAM, inside an
+// IAMError) at all.
 type UnreachableError struct {
 	Op       string
 	Endpoint string

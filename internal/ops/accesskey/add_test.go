@@ -101,3 +101,14 @@ func TestRotateExplainRetries(t *testing.T) {
 		t.Errorf("IAM call: %q", h)
 	}
 }
+
+// CreateAccessKey is made once (the IAM client never retries it): its
+// failure says so, and not that it carried an MFA code.
+func TestRotateExplainCreateNotRetried(t *testing.T) {
+	r := &Rotation{Profile: "alice"}
+	once := &awsapi.IAMError{Err: &awsapi.APIError{Op: "CreateAccessKey", Code: "ServiceFailure", Status: 500, NotRetried: true}}
+	h := strings.Join(r.explain(once), "\n")
+	if strings.Contains(h, "after retries") || strings.Contains(h, "MFA") || !strings.Contains(h, "never retried") {
+		t.Errorf("CreateAccessKey: %q", h)
+	}
+}

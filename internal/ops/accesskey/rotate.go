@@ -476,6 +476,9 @@ func (r *Rotation) explain(err error) []string {
 	var ae *awsapi.APIError
 	if errors.As(err, &ae) && (ae.Status >= 500 || strings.Contains(ae.Code, "Throttl") || ae.Code == "ServiceFailure" || ae.Code == "ServiceUnavailable") {
 		if !awsapi.Retried(err) {
+			if ae.Op == "CreateAccessKey" {
+				return []string{"IAM failed or throttled the call, which is never retried (a retry after a lost answer could make a second key); wait a little"}
+			}
 			return []string{"AWS failed or throttled the call, which carried an MFA code and so was not retried; wait a little"}
 		}
 		return []string{"AWS failed or throttled the call even after retries; wait a little"}

@@ -1,8 +1,9 @@
-// Package sdkhttp holds what stscred's AWS SDK clients (STS and IAM in
-// awsapi, Identity Center in identitycenter) share about the network: one
-// HTTP client shape with bounded waits, the network error under the SDK's
-// layers, whether a call ran out of its budget, and a sleep that ends
-// with its context. Imports nothing of stscred's.
+// Package sdkhttp holds what stscred's AWS clients (the SDK's STS client
+// and its own IAM client in awsapi, Identity Center in identitycenter)
+// share about the network: one HTTP client shape with bounded waits, the
+// network error under the SDK's layers, whether a call ran out of its
+// budget, and a sleep that ends with its context. Imports nothing of
+// stscred's.
 package sdkhttp
 
 import (

@@ -8,7 +8,8 @@
 // of the other service is an InvalidAction there. IAM speaks the access-key
 // actions of a key rotation (GetUser, ListAccessKeys, CreateAccessKey,
 // UpdateAccessKey, DeleteAccessKey) on the same users and keys as STS: a
-// user acts on its own keys (at most two), role sessions and
+// user acts on its own keys (at most two; ListAccessKeys pages them by
+// MaxItems and Marker), role sessions and
 // GetSessionToken sessions without MFA are refused, User.RequireMFAForIAM
 // refuses the long-term key, and Options.KeyPropagation holds back new keys
 // like IAM's eventual consistency.

@@ -4,7 +4,13 @@ package ststest
 // rotation needs. IAM is global: its endpoint is https://iam.amazonaws.com
 // and requests are signed for service "iam" in region us-east-1.
 
-import "time"
+import (
+	"encoding/base64"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // The IAM actions the server speaks.
 const (
@@ -119,15 +125,29 @@ func (s *Server) getUser(c *call) (any, *apiError) {
 
 func (s *Server) listAccessKeys(c *call) (any, *apiError) {
 	v := validator{params: c.params}
-	v.str("Marker", "marker", false, 1, 320, "", "")
-	v.integer("MaxItems", "maxItems", 1, 1000, 100)
+	marker, paged := v.str("Marker", "marker", false, 1, 320, "", "")
+	maxItems := v.integer("MaxItems", "maxItems", 1, 1000, 100)
 	user, err := s.iamTarget(c, &v)
 	if err != nil {
 		return nil, err
 	}
+	keys := s.keysOf(user)
+	if paged {
+		from, ok := parseKeyMarker(marker)
+		if !ok {
+			return nil, newError(codeValidationError, "%s", msgInvalidMarker)
+		}
+		// The keys from the one the marker names on; a key deleted since
+		// is skipped, not an error.
+		keys = slices.DeleteFunc(keys, func(k *keyRecord) bool { return k.seq < from })
+	}
 	res := listAccessKeysResult{}
 	res.AccessKeyMetadata.Members = []accessKeyMetadataXML{}
-	for _, k := range s.keysOf(user) {
+	if len(keys) > maxItems {
+		res.IsTruncated, res.Marker = true, keyMarker(keys[maxItems].seq)
+		keys = keys[:maxItems]
+	}
+	for _, k := range keys {
 		res.AccessKeyMetadata.Members = append(res.AccessKeyMetadata.Members, accessKeyMetadataXML{
 			UserName:    user.name,
 			AccessKeyID: k.key.ID,
@@ -136,6 +156,26 @@ func (s *Server) listAccessKeys(c *call) (any, *apiError) {
 		})
 	}
 	return res, nil
+}
+
+// keyMarker is the Marker of a ListAccessKeys page that ends before the
+// key made seq-th: opaque to clients, as IAM's markers are.
+func keyMarker(seq int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("ststest-key-marker:" + strconv.Itoa(seq)))
+}
+
+// parseKeyMarker reads a marker keyMarker made.
+func parseKeyMarker(m string) (seq int, ok bool) {
+	b, err := base64.RawURLEncoding.DecodeString(m)
+	if err != nil {
+		return 0, false
+	}
+	n, found := strings.CutPrefix(string(b), "ststest-key-marker:")
+	if !found {
+		return 0, false
+	}
+	seq, err = strconv.Atoi(n)
+	return seq, err == nil && seq >= 0
 }
 
 func (s *Server) createAccessKey(c *call) (any, *apiError) {

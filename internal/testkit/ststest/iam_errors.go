@@ -10,6 +10,10 @@ const (
 	msgKeyQuota        = "Cannot exceed quota for AccessKeysPerUser: 2"
 	// msgNonUserCreds answers a role session that leaves out UserName.
 	msgNonUserCreds = "Must specify userName when calling with non-User credentials"
+	// msgInvalidMarker answers a Marker that no page of this server
+	// ended with. The wording is what IAM emulators report; it is not
+	// confirmed against the real service.
+	msgInvalidMarker = "Invalid Marker."
 )
 
 // denyReason is why IAM refused an action, which ends its AccessDenied

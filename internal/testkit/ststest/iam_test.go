@@ -101,6 +101,47 @@ func TestIAMListAccessKeys(t *testing.T) {
 		"1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1")
 }
 
+// MaxItems pages the list: a truncated page carries the Marker the next
+// request sends, as the SDK's paginator expects; a marker the server never
+// made is a ValidationError.
+func TestIAMListAccessKeysPages(t *testing.T) {
+	w := newWorld(t)
+	second := w.alice.AddAccessKey()
+	client := w.iam(w.aliceCreds())
+	first, err := client.ListAccessKeys(t.Context(), &iam.ListAccessKeysInput{MaxItems: aws.Int32(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !first.IsTruncated || aws.ToString(first.Marker) == "" || len(first.AccessKeyMetadata) != 1 ||
+		aws.ToString(first.AccessKeyMetadata[0].AccessKeyId) != w.key.ID {
+		t.Fatalf("first page: truncated %v, marker %q, %+v", first.IsTruncated, aws.ToString(first.Marker), first.AccessKeyMetadata)
+	}
+	var ids []string
+	pages := iam.NewListAccessKeysPaginator(client, &iam.ListAccessKeysInput{}, func(o *iam.ListAccessKeysPaginatorOptions) { o.Limit = 1 })
+	for n := 0; pages.HasMorePages(); n++ {
+		if n > 3 {
+			t.Fatal("the pages do not end")
+		}
+		page, err := pages.NextPage(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range page.AccessKeyMetadata {
+			ids = append(ids, aws.ToString(m.AccessKeyId))
+		}
+	}
+	if !slices.Equal(ids, []string{w.key.ID, second.ID}) {
+		t.Errorf("paged through %v, want %v", ids, []string{w.key.ID, second.ID})
+	}
+	// The last page is not truncated and has no marker.
+	last, err := client.ListAccessKeys(t.Context(), &iam.ListAccessKeysInput{MaxItems: aws.Int32(1), Marker: first.Marker})
+	if err != nil || last.IsTruncated || last.Marker != nil || len(last.AccessKeyMetadata) != 1 {
+		t.Fatalf("last page: %+v %v", last, err)
+	}
+	_, err = client.ListAccessKeys(t.Context(), &iam.ListAccessKeysInput{Marker: aws.String("not-a-marker")})
+	wantAPIError(t, err, "ValidationError", http.StatusBadRequest, "Invalid Marker.")
+}
+
 func TestIAMCreateAccessKey(t *testing.T) {
 	w := newWorld(t)
 	before := w.clock.Now()

@@ -32,6 +32,9 @@ type listAccessKeysResult struct {
 		Members []accessKeyMetadataXML `xml:"member"`
 	}
 	IsTruncated bool
+	// Marker is where the next page starts, sent only with a truncated
+	// page.
+	Marker string `xml:",omitempty"`
 }
 
 type accessKeyXML struct {
