@@ -1,0 +1,171 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/internal/aws/signin"
+	"github.com/stscred/stscred/internal/session/cache"
+	"github.com/stscred/stscred/internal/testkit/demo"
+	"github.com/stscred/stscred/internal/testkit/signintest"
+)
+
+// loginLive is a live env with an AWS Sign-In stand-in (on the same clock
+// and STS) at AWS_ENDPOINT_URL_SIGNIN, and lina, an IAM user who signed
+// in with aws login: the AWS CLI's file of her session under
+// ~/.aws/login/cache, a role whose source she is, and a tool profile.
+type loginLive struct {
+	*live
+	signin *signintest.Server
+	lina   signintest.Login
+	file   string
+}
+
+func newLoginLive(t *testing.T) *loginLive {
+	t.Helper()
+	l := &loginLive{live: newLive(t, "")}
+	l.signin = signintest.New(signintest.Options{STS: l.srv, Now: l.clock.Now})
+	url := l.signin.Start()
+	t.Cleanup(l.signin.Close)
+	lina := l.srv.AddUser("111111111111", "lina")
+	l.signin.AddUser(lina)
+	l.vars["AWS_ENDPOINT_URL_SIGNIN"] = url
+	l.write(".aws/config", `[profile lina]
+login_session = `+lina.ARN()+`
+region = eu-west-1
+
+[profile lina-tools]
+credential_process = stscred session lina
+
+[profile lina-admin]
+source_profile = lina
+role_arn = `+demo.AdminRole+`
+`)
+	var err error
+	if l.lina, err = l.signin.SignIn(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	data, err := l.lina.CacheFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.file = signintest.CachePath(filepath.Join(l.home, ".aws", "login", "cache"), l.lina.LoginSession)
+	l.write(strings.TrimPrefix(l.file, l.home+"/"), string(data))
+	return l
+}
+
+func (l *loginLive) secrets() []string {
+	return append(l.signin.Secrets(), l.lina.RefreshToken, l.lina.SecretAccessKey, l.lina.SessionToken, l.lina.IDToken)
+}
+
+// stscred import moves lina's session out of the AWS CLI's plaintext file
+// into the keystore and caches its credentials: the next call is a cache
+// hit, a role is assumed with them, and once they run low the session
+// renews with the file's own proof key. No credentials file is not
+// "nothing to import" then; the config is not touched.
+func TestImportLoginSession(t *testing.T) {
+	l := newLoginLive(t)
+	cfgBefore, _ := os.ReadFile(l.cfgPath)
+	if err := app.Import(l.p, l.services(), "", false); err != nil {
+		t.Fatalf("import: %v\n%s", err, l.stderr)
+	}
+	out := l.stdout.String()
+	for _, want := range []string{
+		"stscred: import lina: the AWS Sign-In session of " + l.lina.LoginSession + " (until ",
+		"its proof key with it, from " + l.file + " into the OS keyring (memory)",
+		"stscred: removed " + l.file + ": nothing of the sign-in is left in the clear",
+		"stscred: cached the file's credentials of lina (",
+		"the AWS tools reach it through [profile lina-tools]",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "nothing to import") {
+		t.Errorf("the report says there was nothing to import:\n%s", out)
+	}
+	if _, err := os.Stat(l.file); !os.IsNotExist(err) {
+		t.Fatalf("the plaintext file is still there: %v", err)
+	}
+	if cfg, _ := os.ReadFile(l.cfgPath); string(cfg) != string(cfgBefore) {
+		t.Errorf("the config changed:\n%s", cfg)
+	}
+	raw, err := l.keys.Get(signin.StoreName(l.lina.LoginSession))
+	if err != nil || !strings.Contains(raw, l.lina.RefreshToken) {
+		t.Fatalf("the keystore's entry: %v", err)
+	}
+
+	s := l.services()
+	r, err := s.Resolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lina, err := m.Get("lina")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	res, err := r.Credentials(ctx, lina.Profile)
+	if err != nil || !res.Cached || res.Creds.AccessKeyID != l.lina.AccessKeyID {
+		t.Fatalf("lina after the import: %v, cached %v", err, res.Cached)
+	}
+	admin, err := m.Get("lina-admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := r.Credentials(ctx, admin.Profile); err != nil || res.Cached {
+		t.Fatalf("the role from lina's session: %v", err)
+	}
+	renewals := l.signin.Calls(signintest.GrantOp(signintest.GrantRefreshToken))
+	l.clock.Advance(12 * time.Minute) // under a third of the 15 minutes left
+	res, err = r.Credentials(ctx, lina.Profile)
+	if err != nil || res.Cached || res.Creds.AccessKeyID == l.lina.AccessKeyID {
+		t.Fatalf("lina 12 minutes on: %v, cached %v", err, res.Cached)
+	}
+	if n := l.signin.Calls(signintest.GrantOp(signintest.GrantRefreshToken)); n != renewals+1 {
+		t.Fatalf("%d renewals, want 1", n-renewals)
+	}
+	if sess := l.signin.Sessions(); len(sess) != 1 || sess[0].Renewals != 1 {
+		t.Fatalf("the stand-in's sessions %+v: the file's own session must be the one renewed", sess)
+	}
+	headers, err := l.cache.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, h := range headers {
+		kinds[h.Profile] = h.Kind
+	}
+	if kinds["lina"] != cache.KindLogin {
+		t.Errorf("cached: %v", kinds)
+	}
+	l.noSecret(l.secrets()...)
+}
+
+// --dry-run: what would move, nothing moved; the dry run's last line says
+// so even when the credentials file had nothing.
+func TestImportLoginSessionDryRun(t *testing.T) {
+	l := newLoginLive(t)
+	before, _ := os.ReadFile(l.file)
+	entries := l.keys.Len()
+	if err := app.Import(l.p, l.services(), "", true); err != nil {
+		t.Fatal(err)
+	}
+	out := l.stdout.String()
+	if !strings.Contains(out, "would import lina: the AWS Sign-In session of") || !strings.HasSuffix(out, "stscred: dry run: nothing was changed\n") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	if after, _ := os.ReadFile(l.file); string(after) != string(before) || l.keys.Len() != entries {
+		t.Error("a dry run changed something")
+	}
+	l.noSecret(l.secrets()...)
+}
