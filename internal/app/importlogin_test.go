@@ -169,3 +169,35 @@ func TestImportLoginSessionDryRun(t *testing.T) {
 	}
 	l.noSecret(l.secrets()...)
 }
+
+// doctor, through the Services' own Sign-In client: before the import the
+// plaintext file is flagged with the way to move it and lina is not
+// signed in; after it, lina is signed in until the session's end and no
+// file is flagged. No network call to Sign-In either time.
+func TestDoctorLoginAroundImport(t *testing.T) {
+	l := newLoginLive(t)
+	calls := l.signin.Calls(signintest.AnyOp)
+	_ = app.Doctor(l.p, l.services(), "lina", false)
+	out := l.stdout.String()
+	for _, want := range []string{
+		"! profile lina: AWS Sign-In session of " + l.lina.LoginSession + ": not signed in\n    hint: run: stscred login lina\n",
+		"! ~/.aws/login/cache holds 1 file of aws login sessions in plaintext (a refresh token and the proof key it is bound to)\n    hint: move it into the keystore: stscred import",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("before the import, no %q in\n%s", want, out)
+		}
+	}
+	if err := app.Import(l.p, l.services(), "", false); err != nil {
+		t.Fatal(err)
+	}
+	l.reset()
+	_ = app.Doctor(l.p, l.services(), "lina", false)
+	out = l.stdout.String()
+	if !strings.Contains(out, "✓ profile lina: AWS Sign-In session of "+l.lina.LoginSession+": signed in until ") || strings.Contains(out, "login/cache") {
+		t.Errorf("after the import:\n%s", out)
+	}
+	if l.signin.Calls(signintest.AnyOp) != calls {
+		t.Errorf("doctor called AWS Sign-In")
+	}
+	l.noSecret(l.secrets()...)
+}
