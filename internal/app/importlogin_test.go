@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -200,4 +201,60 @@ func TestDoctorLoginAroundImport(t *testing.T) {
 		t.Errorf("doctor called AWS Sign-In")
 	}
 	l.noSecret(l.secrets()...)
+}
+
+// list, through the Services' own Sign-In client: lina is a login
+// profile, not signed in before the import; after it, signed in as her
+// ARN with the file's credentials cached beside; --json says the same.
+func TestListLoginAroundImport(t *testing.T) {
+	l := newLoginLive(t)
+	if err := app.List(l.p, l.services(), false); err != nil {
+		t.Fatal(err)
+	}
+	if !hasFields(l.stdout.String(), "lina login - not signed in") {
+		t.Errorf("before the import:\n%s", l.stdout)
+	}
+	if err := app.Import(l.p, l.services(), "", false); err != nil {
+		t.Fatal(err)
+	}
+	l.reset()
+	if err := app.List(l.p, l.services(), false); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := l.keys.Get(signin.StoreName(l.lina.LoginSession))
+	var e struct{ Ends time.Time }
+	_ = json.Unmarshal([]byte(raw), &e)
+	if !hasFields(l.stdout.String(), "lina login - signed in as "+l.lina.LoginSession+" until "+e.Ends.Local().Format("15:04")+", login 14m left") {
+		t.Errorf("after the import:\n%s", l.stdout)
+	}
+	l.reset()
+	if err := app.List(l.p, l.services(), true); err != nil {
+		t.Fatal(err)
+	}
+	var rows []struct {
+		Profile string
+		Login   *struct {
+			ARN      string `json:"arn"`
+			SignedIn bool   `json:"signed_in"`
+		}
+		Sessions []any
+	}
+	if err := json.Unmarshal([]byte(l.stdout.String()), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 || rows[0].Profile != "lina" || rows[0].Login == nil || !rows[0].Login.SignedIn || rows[0].Login.ARN != l.lina.LoginSession || len(rows[0].Sessions) != 1 {
+		t.Errorf("--json:\n%s", l.stdout)
+	}
+	l.noSecret(l.secrets()...)
+}
+
+// hasFields reports whether text has a line whose blank-separated fields
+// are want's.
+func hasFields(text, want string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Join(strings.Fields(line), " ") == want {
+			return true
+		}
+	}
+	return false
 }
