@@ -176,7 +176,9 @@ func TestLoginJSON(t *testing.T) {
 // A keystore that cannot be read keeps its error for a warning; the rows
 // are there, without a state.
 func TestLoginKeystoreError(t *testing.T) {
-	l, _ := loginListing(t, func(signin.Session) (signin.Status, error) { return signin.Status{}, errors.New("the keyring is locked") })
+	l, _ := loginListing(t, func(signin.Session) (signin.Status, error) {
+		return signin.Status{}, errors.New("the keyring is locked")
+	})
 	if l.KeysErr == nil || !strings.Contains(l.KeysErr.Error(), "locked") {
 		t.Fatalf("KeysErr %v", l.KeysErr)
 	}
