@@ -14,6 +14,7 @@ import (
 	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/internal/testkit/demo"
 	"github.com/stscred/stscred/internal/testkit/signintest"
+	"github.com/stscred/stscred/keystore"
 )
 
 // loginLive is a live env with an AWS Sign-In stand-in (on the same clock
@@ -257,4 +258,61 @@ func hasFields(text, want string) bool {
 		}
 	}
 	return false
+}
+
+// migrate --to file moves lina's AWS Sign-In session with the keys: the
+// OS keyring cannot be listed, so the entry of the config's login_session
+// profile is looked up by name; it arrives byte for byte, leaves the
+// source, and the session renews from the file keystore with its own
+// proof key, without a new sign-in.
+func TestMigrateLoginSession(t *testing.T) {
+	l := newLoginLive(t)
+	if err := app.Import(l.p, l.services(), "", false); err != nil {
+		t.Fatal(err)
+	}
+	name := signin.StoreName(l.lina.LoginSession)
+	entry, err := l.keys.Get(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(l.home, "keys")
+	cheapFileStore(t, dir)
+	l.vars["STSCRED_FILE_DIR"] = dir
+	l.vars["STSCRED_FILE_PASSPHRASE"] = migratePassphrase
+	l.vars["STSCRED_FILE_SESSION_TTL"] = "1m"
+	l.reset()
+	if err := app.Migrate(l.p, l.services(), "file"); err != nil {
+		t.Fatalf("migrate: %v\n%s", err, l.stderr)
+	}
+	if got := l.stdout.String(); got != "stscred: moved 1 key and 1 AWS Sign-In session from the memory backend to the file backend\n" {
+		t.Errorf("stdout %q", got)
+	}
+	if _, err := l.keys.Get(name); err == nil {
+		t.Error("the session is still in the memory store")
+	}
+	to := keystore.NewFile(dir, func(bool) (string, error) { return migratePassphrase, nil })
+	if got, err := to.Get(name); err != nil || got != entry {
+		t.Fatalf("the session in the file keystore: %v (same: %v)", err, got == entry)
+	}
+
+	s := app.NewServices(l.p)
+	s.KeyStore, s.SessionCache = to, l.cache
+	r, err := s.Resolver()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := s.Model()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lina, _ := m.Get("lina")
+	l.clock.Advance(12 * time.Minute)
+	res, err := r.Credentials(context.Background(), lina.Profile)
+	if err != nil || res.Cached {
+		t.Fatalf("renewing from the file keystore: %v (cached %v)", err, res.Cached)
+	}
+	if sess := l.signin.Sessions(); len(sess) != 1 || sess[0].Renewals != 1 || l.signin.Calls(signintest.GrantOp(signintest.GrantAuthorizationCode)) != 1 {
+		t.Fatalf("sessions %+v: one sign-in (the file's), renewed once", sess)
+	}
+	l.noSecret(l.secrets()...)
 }
