@@ -231,6 +231,12 @@ func (li *LoginImporter) claims() (map[string][]*profile.Profile, map[string][]s
 // check reads a claimed file's sign-in for its first profile.
 func (li *LoginImporter) check(f *LoginFile, ps []*profile.Profile, now time.Time) {
 	s := li.Session(f.prof)
+	if s.Region == "" {
+		// What ReadCLIFile would say names stscred login's --region.
+		li.leave(f, hint.With(fmt.Errorf("profile %s names no region to sign in to, so nothing of it was stored", f.prof.Name),
+			"add region to [profile "+f.prof.Name+"] (the region aws login signed in at), then run stscred import again"))
+		return
+	}
 	var written time.Time
 	if fi, err := os.Lstat(f.Path); err == nil {
 		written = fi.ModTime()
@@ -283,7 +289,7 @@ func (li *LoginImporter) compare(files []*LoginFile) error {
 			f.Status = LoginAlreadyStored
 		case signin.HeldRenewed:
 			li.leave(f, hint.With(fmt.Errorf("%s already holds this sign-in of %s with another refresh token (one copy was renewed after the other was made, and only its token works)", li.KeysDesc, f.ARN),
-				"check stscred's: stscred session "+name+"; when that works, remove the file: rm "+shellQuote(f.Path),
+				"check stscred's: stscred whoami "+name+"; when that works, remove the file: rm "+shellQuote(f.Path),
 				"when it says to sign in, take the file's instead: stscred logout "+name+", then stscred import"))
 		case signin.HeldOther:
 			li.leave(f, hint.With(fmt.Errorf("%s already holds another sign-in of %s (until %s), which the file's would replace", li.KeysDesc, f.ARN, st.Ends.Local().Format("15:04")),

@@ -373,7 +373,7 @@ func TestLoginImportAgainstTheKeystore(t *testing.T) {
 			t.Fatalf("%v %+v\n%s", err, f, out)
 		}
 		for _, want := range []string{"already holds this sign-in of " + w.arn("alice") + " with another refresh token",
-			"hint: check stscred's: stscred session alice; when that works, remove the file: rm '" + path + "'",
+			"hint: check stscred's: stscred whoami alice; when that works, remove the file: rm '" + path + "'",
 			"hint: when it says to sign in, take the file's instead: stscred logout alice, then stscred import"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("report lacks %q:\n%s", want, out)
@@ -465,7 +465,7 @@ func TestLoginImportLeavesWhatCannotWork(t *testing.T) {
 			t.Errorf("%s: %+v, want left: %q", filepath.Base(path), f, want)
 		}
 	}
-	for _, want := range []string{"hint: sign in with stscred: stscred login alice", "hint: add region to [profile bob]"} {
+	for _, want := range []string{"hint: sign in with stscred: stscred login alice", "hint: add region to [profile bob] (the region aws login signed in at), then run stscred import again"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q:\n%s", want, out)
 		}
