@@ -13,8 +13,9 @@ import (
 
 // Migration is the result of Migrate.
 type Migration struct {
-	Keys int      // long-term keys moved
-	Left []string // entries copied but not deleted from the source
+	Keys  int      // long-term keys moved
+	Moved []string // every entry moved (copied and read back), in order
+	Left  []string // entries copied but not deleted from the source
 }
 
 // Migrate moves the entries from one store to the other: everything is
@@ -51,6 +52,7 @@ func Migrate(from, to Store, names []string) (Migration, error) {
 			res.Keys++
 		}
 	}
+	res.Moved = copied
 	for _, name := range copied {
 		if err := from.Delete(name); err != nil && !errors.Is(err, ErrNotFound) {
 			res.Left = append(res.Left, name)

@@ -31,7 +31,7 @@ type CLI struct {
 	Use        UseCmd        `cmd:"" help:"Switch this shell's credentials (needs the shell integration)."`
 	Completion CompletionCmd `cmd:"" hidden:"" help:"Print a completion script for bash, zsh or fish."`
 	Migrate    MigrateCmd    `cmd:"" help:"Move the stored keys to another backend (keyring or file), without loss."`
-	Import     ImportCmd     `cmd:"" help:"Move the static keys of ~/.aws/credentials into the keyring (verified first, backup kept); tools keep working through credential_process."`
+	Import     ImportCmd     `cmd:"" help:"Move the static keys of ~/.aws/credentials into the keyring (verified first, backup kept; tools keep working through credential_process), and aws login's plaintext sessions of ~/.aws/login/cache (proof key included; login_session profiles keep working through stscred)."`
 	Whoami     WhoamiCmd     `cmd:"" help:"Who these credentials are (GetCallerIdentity), printed as the AWS CLI does; --verbose adds where they came from and how long they last."`
 	Doctor     DoctorCmd     `cmd:"" help:"Check the setup (config, keyring, keys, cache, clock, shell hook) and say how to fix what is wrong."`
 	SSO        SSOCmd        `cmd:"" name:"sso" help:"Sign in to IAM Identity Center (login, logout, accounts); its tokens stay in the keystore."`

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/stscred/stscred/internal/aws/identitycenter"
+	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/human"
 	"github.com/stscred/stscred/internal/ops/doctor"
@@ -28,6 +29,13 @@ func Doctor(p *Process, s *Services, name string, asJSON bool) error {
 				return identitycenter.Status{}, err
 			}
 			return ic.Status(sess)
+		},
+		LoginStatus: func(sess signin.Session) (signin.Status, error) {
+			c, err := s.Login()
+			if err != nil {
+				return signin.Status{}, err
+			}
+			return c.Status(sess)
 		},
 	}, name)
 	if cfg != nil {

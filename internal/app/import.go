@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/stscred/stscred/internal/aws/awsapi"
+	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/ops/importer"
@@ -50,8 +51,19 @@ func Import(p *Process, s *Services, from string, dryRun bool) error {
 	if err != nil {
 		return err
 	}
-	if err := importer.Print(p.Human(), res); err != nil {
-		return err
+	lres, lerr := importLogins(p, s, dryRun)
+	if lres != nil && len(lres.Files) > 0 {
+		if err := importer.PrintLogin(p.Human(), lres, p.Now()); err != nil {
+			return err
+		}
+	}
+	if !res.NoFile || lres == nil || len(lres.Files) == 0 {
+		if err := importer.Print(p.Human(), res); err != nil {
+			return err
+		}
+	}
+	if dryRun && lres != nil && len(lres.Moved()) > 0 && len(res.Moved()) == 0 {
+		fmt.Fprintln(p.Human(), "stscred: dry run: nothing was changed")
 	}
 	if res.Changed {
 		// As stscred add does: the next session call then knows the key
@@ -65,7 +77,38 @@ func Import(p *Process, s *Services, from string, dryRun bool) error {
 			}
 		}
 	}
-	return nil
+	return lerr
+}
+
+// importLogins moves the AWS CLI's plaintext sign-ins (~/.aws/login/cache,
+// AWS_LOGIN_CACHE_DIRECTORY) of the config's login_session profiles into
+// the keystore (package importer's LoginImporter); nil when there is no
+// such directory to look in.
+func importLogins(p *Process, s *Services, dryRun bool) (*importer.LoginResult, error) {
+	dir := signin.CLICacheDir(p.Getenv)
+	if dir == "" {
+		return nil, nil
+	}
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil // nothing to build a client for
+	}
+	m, err := s.Model()
+	if err != nil {
+		return nil, err
+	}
+	client, err := s.Login()
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.Resolver()
+	if err != nil {
+		return nil, err
+	}
+	li := &importer.LoginImporter{
+		Dir: dir, Model: m, Session: r.LoginSession, Client: client, KeysDesc: s.DescribeKeys(),
+		Remember: r.RememberLogin, Now: p.Now, DryRun: dryRun,
+	}
+	return li.Run(p.Context())
 }
 
 // importVerifier checks a key with GetCallerIdentity at the profile's STS

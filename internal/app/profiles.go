@@ -6,10 +6,13 @@ import (
 	"io/fs"
 	"os"
 
+	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/base/human"
+	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/ops/listing"
 	"github.com/stscred/stscred/internal/session/cache"
+	"github.com/stscred/stscred/internal/session/resolve"
 	"github.com/stscred/stscred/shell"
 )
 
@@ -52,6 +55,14 @@ func List(p *Process, s *Services, asJSON bool) error {
 		return err
 	}
 	l.AddSSO(m, ic.Status)
+	l.AddLogin(m, func(pr *awsconfig.Profile) signin.Session { return resolve.LoginSessionFor(s.Settings(), pr) },
+		func(sess signin.Session) (signin.Status, error) {
+			c, err := s.Login()
+			if err != nil {
+				return signin.Status{}, err
+			}
+			return c.Status(sess)
+		})
 	if l.KeysErr != nil {
 		p.Warnf("could not read stored keys: %v", l.KeysErr)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stscred/stscred/internal/aws/awsapi"
 	"github.com/stscred/stscred/internal/aws/identitycenter"
+	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/human"
@@ -120,9 +121,11 @@ func Migrate(p *Process, s *Services, backend string) error {
 	}
 	var profiles []string
 	var sessions []identitycenter.Session
+	var logins []*profile.Profile
 	if m, err := s.Model(); err == nil {
 		profiles = m.File.ProfileNames()
 		sessions = resolve.SSOSessions(m)
+		logins = resolve.LoginProfiles(m)
 	}
 	names, err := keystore.Migratable(from, profiles, accesskey.PendingName)
 	if err != nil {
@@ -130,16 +133,34 @@ func Migrate(p *Process, s *Services, backend string) error {
 	}
 	if _, lists := from.(keystore.Lister); !lists {
 		// The OS keyring cannot be listed: the Identity Center sign-ins
-		// of the config's sessions are looked for by name.
+		// of the config's sessions, and the AWS Sign-In sessions of its
+		// login_session profiles, are looked for by name.
 		for _, s := range sessions {
 			names = append(names, identitycenter.StoreNames(s)...)
+		}
+		seen := map[string]bool{}
+		for _, lp := range logins {
+			if n := signin.StoreName(lp.LoginSession); !seen[n] {
+				seen[n] = true
+				names = append(names, n)
+			}
 		}
 	}
 	res, err := keystore.Migrate(from, to, names)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(p.Human(), "stscred: moved %d key%s from the %s backend to the %s backend\n", res.Keys, human.Plural(res.Keys, "", "s"), from.Backend(), to.Backend())
+	moved := fmt.Sprintf("%d key%s", res.Keys, human.Plural(res.Keys, "", "s"))
+	n := 0
+	for _, name := range res.Moved {
+		if signin.IsStoreName(name) {
+			n++
+		}
+	}
+	if n > 0 {
+		moved += fmt.Sprintf(" and %d AWS Sign-In session%s", n, human.Plural(n, "", "s"))
+	}
+	fmt.Fprintf(p.Human(), "stscred: moved %s from the %s backend to the %s backend\n", moved, from.Backend(), to.Backend())
 	if len(res.Left) > 0 {
 		fmt.Fprintf(p.Stderr, "stscred: warning: %d entr%s could not be deleted from the %s backend (they are safely in %s too): %v\n",
 			len(res.Left), human.Plural(len(res.Left), "y", "ies"), from.Backend(), to.Backend(), res.Left)

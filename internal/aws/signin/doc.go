@@ -17,6 +17,11 @@
 // and the rotated refresh token is in the keystore before the credentials
 // are handed out.
 //
+// A sign-in the AWS CLI made (`aws login`) sits in its plaintext file
+// under ~/.aws/login/cache; ReadCLIFile checks one, Held compares it with
+// the keystore's entry, and Import stores it, proof key included, so the
+// session goes on renewing without a new sign-in (`stscred import`).
+//
 // It knows a Session (the profile, the login_session ARN, the region and
 // the endpoint), not the config.
 package signin

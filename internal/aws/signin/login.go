@@ -114,7 +114,7 @@ func (c *Client) Login(ctx context.Context, s Session, o LoginOptions) (Result, 
 		return Result{}, err
 	}
 	g.creds.AccountID = accountOf(arn)
-	return Result{Status: Status{SignedIn: true, ARN: arn, Since: e.SignedIn, Ends: e.Ends}, Creds: g.creds}, nil
+	return Result{Status: Status{SignedIn: true, ARN: arn, Since: e.SignedIn, Ends: e.Ends, Region: e.Region, Endpoint: e.Endpoint}, Creds: g.creds}, nil
 }
 
 // authorizeURL is the browser step's URL.

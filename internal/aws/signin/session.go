@@ -40,7 +40,12 @@ func (s Session) ID() string {
 }
 
 // StoreName is the keystore entry of the session signed in as arn.
-func StoreName(arn string) string { return "v1:login:" + Session{ARN: arn}.ID() }
+func StoreName(arn string) string { return storePrefix + Session{ARN: arn}.ID() }
+
+const storePrefix = "v1:login:"
+
+// IsStoreName reports whether a keystore entry's name is a session's.
+func IsStoreName(name string) bool { return strings.HasPrefix(name, storePrefix) }
 
 // baseURL is the Sign-In endpoint, without a trailing slash.
 func (s Session) baseURL() string {

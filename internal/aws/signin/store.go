@@ -74,6 +74,9 @@ type Status struct {
 	ARN      string
 	Since    time.Time // the sign-in
 	Ends     time.Time // at the latest
+	// Region and Endpoint are where it signed in (Endpoint "" for AWS's):
+	// a profile that now names another cannot renew it.
+	Region, Endpoint string
 }
 
 // Status says whether the session has a sign-in that has not ended.
@@ -85,7 +88,7 @@ func (c *Client) Status(s Session) (Status, error) {
 	if err != nil || !found {
 		return Status{}, err
 	}
-	return Status{SignedIn: c.now().Before(e.Ends), ARN: e.ARN, Since: e.SignedIn, Ends: e.Ends}, nil
+	return Status{SignedIn: c.now().Before(e.Ends), ARN: e.ARN, Since: e.SignedIn, Ends: e.Ends, Region: e.Region, Endpoint: e.Endpoint}, nil
 }
 
 // Logout forgets the session's sign-in (the refresh token and the proof

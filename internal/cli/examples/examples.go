@@ -39,7 +39,7 @@ var byCommand = map[string][]string{
 		"stscred migrate --to keyring", "and back into the OS keyring",
 	},
 	"import": {
-		"stscred import --dry-run", "which keys of ~/.aws/credentials would move, and what would change",
+		"stscred import --dry-run", "which keys of ~/.aws/credentials and which aws login sessions of ~/.aws/login/cache would move, and what would change",
 		"stscred import", "move them: verified, stored, removed from the file (a backup is kept)",
 		"stscred import --from ./old-credentials", "from another file",
 	},

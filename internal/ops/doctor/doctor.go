@@ -19,6 +19,7 @@ import (
 	"github.com/stscred/stscred/internal/aws/awsapi"
 	"github.com/stscred/stscred/internal/aws/identitycenter"
 	"github.com/stscred/stscred/internal/aws/idtoken"
+	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/base/textsafe"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/profile"
@@ -92,6 +93,9 @@ type Setup struct {
 	// SSOStatus says whether an IAM Identity Center session is signed in
 	// (the keystore is read, the network is not); nil skips that check.
 	SSOStatus func(identitycenter.Session) (identitycenter.Status, error)
+	// LoginStatus says whether an AWS Sign-In session is signed in (the
+	// keystore is read, the network is not); nil skips that check.
+	LoginStatus func(signin.Session) (signin.Status, error)
 }
 
 // doctor holds what one run has learned so far.
@@ -123,6 +127,7 @@ func Run(ctx context.Context, s Setup, only string) ([]Check, *awsconfig.File) {
 		d.scope = map[string]bool{only: true}
 	}
 	d.checkSSOCache()
+	d.checkLoginCache()
 	d.checkCache()
 	d.checkClock()
 	d.checkShellHook()

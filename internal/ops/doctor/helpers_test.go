@@ -17,6 +17,7 @@ import (
 	"github.com/stscred/stscred/internal/aws/awsapi/awsapitest"
 	"github.com/stscred/stscred/internal/aws/identitycenter"
 	"github.com/stscred/stscred/internal/aws/idtoken"
+	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/ops/doctor"
 	"github.com/stscred/stscred/internal/session/cache"
@@ -96,6 +97,11 @@ type world struct {
 	// nil (the check only says what the profile is).
 	ssoStatus map[string]identitycenter.Status
 	ssoErr    error
+	// loginStatus answers LoginStatus by profile; nil leaves LoginStatus
+	// nil. loginAsked records the sessions it was asked about.
+	loginStatus map[string]signin.Status
+	loginErr    error
+	loginAsked  []signin.Session
 }
 
 func newWorld(t *testing.T, config string) *world {
@@ -167,6 +173,15 @@ func (w *world) setup() doctor.Setup {
 				return identitycenter.Status{}, w.ssoErr
 			}
 			return w.ssoStatus[sess.Label()], nil
+		}
+	}
+	if w.loginStatus != nil || w.loginErr != nil {
+		s.LoginStatus = func(sess signin.Session) (signin.Status, error) {
+			w.loginAsked = append(w.loginAsked, sess)
+			if w.loginErr != nil {
+				return signin.Status{}, w.loginErr
+			}
+			return w.loginStatus[sess.Profile], nil
 		}
 	}
 	return s

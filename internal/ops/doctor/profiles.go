@@ -77,6 +77,8 @@ func (d *doctor) checkProfiles() {
 			d.checkSAML(p)
 		case p.Kind == profile.SSO:
 			d.checkSSO(p)
+		case p.Kind == profile.Login:
+			d.checkLogin(p)
 		}
 		if raw := p.Keys["mfa_process"]; raw != "" {
 			d.checkMFAProcess(name, raw)
@@ -126,6 +128,8 @@ func (d *doctor) checkChain(p *profile.Profile) {
 			"make source_profile of the chain's last role name the IAM user's profile (the one you ran stscred add for)")
 	case profile.SSO:
 		d.add(IDSourceChain, p.Name, Pass, fmt.Sprintf("profile %s assumes %s (source chain %s, from the IAM Identity Center role of %s)", p.Name, role, chain, root.Name))
+	case profile.Login:
+		d.add(IDSourceChain, p.Name, Pass, fmt.Sprintf("profile %s assumes %s (source chain %s, from the AWS Sign-In session of %s)", p.Name, role, chain, root.Name))
 	default:
 		d.add(IDSourceChain, p.Name, Fail,
 			fmt.Sprintf("profile %s: its source chain %s ends at %s, a %s profile stscred cannot sign with", p.Name, chain, root.Name, root.Kind),

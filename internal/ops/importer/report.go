@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/stscred/stscred/internal/base/hint"
+	"github.com/stscred/stscred/internal/base/human"
 	"github.com/stscred/stscred/keystore"
 )
 
@@ -100,3 +102,66 @@ func oneLine(err error) string {
 
 // shellQuote quotes s for a POSIX shell.
 func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// PrintLogin writes what the import of the AWS CLI's sign-ins did (or,
+// dry, would do): each file imported, removed, or left with the reason
+// and hints, the credentials cached, and how the AWS tools reach each
+// imported profile. It never prints a secret: a file is named by its
+// path and the identity it is for, never by what it holds.
+func PrintLogin(w io.Writer, res *LoginResult, now time.Time) error {
+	pw := &printer{w: w}
+	would := ""
+	if res.DryRun {
+		would = "would "
+	}
+	for _, f := range res.Files {
+		if !f.Moved() {
+			pw.say("left %s alone: %s", f.Path, oneLine(f.Reason))
+			for _, h := range hint.Of(f.Reason) {
+				pw.say("  hint: %s", h)
+			}
+			continue
+		}
+		name := f.Profiles[0]
+		if f.Status == LoginAlreadyStored {
+			pw.say("%simport %s: %s already holds this AWS Sign-In session of %s; only the file goes", would, name, res.KeysDesc, f.ARN)
+		} else {
+			replaced := ""
+			if f.Replaced {
+				replaced = "; it replaces the ended sign-in stored for it"
+			}
+			pw.say("%simport %s: the AWS Sign-In session of %s (until %s, %s), its proof key with it, from %s into %s%s",
+				would, name, f.ARN, f.Until.Local().Format("15:04"), human.Left(f.Until, now), f.Path, res.KeysDesc, replaced)
+		}
+		if len(f.Elsewhere) > 0 {
+			n := len(f.Elsewhere)
+			pw.say("  note: %s %s %s the same login_session at another region or endpoint; the stored sign-in renews only at %s's (%s)",
+				human.Plural(n, "profile", "profiles"), strings.Join(f.Elsewhere, ", "), human.Plural(n, "names", "name"), name, f.Region)
+		}
+		if res.DryRun {
+			pw.say("would remove %s", f.Path)
+			continue
+		}
+		pw.say("removed %s: nothing of the sign-in is left in the clear (no backup: it would hold the refresh token and the proof key)", f.Path)
+		switch {
+		case !f.Cached.IsZero():
+			pw.say("cached the file's credentials of %s (%s)", name, human.Left(f.Cached, now))
+		case f.CacheErr != nil:
+			pw.say("warning: could not cache the file's credentials of %s (the next call renews them): %s", name, oneLine(f.CacheErr))
+		}
+	}
+	for _, f := range res.Moved() {
+		name := f.Profiles[0]
+		keeps := "keeps"
+		if res.DryRun {
+			keeps = "would keep"
+		}
+		works := fmt.Sprintf("%s %s working through stscred (stscred session %s, and roles with source_profile = %s)", name, keeps, name, name)
+		if len(f.Tools) > 0 {
+			pw.say("%s; the AWS tools reach it through [profile %s]", works, strings.Join(f.Tools, "], [profile "))
+		} else {
+			pw.say("%s; the AWS CLI and SDKs read login_session themselves and will not find the file: give them a profile with credential_process = stscred session %s", works, name)
+		}
+	}
+	return pw.err
+}

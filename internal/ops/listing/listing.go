@@ -1,7 +1,9 @@
 // Package listing is what `stscred list` shows: every profile of the
-// config with its kind, its stored key (masked id and age) and its cached
-// sessions with the time they have left, and the sessions of profiles the
-// config no longer has. Never a secret; no network call.
+// config with its kind, its stored key (masked id and age), a
+// login_session profile's AWS Sign-In state (signed in as whom, until
+// when), and its cached sessions with the time they have left; the
+// sessions of profiles the config no longer has; the Identity Center
+// sessions. Never a secret; no network call.
 package listing
 
 import (
@@ -34,7 +36,9 @@ type Row struct {
 	Type     string     `json:"type"`
 	Key      string     `json:"key,omitempty"` // masked access key id
 	KeyAdded *time.Time `json:"key_added,omitempty"`
-	Sessions []Session  `json:"sessions"`
+	// Login is a login_session profile's AWS Sign-In session (AddLogin).
+	Login    *Login    `json:"login,omitempty"`
+	Sessions []Session `json:"sessions"` // [] when none, never null
 }
 
 // Listing is the rows, and the keystore's error if stored keys could not
@@ -90,11 +94,15 @@ func Build(m *profile.Model, headers []cache.Header, keys keystore.Store, now ti
 	return l
 }
 
-// WriteJSON writes the rows as a JSON array ([] when there are none).
+// WriteJSON writes the rows as a JSON array ([] when there are none;
+// a row's sessions are [] too when it has none).
 func (l Listing) WriteJSON(w io.Writer) error {
-	rows := l.Rows
-	if rows == nil {
-		rows = []Row{}
+	rows := make([]Row, 0, len(l.Rows))
+	for _, r := range l.Rows {
+		if r.Sessions == nil {
+			r.Sessions = []Session{}
+		}
+		rows = append(rows, r)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -122,6 +130,9 @@ func (l Listing) WriteTable(w io.Writer, where string) error {
 				d += " (MFA)"
 			}
 			cached = append(cached, d+" "+s.Left)
+		}
+		if r.Login != nil {
+			cached = append([]string{r.Login.text()}, cached...)
 		}
 		if len(cached) == 0 {
 			cached = []string{"-"}

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/stscred/stscred/internal/aws/awsapi"
 	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/session/cache"
 )
 
@@ -31,18 +33,37 @@ func LoginFloor(lifetime, floor time.Duration) time.Duration {
 // AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL, or the profile's services or
 // endpoint_url.
 func (r *Resolver) LoginSession(p *awsconfig.Profile) signin.Session {
-	region := r.Settings.Region
+	return LoginSessionFor(r.Settings, p)
+}
+
+// LoginSessionFor is the AWS Sign-In session of a login_session profile
+// under the environment's settings st (what Resolver.LoginSession says,
+// for those without a resolver: doctor, list, import).
+func LoginSessionFor(st awsapi.Settings, p *awsconfig.Profile) signin.Session {
+	region := st.Region
 	if region == "" {
 		region = p.Region
 	}
-	endpoint := r.Settings.EndpointURLSignin
+	endpoint := st.EndpointURLSignin
 	if endpoint == "" {
-		endpoint = r.Settings.EndpointURL
+		endpoint = st.EndpointURL
 	}
-	if endpoint == "" && !r.Settings.IgnoreConfiguredURL {
+	if endpoint == "" && !st.IgnoreConfiguredURL {
 		endpoint = p.SigninEndpointURL
 	}
 	return signin.Session{Profile: p.Name, ARN: p.LoginSession, Region: region, Endpoint: endpoint}
+}
+
+// LoginProfiles are the config's login_session profiles (kind login), in
+// its order.
+func LoginProfiles(m *profile.Model) []*profile.Profile {
+	var out []*profile.Profile
+	for _, name := range m.File.ProfileNames() {
+		if p, err := m.Get(name); err == nil && p.Kind == profile.Login {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // loginKey keys a login profile's credentials: the session and where it
