@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -371,5 +372,124 @@ func TestFormulaAndScoop(t *testing.T) {
 func TestRevisionDate(t *testing.T) {
 	if got := testRev.Date(); !got.Equal(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)) {
 		t.Fatal(got)
+	}
+}
+
+// arMembers reads an ar archive (a .deb) into its members.
+func arMembers(t *testing.T, data []byte) map[string][]byte {
+	t.Helper()
+	if !bytes.HasPrefix(data, []byte("!<arch>\n")) {
+		t.Fatal("not an ar archive")
+	}
+	m := map[string][]byte{}
+	for p := 8; p+60 <= len(data); {
+		h := data[p : p+60]
+		name := strings.TrimRight(strings.TrimSpace(string(h[0:16])), "/")
+		var size int
+		fmt.Sscan(strings.TrimSpace(string(h[48:58])), &size)
+		if mtime := strings.TrimSpace(string(h[16:28])); mtime != fmt.Sprint(testRev.Epoch) && testRev.Epoch != 0 {
+			// nfpm writes the commit's time into the ar headers too.
+			t.Errorf("ar member %s: time %s", name, mtime)
+		}
+		m[name] = data[p+60 : p+60+size]
+		p += 60 + size + size%2
+	}
+	return m
+}
+
+// The packages are made the same twice, carry the tag's version as
+// Debian orders it, and install what they should, root's, at the
+// commit's time.
+func TestPackages(t *testing.T) {
+	work := t.TempDir()
+	bin := filepath.Join(work, "stscred")
+	if err := os.WriteFile(bin, []byte("\x7fELF not really"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rev := revision{Tag: "v1.3.0-rc.1", Commit: testRev.Commit, Epoch: testRev.Epoch}
+	lin := target{"linux", "amd64"}
+	build := func() map[string][]byte {
+		out := filepath.Join(t.TempDir(), "out")
+		os.MkdirAll(out, 0o755)
+		r := &release{rev: rev, work: t.TempDir(), out: out, say: func(string, ...any) {}, bins: map[target]string{lin: bin},
+			docs: docs{completions: map[string][]byte{"bash": []byte("b"), "zsh": []byte("z"), "fish": []byte("f"), "powershell": []byte("p")}, man: []byte(".TH X 1\n"), license: []byte("MIT\n")}}
+		for _, f := range []string{"deb", "rpm"} {
+			if err := r.pkg(lin, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		m := map[string][]byte{}
+		for _, n := range r.artifacts {
+			m[n], _ = os.ReadFile(filepath.Join(out, n))
+		}
+		return m
+	}
+	a, b := build(), build()
+	if len(a) != 2 || a["stscred_1.3.0-rc.1_amd64.deb"] == nil || a["stscred-1.3.0-rc.1-1.x86_64.rpm"] == nil {
+		t.Fatalf("made %d packages", len(a))
+	}
+	for n := range a {
+		if !bytes.Equal(a[n], b[n]) {
+			t.Errorf("%s differs when made again", n)
+		}
+	}
+	deb := arMembers(t, a["stscred_1.3.0-rc.1_amd64.deb"])
+	control := untar(t, deb["control.tar.gz"])
+	if c := string(control["./control"].data); !strings.Contains(c, "Version: 1.3.0~rc.1\n") || !strings.Contains(c, "Architecture: amd64\n") || !strings.Contains(c, "Maintainer: "+maintainer+"\n") {
+		t.Errorf("control:\n%s", c)
+	}
+	data := untar(t, deb["data.tar.gz"])
+	for name, want := range map[string]int64{
+		"./usr/bin/stscred": 0o755, "./usr/share/bash-completion/completions/stscred": 0o644,
+		"./usr/share/zsh/vendor-completions/_stscred": 0o644, "./usr/share/fish/vendor_completions.d/stscred.fish": 0o644,
+		"./usr/share/man/man1/stscred.1.gz": 0o644, "./usr/share/doc/stscred/copyright": 0o644,
+		"./usr/share/doc/stscred/changelog.gz": 0o644, "./usr/share/lintian/overrides/stscred": 0o644,
+	} {
+		f, ok := data[name]
+		if !ok {
+			t.Errorf("the .deb lacks %s", name)
+			continue
+		}
+		if f.mode != want || f.owner != "0/0 root/root" || !f.mtime.Equal(rev.Date()) {
+			t.Errorf("%s: mode %o, owner %s, time %v", name, f.mode, f.owner, f.mtime)
+		}
+	}
+	for name, f := range data {
+		if !f.mtime.Equal(rev.Date()) {
+			t.Errorf("%s: time %v", name, f.mtime)
+		}
+	}
+	if zr, err := gzip.NewReader(bytes.NewReader(data["./usr/share/doc/stscred/changelog.gz"].data)); err != nil || !zr.ModTime.IsZero() {
+		t.Errorf("changelog.gz: %v, time %v", err, zr.ModTime)
+	} else if cl, _ := io.ReadAll(zr); !strings.HasPrefix(string(cl), "stscred (1.3.0~rc.1) unstable") {
+		t.Errorf("changelog: %s", cl)
+	}
+}
+
+type tarFile struct {
+	mode  int64
+	owner string
+	mtime time.Time
+	data  []byte
+}
+
+func untar(t *testing.T, tgz []byte) map[string]tarFile {
+	t.Helper()
+	zr, err := gzip.NewReader(bytes.NewReader(tgz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]tarFile{}
+	tr := tar.NewReader(zr)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return m
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(tr)
+		m[h.Name] = tarFile{h.Mode, fmt.Sprintf("%d/%d %s/%s", h.Uid, h.Gid, h.Uname, h.Gname), h.ModTime, data}
 	}
 }
