@@ -27,13 +27,15 @@
 // What else must match to get the same bytes is the Go version, which
 // the SBOM and stscred version name.
 //
-// Why a program of the repository's own and not GoReleaser: GoReleaser is
-// a binary this project cannot fetch and pin as a module without taking
-// in a large unreviewed tree, and what a release is (names, contents,
-// what is reproducible) should be code the tests read. The formats are
-// written by libraries: nfpm for .deb and .rpm, cyclonedx-go for the
-// SBOM, Go's archive/tar, archive/zip and compress packages for the
-// archives.
+// Why a program of the repository's own and not GoReleaser: GoReleaser's
+// released binary cannot be downloaded where this project builds, the
+// module proxy's copy of its source is not an approved release, and a
+// release (its names, contents and what makes it reproducible) is better
+// as code the tests read than as a configuration for a tool they cannot
+// run. The formats are written by libraries: nfpm (v2.45.2: later ones
+// raise golang.org/x/crypto for stscred's own build too) for .deb and
+// .rpm, cyclonedx-go for the SBOM, Go's archive/tar, archive/zip and
+// compress packages for the archives.
 package main
 
 import (

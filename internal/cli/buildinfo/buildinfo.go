@@ -144,7 +144,9 @@ func (i Info) String() string {
 }
 
 // Version is Read(set, info).String(): what main hands the commands as
-// the version to print.
+// the version to print (app.Process.Version), several lines. Anything
+// that wants the version alone (a User-Agent, say) takes
+// Read(set, info).Version.
 func Version(set string, info func() (*debug.BuildInfo, bool)) string {
 	return Read(set, info).String()
 }
