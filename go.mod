@@ -18,6 +18,7 @@ require (
 	github.com/beevik/etree v1.7.0
 	github.com/creack/pty v1.1.24
 	github.com/go-jose/go-jose/v4 v4.1.9
+	github.com/gofrs/flock v0.13.2
 	github.com/goreleaser/nfpm/v2 v2.45.2
 	github.com/jmespath/go-jmespath v0.4.0
 	github.com/pquerna/otp v1.5.0
