@@ -50,7 +50,15 @@ for target in darwin/amd64 darwin/arm64 windows/amd64; do
 	CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null ./cmd/stscred
 done
 echo "== go test (everything: the unit and in-process tests and, with -tags realworld, the real components)"
-go test -tags realworld -count=1 -race -timeout 60m ./...
+# The release's proof builds the whole release twice: it runs on its own,
+# below, not beside the other packages' tests.
+go test -tags realworld -count=1 -race -timeout 60m -skip '^TestReleaseProof$' ./...
+# The release (./release.sh) built twice, as root and as another user,
+# and compared byte for byte; the packages checked with lintian and rpm
+# and installed in a Debian chroot; the SBOMs, formula and manifest
+# checked against the binaries and SHA256SUMS (README, Development).
+echo "== release: reproducible, packages, SBOMs, formula and manifest (TestReleaseProof)"
+go test -tags realworld -count=1 -timeout 45m -run '^TestReleaseProof$' -v ./internal/release/
 # Every fuzz target (func FuzzX(f *testing.F)), found by go test -list so
 # a new one runs without an edit here, for a short fixed time each (go test
 # takes one -fuzz target at a time). Their seed corpora already ran above

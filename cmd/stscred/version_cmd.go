@@ -7,7 +7,9 @@ import (
 	"github.com/stscred/stscred/internal/app"
 )
 
-// VersionCmd prints the version, as --version does.
+// VersionCmd prints what --version does: the version (a release's tag,
+// else "dev" and what is known of the build), the commit, its date, the Go
+// version and the platform (buildinfo.Info).
 type VersionCmd struct{}
 
 func (c *VersionCmd) Run(p *app.Process) error {

@@ -86,9 +86,10 @@ func processStarts(t *testing.T, root string, allowed []string) []string {
 // Every process stscred starts goes through proc.Runner, which drops
 // stscred's private variables from the child's environment and bounds
 // what is read back: no other code of stscred's starts one (the test
-// servers, the end-to-end tests and the benchmark may).
+// servers, the end-to-end tests, the benchmark and the release builder
+// may).
 func TestOnlyTheRunnerStartsProcesses(t *testing.T) {
-	allowed := []string{"internal/sys/proc", "internal/testkit", "internal/e2e", "internal/bench", "cmd/ststest", "internal/layering"}
+	allowed := []string{"internal/sys/proc", "internal/testkit", "internal/e2e", "internal/bench", "cmd/ststest", "internal/layering", "internal/release"}
 	if found := processStarts(t, "../..", allowed); len(found) > 0 {
 		t.Errorf("processes started outside proc.Runner:\n  %s", strings.Join(found, "\n  "))
 	}

@@ -44,7 +44,7 @@ func layers() []group {
 		// Test servers, and what runs tests: they may use anything of
 		// stscred's but the command (they run its binary).
 		{"testkit", []string{"internal/testkit", "keystore/keystoretest", "internal/aws/awsapi/awsapitest"}, append(slices.Clone(product), "testkit")},
-		{"harness", []string{"internal/e2e", "internal/bench", "cmd/ststest", "internal/layering"}, append(slices.Clone(product), "testkit")},
+		{"harness", []string{"internal/e2e", "internal/bench", "cmd/ststest", "internal/layering", "internal/release"}, append(slices.Clone(product), "testkit")},
 	}
 }
 
