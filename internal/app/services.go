@@ -76,6 +76,7 @@ func (s *Services) Config() (*awsconfig.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.Ambient = awsconfig.AmbientOf(s.p.Getenv)
 	s.build("config")
 	s.ConfigFile = f
 	return f, nil

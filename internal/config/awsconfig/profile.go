@@ -68,6 +68,10 @@ type Profile struct {
 	PrincipalARN            string // principal_arn: the SAML provider
 	SAMLProcess             string // saml_process: prints the base64 SAMLResponse
 	SAMLAssertionFile       string // saml_assertion_file: holds it
+	// WebIdentityFromRunner is set for a role_arn without a source or a
+	// token key resolved where the environment offers a web identity token
+	// (File.Ambient: a GitHub Actions job with id-token: write).
+	WebIdentityFromRunner bool
 
 	// Diagnostics: recorded, never acted upon.
 	CredentialSource string // credential_source
@@ -97,9 +101,10 @@ func (p *Profile) IsRole() bool { return p.RoleARN != "" }
 // IsWebIdentity reports whether the profile's role is assumed with a web
 // identity token (AssumeRoleWithWebIdentity) rather than from a source:
 // it names a token file or process, or an audience to ask for a token
-// (GitHub Actions).
+// (GitHub Actions), or it is a bare role_arn where the environment offers
+// a token (WebIdentityFromRunner).
 func (p *Profile) IsWebIdentity() bool {
-	return p.SourceProfile == "" && (p.WebIdentityTokenFile != "" || p.WebIdentityTokenProcess != "" || p.WebIdentityAudience != "")
+	return p.SourceProfile == "" && (p.WebIdentityTokenFile != "" || p.WebIdentityTokenProcess != "" || p.WebIdentityAudience != "" || p.WebIdentityFromRunner)
 }
 
 // IsSAML reports whether the profile's role is assumed with a SAML

@@ -139,7 +139,12 @@ func (f *File) resolve(name string, chain []string) (*Profile, error) {
 		switch p.SourceProfile {
 		case "":
 			if !p.FromIdentityProvider() {
-				return nil, f.noSource(p, ents)
+				if !f.Ambient.GitHubOIDC || p.CredentialSource != "" || p.CredentialProcess != "" {
+					return nil, f.noSource(p, ents)
+				}
+				// role_arn alone in a job that may ask the runner for
+				// an OIDC token: the session starts from that token.
+				p.WebIdentityFromRunner = true
 			}
 			// A root role: its session starts from the provider's token.
 		case name:

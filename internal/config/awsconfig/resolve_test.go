@@ -645,3 +645,53 @@ role_arn = arn:aws:iam::333333333333:role/Next
 		t.Fatalf("deeper: %+v %v", d, err)
 	}
 }
+
+// role_arn alone is a web identity root where the environment offers the
+// runner's token (a GitHub Actions job with id-token: write), and only
+// there; credential_source and credential_process keep their errors.
+func TestRoleAloneInGitHubActions(t *testing.T) {
+	const text = `[profile gha]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+[profile next]
+source_profile = gha
+role_arn = arn:aws:iam::222222222222:role/ReadOnly
+[profile src]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+credential_source = Environment
+[profile both]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+credential_process = stscred role both
+`
+	vars := map[string]string{"GITHUB_ACTIONS": "true", "ACTIONS_ID_TOKEN_REQUEST_URL": "https://runner.example/token?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "t"}
+	f := mustParse(t, text)
+	f.Ambient = AmbientOf(func(k string) string { return vars[k] })
+	if !f.Ambient.GitHubActions || !f.Ambient.GitHubOIDC {
+		t.Fatalf("Ambient = %+v", f.Ambient)
+	}
+	p, err := f.Resolve("gha")
+	if err != nil || !p.IsWebIdentity() || !p.WebIdentityFromRunner || p.Source != nil || p.IsSAML() {
+		t.Fatalf("gha: %+v %v", p, err)
+	}
+	if n, err := f.Resolve("next"); err != nil || n.Source == nil || !n.Source.IsWebIdentity() || n.IsWebIdentity() {
+		t.Fatalf("next: %+v %v", n, err)
+	}
+	for _, name := range []string{"src", "both"} {
+		if _, err := f.Resolve(name); !errors.Is(err, ErrNoSource) {
+			t.Errorf("%s: err = %v, want ErrNoSource", name, err)
+		}
+	}
+
+	// A job without id-token: write: the error says what the job needs.
+	delete(vars, "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+	f = mustParse(t, text)
+	f.Ambient = AmbientOf(func(k string) string { return vars[k] })
+	_, err = f.Resolve("gha")
+	if !errors.Is(err, ErrNoSource) || !strings.Contains(err.Error(), "offers no OIDC token") || !hintsContain(err, "id-token: write") {
+		t.Fatalf("job without the token variables: %v %q", err, hintsOf(err))
+	}
+	// Outside a job: the old error, with a hint toward the key-less way.
+	_, err = mustParse(t, text).Resolve("gha")
+	if !errors.Is(err, ErrNoSource) || !strings.HasSuffix(err.Error(), "has role_arn but no source_profile") || !hintsContain(err, "web_identity_token_file") {
+		t.Fatalf("outside a job: %v %q", err, hintsOf(err))
+	}
+}
