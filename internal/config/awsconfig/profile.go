@@ -25,6 +25,13 @@ type Profile struct {
 	// profile whose section holds it, for messages (the line itself is
 	// never shown: it may hold a secret).
 	MFAProcess, MFAProcessFrom string
+	// MFAPrompt is mfa_prompt: where this profile's MFA codes come from
+	// when --prompt is auto (one of MFAPrompts); YkmanAccount and
+	// YkmanDevice are ykman_oath_account and ykman_device: the YubiKey
+	// OATH account that makes the codes, and the serial of the key that
+	// holds it. Each is inherited like MFASerial; MFAPromptFrom is the
+	// profile whose section holds the nearest of them, for hints.
+	MFAPrompt, YkmanAccount, YkmanDevice, MFAPromptFrom string
 
 	// ExternalID, RoleSessionName and SourceIdentity are AssumeRole
 	// parameters (own or included).
@@ -94,6 +101,9 @@ type Profile struct {
 	// the same profile without its role fields.
 	Source *Profile
 }
+
+// MFAPrompts are the values mfa_prompt takes: the kinds of --prompt.
+var MFAPrompts = [...]string{"auto", "tty", "desktop", "process", "ykman", "none"}
 
 // IsRole reports whether the profile assumes a role.
 func (p *Profile) IsRole() bool { return p.RoleARN != "" }

@@ -469,6 +469,8 @@ func TestInvalidValues(t *testing.T) {
 		{"tags no equals", "session_tags = team=SECRETTEAM,broken", "session_tags", `entry 2 is not "key=value" (the format is key1=value1,key2=value2)`, "SECRETTEAM", 3},
 		{"tags empty key", "session_tags = =SECRETVAL", "session_tags", "entry 1 has an empty tag key", "SECRETVAL", 3},
 		{"tags duplicate", "session_tags = Team=SECRETA,team=SECRETB", "session_tags", "entry 2 repeats a tag key (tag keys are case-insensitive)", "SECRET", 3},
+		{"mfa_prompt", "mfa_prompt = yubikey", "mfa_prompt", `must be one of auto, tty, desktop, process, ykman, none, found "yubikey"`, "", 3},
+		{"ykman_device", "ykman_device = my-key", "ykman_device", `must be the YubiKey's serial number (as ykman list --serials shows it), found "my-key"`, "", 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -693,5 +695,42 @@ credential_process = stscred role both
 	_, err = mustParse(t, text).Resolve("gha")
 	if !errors.Is(err, ErrNoSource) || !strings.HasSuffix(err.Error(), "has role_arn but no source_profile") || !hintsContain(err, "web_identity_token_file") {
 		t.Fatalf("outside a job: %v %q", err, hintsOf(err))
+	}
+}
+
+// mfa_prompt, ykman_oath_account and ykman_device are inherited like
+// mfa_serial, each on its own; MFAPromptFrom names the nearest section
+// that holds one of them.
+func TestMFAPromptInheritance(t *testing.T) {
+	f := mustParse(t, `[profile alice]
+mfa_serial = arn:aws:iam::111111111111:mfa/alice
+mfa_prompt = ykman
+ykman_oath_account = Amazon Web Services:alice@111111111111
+[profile admin]
+source_profile = alice
+role_arn = arn:aws:iam::222222222222:role/Admin
+[profile other-key]
+source_profile = alice
+role_arn = arn:aws:iam::222222222222:role/Other
+ykman_device = 12345678
+[profile shared]
+ykman_oath_account = aws-work
+[profile inc]
+include_profile = shared
+mfa_serial = arn:aws:iam::111111111111:mfa/inc
+`)
+	for name, want := range map[string][4]string{
+		"alice":     {"ykman", "Amazon Web Services:alice@111111111111", "", "alice"},
+		"admin":     {"ykman", "Amazon Web Services:alice@111111111111", "", "alice"},
+		"other-key": {"ykman", "Amazon Web Services:alice@111111111111", "12345678", "other-key"},
+		"inc":       {"", "aws-work", "", "shared"},
+	} {
+		p, err := f.Resolve(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := [4]string{p.MFAPrompt, p.YkmanAccount, p.YkmanDevice, p.MFAPromptFrom}; got != want {
+			t.Errorf("%s: got %q, want %q", name, got, want)
+		}
 	}
 }
