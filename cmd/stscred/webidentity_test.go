@@ -314,3 +314,60 @@ func TestDoctorWebIdentity(t *testing.T) {
 		t.Errorf("no file: exit %d %+v", code, got)
 	}
 }
+
+// A profile with only role_arn in a GitHub Actions job (its OIDC request
+// variables set): the role is assumed with the runner's token, as the
+// token sources' order promises; the same profile outside such a job, or
+// in a job without id-token: write, fails with what it needs.
+func TestWebIdentityGitHubActionsRoleOnly(t *testing.T) {
+	gh := oidctest.NewGitHubActions(oidctest.GitHubOptions{Repository: "corp/app"})
+	gh.Start()
+	t.Cleanup(gh.Close)
+	w := newWebLive(t, "[profile gha]\nrole_arn = "+deployRole+"\nrole_session_name = gha\n"+
+		"[profile gha-next]\nsource_profile = gha\nrole_arn = arn:aws:iam::222222222222:role/ReadOnly\n"+
+		"[profile gha-tools]\ncredential_process = stscred role gha\n")
+	w.srv.AddOIDCProvider("222222222222", gh.URL(), "sts.amazonaws.com")
+	if err := w.srv.TrustWebIdentity(deployRole, ststest.WebIdentityTrust{
+		Provider: gh.URL(), Subjects: []string{"repo:corp/app:*"}, Audiences: []string{"sts.amazonaws.com"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// Outside a job: the error says what the profile lacks, and that a
+	// runner's token would do.
+	if code := w.run("role", "gha"); code == 0 || w.stdout.Len() != 0 {
+		t.Fatalf("role gha outside a job: exit %d, stdout %q", code, w.stdout)
+	}
+	if !strings.Contains(w.stderr.String(), "has role_arn but no source_profile") {
+		t.Fatalf("outside a job: %s", w.stderr)
+	}
+	// A job without id-token: write: the hint says so.
+	w.vars["GITHUB_ACTIONS"] = "true"
+	if code := w.run("role", "gha"); code == 0 || !strings.Contains(w.stderr.String(), "id-token: write") {
+		t.Fatalf("job without the OIDC variables: exit %d: %s", code, w.stderr)
+	}
+
+	w.vars["ACTIONS_ID_TOKEN_REQUEST_URL"] = gh.RequestURL()
+	w.vars["ACTIONS_ID_TOKEN_REQUEST_TOKEN"] = gh.RequestToken()
+	for _, args := range [][]string{{"role", "gha"}, {"export", "--format", "json", "gha-tools"}, {"role", "gha-next"}} {
+		if code := w.run(args...); code != 0 {
+			t.Fatalf("%v in a job: %s", args, w.stderr)
+		}
+	}
+	if n := w.srv.Calls("AssumeRoleWithWebIdentity"); n != 1 || gh.Requests() != 1 {
+		t.Fatalf("%d AssumeRoleWithWebIdentity calls, %d token requests; want 1 and 1 (then the cache)", n, gh.Requests())
+	}
+	var wi *ststest.Session
+	for _, s := range w.srv.Sessions() {
+		if s.Action == "AssumeRoleWithWebIdentity" {
+			s := s
+			wi = &s
+		}
+	}
+	if wi == nil || wi.RoleSessionName != "gha" || wi.Issuer != gh.URL() || wi.Subject != gh.Subject() || wi.Audience != "sts.amazonaws.com" {
+		t.Fatalf("web identity session %+v", wi)
+	}
+	if strings.Contains(w.stdout.String()+w.stderr.String(), gh.RequestToken()) {
+		t.Fatal("the request token is in the output")
+	}
+}

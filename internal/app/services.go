@@ -76,6 +76,7 @@ func (s *Services) Config() (*awsconfig.File, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.Ambient = awsconfig.AmbientOf(s.p.Getenv)
 	s.build("config")
 	s.ConfigFile = f
 	return f, nil
@@ -175,7 +176,7 @@ func (s *Services) Runner() *proc.Runner {
 
 // MFA picks where an MFA code comes from (the chooser is made on the
 // first call: a call that needs no code never makes it).
-func (s *Services) MFA(req mfa.Request, process proc.Line) (mfa.Source, error) {
+func (s *Services) MFA(req mfa.Request, how mfa.How) (mfa.Source, error) {
 	if s.chooser == nil {
 		s.build("mfa")
 		f := s.p.Flags
@@ -184,7 +185,7 @@ func (s *Services) MFA(req mfa.Request, process proc.Line) (mfa.Source, error) {
 			Getenv: s.p.Getenv, GOOS: s.p.GOOS, Stderr: s.p.Stderr, Runner: s.Runner(), Given: s.p.Now(),
 		}
 	}
-	return s.chooser.For(req, process)
+	return s.chooser.For(req, how)
 }
 
 // Tokens gets identity providers' tokens for web identity and SAML roles.

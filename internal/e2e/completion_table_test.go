@@ -56,7 +56,7 @@ var completionCases = []completionCase{
 	{"stscred whoami --output ", []string{"json", "text", "table", "yaml", "yaml-stream"}, anyProfiles},
 	{"stscred doctor --output ", []string{"text", "json"}, append([]string{"yaml"}, anyProfiles...)},
 	{"stscred --backend ", []string{"auto", "keyring", "file"}, append([]string{"add", "role", "whoami"}, anyProfiles...)},
-	{"stscred role --prompt ", []string{"auto", "tty", "desktop", "process", "none"}, anyProfiles},
+	{"stscred role --prompt ", []string{"auto", "tty", "desktop", "process", "ykman", "none"}, anyProfiles},
 	{"stscred migrate --to ", []string{"keyring", "file"}, append([]string{"auto"}, anyProfiles...)},
 	{"stscred shell-init ", []string{"bash", "zsh", "fish", "powershell"}, anyProfiles},
 	{"stscred role ", roles, notRoles},

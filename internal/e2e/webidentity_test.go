@@ -509,6 +509,60 @@ region = eu-west-1
 	}
 }
 
+// A profile with role_arn alone in a GitHub Actions job: the AWS CLI,
+// through credential_process, gets the role assumed with the runner's
+// token; in a job without id-token: write, a clean failure that says so.
+func TestWebIdentityGitHubActionsRoleOnly(t *testing.T) {
+	requireTool(t, awsCLI, "awscli")
+	gh := oidctest.NewGitHubActions(oidctest.GitHubOptions{Repository: "corp/app"})
+	gh.Start()
+	t.Cleanup(gh.Close)
+	w := newWIWorld(t, true, ststest.Options{})
+	w.srv.AddOIDCProvider(wiAccount, gh.URL(), wiAudience)
+	if err := w.srv.TrustWebIdentity(wiDeployRole, ststest.WebIdentityTrust{
+		Provider: gh.URL(), Subjects: []string{"repo:corp/app:ref:refs/heads/*"}, Audiences: []string{wiAudience},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	w.writeConfig(`[profile deploy]
+role_arn = ` + wiDeployRole + `
+role_session_name = gha
+
+[profile deploy-tools]
+credential_process = stscred role deploy
+region = eu-west-1
+`)
+	job := []string{"GITHUB_ACTIONS=true"}
+	oidc := append(slices.Clone(job), "ACTIONS_ID_TOKEN_REQUEST_URL="+gh.RequestURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN="+gh.RequestToken())
+
+	// Without id-token: write: stscred says what the job needs.
+	res := w.sc(job, "role", "deploy")
+	w.assertCleanFailure(res, "offers no OIDC token")
+	if !strings.Contains(res.stderr, "id-token: write") {
+		t.Fatalf("no hint about id-token: write: %s", res.stderr)
+	}
+	cli := w.exec(job, awsCLI, "sts", "get-caller-identity", "--profile", "deploy-tools", "--endpoint-url", w.url)
+	if cli.code == 0 || cli.stdout != "" || !strings.Contains(cli.stderr, "id-token: write") {
+		t.Fatalf("aws without the OIDC variables: %s", cli)
+	}
+
+	for i := 0; i < 2; i++ {
+		cli = w.exec(oidc, awsCLI, "sts", "get-caller-identity", "--profile", "deploy-tools", "--endpoint-url", w.url)
+		if cli.code != 0 || !strings.Contains(cli.stdout, "assumed-role/Deploy/gha") {
+			t.Fatalf("aws --profile deploy-tools (%d): %s", i+1, cli)
+		}
+	}
+	last := w.lastSession()
+	if last.Action != "AssumeRoleWithWebIdentity" || last.Issuer != gh.URL() || last.Subject != gh.Subject() || last.Audience != wiAudience {
+		t.Fatalf("session %+v", last)
+	}
+	if n := w.srv.Calls("AssumeRoleWithWebIdentity"); n != 1 || gh.Requests() != 1 {
+		t.Fatalf("%d AssumeRoleWithWebIdentity calls, %d token requests: the second run must be a cache hit", n, gh.Requests())
+	}
+	w.assertNeverShown("GitHub Actions request token", gh.RequestToken())
+	w.assertNoPlaintext(w.home, w.tmp)
+}
+
 // `stscred exec ci` serves a long-running command across several expiries
 // of the role's credentials: each renewal is a new AssumeRoleWithWebIdentity
 // with the token file read again.

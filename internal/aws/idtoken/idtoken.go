@@ -62,7 +62,7 @@ func (s Setup) WebIdentity(p *awsconfig.Profile) (Source, error) {
 		return Source{Kind: "file", Path: expandHome(p.WebIdentityTokenFile, s.Getenv), setup: s}, nil
 	case p.WebIdentityTokenProcess != "":
 		return Source{Kind: "process", Line: proc.Line{Text: p.WebIdentityTokenProcess, Profile: p.Name, Key: "web_identity_token_process"}, setup: s}, nil
-	case s.Getenv("ACTIONS_ID_TOKEN_REQUEST_URL") != "" && s.Getenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN") != "":
+	case awsconfig.AmbientOf(s.Getenv).GitHubOIDC:
 		aud := p.WebIdentityAudience
 		if aud == "" {
 			aud = DefaultAudience

@@ -215,9 +215,20 @@ func (f *File) noSource(p *Profile, ents []entry) error {
 			"the AWS CLI and SDKs assume a profile's role_arn themselves and never run its credential_process",
 			"move role_arn to a profile of its own with source_profile = <the IAM user profile whose key is in the keyring>, and set credential_process = stscred role <that profile> here",
 		}
+	case f.Ambient.GitHubActions:
+		// A GitHub Actions job whose runner offers no OIDC token: with
+		// one, such a profile would start from it.
+		msg = where + " but no source_profile, and this GitHub Actions job offers no OIDC token"
+		hints = []string{
+			"give the job permissions: id-token: write, so that ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN are set: the role is then assumed with the runner's token (no stored key)",
+			"or " + add + " in " + f.Path,
+		}
 	default:
 		msg = where + " but no source_profile"
-		hints = []string{add + " in " + f.Path}
+		hints = []string{
+			add + " in " + f.Path,
+			"or, to assume it without a stored key, set web_identity_token_file in " + sectionFor(p.Name) + " (in a GitHub Actions job with id-token: write, the runner's token is used by itself)",
+		}
 	}
 	return hint.With(&refError{msg: msg, err: ErrNoSource}, hints...)
 }

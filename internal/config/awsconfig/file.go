@@ -28,6 +28,9 @@ type File struct {
 	// Path is the file's path as given to Load or Parse; error messages
 	// show it as is.
 	Path string
+	// Ambient is what the environment offers profiles (set by the caller
+	// before the first Resolve; the zero value offers nothing).
+	Ambient Ambient
 
 	text     string
 	cr       bool // text holds a "\r"

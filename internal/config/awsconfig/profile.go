@@ -25,6 +25,13 @@ type Profile struct {
 	// profile whose section holds it, for messages (the line itself is
 	// never shown: it may hold a secret).
 	MFAProcess, MFAProcessFrom string
+	// MFAPrompt is mfa_prompt: where this profile's MFA codes come from
+	// when --prompt is auto (one of MFAPrompts); YkmanAccount and
+	// YkmanDevice are ykman_oath_account and ykman_device: the YubiKey
+	// OATH account that makes the codes, and the serial of the key that
+	// holds it. Each is inherited like MFASerial; MFAPromptFrom is the
+	// profile whose section holds the nearest of them, for hints.
+	MFAPrompt, YkmanAccount, YkmanDevice, MFAPromptFrom string
 
 	// ExternalID, RoleSessionName and SourceIdentity are AssumeRole
 	// parameters (own or included).
@@ -68,6 +75,10 @@ type Profile struct {
 	PrincipalARN            string // principal_arn: the SAML provider
 	SAMLProcess             string // saml_process: prints the base64 SAMLResponse
 	SAMLAssertionFile       string // saml_assertion_file: holds it
+	// WebIdentityFromRunner is set for a role_arn without a source or a
+	// token key resolved where the environment offers a web identity token
+	// (File.Ambient: a GitHub Actions job with id-token: write).
+	WebIdentityFromRunner bool
 
 	// Diagnostics: recorded, never acted upon.
 	CredentialSource string // credential_source
@@ -91,15 +102,19 @@ type Profile struct {
 	Source *Profile
 }
 
+// MFAPrompts are the values mfa_prompt takes: the kinds of --prompt.
+var MFAPrompts = [...]string{"auto", "tty", "desktop", "process", "ykman", "none"}
+
 // IsRole reports whether the profile assumes a role.
 func (p *Profile) IsRole() bool { return p.RoleARN != "" }
 
 // IsWebIdentity reports whether the profile's role is assumed with a web
 // identity token (AssumeRoleWithWebIdentity) rather than from a source:
 // it names a token file or process, or an audience to ask for a token
-// (GitHub Actions).
+// (GitHub Actions), or it is a bare role_arn where the environment offers
+// a token (WebIdentityFromRunner).
 func (p *Profile) IsWebIdentity() bool {
-	return p.SourceProfile == "" && (p.WebIdentityTokenFile != "" || p.WebIdentityTokenProcess != "" || p.WebIdentityAudience != "")
+	return p.SourceProfile == "" && (p.WebIdentityTokenFile != "" || p.WebIdentityTokenProcess != "" || p.WebIdentityAudience != "" || p.WebIdentityFromRunner)
 }
 
 // IsSAML reports whether the profile's role is assumed with a SAML

@@ -1,6 +1,7 @@
 package awsconfig
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,7 +11,8 @@ import (
 // Resolve returns profile name resolved: its own keys, then the keys pulled
 // in through include_profile (own keys win), its source_profile chain
 // resolved down to a root profile (one without role_arn), and Region,
-// MFASerial, MFAProcess, STSRegionalEndpoints and EndpointURL inherited
+// MFASerial, MFAProcess, the MFA prompt's keys (mfa_prompt,
+// ykman_oath_account, ykman_device), STSRegionalEndpoints and EndpointURL inherited
 // from that chain when the profile does not set them.
 //
 // Only the sections the resolution touches are parsed. Errors wrap
@@ -59,10 +61,22 @@ func (f *File) resolve(name string, chain []string) (*Profile, error) {
 			p.MFASerial = e.value
 		case "mfa_process":
 			p.MFAProcess = e.value
-			p.MFAProcessFrom = name
-			if e.from != "" {
-				p.MFAProcessFrom = e.from
+			p.MFAProcessFrom = origin(name, e)
+		case "mfa_prompt":
+			if !slices.Contains(MFAPrompts[:], e.value) {
+				return nil, f.valueError(name, e, "must be one of "+strings.Join(MFAPrompts[:], ", ")+found(e.value))
 			}
+			p.MFAPrompt = e.value
+			p.MFAPromptFrom = origin(name, e)
+		case "ykman_oath_account":
+			p.YkmanAccount = e.value
+			p.MFAPromptFrom = origin(name, e)
+		case "ykman_device":
+			if _, ok := parsePositive(e.value); !ok {
+				return nil, f.valueError(name, e, "must be the YubiKey's serial number (as ykman list --serials shows it)"+found(e.value))
+			}
+			p.YkmanDevice = e.value
+			p.MFAPromptFrom = origin(name, e)
 		case "external_id":
 			p.ExternalID = e.value
 		case "role_session_name":
@@ -139,7 +153,12 @@ func (f *File) resolve(name string, chain []string) (*Profile, error) {
 		switch p.SourceProfile {
 		case "":
 			if !p.FromIdentityProvider() {
-				return nil, f.noSource(p, ents)
+				if !f.Ambient.GitHubOIDC || p.CredentialSource != "" || p.CredentialProcess != "" {
+					return nil, f.noSource(p, ents)
+				}
+				// role_arn alone in a job that may ask the runner for
+				// an OIDC token: the session starts from that token.
+				p.WebIdentityFromRunner = true
 			}
 			// A root role: its session starts from the provider's token.
 		case name:
@@ -174,6 +193,18 @@ func (f *File) resolve(name string, chain []string) (*Profile, error) {
 		}
 		if p.MFAProcess == "" {
 			p.MFAProcess, p.MFAProcessFrom = s.MFAProcess, s.MFAProcessFrom
+		}
+		if p.MFAPromptFrom == "" {
+			p.MFAPromptFrom = s.MFAPromptFrom
+		}
+		if p.MFAPrompt == "" {
+			p.MFAPrompt = s.MFAPrompt
+		}
+		if p.YkmanAccount == "" {
+			p.YkmanAccount = s.YkmanAccount
+		}
+		if p.YkmanDevice == "" {
+			p.YkmanDevice = s.YkmanDevice
 		}
 		if p.STSRegionalEndpoints == "" {
 			p.STSRegionalEndpoints = s.STSRegionalEndpoints
@@ -314,4 +345,13 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// origin is the profile whose section holds e: name's own, or the one
+// include_profile pulled it in from.
+func origin(name string, e entry) string {
+	if e.from != "" {
+		return e.from
+	}
+	return name
 }

@@ -469,6 +469,8 @@ func TestInvalidValues(t *testing.T) {
 		{"tags no equals", "session_tags = team=SECRETTEAM,broken", "session_tags", `entry 2 is not "key=value" (the format is key1=value1,key2=value2)`, "SECRETTEAM", 3},
 		{"tags empty key", "session_tags = =SECRETVAL", "session_tags", "entry 1 has an empty tag key", "SECRETVAL", 3},
 		{"tags duplicate", "session_tags = Team=SECRETA,team=SECRETB", "session_tags", "entry 2 repeats a tag key (tag keys are case-insensitive)", "SECRET", 3},
+		{"mfa_prompt", "mfa_prompt = yubikey", "mfa_prompt", `must be one of auto, tty, desktop, process, ykman, none, found "yubikey"`, "", 3},
+		{"ykman_device", "ykman_device = my-key", "ykman_device", `must be the YubiKey's serial number (as ykman list --serials shows it), found "my-key"`, "", 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -643,5 +645,92 @@ role_arn = arn:aws:iam::333333333333:role/Next
 	d, err := f.Resolve("deeper")
 	if err != nil || d.Source == nil || d.Source.Name != "ci" || !d.Source.IsWebIdentity() || d.Root().Name != "ci" {
 		t.Fatalf("deeper: %+v %v", d, err)
+	}
+}
+
+// role_arn alone is a web identity root where the environment offers the
+// runner's token (a GitHub Actions job with id-token: write), and only
+// there; credential_source and credential_process keep their errors.
+func TestRoleAloneInGitHubActions(t *testing.T) {
+	const text = `[profile gha]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+[profile next]
+source_profile = gha
+role_arn = arn:aws:iam::222222222222:role/ReadOnly
+[profile src]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+credential_source = Environment
+[profile both]
+role_arn = arn:aws:iam::222222222222:role/Deploy
+credential_process = stscred role both
+`
+	vars := map[string]string{"GITHUB_ACTIONS": "true", "ACTIONS_ID_TOKEN_REQUEST_URL": "https://runner.example/token?api-version=2.0", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "t"}
+	f := mustParse(t, text)
+	f.Ambient = AmbientOf(func(k string) string { return vars[k] })
+	if !f.Ambient.GitHubActions || !f.Ambient.GitHubOIDC {
+		t.Fatalf("Ambient = %+v", f.Ambient)
+	}
+	p, err := f.Resolve("gha")
+	if err != nil || !p.IsWebIdentity() || !p.WebIdentityFromRunner || p.Source != nil || p.IsSAML() {
+		t.Fatalf("gha: %+v %v", p, err)
+	}
+	if n, err := f.Resolve("next"); err != nil || n.Source == nil || !n.Source.IsWebIdentity() || n.IsWebIdentity() {
+		t.Fatalf("next: %+v %v", n, err)
+	}
+	for _, name := range []string{"src", "both"} {
+		if _, err := f.Resolve(name); !errors.Is(err, ErrNoSource) {
+			t.Errorf("%s: err = %v, want ErrNoSource", name, err)
+		}
+	}
+
+	// A job without id-token: write: the error says what the job needs.
+	delete(vars, "ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+	f = mustParse(t, text)
+	f.Ambient = AmbientOf(func(k string) string { return vars[k] })
+	_, err = f.Resolve("gha")
+	if !errors.Is(err, ErrNoSource) || !strings.Contains(err.Error(), "offers no OIDC token") || !hintsContain(err, "id-token: write") {
+		t.Fatalf("job without the token variables: %v %q", err, hintsOf(err))
+	}
+	// Outside a job: the old error, with a hint toward the key-less way.
+	_, err = mustParse(t, text).Resolve("gha")
+	if !errors.Is(err, ErrNoSource) || !strings.HasSuffix(err.Error(), "has role_arn but no source_profile") || !hintsContain(err, "web_identity_token_file") {
+		t.Fatalf("outside a job: %v %q", err, hintsOf(err))
+	}
+}
+
+// mfa_prompt, ykman_oath_account and ykman_device are inherited like
+// mfa_serial, each on its own; MFAPromptFrom names the nearest section
+// that holds one of them.
+func TestMFAPromptInheritance(t *testing.T) {
+	f := mustParse(t, `[profile alice]
+mfa_serial = arn:aws:iam::111111111111:mfa/alice
+mfa_prompt = ykman
+ykman_oath_account = Amazon Web Services:alice@111111111111
+[profile admin]
+source_profile = alice
+role_arn = arn:aws:iam::222222222222:role/Admin
+[profile other-key]
+source_profile = alice
+role_arn = arn:aws:iam::222222222222:role/Other
+ykman_device = 12345678
+[profile shared]
+ykman_oath_account = aws-work
+[profile inc]
+include_profile = shared
+mfa_serial = arn:aws:iam::111111111111:mfa/inc
+`)
+	for name, want := range map[string][4]string{
+		"alice":     {"ykman", "Amazon Web Services:alice@111111111111", "", "alice"},
+		"admin":     {"ykman", "Amazon Web Services:alice@111111111111", "", "alice"},
+		"other-key": {"ykman", "Amazon Web Services:alice@111111111111", "12345678", "other-key"},
+		"inc":       {"", "aws-work", "", "shared"},
+	} {
+		p, err := f.Resolve(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := [4]string{p.MFAPrompt, p.YkmanAccount, p.YkmanDevice, p.MFAPromptFrom}; got != want {
+			t.Errorf("%s: got %q, want %q", name, got, want)
+		}
 	}
 }

@@ -20,7 +20,7 @@ import (
 // Globals are the flags every command takes.
 type Globals struct {
 	MFAToken     string           `name:"mfa-token" env:"STSCRED_MFA_TOKEN" placeholder:"CODE" help:"MFA code to use instead of asking (other users can see a command line's arguments in the process list: prefer STSCRED_MFA_TOKEN)."`
-	Prompt       string           `name:"prompt" env:"STSCRED_PROMPT" enum:"auto,tty,desktop,process,none" default:"auto" help:"Where to ask for MFA codes: ${enum}."`
+	Prompt       string           `name:"prompt" env:"STSCRED_PROMPT" enum:"auto,tty,desktop,process,ykman,none" default:"auto" help:"Where to ask for MFA codes: ${enum}."`
 	MinRemaining time.Duration    `name:"min-remaining" env:"STSCRED_MIN_REMAINING" default:"15m" help:"Never hand out credentials with less than this left."`
 	LockTimeout  time.Duration    `name:"lock-timeout" env:"STSCRED_LOCK_TIMEOUT" default:"2m" help:"How long to wait for another stscred process fetching the same credentials."`
 	Backend      string           `name:"backend" env:"STSCRED_BACKEND" enum:"auto,keyring,file" default:"auto" help:"Where long-term keys live: ${enum} (auto: the file keystore if one exists, else the OS keyring if there is one, else the file keystore)."`

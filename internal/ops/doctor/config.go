@@ -34,6 +34,7 @@ func (d *doctor) checkConfig() {
 		d.add(IDConfig, "", Fail, msg, hint.Of(err)...)
 		return
 	}
+	f.Ambient = awsconfig.AmbientOf(d.s.Getenv)
 	d.cfg = f
 	n := len(f.ProfileNames())
 	d.add(IDConfig, "", Pass, fmt.Sprintf("config file %s parses (%d %s)", shown, n, plural(n, "profile", "profiles")))

@@ -35,6 +35,7 @@ const (
 	IDRoleProcess  = "role_and_process"
 	IDCredProcess  = "credential_process"
 	IDMFAProcess   = "mfa_process"
+	IDYkman        = "ykman"
 	IDKeyring      = "keyring"
 	IDKey          = "key"
 	IDCache        = "cache"

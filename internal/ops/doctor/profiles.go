@@ -83,6 +83,9 @@ func (d *doctor) checkProfiles() {
 		if raw := p.Keys["mfa_process"]; raw != "" {
 			d.checkMFAProcess(name, raw)
 		}
+		if why := ykmanWhy(p.Keys, p.MFAProcess); why != "" {
+			d.checkYkman(name, why)
+		}
 	}
 }
 
@@ -262,6 +265,35 @@ func (d *doctor) checkMFAProcess(name, line string) {
 		where = " at " + path
 	}
 	d.add(IDMFAProcess, name, Pass, "profile "+name+": mfa_process program "+prog+" found"+where+" (not run: it may cost a key touch or a code)")
+}
+
+// ykmanWhy says which of a section's own keys makes its codes come from
+// a YubiKey in auto ("" for none): mfa_prompt = ykman, else a ykman key
+// when no mfa_process (which auto asks first) applies.
+func ykmanWhy(keys map[string]string, mfaProcess string) string {
+	switch {
+	case keys["mfa_prompt"] == "ykman":
+		return "mfa_prompt = ykman"
+	case mfaProcess != "":
+		return ""
+	case keys["ykman_oath_account"] != "":
+		return "ykman_oath_account is set"
+	case keys["ykman_device"] != "":
+		return "ykman_device is set"
+	}
+	return ""
+}
+
+// checkYkman checks that ykman can be found for a profile whose codes
+// come from a YubiKey. It does not run it: a code may cost a touch.
+func (d *doctor) checkYkman(name, why string) {
+	path, err := d.findProgram("ykman")
+	if err != nil {
+		d.add(IDYkman, name, Fail, "profile "+name+": MFA codes come from a YubiKey ("+why+"), but ykman (YubiKey Manager's command line) is not on PATH",
+			"install it: pipx install yubikey-manager, or your system's package (Debian/Ubuntu: apt install yubikey-manager; macOS: brew install ykman)")
+		return
+	}
+	d.add(IDYkman, name, Pass, "profile "+name+": MFA codes come from a YubiKey ("+why+"); ykman found at "+path+" (not run: it may cost a key touch)")
 }
 
 // quotedWhole reports a program word with blanks: a command line quoted

@@ -233,6 +233,45 @@ mfa_process = ykman oath accounts code --password `+totpSecret+` | head -1
 	}
 }
 
+// A profile whose codes come from a YubiKey: ykman is looked for, never
+// run. A ykman key does not count where mfa_process (asked first) applies;
+// a role inheriting the YubiKey from its source is checked at the source.
+func TestYkman(t *testing.T) {
+	config := `[profile alice]
+mfa_serial = arn:aws:iam::111111111111:mfa/alice
+mfa_prompt = ykman
+[profile role]
+source_profile = alice
+role_arn = arn:aws:iam::222222222222:role/Admin
+[profile named]
+ykman_oath_account = aws-named
+[profile device]
+ykman_device = 12345678
+[profile process]
+mfa_process = oathtool --totp -b JBSWY3DPEHPK3PXP
+ykman_device = 12345678
+[profile typed]
+mfa_prompt = tty
+`
+	w := newWorld(t, "")
+	w.write(".aws/config", config)
+	res := w.run("")
+	tip := "pipx install yubikey-manager"
+	want(t, one(t, res, doctor.IDYkman, "alice"), doctor.Fail, "profile alice: MFA codes come from a YubiKey (mfa_prompt = ykman), but ykman (YubiKey Manager's command line) is not on PATH", tip)
+	want(t, one(t, res, doctor.IDYkman, "named"), doctor.Fail, "profile named: MFA codes come from a YubiKey (ykman_oath_account is set), but ykman", tip)
+	want(t, one(t, res, doctor.IDYkman, "device"), doctor.Fail, "profile device: MFA codes come from a YubiKey (ykman_device is set), but ykman", tip)
+	for _, name := range []string{"role", "process", "typed"} {
+		if got := of(res, doctor.IDYkman, name); len(got) != 0 {
+			t.Errorf("profile %s: %s", name, dump(got))
+		}
+	}
+
+	w.onPath["ykman"] = "/usr/bin/ykman"
+	res = w.run("")
+	want(t, one(t, res, doctor.IDYkman, "alice"), doctor.Pass, "profile alice: MFA codes come from a YubiKey (mfa_prompt = ykman); ykman found at /usr/bin/ykman (not run", "")
+	want(t, one(t, res, doctor.IDYkman, "named"), doctor.Pass, "profile named: MFA codes come from a YubiKey (ykman_oath_account is set); ykman found", "")
+}
+
 // --profile NAME narrows every check to that chain: a tool profile's
 // chain through the role its call names, to the user whose key it needs.
 func TestScope(t *testing.T) {

@@ -80,3 +80,54 @@ func (d Desktop) Code(ctx context.Context, req Request) (string, error) {
 	}
 	return "", fmt.Errorf("no valid MFA code entered in the %s dialog", d.Kind)
 }
+
+// Notifier shows a passing notice on the desktop (a key to touch, when
+// there is no terminal to say it on): notify-send, zenity or kdialog;
+// osascript on macOS.
+type Notifier struct {
+	// Program is the full path of the program; Kind its base name.
+	Program, Kind string
+}
+
+// FindNotifier returns the notification program available, if any.
+func FindNotifier(lookPath func(string) (string, error), goos string) (Notifier, bool) {
+	candidates := []string{"notify-send", "zenity", "kdialog"}
+	if goos == "darwin" {
+		candidates = []string{"osascript"}
+	}
+	for _, c := range candidates {
+		if p, err := lookPath(c); err == nil {
+			return Notifier{Program: p, Kind: c}, true
+		}
+	}
+	return Notifier{}, false
+}
+
+func (n Notifier) args(text string) []string {
+	text = textsafe.Escape(text)
+	switch n.Kind {
+	case "zenity":
+		return []string{"--notification", "--text=stscred: " + text}
+	case "kdialog":
+		return []string{"--title", "stscred", "--passivepopup", text, "20"}
+	case "osascript":
+		return []string{"-e", fmt.Sprintf(`display notification %q with title "stscred"`, text)}
+	default:
+		return []string{"--app-name=stscred", "--expire-time=20000", "stscred", text}
+	}
+}
+
+// Show starts the notice; done ends it (a program still showing it is
+// stopped) and waits for the program to be gone.
+func (n Notifier) Show(r *proc.Runner, text string) (done func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		_, _ = r.Start(ctx, append([]string{n.Program}, n.args(text)...), proc.StartOptions{Quiet: true, Kill: true})
+	}()
+	return func() {
+		cancel()
+		<-ended
+	}
+}

@@ -7,8 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/stscred/stscred/internal/config/awsconfig"
+	"github.com/stscred/stscred/internal/config/credline"
 
 	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/sys/tty"
@@ -120,7 +125,7 @@ func TestChooserOrder(t *testing.T) {
 		{"mode desktop skips tty", Chooser{Mode: ModeDesktop, OpenTTY: ttyWith("", &out), LookPath: look, Getenv: env(":0"), GOOS: "linux"}, "", "desktop"},
 	}
 	for _, tc := range cases {
-		s, err := tc.c.For(req, proc.Line{Text: tc.process, Profile: "alice", Key: "mfa_process"})
+		s, err := tc.c.For(req, How{Process: proc.Line{Text: tc.process, Profile: "alice", Key: "mfa_process"}})
 		if err != nil || s.Name() != tc.want {
 			t.Errorf("%s: got %v, %v; want %s", tc.name, s, err, tc.want)
 		}
@@ -131,7 +136,7 @@ func TestChooserOrder(t *testing.T) {
 		"mode none":          {Mode: ModeNone, OpenTTY: ttyWith("", &out)},
 		"mode process":       {Mode: ModeProcess, OpenTTY: ttyWith("", &out)},
 	} {
-		_, err := c.For(req, proc.Line{})
+		_, err := c.For(req, How{})
 		if !errors.Is(err, ErrNoSource) {
 			t.Errorf("%s: err = %v", name, err)
 			continue
@@ -161,5 +166,16 @@ func TestDesktopDialog(t *testing.T) {
 	cancelled := Desktop{Program: filepath.Join(fakeZenity(t, "exit 1\n"), "zenity"), Kind: "zenity"}
 	if _, err := cancelled.Code(context.Background(), req); err == nil || !strings.Contains(err.Error(), "cancelled") {
 		t.Fatalf("cancel: %v", err)
+	}
+}
+
+// The modes are one list: --prompt's choices, the mode constants and the
+// values mfa_prompt takes.
+func TestModesAreOneList(t *testing.T) {
+	f, _ := reflect.TypeOf(credline.Globals{}).FieldByName("Prompt")
+	flag := strings.Split(f.Tag.Get("enum"), ",")
+	modes := []string{ModeAuto, ModeTTY, ModeDesktop, ModeProcess, ModeYkman, ModeNone}
+	if !slices.Equal(flag, modes) || !slices.Equal(awsconfig.MFAPrompts[:], modes) {
+		t.Fatalf("--prompt %q, modes %q, mfa_prompt %q", flag, modes, awsconfig.MFAPrompts)
 	}
 }

@@ -96,8 +96,8 @@ var ErrCodeUsed = errors.New("MFA code already used")
 
 // Fresh asks src for a code for req that STS has not accepted yet. When
 // the answer is a used code: an interactive source is told and asked
-// again; mfa_process is run again once the next code can be showing; a
-// code given up front is an error. say tells the user what is happening.
+// again; mfa_process and ykman are run again once the next code can be
+// showing; a code given up front is an error. say tells the user what is happening.
 func Fresh(ctx context.Context, src Source, req Request, used UsedCodes, say func(string)) (string, error) {
 	deadline := used.Now().Add(3 * Step)
 	for asks := 0; ; asks++ {
@@ -110,7 +110,7 @@ func Fresh(ctx context.Context, src Source, req Request, used UsedCodes, say fun
 			return code, nil
 		}
 		switch {
-		case !src.Interactive() && src.Name() != (Process{}).Name():
+		case !src.Interactive() && !reruns(src):
 			return "", hint.With(fmt.Errorf("%w: the code given for %s was accepted a moment ago, and STS takes each code once", ErrCodeUsed, req.Serial),
 				fmt.Sprintf("pass the next code (in about %ds)", int(until.Sub(used.Now()).Seconds())+1))
 		case used.Now().After(deadline) || asks >= 5:
@@ -120,10 +120,16 @@ func Fresh(ctx context.Context, src Source, req Request, used UsedCodes, say fun
 			say(fmt.Sprintf("that code for %s was just used by another stscred call and STS takes each code once; enter the next one", req.Serial))
 		default:
 			next := used.Now().Truncate(Step).Add(Step + time.Second)
-			say(fmt.Sprintf("the code mfa_process gave for %s was just used; waiting %ds for the next one", req.Serial, int(next.Sub(used.Now()).Seconds())+1))
+			say(fmt.Sprintf("the code %s gave for %s was just used; waiting %ds for the next one", src.Name(), req.Serial, int(next.Sub(used.Now()).Seconds())+1))
 			if err := used.sleep(ctx, next.Sub(used.Now())); err != nil {
 				return "", err
 			}
 		}
 	}
+}
+
+// reruns reports a source that gives the next code when run again once
+// it can be showing: a command, or the YubiKey.
+func reruns(src Source) bool {
+	return src.Name() == (Process{}).Name() || src.Name() == (Ykman{}).Name()
 }

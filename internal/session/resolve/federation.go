@@ -7,7 +7,6 @@ import (
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/session/cache"
-	"github.com/stscred/stscred/internal/sys/proc"
 )
 
 // Federation returns GetFederationToken credentials of p's IAM user (a
@@ -15,7 +14,7 @@ import (
 // and cached as sessions are. A federated user's session has no MFA: STS
 // takes no code for it.
 func (r *Resolver) Federation(ctx context.Context, p *awsconfig.Profile, in awsapi.FederationTokenInput) (Result, error) {
-	c := &call{target: p, process: proc.Line{}}
+	c := &call{target: p}
 	id, err := r.accessKeyID(p.Name)
 	if err != nil {
 		return Result{}, err

@@ -19,7 +19,6 @@ import (
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/internal/session/mfa"
-	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/sys/tty"
 	"github.com/stscred/stscred/keystore"
 )
@@ -46,9 +45,9 @@ type Resolver struct {
 	Cache    *cache.Cache
 	NewAPI   func(awsapi.Endpoint) awsapi.API
 	Settings awsapi.Settings
-	// MFA picks where a code comes from; process is the profile's
-	// mfa_process.
-	MFA func(req mfa.Request, process proc.Line) (mfa.Source, error)
+	// MFA picks where a code comes from, given what the profile says
+	// (its mfa_process, mfa_prompt, YubiKey account).
+	MFA func(req mfa.Request, how mfa.How) (mfa.Source, error)
 	// Used remembers the codes STS accepted, so none is sent twice.
 	Used mfa.UsedCodes
 
@@ -104,9 +103,9 @@ type Result struct {
 
 // call is what one Credentials call carries down the chain.
 type call struct {
-	target  *awsconfig.Profile
-	serial  string    // MFA device for the root session
-	process proc.Line // mfa_process to get its code
+	target *awsconfig.Profile
+	serial string  // MFA device for the root session
+	how    mfa.How // where the profile says its code comes from
 	// leases are the locks this call holds, outermost first: what the
 	// call is doing is written into each, for the processes waiting.
 	leases []*cache.Lease
@@ -140,7 +139,7 @@ func (r *Resolver) Credentials(ctx context.Context, p *awsconfig.Profile) (Resul
 	if err := r.CheckFloor(p); err != nil {
 		return Result{}, err
 	}
-	c := &call{target: p, serial: p.MFASerial, process: proc.Line{Text: p.MFAProcess, Profile: p.MFAProcessFrom, Key: "mfa_process"}}
+	c := &call{target: p, serial: p.MFASerial, how: mfa.HowOf(p)}
 	e, cached, err := r.get(ctx, p, c, r.MinRemaining)
 	if err != nil {
 		return Result{}, err
@@ -385,7 +384,7 @@ func (r *Resolver) sessionWithMFA(ctx context.Context, api awsapi.API, ep awsapi
 // tries in all). explain turns STS's refusals into the user's terms.
 func (r *Resolver) withMFA(ctx context.Context, c *call, send func(code string) (creds.Credentials, error), explain func(error) error) (creds.Credentials, error) {
 	req := mfa.Request{Profile: c.target.Name, Serial: c.serial, Attempt: 1}
-	src, err := r.MFA(req, c.process)
+	src, err := r.MFA(req, c.how)
 	if err != nil {
 		return creds.Credentials{}, err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"github.com/stscred/stscred/internal/aws/awsapi"
 	"github.com/stscred/stscred/internal/aws/awsapi/awsapitest"
-	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/sys/tty"
 	"github.com/stscred/stscred/keystore/keystoretest"
 
@@ -98,7 +97,7 @@ func newRig(t *testing.T) *rig {
 func (r *rig) resolver() *Resolver {
 	return &Resolver{
 		Keys: r.keys, Cache: r.cache, NewAPI: func(awsapi.Endpoint) awsapi.API { return r.sts },
-		MFA:  func(mfa.Request, proc.Line) (mfa.Source, error) { return r.mfa, nil },
+		MFA:  func(mfa.Request, mfa.How) (mfa.Source, error) { return r.mfa, nil },
 		Used: mfa.UsedCodes{Dir: r.cache.Dir(), Now: func() time.Time { return r.now }},
 		Now:  func() time.Time { return r.now }, MinRemaining: 15 * time.Minute, SessionDuration: 12 * time.Hour,
 		LockTimeout: time.Second, PID: os.Getpid(), Warn: &r.warn,

@@ -66,6 +66,10 @@ type StartOptions struct {
 	// Kill ends the program when ctx ends (a dialog nobody answered);
 	// otherwise it is left running (a browser the user still uses).
 	Kill bool
+	// Stderr, when set, is given what the program writes to stderr as it
+	// writes it (at most 64 KiB), for a caller that watches it (ykman's
+	// "Touch your YubiKey..."); a failure's StartError then holds none.
+	Stderr io.Writer
 }
 
 // Started is what a program started with Start did.
@@ -90,7 +94,10 @@ func (r *Runner) Start(ctx context.Context, argv []string, o StartOptions) (Star
 	var stdout, stderr bytes.Buffer
 	out := &cappedWriter{w: &stdout, max: DefaultMaxOutput}
 	cmd.Stdout = out
-	if !o.Quiet {
+	switch {
+	case o.Stderr != nil:
+		cmd.Stderr = &cappedWriter{w: o.Stderr, max: 64 << 10}
+	case !o.Quiet:
 		cmd.Stderr = &cappedWriter{w: &stderr, max: 64 << 10}
 	}
 	cmd.WaitDelay = 2 * time.Second
