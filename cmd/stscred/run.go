@@ -189,10 +189,12 @@ func parse(grammar any, g *credline.Globals, args []string, p *app.Process, svc 
 		kong.BindSingletonProvider(func() (*cache.Cache, error) { return svc.Cache() }),
 		kong.BindSingletonProvider(func() *proc.Runner { return svc.Runner() }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Help(printHelp),
 	)
 	if err != nil {
 		return nil, err
 	}
+	layOutHelp(parser.Model)
 	for _, n := range parser.Model.Children {
 		if n.Detail == "" {
 			n.Detail = examples.For(n.Name)
