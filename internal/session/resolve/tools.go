@@ -43,6 +43,10 @@ type ToolResult struct {
 	// LoginSession is the AWS Sign-In identity (login_session) the
 	// credentials come from (the target's or its chain's root), "" if none.
 	LoginSession string
+	// Target is the profile whose credentials these are (a tool
+	// profile's target, the role, the IAM user); for a foreign
+	// credential_process, the profile itself.
+	Target *awsconfig.Profile
 }
 
 // Of gets the credentials a call of `stscred role` or `stscred session`
@@ -120,7 +124,7 @@ func (t Tools) target(name string) (ToolResult, profile.Target, error) {
 	target := profile.Target{Profile: p.Profile, Session: p.Kind == profile.KeyHolder || p.Kind == profile.Login}
 	switch p.Kind {
 	case profile.Foreign:
-		out.Via = "credential_process"
+		out.Via, out.Target = "credential_process", target.Profile
 		return out, target, nil
 	case profile.Tool:
 		if target, err = t.Model.ToolTarget(p); err != nil {
@@ -134,6 +138,7 @@ func (t Tools) target(name string) (ToolResult, profile.Target, error) {
 		return out, target, hint.With(fmt.Errorf("profile %s is a %s profile, which stscred does not serve", name, p.Kind),
 			"see: stscred doctor --profile "+name)
 	}
+	out.Target = target.Profile
 	if root := target.Profile.Root(); root.IsSSO() {
 		out.SSO = root.SSO
 	} else if root.IsLogin() {
