@@ -11,8 +11,8 @@ import (
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/human"
 	"github.com/stscred/stscred/internal/base/textsafe"
-	"github.com/stscred/stscred/internal/session/resolve"
 	"github.com/stscred/stscred/internal/session/mfa"
+	"github.com/stscred/stscred/internal/session/resolve"
 	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/shell"
 )
