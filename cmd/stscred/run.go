@@ -22,7 +22,7 @@ type CLI struct {
 	credline.Globals
 
 	Add    AddCmd    `cmd:"" help:"Store an IAM user's access key in the OS keyring."`
-	Remove RemoveCmd `cmd:"" help:"Delete a stored access key and its cached sessions."`
+	Remove RemoveCmd `cmd:"" help:"Delete a stored access key and its cached sessions (--all: everything stscred keeps on this machine)."`
 	List   ListCmd   `cmd:"" help:"Show profiles, stored keys and cached sessions (never secrets)."`
 	Clear  ClearCmd  `cmd:"" help:"Drop cached sessions (all, or those of one profile)."`
 

@@ -15,6 +15,7 @@ var byCommand = map[string][]string{
 	"remove": {
 		"stscred remove alice", "asks first, then deletes alice's key and the sessions made from it",
 		"stscred remove --yes alice", "without asking (in a script)",
+		"stscred remove --all", "asks first, then deletes everything stscred keeps here: keys, sign-ins, the session cache",
 	},
 	"list": {
 		"stscred list", "a table: profiles, their type, stored keys (masked), time left on cached sessions",
