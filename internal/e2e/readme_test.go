@@ -141,6 +141,14 @@ func TestReadmeWalkThrough(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(home, ".aws", "sso", "cache")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the Identity Center walk-through wrote ~/.aws/sso/cache (%v)", err)
 	}
+	// Its tidy-up leaves nothing of stscred's: no item of its keyring
+	// service (keys, index, cache key, SSO client and token) and no cache.
+	if items := keyringItems(t, "stscred"); len(items) != 0 {
+		t.Errorf("after the walk-through's tidy-up the keyring holds stscred's %v", items)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".cache", "stscred")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after the walk-through's tidy-up ~/.cache/stscred is there (%v)", err)
+	}
 }
 
 // walkThroughBlock is the sh blocks under "## Try it without an AWS
