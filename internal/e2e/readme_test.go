@@ -143,7 +143,11 @@ func TestReadmeWalkThrough(t *testing.T) {
 	}
 	// Its tidy-up leaves nothing of stscred's: no item of its keyring
 	// service (keys, index, cache key, SSO client and token) and no cache.
-	if items := keyringItems(t, "stscred"); len(items) != 0 {
+	service := regexp.MustCompile(`STSCRED_KEYRING_SERVICE=(\S+)`).FindStringSubmatch(block)
+	if service == nil {
+		t.Fatal("the walk-through sets no STSCRED_KEYRING_SERVICE")
+	}
+	if items := keyringItems(t, service[1]); len(items) != 0 {
 		t.Errorf("after the walk-through's tidy-up the keyring holds stscred's %v", items)
 	}
 	if _, err := os.Stat(filepath.Join(home, ".cache", "stscred")); !errors.Is(err, fs.ErrNotExist) {
