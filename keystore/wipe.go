@@ -6,24 +6,27 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/zalando/go-keyring"
 )
 
 // DeleteAll deletes every item the OS keyring files under k's service,
 // whatever its name: keys, sign-ins, the cache's key, the index, and
 // entries of older versions (a Secret Service is searched by the service
 // attribute, the macOS Keychain by service, Windows' Credential Manager by
-// the service's prefix). Items of other services are left alone.
-func (k *Keyring) DeleteAll() error {
+// the service's prefix). Items of other services are left alone. It
+// returns how many it deleted (-1 where the OS does not say).
+func (k *Keyring) DeleteAll() (int, error) {
 	if k.Service == "" {
-		return errors.New("no keyring service named: refusing to delete every item")
+		return 0, errors.New("no keyring service named: refusing to delete every item")
 	}
-	err := k.call("deleting from", func() error { return keyring.DeleteAll(k.Service) })
+	n := 0
+	err := k.call("deleting from", func() (err error) {
+		n, err = deleteAll(k.Service)
+		return err
+	})
 	if errors.Is(err, ErrNotFound) {
-		return nil
+		return 0, nil
 	}
-	return err
+	return n, err
 }
 
 // fileNames are the files a file keystore keeps in its directory.

@@ -69,10 +69,18 @@ func RemoveAll(p *Process, s *Services, yes bool) error {
 	// The kernel keyring's copies first: a copy must not outlive the key.
 	cache.NewDataKey(nil, ks.Service, dir, p.PID, 0).Forget()
 	if ring {
-		if err := kr.DeleteAll(); err != nil {
+		n, err := kr.DeleteAll()
+		if err != nil {
 			return fmt.Errorf("deleting stscred's items from the OS keyring: %w", err)
 		}
-		fmt.Fprintf(out, "stscred: deleted every item of service %q from the OS keyring (%s)\n", kr.Service, kr.Backend())
+		switch {
+		case n < 0:
+			fmt.Fprintf(out, "stscred: deleted every item of service %q from the OS keyring (%s)\n", kr.Service, kr.Backend())
+		case n == 0:
+			fmt.Fprintf(out, "stscred: the OS keyring (%s) held no item of service %q\n", kr.Backend(), kr.Service)
+		default:
+			fmt.Fprintf(out, "stscred: deleted %d item%s of service %q from the OS keyring (%s)\n", n, human.Plural(n, "", "s"), kr.Service, kr.Backend())
+		}
 	}
 	existed, left, err := fileStore.Destroy()
 	if err != nil {
