@@ -39,7 +39,7 @@ func RemoveAll(p *Process, s *Services, yes bool) error {
 	if ring {
 		what := fmt.Sprintf("every item of service %q in the OS keyring (%s)", kr.Service, kr.Backend())
 		if names, err := keystore.StoredProfiles(kr); err == nil && len(names) > 0 {
-			what += ": the keys of " + strings.Join(names, ", ") + ", the session cache's key, SSO and sign-in sessions"
+			what += ": the keys of " + strings.Join(names, ", ") + " and whatever else stscred filed there (the session cache's key, Identity Center and sign-in sessions)"
 		}
 		places = append(places, what)
 	}
