@@ -113,3 +113,37 @@ func TestKeyringPresent(t *testing.T) {
 		t.Fatal("an unreachable bus must not count as no keyring")
 	}
 }
+
+// DeleteAll deletes every item of its service in the real Secret Service,
+// whatever its name, counts them, and leaves another service's items
+// (one with a name stscred uses too) alone; with nothing left it deletes 0.
+func TestKeyringDeleteAll(t *testing.T) {
+	testenv.RequireSecretService(t)
+	svc, other := testService(t), testService(t)+"-other"
+	s, o := NewKeyring(svc, 10*time.Second), NewKeyring(other, 10*time.Second)
+	t.Cleanup(func() { o.DeleteAll() })
+	for _, name := range []string{IndexName, DataKeyName, "v1:sso-client:abc:pkce", "v1:login:x", "v0:older"} {
+		if err := s.Set(name, "value of "+name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := o.Set(IndexName, "another app's"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.DeleteAll()
+	if err != nil || n != 5 {
+		t.Fatalf("DeleteAll = %d, %v; want 5", n, err)
+	}
+	if out, _ := exec.Command("secret-tool", "search", "--all", "service", svc).CombinedOutput(); strings.Contains(string(out), "attribute.username") {
+		t.Fatalf("secret-tool still finds items of the service:\n%s", out)
+	}
+	if v, err := o.Get(IndexName); err != nil || v != "another app's" {
+		t.Fatalf("another service's item: %q, %v", v, err)
+	}
+	if n, err := s.DeleteAll(); err != nil || n != 0 {
+		t.Fatalf("DeleteAll of nothing = %d, %v", n, err)
+	}
+	if _, err := (&Keyring{Timeout: time.Second}).DeleteAll(); err == nil {
+		t.Fatal("DeleteAll without a service deleted")
+	}
+}

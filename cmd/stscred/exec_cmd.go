@@ -13,7 +13,7 @@ import (
 // ExecCmd runs a command with a profile's credentials (credserver.Exec).
 type ExecCmd struct {
 	Profile string   `arg:"" complete:"profile=any" help:"Profile whose credentials the command gets."`
-	Command []string `arg:"" optional:"" passthrough:"" help:"The command and its arguments, after --."`
+	Command []string `arg:"" optional:"" passthrough:"" help:"The command and its arguments, after --; none, at a terminal: your shell ($$SHELL)."`
 	Env     bool     `name:"env" help:"Put the credentials in the command's environment (AWS_ACCESS_KEY_ID, ...) instead of serving them; they are not renewed."`
 }
 
@@ -28,5 +28,6 @@ func (c *ExecCmd) Run(p *app.Process, tools *resolve.Tools, runner *proc.Runner)
 			return tc.Creds, tc.Region, err
 		},
 		Stderr: p.Stderr, PrintErr: printError, Runner: runner,
+		Terminal: p.StdinTerminal, GOOS: p.GOOS, Parent: p.Parent(),
 	}.Run(p.Context())
 }

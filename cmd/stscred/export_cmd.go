@@ -14,5 +14,5 @@ type ExportCmd struct {
 }
 
 func (c *ExportCmd) Run(p *app.Process, s *app.Services) error {
-	return app.Export(p, s, c.Profile, c.Format, c.Hook)
+	return app.Export(p, s, app.ExportRequest{Profile: c.Profile, Format: c.Format, Hook: c.Hook, Use: c.Use})
 }

@@ -22,7 +22,7 @@ type CLI struct {
 	credline.Globals
 
 	Add    AddCmd    `cmd:"" help:"Store an IAM user's access key in the OS keyring."`
-	Remove RemoveCmd `cmd:"" help:"Delete a stored access key and its cached sessions."`
+	Remove RemoveCmd `cmd:"" help:"Delete a stored access key and its cached sessions (--all: everything stscred keeps on this machine)."`
 	List   ListCmd   `cmd:"" help:"Show profiles, stored keys and cached sessions (never secrets)."`
 	Clear  ClearCmd  `cmd:"" help:"Drop cached sessions (all, or those of one profile)."`
 
@@ -189,10 +189,12 @@ func parse(grammar any, g *credline.Globals, args []string, p *app.Process, svc 
 		kong.BindSingletonProvider(func() (*cache.Cache, error) { return svc.Cache() }),
 		kong.BindSingletonProvider(func() *proc.Runner { return svc.Runner() }),
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+		kong.Help(printHelp),
 	)
 	if err != nil {
 		return nil, err
 	}
+	layOutHelp(parser.Model)
 	for _, n := range parser.Model.Children {
 		if n.Detail == "" {
 			n.Detail = examples.For(n.Name)

@@ -34,9 +34,13 @@ func (c *SSOLoginCmd) Run(p *app.Process, svc *app.Services) error {
 	if err != nil {
 		return err
 	}
-	ic.Open = svc.Browser(c.Browser).Open
-	if c.NoBrowser {
+	switch {
+	case c.NoBrowser:
 		ic.Open = nil
+	case c.DeviceCode || s.Legacy():
+		ic.Open = svc.Browser(c.Browser).Open
+	default:
+		ic.Open = app.SignInOpener(p, svc.Browser(c.Browser), "stscred sso login --device-code "+s.Label())
 	}
 	st, err := ic.Login(p.Context(), s, identitycenter.LoginOptions{DeviceCode: c.DeviceCode})
 	if err != nil {

@@ -152,3 +152,43 @@ func TestWhoamiQueryLibraryPanic(t *testing.T) {
 		}
 	}
 }
+
+// After `stscred use prod` (export's variables in the environment),
+// whoami -v says what whoami prod -v says of MFA: the environment holds
+// the credentials stscred's cache holds for prod. Keys stscred did not
+// hand out stay unknown.
+func TestWhoamiEnvironmentFromExportKnowsMFA(t *testing.T) {
+	l := newLive(t, ststest.Options{}, "")
+	mfaOf := func(args ...string) any {
+		t.Helper()
+		if code := l.run(append(args, "-v")...); code != 0 {
+			t.Fatalf("%v: %s", args, l.stderr)
+		}
+		var v map[string]any
+		if err := json.Unmarshal(l.stdout.Bytes(), &v); err != nil {
+			t.Fatal(err)
+		}
+		return v["MFAAuthenticated"]
+	}
+	if code := l.run("--mfa-token", l.code(), "export", "--format", "json", "prod"); code != 0 {
+		t.Fatalf("export: %s", l.stderr)
+	}
+	var exported map[string]string
+	if err := json.Unmarshal(l.stdout.Bytes(), &exported); err != nil {
+		t.Fatalf("export output %q: %v", l.stdout, err)
+	}
+	for k, v := range exported {
+		l.vars[k] = v
+	}
+	if exported["STSCRED_PROFILE"] != "prod" || exported["AWS_ACCESS_KEY_ID"] == "" {
+		t.Fatalf("export set %v", exported)
+	}
+	if got, want := mfaOf("whoami"), mfaOf("whoami", "prod"); got != true || want != true {
+		t.Errorf("MFAAuthenticated: whoami -v says %v, whoami prod -v %v", got, want)
+	}
+	// The same profile named, other keys: not what stscred cached.
+	l.vars["AWS_ACCESS_KEY_ID"], l.vars["AWS_SECRET_ACCESS_KEY"], l.vars["AWS_SESSION_TOKEN"] = l.key.ID, l.key.Secret, ""
+	if got := mfaOf("whoami"); got != nil {
+		t.Errorf("keys stscred did not hand out: MFAAuthenticated %v, want null", got)
+	}
+}

@@ -21,7 +21,7 @@ import (
 func exportOnce(t *testing.T, l *live) map[string]any {
 	t.Helper()
 	l.p.Flags.MFAToken = l.code()
-	if err := app.Export(l.p, l.services(), "prod", "json", false); err != nil {
+	if err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "prod", Format: "json"}); err != nil {
 		t.Fatalf("export: %v\n%s", err, l.stderr)
 	}
 	l.p.Flags.MFAToken = ""
@@ -72,7 +72,7 @@ func TestExportFormats(t *testing.T) {
 		l.p.GOOS = tc.goos
 		l.vars["SHELL"] = tc.shell
 		calls := l.srv.Calls(ststest.AnyAction)
-		if err := app.Export(l.p, l.services(), "prod", tc.format, false); err != nil {
+		if err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "prod", Format: tc.format}); err != nil {
 			t.Errorf("%q (parent %q): %v", tc.format, tc.parent, err)
 			continue
 		}
@@ -88,7 +88,7 @@ func TestExportFormats(t *testing.T) {
 
 	// An unknown format: an error, nothing on stdout.
 	l.reset()
-	err := app.Export(l.p, l.services(), "prod", "csh", false)
+	err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "prod", Format: "csh"})
 	if err == nil || !strings.Contains(err.Error(), `unknown format "csh"`) || l.stdout.String() != "" {
 		t.Errorf("csh: %v, stdout %q", err, l.stdout)
 	}
@@ -99,7 +99,7 @@ func TestExportDefaultProfile(t *testing.T) {
 	l := newLive(t, "[profile plain]\nsource_profile = alice\nrole_arn = arn:aws:iam::222222222222:role/Admin\n")
 	exportOnce(t, l)
 	l.vars["AWS_PROFILE"] = "prod"
-	if err := app.Export(l.p, l.services(), "", "dotenv", false); err != nil {
+	if err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "", Format: "dotenv"}); err != nil {
 		t.Fatal(err)
 	}
 	if out := l.stdout.String(); !strings.Contains(out, "STSCRED_PROFILE='prod'") || !strings.Contains(out, "AWS_REGION='eu-west-1'") {
@@ -110,7 +110,7 @@ func TestExportDefaultProfile(t *testing.T) {
 	l.reset()
 	l.p.Flags.MFAToken = l.code()
 	l.vars["STSCRED_PROFILE"] = "plain"
-	if err := app.Export(l.p, l.services(), "", "dotenv", false); err != nil {
+	if err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "", Format: "dotenv"}); err != nil {
 		t.Fatal(err)
 	}
 	if out := l.stdout.String(); !strings.Contains(out, "STSCRED_PROFILE='plain'") || !strings.Contains(out, "AWS_REGION='eu-west-1'") || !strings.Contains(out, "AWS_ACCESS_KEY_ID='ASIA") {
@@ -124,7 +124,7 @@ func TestExportDefaultProfile(t *testing.T) {
 func TestExportHookNeedsMFA(t *testing.T) {
 	l := newLive(t, "")
 	l.p.StdinTerminal = true
-	err := app.Export(l.p, l.services(), "prod", "sh", true)
+	err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "prod", Format: "sh", Hook: true})
 	var ny app.NeedsYou
 	if !errors.As(err, &ny) || ny.Status != app.ExitNeedsMFA || ny.Profile != "prod" || app.ExitNeedsMFA != 3 {
 		t.Fatalf("hook: %#v", err)
@@ -142,13 +142,13 @@ func TestExportHookNeedsMFA(t *testing.T) {
 	// Not a hook: the same need is the resolver's error, not a NeedsYou.
 	l.p.Flags.Prompt = ""
 	l.p.StdinTerminal = false
-	err = app.Export(l.p, l.services(), "prod", "sh", false)
+	err = app.Export(l.p, l.services(), app.ExportRequest{Profile: "prod", Format: "sh"})
 	if err == nil || errors.As(err, &ny) || !errors.Is(err, mfa.ErrNoSource) {
 		t.Errorf("not a hook: %#v", err)
 	}
 	// With the cache filled, the hook renews without asking.
 	exportOnce(t, l)
-	if err := app.Export(l.p, l.services(), "prod", "sh", true); err != nil || !strings.Contains(l.stdout.String(), "export AWS_SESSION_TOKEN=") {
+	if err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "prod", Format: "sh", Hook: true}); err != nil || !strings.Contains(l.stdout.String(), "export AWS_SESSION_TOKEN=") {
 		t.Errorf("hook after a fetch: %v %q", err, l.stdout)
 	}
 }
@@ -157,7 +157,7 @@ func TestExportHookNeedsMFA(t *testing.T) {
 func TestExportHookNeedsPassphrase(t *testing.T) {
 	l := newLive(t, "")
 	l.keys.Err = hint.With(fmt.Errorf("%w: the file keystore needs its passphrase, and --prompt=none forbids asking", keystore.ErrNoPassphrase), "set STSCRED_FILE_PASSPHRASE")
-	err := app.Export(l.p, l.services(), "prod", "sh", true)
+	err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "prod", Format: "sh", Hook: true})
 	var ny app.NeedsYou
 	if !errors.As(err, &ny) || ny.Status != app.ExitNeedsPassphrase || app.ExitNeedsPassphrase != 5 {
 		t.Fatalf("hook: %#v", err)
@@ -187,7 +187,7 @@ region = eu-west-1
 // (exit 6) and signs in to nothing.
 func TestExportHookNeedsSignIn(t *testing.T) {
 	l := newLive(t, ssoExportConfig)
-	err := app.Export(l.p, l.services(), "dev", "sh", true)
+	err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "dev", Format: "sh", Hook: true})
 	var ny app.NeedsYou
 	if !errors.As(err, &ny) || ny.Status != app.ExitNeedsSignIn || app.ExitNeedsSignIn != 6 || ny.Run != "run stscred sso login corp" {
 		t.Fatalf("hook: %#v", err)
@@ -196,7 +196,7 @@ func TestExportHookNeedsSignIn(t *testing.T) {
 		t.Errorf("message %q", err)
 	}
 	// Not a hook, no terminal: the sign-in error itself.
-	err = app.Export(l.p, l.services(), "dev", "sh", false)
+	err = app.Export(l.p, l.services(), app.ExportRequest{Profile: "dev", Format: "sh"})
 	if _, ok := identitycenter.NeedsSignIn(err); !ok || errors.As(err, &ny) {
 		t.Errorf("not a hook: %#v", err)
 	}
@@ -216,7 +216,7 @@ credential_process = printf '{"Version":1,"AccessKeyId":"AKIASTATICKEY0000001","
 region = eu-west-1
 `)
 	l.p.LookPath = exec.LookPath
-	err := app.Export(l.p, l.services(), "static", "sh", false)
+	err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "static", Format: "sh"})
 	if err == nil || err.Error() != "profile static yields long-term keys, which stscred does not export" {
 		t.Fatalf("export: %v", err)
 	}
@@ -230,7 +230,7 @@ region = eu-west-1
 
 	// The IAM user's own profile gives a session, which is exported.
 	l.p.Flags.MFAToken = l.code()
-	if err := app.Export(l.p, l.services(), "alice", "sh", false); err != nil {
+	if err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "alice", Format: "sh"}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(l.stdout.String(), "export AWS_SESSION_TOKEN=") {
@@ -253,5 +253,37 @@ func TestNeedsYouMessage(t *testing.T) {
 	}
 	if app.ExitNeedsMFA == app.ExitNeedsPassphrase || app.ExitNeedsPassphrase == app.ExitNeedsSignIn || app.ExitNeedsMFA == app.ExitNeedsSignIn {
 		t.Error("the hook cannot tell the statuses apart")
+	}
+}
+
+// stscred use's export (--use) says on stderr what is now in use, stdout
+// being the shell's to eval: the account, the role or session, MFA, and
+// the time left as stscred says durations everywhere (hours past an
+// hour). A plain export says nothing.
+func TestExportForUseSaysWhatIsInUse(t *testing.T) {
+	l := newLive(t, "")
+	l.p.Flags.MFAToken = l.code()
+	if err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "prod", Format: "sh", Use: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "stscred: using prod (account 222222222222, role Admin, MFA, 59m left)\n"; l.stderr.String() != want {
+		t.Errorf("stderr %q, want %q", l.stderr, want)
+	}
+	if !strings.Contains(l.stdout.String(), "export AWS_SESSION_TOKEN=") || strings.Contains(l.stdout.String(), "using") {
+		t.Errorf("stdout %q", l.stdout)
+	}
+	l.reset()
+	if err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "alice", Format: "sh", Use: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "stscred: using alice (the session of alice's access key, MFA, 11h59m left)\n"; l.stderr.String() != want {
+		t.Errorf("stderr %q, want %q", l.stderr, want)
+	}
+	l.reset()
+	if err := app.Export(l.p, l.services(), app.ExportRequest{Profile: "prod", Format: "sh"}); err != nil {
+		t.Fatal(err)
+	}
+	if l.stderr.String() != "" {
+		t.Errorf("a plain export said %q", l.stderr)
 	}
 }

@@ -72,11 +72,13 @@ func Login(p *Process, s *Services, req LoginRequest) error {
 	if err != nil {
 		return err
 	}
-	if req.Browser != "" {
-		client.Open = s.Browser(req.Browser).Open
-	}
-	if req.NoBrowser {
+	switch {
+	case req.NoBrowser:
 		client.Open = nil
+	case req.Remote:
+		client.Open = s.Browser(req.Browser).Open
+	default:
+		client.Open = SignInOpener(p, s.Browser(req.Browser), "stscred login --remote "+req.Profile)
 	}
 	res, err := client.Login(p.Context(), sess, signin.LoginOptions{Remote: req.Remote})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/stscred/stscred/internal/aws/idtoken"
 	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/base/creds"
+	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/session/cache"
@@ -206,6 +207,20 @@ func (s *Services) Browser(command string) browser.Browser {
 	return browser.Browser{Command: command, Getenv: s.p.Getenv, GOOS: s.p.GOOS, LookPath: s.p.LookPath, Runner: s.Runner()}
 }
 
+// SignInOpener is what opens an explicit sign-in's page (sso login,
+// login): b's Open when a browser would open here, else nil (the URL is
+// printed) after saying why not, and that the URL leads back to this
+// machine's loopback; instead is how to sign in from a browser anywhere.
+func SignInOpener(p *Process, b browser.Browser, instead string) func(context.Context, string) error {
+	err := b.Unavailable()
+	if err == nil {
+		return b.Open
+	}
+	fmt.Fprintf(p.Stderr, "stscred: %v\n", err)
+	fmt.Fprintf(p.Stderr, "stscred: hint: the URL below leads back to 127.0.0.1 on this machine: open it in a browser here, or sign in from a browser anywhere with a code: %s\n", instead)
+	return nil
+}
+
 // IdentityCenter is the IAM Identity Center client: its tokens in the
 // keystore, its sign-in and refresh under a lock beside the cache's, the
 // browser the default one (sso login sets its own).
@@ -310,7 +325,16 @@ func (s *Services) Resolver() (*resolve.Resolver, error) {
 		},
 	}
 	if f.SignIn {
+		// A sign-in stscred use starts needs a browser here: without one
+		// (an SSH session), the URL it would print comes back to this
+		// machine's loopback, where no browser is. Say so, and how to sign
+		// in from a browser anywhere.
 		r.LoginSignIn = func(ctx context.Context, sess signin.Session) (creds.Credentials, error) {
+			if err := s.Browser("").Unavailable(); err != nil {
+				return creds.Credentials{}, hint.With(fmt.Errorf("cannot sign profile %s in here: %w", sess.Profile, err),
+					"sign in from a browser on any device, with the code its page shows: stscred login --remote "+sess.Profile,
+					"then run stscred use again")
+			}
 			l, err := s.Login()
 			if err != nil {
 				return creds.Credentials{}, err
@@ -319,6 +343,11 @@ func (s *Services) Resolver() (*resolve.Resolver, error) {
 			return res.Creds, err
 		}
 		r.SignIn = func(ctx context.Context, sess identitycenter.Session) error {
+			if err := s.Browser("").Unavailable(); err != nil && !sess.Legacy() {
+				return hint.With(fmt.Errorf("cannot sign in to %s here: %w", sess.Label(), err),
+					"sign in with a code, in a browser on any device: stscred sso login --device-code "+sess.Label(),
+					"then run stscred use again")
+			}
 			ic, err := s.IdentityCenter()
 			if err != nil {
 				return err

@@ -173,7 +173,7 @@ func TestServicesFetchThenHit(t *testing.T) {
 	l := newLive(t, "")
 	l.p.Flags.MFAToken = l.code()
 	s := l.services()
-	if err := app.Export(l.p, s, "prod", "json", false); err != nil {
+	if err := app.Export(l.p, s, app.ExportRequest{Profile: "prod", Format: "json"}); err != nil {
 		t.Fatalf("export: %v\n%s", err, l.stderr)
 	}
 	fetch := s.Built()
@@ -195,7 +195,7 @@ func TestServicesFetchThenHit(t *testing.T) {
 	l.p.Flags.MFAToken = ""
 	l.reset()
 	s = l.services()
-	if err := app.Export(l.p, s, "prod", "json", false); err != nil {
+	if err := app.Export(l.p, s, app.ExportRequest{Profile: "prod", Format: "json"}); err != nil {
 		t.Fatalf("export from the cache: %v\n%s", err, l.stderr)
 	}
 	if got := s.Built(); !slices.Equal(got, []string{"config", "profile model", "tools", "resolver"}) {

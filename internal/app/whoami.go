@@ -31,6 +31,13 @@ func Whoami(p *Process, s *Services, w WhoamiRequest) error {
 			}
 			return tools.For(ctx, name)
 		},
+		Peek: func(ctx context.Context, name string) (resolve.ToolResult, bool, error) {
+			tools, err := s.Tools()
+			if err != nil {
+				return resolve.ToolResult{}, false, err
+			}
+			return tools.Peek(ctx, name)
+		},
 	}
 	t, err := whoami.Choose(setup, w.Profile)
 	if err != nil {

@@ -64,7 +64,8 @@ func TestExecExitStatus(t *testing.T) {
 	if notFound.code != 127 {
 		t.Fatalf("a missing command: exit %d, want 127 as a shell's", notFound.code)
 	}
-	w.assertCleanFailure(w.stscred("exec", "prod"), "no command to run")
+	// No command and no terminal: nothing to start a shell on.
+	w.assertCleanFailure(w.stscred("exec", "prod"), "no command to run (and no terminal for a shell)")
 	// --env: plain variables, no endpoint.
 	res = w.stscred("exec", "--env", "prod", "--", "sh", "-c", `echo "$AWS_ACCESS_KEY_ID|${AWS_CONTAINER_CREDENTIALS_FULL_URI-none}|$AWS_REGION|$STSCRED_PROFILE"`)
 	if res.code != 0 || !strings.HasPrefix(res.stdout, "ASIA") || !strings.HasSuffix(res.stdout, "|none|eu-west-1|prod\n") {

@@ -141,6 +141,18 @@ func TestReadmeWalkThrough(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(home, ".aws", "sso", "cache")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("the Identity Center walk-through wrote ~/.aws/sso/cache (%v)", err)
 	}
+	// Its tidy-up leaves nothing of stscred's: no item of its keyring
+	// service (keys, index, cache key, SSO client and token) and no cache.
+	service := regexp.MustCompile(`STSCRED_KEYRING_SERVICE=(\S+)`).FindStringSubmatch(block)
+	if service == nil {
+		t.Fatal("the walk-through sets no STSCRED_KEYRING_SERVICE")
+	}
+	if items := keyringItems(t, service[1]); len(items) != 0 {
+		t.Errorf("after the walk-through's tidy-up the keyring holds stscred's %v", items)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".cache", "stscred")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("after the walk-through's tidy-up ~/.cache/stscred is there (%v)", err)
+	}
 }
 
 // walkThroughBlock is the sh blocks under "## Try it without an AWS

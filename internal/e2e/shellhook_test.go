@@ -58,7 +58,16 @@ var interactiveShells = []shellCase{
 		`echo "EXP=$STSCRED_EXPIRES INFO="(stscred_prompt_info)`},
 }
 
-var expPattern = regexp.MustCompile(`EXP=([0-9]+) INFO=prod ([0-9]+)m`)
+// expPattern reads the exported expiry and the segment's time left, which
+// is in hours and minutes past an hour (1h00m).
+var expPattern = regexp.MustCompile(`EXP=([0-9]+) INFO=prod (?:([0-9]+)h)?([0-9]+)m`)
+
+// minutesOf is the time left a match of expPattern says, in minutes.
+func minutesOf(m []string) int {
+	h, _ := strconv.Atoi(m[2]) // "" when under an hour
+	mins, _ := strconv.Atoi(m[3])
+	return h*60 + mins
+}
 
 // The prompt hook in real interactive shells: `stscred use` exports the
 // profile; while the credentials are fresh, prompts start no process;
@@ -89,8 +98,8 @@ func TestPromptHook(t *testing.T) {
 			if m == nil {
 				t.Fatalf("no exported expiry or prompt info:\n%s", sh.output())
 			}
-			if mins, _ := strconv.Atoi(m[2]); mins < 50 || mins > 60 {
-				t.Fatalf("prompt info says %sm left", m[2])
+			if mins := minutesOf(m); mins < 50 || mins > 60 {
+				t.Fatalf("prompt info says %s left", m[0])
 			}
 			// Fresh: ten prompts, no process.
 			for i := 0; i < 10; i++ {

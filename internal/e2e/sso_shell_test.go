@@ -104,7 +104,7 @@ func readFile(t *testing.T, path string) string {
 	return string(b)
 }
 
-var minutesInfo = regexp.MustCompile(`^dev [0-9]+m$`)
+var minutesInfo = regexp.MustCompile(`^dev ([0-9]+h[0-9]{2}|[0-9]+)m$`)
 
 // Signed out while a shell uses dev: the prompt hook's renewal (forced by
 // a refresh window larger than the credentials' life) neither prompts nor

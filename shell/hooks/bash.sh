@@ -6,9 +6,12 @@
 #                        (AWS_REGION, AWS_PROFILE... as they were)
 # Before each prompt the credentials are renewed when fewer than
 # STSCRED_REFRESH_WINDOW seconds (default 900) are left; while they are
-# fresh this costs no process start. stscred_prompt_info prints the
-# profile and minutes left, and STSCRED_PROMPT_INFO holds the same for a
-# fork-free PS1, e.g. PS1='${STSCRED_PROMPT_INFO:+($STSCRED_PROMPT_INFO) }\$ '
+# fresh this costs no process start. STSCRED_PROMPT_INFO holds the
+# profile and the time left (prod 42m, dev 7h59m), empty when no profile
+# is in use, for a fork-free PS1:
+#   PS1='${STSCRED_PROMPT_INFO:+($STSCRED_PROMPT_INFO) }'"$PS1"
+# stscred_prompt_info [FORMAT] prints it (in FORMAT, %s standing for it),
+# and nothing when no profile is in use.
 
 # The variables export sets or unsets. The first use remembers them;
 # use --off, and each switch to another profile, gives them back as they
@@ -55,6 +58,11 @@ stscred() {
       else
         unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION
       fi
+      if [ -n "${STSCRED_PROFILE-}" ]; then
+        printf 'stscred: stopped using %s: the AWS variables are as they were before stscred use\n' "$STSCRED_PROFILE" >&2
+      else
+        printf 'stscred: no profile in use\n' >&2
+      fi
       unset STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at __stscred_told __stscred_needs __stscred_saved
       return 0
     fi
@@ -64,7 +72,7 @@ stscred() {
     fi
     local __stscred_out
     # In a subshell: export sees the variables as before the first use.
-    __stscred_out=$([ -z "${__stscred_saved-}" ] || __stscred_restore; command stscred export --format sh -- "$1") || return
+    __stscred_out=$([ -z "${__stscred_saved-}" ] || __stscred_restore; command stscred export --use --format sh -- "$1") || return
     __stscred_save
     __stscred_restore
     eval "$__stscred_out"
@@ -118,15 +126,33 @@ __stscred_hook() {
   if [ -n "${__stscred_needs-}" ]; then
     STSCRED_PROMPT_INFO="$STSCRED_PROFILE $__stscred_needs"
   elif (( STSCRED_EXPIRES > __stscred_t )); then
-    STSCRED_PROMPT_INFO="$STSCRED_PROFILE $(( (STSCRED_EXPIRES - __stscred_t) / 60 ))m"
+    __stscred_left $(( STSCRED_EXPIRES - __stscred_t ))
+    STSCRED_PROMPT_INFO="$STSCRED_PROFILE $__stscred_out"
   else
     STSCRED_PROMPT_INFO="$STSCRED_PROFILE expired"
   fi
   return $__stscred_status
 }
 
+# __stscred_left SECONDS: the time left as stscred says it everywhere
+# (42s, 42m, 7h59m, 3d), into __stscred_out, without a fork.
+__stscred_left() {
+  if (( $1 >= 172800 )); then
+    __stscred_out="$(( $1 / 86400 ))d"
+  elif (( $1 >= 3600 )); then
+    printf -v __stscred_out '%dh%02dm' $(( $1 / 3600 )) $(( $1 % 3600 / 60 ))
+  elif (( $1 >= 60 )); then
+    __stscred_out="$(( $1 / 60 ))m"
+  else
+    __stscred_out="$1s"
+  fi
+}
+
+# stscred_prompt_info [FORMAT]: the profile in use and its time left, in
+# FORMAT (default %s); nothing at all when no profile is in use.
 stscred_prompt_info() {
-  [ -n "${STSCRED_PROMPT_INFO-}" ] && printf '%s' "$STSCRED_PROMPT_INFO"
+  [ -n "${STSCRED_PROMPT_INFO-}" ] && printf -- "${1-%s}" "$STSCRED_PROMPT_INFO"
+  return 0
 }
 
 case ";${PROMPT_COMMAND[*]-};" in

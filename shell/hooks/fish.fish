@@ -7,8 +7,14 @@
 # Before each prompt the credentials are renewed when fewer than
 # STSCRED_REFRESH_WINDOW seconds (default 900) are left; while they are
 # fresh this costs no process start (the clock is read with the path
-# builtin). stscred_prompt_info prints the profile and minutes left; the
-# global STSCRED_PROMPT_INFO holds the same.
+# builtin). The global STSCRED_PROMPT_INFO holds the profile and the time
+# left (prod 42m, dev 7h59m), empty when no profile is in use;
+# stscred_prompt_info [FORMAT] prints it (in FORMAT, %s standing for it)
+# and nothing when no profile is in use, e.g. in config.fish:
+#   function fish_prompt
+#       stscred_prompt_info '(%s) '
+#       printf '%s> ' (prompt_pwd)
+#   end
 
 # The variables export sets or unsets. The first use remembers them;
 # use --off, and each switch to another profile, gives them back as they
@@ -52,6 +58,11 @@ function stscred --description 'stscred, with "stscred use" changing this shell'
             else
                 set -e AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_CREDENTIAL_EXPIRATION
             end
+            if set -q STSCRED_PROFILE; and test -n "$STSCRED_PROFILE"
+                printf 'stscred: stopped using %s: the AWS variables are as they were before stscred use\n' "$STSCRED_PROFILE" >&2
+            else
+                printf 'stscred: no profile in use\n' >&2
+            end
             set -e STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at __stscred_told __stscred_needs __stscred_saved
             return 0
         end
@@ -71,9 +82,9 @@ function stscred --description 'stscred, with "stscred use" changing this shell'
                 set -l old __stscred_old_$v
                 set -q $had; and set -a envargs "$v=$$old"
             end
-            set out (command env $envargs stscred export --format fish -- $argv[2]); or return $status
+            set out (command env $envargs stscred export --use --format fish -- $argv[2]); or return $status
         else
-            set out (command stscred export --format fish -- $argv[2]); or return $status
+            set out (command stscred export --use --format fish -- $argv[2]); or return $status
         end
         __stscred_save
         __stscred_restore
@@ -147,12 +158,32 @@ function __stscred_hook --on-event fish_prompt
     if set -q __stscred_needs; and test -n "$__stscred_needs"
         set -g STSCRED_PROMPT_INFO "$STSCRED_PROFILE $__stscred_needs"
     else if test $STSCRED_EXPIRES -gt $now
-        set -g STSCRED_PROMPT_INFO "$STSCRED_PROFILE "(math --scale=0 "($STSCRED_EXPIRES - $now) / 60")m
+        set -g STSCRED_PROMPT_INFO "$STSCRED_PROFILE "(__stscred_left (math $STSCRED_EXPIRES - $now))
     else
         set -g STSCRED_PROMPT_INFO "$STSCRED_PROFILE expired"
     end
 end
 
+# __stscred_left SECONDS: the time left as stscred says it everywhere
+# (42s, 42m, 7h59m, 3d); math and printf are builtins.
+function __stscred_left
+    set -l s $argv[1]
+    if test $s -ge 172800
+        printf '%dd' (math --scale=0 "$s / 86400")
+    else if test $s -ge 3600
+        printf '%dh%02dm' (math --scale=0 "$s / 3600") (math --scale=0 "($s % 3600) / 60")
+    else if test $s -ge 60
+        printf '%dm' (math --scale=0 "$s / 60")
+    else
+        printf '%ds' $s
+    end
+end
+
+# stscred_prompt_info [FORMAT]: the profile in use and its time left, in
+# FORMAT (default %s); nothing at all when no profile is in use.
 function stscred_prompt_info
-    set -q STSCRED_PROMPT_INFO; and test -n "$STSCRED_PROMPT_INFO"; and printf '%s' $STSCRED_PROMPT_INFO
+    set -q STSCRED_PROMPT_INFO[1]; and test -n "$STSCRED_PROMPT_INFO[1]"; or return 0
+    set -l format %s
+    set -q argv[1]; and set format $argv[1]
+    printf $format $STSCRED_PROMPT_INFO[1]
 end

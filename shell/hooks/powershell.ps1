@@ -6,8 +6,11 @@
 #                        (AWS_REGION, AWS_PROFILE... as they were)
 # Before each prompt the credentials are renewed when fewer than
 # STSCRED_REFRESH_WINDOW seconds (default 900) are left; while they are
-# fresh this costs no process start. stscred_prompt_info returns the
-# profile and minutes left.
+# fresh this costs no process start. stscred_prompt_info [FORMAT] returns
+# the profile and the time left (prod 42m, dev 7h59m) in FORMAT (default
+# %s, which stands for them), and '' when no profile is in use; it renews
+# first, so a prompt function defined after this file still renews, e.g.
+#   function prompt { "$(stscred_prompt_info '(%s) ')PS $PWD> " }
 
 $global:__stscredExe = (Get-Command stscred -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1).Source
 
@@ -40,6 +43,11 @@ function global:stscred {
                     Remove-Item -Path "Env:$n" -ErrorAction SilentlyContinue
                 }
             }
+            if ($Env:STSCRED_PROFILE) {
+                [Console]::Error.WriteLine("stscred: stopped using $($Env:STSCRED_PROFILE): the AWS variables are as they were before stscred use")
+            } else {
+                [Console]::Error.WriteLine('stscred: no profile in use')
+            }
             foreach ($n in 'STSCRED_EXPIRES','STSCRED_PROFILE') {
                 Remove-Item -Path "Env:$n" -ErrorAction SilentlyContinue
             }
@@ -51,7 +59,7 @@ function global:stscred {
         # puts back what this session had.
         $current = __stscred_snapshot
         if ($global:__stscredSaved) { __stscred_apply $global:__stscredSaved }
-        $out = & $global:__stscredExe export --format powershell -- $args[1]
+        $out = & $global:__stscredExe export --use --format powershell -- $args[1]
         if ($LASTEXITCODE -ne 0) { __stscred_apply $current; return }
         if (-not $global:__stscredSaved) { $global:__stscredSaved = $current }
         __stscred_apply $global:__stscredSaved
@@ -87,12 +95,23 @@ function global:__stscred_hook {
     }
 }
 
-function global:stscred_prompt_info {
+# __stscred_left: the time left as stscred says it everywhere (42s, 42m,
+# 7h59m, 3d).
+function global:__stscred_left([int64]$s) {
+    if ($s -ge 172800) { return '{0}d' -f [math]::Floor($s / 86400) }
+    if ($s -ge 3600) { return '{0}h{1:00}m' -f [math]::Floor($s / 3600), [math]::Floor(($s % 3600) / 60) }
+    if ($s -ge 60) { return '{0}m' -f [math]::Floor($s / 60) }
+    return "${s}s"
+}
+
+function global:stscred_prompt_info([string]$format = '%s') {
+    __stscred_hook
     if (-not $Env:STSCRED_PROFILE -or $Env:STSCRED_EXPIRES -notmatch '^[0-9]+$') { return '' }
-    if ($global:__stscredNeeds) { return "$Env:STSCRED_PROFILE $global:__stscredNeeds" }
+    $info = "$Env:STSCRED_PROFILE expired"
     $left = [int64]$Env:STSCRED_EXPIRES - [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
-    if ($left -le 0) { return "$Env:STSCRED_PROFILE expired" }
-    return "$Env:STSCRED_PROFILE $([math]::Floor($left / 60))m"
+    if ($global:__stscredNeeds) { $info = "$Env:STSCRED_PROFILE $global:__stscredNeeds" }
+    elseif ($left -gt 0) { $info = "$Env:STSCRED_PROFILE $(__stscred_left $left)" }
+    return $format.Replace('%s', $info)
 }
 
 $global:__stscredRetryAt = 0

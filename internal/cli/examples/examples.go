@@ -15,6 +15,7 @@ var byCommand = map[string][]string{
 	"remove": {
 		"stscred remove alice", "asks first, then deletes alice's key and the sessions made from it",
 		"stscred remove --yes alice", "without asking (in a script)",
+		"stscred remove --all", "asks first, then deletes everything stscred keeps here: keys, sign-ins, the session cache",
 	},
 	"list": {
 		"stscred list", "a table: profiles, their type, stored keys (masked), time left on cached sessions",
@@ -29,6 +30,7 @@ var byCommand = map[string][]string{
 		"stscred exec prod -- terraform plan", "terraform gets prod's credentials, renewed while it runs",
 		"stscred exec prod -- aws s3 ls", "any command: its exit status is stscred's",
 		"stscred exec --env prod -- ./legacy-script", "as AWS_* variables, for a program that reads only those (not renewed)",
+		"stscred exec prod", "at a terminal: your shell ($SHELL) with prod's credentials; exit it to leave them",
 	},
 	"use": {
 		"stscred use prod", "this shell's AWS_* variables become prod's, renewed before each prompt",

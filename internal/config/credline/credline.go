@@ -79,6 +79,9 @@ type Export struct {
 	// asks for anything, and when it would need to, it says in one line
 	// what to run and ends with a status the hook shows in the prompt.
 	Hook bool `name:"hook" hidden:"" help:"Renew for a prompt hook: never ask; say what to run instead."`
+	// Use is how the shell integration's stscred use exports: it also
+	// says on stderr which profile is now in use (stdout is eval'd).
+	Use bool `name:"use" hidden:"" help:"For stscred use: say on stderr which credentials are now in use."`
 }
 
 // Request is what the call asks for.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/base/hint"
@@ -30,13 +31,46 @@ type Exec struct {
 	PrintErr func(io.Writer, error)
 	// Runner starts the command.
 	Runner *proc.Runner
+	// Without a command, on a terminal (Terminal: stdin is one), the
+	// command is the user's shell (Subshell, for GOOS and Parent, the
+	// program that ran stscred).
+	Terminal bool
+	GOOS     string
+	Parent   string
+}
+
+// Subshell is the shell `stscred exec PROFILE` starts when given no
+// command: $SHELL, else sh; on Windows PowerShell when stscred was run
+// from it, else %COMSPEC%, else cmd.exe.
+func Subshell(getenv func(string) string, goos, parent string) []string {
+	if goos != "windows" {
+		if sh := getenv("SHELL"); sh != "" {
+			return []string{sh}
+		}
+		return []string{"/bin/sh"}
+	}
+	base := parent[strings.LastIndexAny(parent, `/\`)+1:]
+	switch p := strings.TrimSuffix(strings.ToLower(base), ".exe"); p {
+	case "pwsh", "powershell":
+		return []string{p + ".exe"}
+	}
+	if cs := getenv("COMSPEC"); cs != "" {
+		return []string{cs}
+	}
+	return []string{"cmd.exe"}
 }
 
 // Run runs the command and ends as it ended (proc.ExitError), or with a
 // shell's 127/126 when it cannot be run (proc.CommandError).
 func (x Exec) Run(ctx context.Context) error {
 	if len(x.Command) == 0 {
-		return hint.With(errors.New("no command to run"), "stscred exec "+x.Profile+" -- terraform plan")
+		if !x.Terminal {
+			return hint.With(errors.New("no command to run (and no terminal for a shell)"),
+				"stscred exec "+x.Profile+" -- terraform plan",
+				"typed at a terminal, stscred exec "+x.Profile+" starts your shell ($SHELL) with the credentials")
+		}
+		x.Command = Subshell(x.Getenv, x.GOOS, x.Parent)
+		fmt.Fprintf(x.Stderr, "stscred: starting %s with %s's credentials; exit it to leave them\n", x.Command[0], x.Profile)
 	}
 	path, err := proc.LookCommand(x.Command[0])
 	if err != nil {

@@ -35,6 +35,9 @@ type Setup struct {
 	Tokens idtoken.Setup
 	// Tools gets a profile's credentials as the AWS tools would.
 	Tools func(ctx context.Context, name string) (resolve.ToolResult, error)
+	// Peek is what stscred's cache holds for a profile, fetching nothing
+	// (resolve.Tools.Peek); nil when not known.
+	Peek func(ctx context.Context, name string) (resolve.ToolResult, bool, error)
 }
 
 // Creds are the credentials whoami signs with and what it knows about
@@ -181,6 +184,16 @@ func (t Target) Credentials(ctx context.Context, s Setup) (Creds, error) {
 				wc.Cr.Expiration = exp
 			}
 		}
+		// Credentials stscred exported (stscred use, export, exec --env)
+		// are the ones its cache holds for that profile: what the cache
+		// knows of them (MFA, where they come from) is what whoami
+		// PROFILE says. Any other keys stay unknown.
+		if wc.Profile != "" && s.Peek != nil {
+			if tc, ok, err := s.Peek(ctx, wc.Profile); err == nil && ok && tc.Creds.AccessKeyID == wc.Cr.AccessKeyID {
+				wc.SSO, wc.LoginSession = tc.SSO, tc.LoginSession
+				wc.MFA = mfaOf(tc)
+			}
+		}
 		return wc, nil
 	}
 	tc, err := s.Tools(ctx, t.name)
@@ -194,12 +207,7 @@ func (t Target) Credentials(ctx context.Context, s Setup) (Creds, error) {
 		if tc.Cached {
 			wc.Source = "cache"
 		}
-		// Whether Identity Center or AWS Sign-In asked for MFA is not
-		// known.
-		if tc.SSO == nil && tc.LoginSession == "" {
-			m := tc.MFA
-			wc.MFA = &m
-		}
+		wc.MFA = mfaOf(tc)
 	}
 	// The region tools would use with this profile (its own, else the
 	// one stscred export would set).
@@ -220,6 +228,17 @@ func (t Target) Credentials(ctx context.Context, s Setup) (Creds, error) {
 		}
 	}
 	return wc, nil
+}
+
+// mfaOf is whether stscred's credentials tc were MFA-authenticated, nil
+// when that is not known: whether Identity Center or AWS Sign-In asked for
+// MFA is not.
+func mfaOf(tc resolve.ToolResult) *bool {
+	if tc.SSO != nil || tc.LoginSession != "" {
+		return nil
+	}
+	m := tc.MFA
+	return &m
 }
 
 // Failed explains a GetCallerIdentity failure in terms of where the

@@ -147,6 +147,21 @@ func (r *Resolver) Credentials(ctx context.Context, p *awsconfig.Profile) (Resul
 	return Result{Creds: e.Creds, Cached: cached, MFA: e.MFA}, nil
 }
 
+// Peek is what the cache holds for p, however little it has left, without
+// a lock, a fetch or a prompt: ok is false when nothing is cached.
+func (r *Resolver) Peek(ctx context.Context, p *awsconfig.Profile) (Result, bool, error) {
+	c := &call{target: p, serial: p.MFASerial}
+	key, err := r.keyOf(ctx, p, c)
+	if err != nil {
+		return Result{}, false, err
+	}
+	e, _, err := r.lookup(key, p, 0)
+	if err != nil || e.Key == "" {
+		return Result{}, false, err
+	}
+	return Result{Creds: e.Creds, Cached: true, MFA: e.MFA}, true, nil
+}
+
 func (r *Resolver) get(ctx context.Context, p *awsconfig.Profile, c *call, need time.Duration) (cache.Entry, bool, error) {
 	key, err := r.keyOf(ctx, p, c)
 	if err != nil {

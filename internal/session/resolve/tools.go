@@ -43,6 +43,10 @@ type ToolResult struct {
 	// LoginSession is the AWS Sign-In identity (login_session) the
 	// credentials come from (the target's or its chain's root), "" if none.
 	LoginSession string
+	// Target is the profile whose credentials these are (a tool
+	// profile's target, the role, the IAM user); for a foreign
+	// credential_process, the profile itself.
+	Target *awsconfig.Profile
 }
 
 // Of gets the credentials a call of `stscred role` or `stscred session`
@@ -72,48 +76,83 @@ func (t Tools) resolve(ctx context.Context, target profile.Target) (Result, erro
 // profile gives what its stscred call asks for (resolved directly, not by
 // running it), and any other credential_process is run.
 func (t Tools) For(ctx context.Context, name string) (ToolResult, error) {
-	p, err := t.Model.Get(name)
-	if err != nil {
-		return ToolResult{}, err
-	}
-	out := ToolResult{Profile: name, Region: p.Region, Via: "stscred"}
-	target := profile.Target{Profile: p.Profile, Session: p.Kind == profile.KeyHolder || p.Kind == profile.Login}
-	switch p.Kind {
-	case profile.Foreign:
-		out.Via = "credential_process"
-		out.Creds, err = t.run(ctx, p)
+	out, target, err := t.target(name)
+	if err != nil || out.Via == "credential_process" {
+		if err == nil {
+			out.Creds, err = t.run(ctx, target.Profile.Name, target.Profile.CredentialProcess)
+		}
 		return out, err
-	case profile.Tool:
-		if target, err = t.Model.ToolTarget(p); err != nil {
-			return out, err
-		}
-		if out.Region == "" {
-			out.Region = target.Profile.Region
-		}
-	case profile.KeyHolder, profile.Role, profile.WebIdentity, profile.SAML, profile.SSO, profile.Login:
-	default:
-		return out, hint.With(fmt.Errorf("profile %s is a %s profile, which stscred does not serve", name, p.Kind),
-			"see: stscred doctor --profile "+name)
 	}
 	res, err := t.resolve(ctx, target)
 	if err != nil {
 		return out, err
 	}
 	out.Creds, out.Cached, out.MFA = res.Creds, res.Cached, res.MFA
+	return out, nil
+}
+
+// Peek is what stscred's cache holds for profile name, as For would serve
+// it, without fetching anything, taking a lock or asking for anything: ok
+// is false when nothing is cached (or the profile's credentials are not
+// stscred's). What it returns may be too close to its expiry to hand out.
+func (t Tools) Peek(ctx context.Context, name string) (ToolResult, bool, error) {
+	out, target, err := t.target(name)
+	if err != nil || out.Via == "credential_process" {
+		return out, false, err
+	}
+	r, err := t.Resolver()
+	if err != nil {
+		return out, false, err
+	}
+	res, ok, err := r.Peek(ctx, target.Profile)
+	if err != nil || !ok {
+		return out, false, err
+	}
+	out.Creds, out.Cached, out.MFA = res.Creds, true, res.MFA
+	return out, true, nil
+}
+
+// target is what For and Peek resolve for profile name: the stscred call
+// it stands for, or (Via credential_process, Profile the profile) a
+// foreign credential_process.
+func (t Tools) target(name string) (ToolResult, profile.Target, error) {
+	p, err := t.Model.Get(name)
+	if err != nil {
+		return ToolResult{}, profile.Target{}, err
+	}
+	out := ToolResult{Profile: name, Region: p.Region, Via: "stscred"}
+	target := profile.Target{Profile: p.Profile, Session: p.Kind == profile.KeyHolder || p.Kind == profile.Login}
+	switch p.Kind {
+	case profile.Foreign:
+		out.Via, out.Target = "credential_process", target.Profile
+		return out, target, nil
+	case profile.Tool:
+		if target, err = t.Model.ToolTarget(p); err != nil {
+			return out, target, err
+		}
+		if out.Region == "" {
+			out.Region = target.Profile.Region
+		}
+	case profile.KeyHolder, profile.Role, profile.WebIdentity, profile.SAML, profile.SSO, profile.Login:
+	default:
+		return out, target, hint.With(fmt.Errorf("profile %s is a %s profile, which stscred does not serve", name, p.Kind),
+			"see: stscred doctor --profile "+name)
+	}
+	out.Target = target.Profile
 	if root := target.Profile.Root(); root.IsSSO() {
 		out.SSO = root.SSO
 	} else if root.IsLogin() {
 		out.LoginSession = root.LoginSession
 	}
-	return out, nil
+	return out, target, nil
 }
 
 // run runs a profile's credential_process as the Go SDK does (through the
 // shell) and reads its JSON. Messages name the program and the profile,
 // never the line: it may hold a secret.
-func (t Tools) run(ctx context.Context, p *profile.Profile) (creds.Credentials, error) {
+func (t Tools) run(ctx context.Context, name, line string) (creds.Credentials, error) {
 	var stdout bytes.Buffer
-	l := proc.Line{Text: p.CredentialProcess, Profile: p.Name, Key: "credential_process"}
+	l := proc.Line{Text: line, Profile: name, Key: "credential_process"}
 	if err := t.Runner().Line(ctx, l, proc.LineOptions{Stdout: &stdout, Stderr: t.Stderr}); err != nil {
 		return creds.Credentials{}, err
 	}
