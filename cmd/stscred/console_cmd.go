@@ -6,12 +6,13 @@ import (
 	"github.com/stscred/stscred/internal/app"
 	"github.com/stscred/stscred/internal/config/credline"
 	"github.com/stscred/stscred/internal/ops/console"
+	"github.com/stscred/stscred/shell"
 )
 
 // ConsoleCmd opens the AWS console signed in as a profile (package
 // console).
 type ConsoleCmd struct {
-	Profile            string `arg:"" optional:"" complete:"profile=any" help:"Role profile, or IAM user's profile (default: STSCRED_PROFILE, then AWS_PROFILE, then default)."`
+	Profile            string `arg:"" optional:"" complete:"profile=any" help:"Role profile, or IAM user's profile (default: STSCRED_PROFILE, then AWS_PROFILE; else chosen in a picker on a terminal, or default)."`
 	credline.RoleFlags `embed:""`
 
 	Duration time.Duration `name:"duration" help:"How long the console session lasts (a role: 15m to 12h, default as long as its credentials; an IAM user: up to 36h, default 12h)."`
@@ -23,6 +24,12 @@ type ConsoleCmd struct {
 
 func (c *ConsoleCmd) Run(p *app.Process, s *app.Services) error {
 	name := c.Profile
+	if name == "" && c.RoleARN == "" && p.ProfileFromEnvironment() == "" {
+		var err error
+		if name, err = pickProfile(p, s, "console", shell.AnyProfile); err != nil {
+			return err
+		}
+	}
 	if name == "" && c.RoleARN == "" {
 		name = p.DefaultProfile()
 	}

@@ -1,12 +1,15 @@
 package main
 
-import "github.com/stscred/stscred/internal/app"
+import (
+	"github.com/stscred/stscred/internal/app"
+	"github.com/stscred/stscred/shell"
+)
 
 // LoginCmd signs a profile in with AWS Sign-In for local development (what
 // `aws login` does; package signin): its refresh token and proof key stay
 // in the keystore.
 type LoginCmd struct {
-	Profile   string `arg:"" optional:"" complete:"profile=login" help:"The profile to sign in (an IAM user's, or a new name; default: STSCRED_PROFILE, then AWS_PROFILE, then default)."`
+	Profile   string `arg:"" optional:"" complete:"profile=login" help:"The profile to sign in (an IAM user's, or a new name; default: STSCRED_PROFILE, then AWS_PROFILE; else chosen in a picker on a terminal, or default)."`
 	Region    string `name:"region" help:"The region to sign in to (default: the profile's, else AWS_REGION)."`
 	Remote    bool   `name:"remote" help:"Sign in on another device: print the URL, then paste the code its page shows (for SSH sessions and machines without a browser)."`
 	Browser   string `name:"browser" placeholder:"CMD" help:"The command that opens the sign-in page (default: $BROWSER, else xdg-open, open or rundll32)."`
@@ -15,6 +18,12 @@ type LoginCmd struct {
 
 func (c *LoginCmd) Run(p *app.Process, s *app.Services) error {
 	name := c.Profile
+	if name == "" && p.ProfileFromEnvironment() == "" {
+		var err error
+		if name, err = pickProfile(p, s, "login", shell.LoginProfile); err != nil {
+			return err
+		}
+	}
 	if name == "" {
 		name = p.DefaultProfile()
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/stscred/stscred/internal/base/textsafe"
 	"github.com/stscred/stscred/internal/cli/buildinfo"
 	"github.com/stscred/stscred/internal/config/credline"
+	"github.com/stscred/stscred/internal/sys/picker"
 	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/sys/tty"
 	"golang.org/x/term"
@@ -47,6 +48,7 @@ func main() {
 		ParentName: proc.ParentName,
 		GOOS:       runtime.GOOS,
 		Version:    buildinfo.Version(version, debug.ReadBuildInfo),
+		Pick:       picker.OnTerminal,
 	}
 	os.Exit(run(os.Args[1:], p, app.NewServices(p)))
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/internal/session/resolve"
+	"github.com/stscred/stscred/internal/sys/picker"
 	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/internal/sys/tty"
 )
@@ -41,6 +42,7 @@ type CLI struct {
 	Rotate     RotateCmd     `cmd:"" help:"Replace an IAM user's access key: a new key in IAM and the keyring, the old one deactivated and deleted, never losing a working key."`
 	VersionCmd VersionCmd    `cmd:"" name:"version" help:"Print the version."`
 	Help       HelpCmd       `cmd:"" hidden:"" help:"Print the help (of a command: stscred help role)."`
+	Pick       PickCmd       `cmd:"" hidden:"" help:"Choose a profile on the terminal and print its name (what stscred use does without a profile)."`
 
 	CredentialCommands `embed:""`
 }
@@ -148,10 +150,16 @@ func finish(p *app.Process, err error) int {
 		return 0
 	case errors.As(err, &ee):
 		return ee.Code
-	case errors.Is(err, tty.ErrInterrupted):
-		// Ctrl-C at a prompt: the terminal is restored, nothing was
-		// cached; end as a shell does after SIGINT.
+	case errors.Is(err, tty.ErrInterrupted), errors.Is(err, picker.ErrCanceled):
+		// Ctrl-C at a prompt, Esc or Ctrl-C in the picker: the terminal
+		// is restored, nothing was cached or chosen; end as a shell does
+		// after SIGINT.
 		return 130
+	}
+	var ue usageError
+	if errors.As(err, &ue) {
+		printError(p.Stderr, err)
+		return 2
 	}
 	var ce proc.CommandError
 	if errors.As(err, &ce) {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/stscred/stscred/internal/base/textsafe"
+	"github.com/stscred/stscred/internal/sys/picker"
 	"github.com/stscred/stscred/internal/sys/tty"
 )
 
@@ -42,6 +43,9 @@ type Process struct {
 	// unknown): export writes the syntax of the shell that will read it.
 	ParentName func() string
 	Version    string
+	// Pick shows the profile picker on the controlling terminal and
+	// returns the row chosen (picker.OnTerminal); nil for none.
+	Pick func(ctx context.Context, req picker.Request) (int, error)
 
 	// Flags are the global flags, set once they are parsed.
 	Flags Flags
@@ -101,10 +105,8 @@ func (p *Process) Context() context.Context { return context.Background() }
 
 // DefaultProfile is the profile the AWS tools would use in this shell.
 func (p *Process) DefaultProfile() string {
-	for _, v := range []string{"STSCRED_PROFILE", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"} {
-		if name := p.Getenv(v); name != "" {
-			return name
-		}
+	if name := p.ProfileFromEnvironment(); name != "" {
+		return name
 	}
 	return "default"
 }

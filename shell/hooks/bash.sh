@@ -2,6 +2,7 @@
 #   eval "$(stscred shell-init bash)"
 #
 # stscred use PROFILE    export PROFILE's credentials into this shell
+# stscred use            the same, PROFILE chosen in a picker on the terminal
 # stscred use --off      remove them: the shell is as it was before use
 #                        (AWS_REGION, AWS_PROFILE... as they were)
 # Before each prompt the credentials are renewed when fewer than
@@ -65,6 +66,13 @@ stscred() {
       fi
       unset STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at __stscred_told __stscred_needs __stscred_saved
       return 0
+    fi
+    if [ $# -eq 0 ] && [ -t 0 ] && [ "${TERM-}" != dumb ]; then
+      # Typed at a terminal without a profile: choose one in the picker,
+      # which draws on the terminal (stdout here is only its choice).
+      local __stscred_pick
+      __stscred_pick=$(command stscred pick) || return
+      set -- "$__stscred_pick"
     fi
     if [ $# -ne 1 ]; then
       echo "usage: stscred use PROFILE | stscred use --off" >&2

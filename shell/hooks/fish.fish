@@ -2,6 +2,7 @@
 #   stscred shell-init fish | source
 #
 # stscred use PROFILE    export PROFILE's credentials into this shell
+# stscred use            the same, PROFILE chosen in a picker on the terminal
 # stscred use --off      remove them: the shell is as it was before use
 #                        (AWS_REGION, AWS_PROFILE... as they were)
 # Before each prompt the credentials are renewed when fewer than
@@ -65,6 +66,13 @@ function stscred --description 'stscred, with "stscred use" changing this shell'
             end
             set -e STSCRED_EXPIRES STSCRED_PROFILE STSCRED_PROMPT_INFO __stscred_retry_at __stscred_told __stscred_needs __stscred_saved
             return 0
+        end
+        if test (count $argv) -eq 1; and isatty stdin; and test "$TERM" != dumb
+            # Typed at a terminal without a profile: choose one in the
+            # picker, which draws on the terminal (stdout here is only its
+            # choice).
+            set -l picked (command stscred pick); or return $status
+            set argv use $picked
         end
         if test (count $argv) -ne 2
             echo "usage: stscred use PROFILE | stscred use --off" >&2

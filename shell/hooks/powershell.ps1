@@ -2,6 +2,7 @@
 #   Invoke-Expression (& stscred shell-init powershell | Out-String)
 #
 # stscred use PROFILE    export PROFILE's credentials into this session
+# stscred use            the same, PROFILE chosen in a picker on the terminal
 # stscred use --off      remove them: the session is as it was before use
 #                        (AWS_REGION, AWS_PROFILE... as they were)
 # Before each prompt the credentials are renewed when fewer than
@@ -52,6 +53,15 @@ function global:stscred {
                 Remove-Item -Path "Env:$n" -ErrorAction SilentlyContinue
             }
             $global:__stscredRetryAt = 0; $global:__stscredTold = $null; $global:__stscredNeeds = $null
+            return
+        }
+        if ($args.Count -eq 1 -and -not [Console]::IsInputRedirected -and $Env:TERM -ne 'dumb') {
+            # Typed at a terminal without a profile: choose one in the
+            # picker, which draws on the terminal (its output is only the
+            # choice).
+            $picked = & $global:__stscredExe pick
+            if ($LASTEXITCODE -ne 0) { return }
+            stscred use $picked
             return
         }
         if ($args.Count -ne 2) { Write-Error 'usage: stscred use PROFILE | stscred use --off'; return }

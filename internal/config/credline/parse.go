@@ -36,7 +36,7 @@ func IsCredentialCommand(args []string) bool {
 // prints credentials.
 func Commands() []string {
 	return []string{"add", "remove", "list", "clear", "exec", "shell-init", "use", "completion", "migrate",
-		"import", "whoami", "doctor", "sso", "login", "logout", "console", "rotate", "version", "help", "session", "role", "export"}
+		"import", "whoami", "doctor", "sso", "login", "logout", "console", "rotate", "version", "help", "pick", "session", "role", "export"}
 }
 
 // Parse reads the arguments of a `stscred ...` credential_process line

@@ -32,3 +32,14 @@ func Open() (TTY, error) {
 
 // Fd is the console input handle, for reading without echo.
 func (c console) Fd() uintptr { return c.in.Fd() }
+
+// OpenFiles opens the console as the files a full-screen program reads
+// keys from (CONIN$) and draws on (CONOUT$); close closes both.
+func OpenFiles() (in, out *os.File, close func() error, err error) {
+	c, err := Open()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	con := c.(console)
+	return con.in, con.out, con.Close, nil
+}
