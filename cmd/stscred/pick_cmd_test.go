@@ -58,8 +58,9 @@ func TestCommandsPickAProfile(t *testing.T) {
 		{[]string{"console"}, "prod-admin", "stscred console: choose a profile", "no access key is stored for profile alice"},
 		{[]string{"console", "--url"}, "alice", "stscred console: choose a profile", "no access key is stored for profile alice"},
 		{[]string{"login"}, "dev-login", "stscred login: choose a profile", "profile dev-login names no region to sign in to"},
-		{[]string{"exec"}, "prod", "stscred exec: choose a profile", "stscred exec prod -- terraform plan"},
-		{[]string{"exec", "--env"}, "prod", "stscred exec: choose a profile", "stscred exec prod -- terraform plan"},
+		// No command, at a terminal: the user's shell with prod's credentials.
+		{[]string{"exec"}, "prod", "stscred exec: choose a profile", "starting /bin/sh with prod's credentials"},
+		{[]string{"exec", "--env"}, "prod", "stscred exec: choose a profile", "starting /bin/sh with prod's credentials"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			e, titles, out := pickerEnv(t, tc.choose)
@@ -125,15 +126,15 @@ func TestCommandsNamingAProfileOpenNoPicker(t *testing.T) {
 func TestCommandsWithoutTerminalUnchanged(t *testing.T) {
 	for _, args := range [][]string{{"whoami"}, {"console"}, {"console", "--url"}, {"login"}, {"exec"}, {"exec", "--env"}, {"exec", "--", "true"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			before, _, beforeOut := pickerEnv(t, "alice")
-			before.Pick = nil
-			wantCode := runFake(args, before)
-			wantOut, wantErr := beforeOut()
 			for _, how := range []string{"stdin", "dumb"} {
-				e, titles, out := pickerEnv(t, "alice")
-				if how == "stdin" {
-					e.StdinTerminal = false
-				} else {
+				// The same setting without any picker (exec without a
+				// command starts a shell only on a terminal, so the
+				// terminal is the same on both sides).
+				setting := func(e *fakeEnv) {
+					if how == "stdin" {
+						e.StdinTerminal = false
+						return
+					}
 					e.Getenv = func(get func(string) string) func(string) string {
 						return func(k string) string {
 							if k == "TERM" {
@@ -143,6 +144,13 @@ func TestCommandsWithoutTerminalUnchanged(t *testing.T) {
 						}
 					}(e.Getenv)
 				}
+				before, _, beforeOut := pickerEnv(t, "alice")
+				setting(before)
+				before.Pick = nil
+				wantCode := runFake(args, before)
+				wantOut, wantErr := beforeOut()
+				e, titles, out := pickerEnv(t, "alice")
+				setting(e)
 				code := runFake(args, e)
 				stdout, stderr := out()
 				if len(*titles) != 0 || code != wantCode || stdout != wantOut || stderr != wantErr {
