@@ -5,6 +5,7 @@
 //	go run ./internal/bench                  # 100 runs per scenario
 //	go run ./internal/bench -short           # 5 runs: proves the benchmark works (CI)
 //	go run ./internal/bench -against main    # also the cache hits of another revision, in the same rounds
+//	go run ./internal/bench -instructions    # also instructions per run (valgrind), which other load does not change
 //
 // It needs what the tests need: a Secret Service (it starts gnome-keyring
 // on a private D-Bus session) and the Go toolchain. It prints a Markdown
@@ -47,6 +48,7 @@ func run() int {
 	short := flag.Bool("short", false, "few runs, to check the benchmark works")
 	runs := flag.Int("runs", 100, "runs per scenario")
 	against := flag.String("against", "", "a git revision whose cache hits to measure in the same rounds (before and after a change)")
+	instructions := flag.Bool("instructions", false, "also count the instructions of each scenario under valgrind (independent of the machine's other load)")
 	flag.Parse()
 	if *short {
 		*runs = 5
@@ -116,6 +118,12 @@ func run() int {
 			floor = median
 		}
 		fmt.Printf("| %s | %s | %s | %.1f MiB | %.2f× |\n", sc.name, ms(median), ms(p95), float64(rss)/1024, float64(median)/float64(floor))
+	}
+	if *instructions {
+		if err := b.instructionTable(scenarios); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			return 1
+		}
 	}
 	fi, err := os.Stat(b.stscred)
 	if err != nil {
@@ -207,6 +215,76 @@ func (b *bench) hookCost(n int) error {
 		fmt.Printf("| %s | %.1f µs | %.1f ms | %d |\n", sh.name, float64(per)/1e3, float64(withHook-empty)/1e6, calls)
 	}
 	return nil
+}
+
+// instructionTable counts the instructions each scenario executes, under
+// valgrind's cachegrind (user space, the process and its threads), median
+// of 5 runs. Unlike wall time the count does not move with the machine's
+// other load, so it compares revisions on a busy machine; it leaves out
+// the kernel's share (exec, page faults, the keyring and file calls).
+// Go's asynchronous preemption is off in these runs (valgrind cannot
+// follow its signals); that changes the counts by very little.
+func (b *bench) instructionTable(scenarios []scenario) error {
+	if _, err := exec.LookPath("valgrind"); err != nil {
+		return fmt.Errorf("-instructions needs valgrind (apt-get install valgrind)")
+	}
+	fmt.Println("\nInstructions per run (valgrind cachegrind, user space, median of 5 runs):")
+	fmt.Println()
+	fmt.Println("| scenario | instructions | ÷ floor |")
+	fmt.Println("|---|---:|---:|")
+	var floor int64
+	for i, sc := range scenarios {
+		bin, args := b.binary(i, sc)
+		var counts []int64
+		for range 5 {
+			if sc.before != nil {
+				sc.before()
+			}
+			cmd := exec.Command("valgrind", append([]string{"--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", bin}, args...)...)
+			cmd.Env = append(append(append([]string(nil), b.env...), sc.env...), "GODEBUG=asyncpreemptoff=1")
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("valgrind %s %v: %v\n%s", filepath.Base(bin), args, err, errb.String())
+			}
+			n, err := irefs(errb.String())
+			if err != nil {
+				return fmt.Errorf("valgrind %s %v: %v", filepath.Base(bin), args, err)
+			}
+			counts = append(counts, n)
+		}
+		slices.Sort(counts)
+		median := counts[len(counts)/2]
+		if i == 0 {
+			floor = median
+		}
+		fmt.Printf("| %s | %s | %.2f× |\n", sc.name, thousands(median), float64(median)/float64(floor))
+	}
+	return nil
+}
+
+// irefs reads cachegrind's summary line "==PID== I refs: 14,286,280".
+func irefs(report string) (int64, error) {
+	for _, line := range strings.Split(report, "\n") {
+		_, rest, ok := strings.Cut(line, "I   refs:")
+		if !ok {
+			continue
+		}
+		return strconv.ParseInt(strings.ReplaceAll(strings.TrimSpace(rest), ",", ""), 10, 64)
+	}
+	return 0, fmt.Errorf("no instruction count in its report:\n%s", report)
+}
+
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var out []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
 }
 
 // binary is what scenario i runs: the floor first, then stscred (or the
