@@ -7,10 +7,6 @@ import (
 
 	"github.com/stscred/stscred/internal/sys/sdkhttp"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sso"
-	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
-
 	"github.com/stscred/stscred/keystore"
 )
 
@@ -79,31 +75,6 @@ func (c *Client) lock(ctx context.Context, s Session, doing string) (func(), err
 func (c *Client) budget(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, c.timeout())
 }
-
-// oidc is an SSO OIDC client for s's region. It reads no shared config and
-// no environment; the OIDC calls are not signed.
-func (c *Client) oidc(s Session) *ssooidc.Client {
-	o := ssooidc.Options{Region: s.Region, HTTPClient: sdkhttp.Client(c.timeout())}
-	if c.Endpoints.OIDC != "" {
-		o.BaseEndpoint = aws.String(c.Endpoints.OIDC)
-	}
-	return ssooidc.New(o)
-}
-
-// portal is a portal client for s's region; its calls carry the bearer
-// token, not a signature.
-func (c *Client) portal(s Session) *sso.Client {
-	o := sso.Options{Region: s.Region, HTTPClient: sdkhttp.Client(c.timeout())}
-	if c.Endpoints.Portal != "" {
-		o.BaseEndpoint = aws.String(c.Endpoints.Portal)
-	}
-	return sso.New(o)
-}
-
-// noRetry makes a call that must not be repeated: a code or refresh token
-// is accepted once, and a retry after a lost answer would be refused (and
-// a code presented twice revokes what it gave).
-func noRetry(o *ssooidc.Options) { o.RetryMaxAttempts = 1 }
 
 // ready checks what every call needs.
 func (c *Client) ready(s Session) error {

@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
-
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/textsafe"
 )
@@ -24,9 +21,9 @@ func (c *Client) deviceFlow(ctx context.Context, s Session, reg *registration) (
 	if err != nil {
 		return nil, err
 	}
-	uri, code := aws.ToString(start.VerificationUriComplete), aws.ToString(start.UserCode)
+	uri, code := deref(start.VerificationURIComplete), start.UserCode
 	if uri == "" {
-		uri = aws.ToString(start.VerificationUri)
+		uri = deref(start.VerificationURI)
 	}
 	label := textsafe.Escape(s.Label())
 	if c.Open == nil {
@@ -42,9 +39,9 @@ func (c *Client) deviceFlow(ctx context.Context, s Session, reg *registration) (
 	if interval <= 0 {
 		interval = defaultInterval
 	}
-	in := &ssooidc.CreateTokenInput{
-		ClientId: aws.String(reg.ClientID), ClientSecret: aws.String(reg.ClientSecret),
-		GrantType: aws.String("urn:ietf:params:oauth:grant-type:device_code"), DeviceCode: start.DeviceCode,
+	in := &createTokenInput{
+		ClientID: reg.ClientID, ClientSecret: reg.ClientSecret,
+		GrantType: "urn:ietf:params:oauth:grant-type:device_code", DeviceCode: start.DeviceCode,
 	}
 	expired := hint.With(fmt.Errorf("the sign-in code expired before the sign-in to %s was allowed", s.Label()),
 		"run it again and allow the request in time: stscred sso login --device-code "+s.Label())
@@ -80,21 +77,27 @@ func (c *Client) deviceFlow(ctx context.Context, s Session, reg *registration) (
 	}
 }
 
-func (c *Client) startDevice(ctx context.Context, s Session, reg *registration) (*ssooidc.StartDeviceAuthorizationOutput, error) {
-	bctx, cancel := c.budget(ctx)
-	defer cancel()
-	out, err := c.oidc(s).StartDeviceAuthorization(bctx, &ssooidc.StartDeviceAuthorizationInput{
-		ClientId: aws.String(reg.ClientID), ClientSecret: aws.String(reg.ClientSecret), StartUrl: aws.String(s.StartURL),
+func (c *Client) startDevice(ctx context.Context, s Session, reg *registration) (*startDeviceOutput, error) {
+	out, err := c.startDeviceAuthorization(ctx, s, &startDeviceInput{
+		ClientID: reg.ClientID, ClientSecret: reg.ClientSecret, StartURL: s.StartURL,
 	})
 	if err != nil {
-		err = c.wrap(bctx, "StartDeviceAuthorization", c.Endpoints.oidcURL(s.Region), err)
+		err = c.wrap(ctx, "StartDeviceAuthorization", c.Endpoints.oidcURL(s.Region), err)
 		if codeOf(err) == "InvalidRequestException" {
 			err = hint.With(err, "check sso_start_url of "+s.Label()+": it must be the AWS access portal URL of the instance in sso_region")
 		}
 		return nil, fmt.Errorf("signing in to %s: %w", s.Label(), err)
 	}
-	if aws.ToString(out.DeviceCode) == "" || aws.ToString(out.UserCode) == "" || (out.VerificationUriComplete == nil && out.VerificationUri == nil) {
+	if out.DeviceCode == "" || out.UserCode == "" || (out.VerificationURIComplete == nil && out.VerificationURI == nil) {
 		return nil, fmt.Errorf("IAM Identity Center StartDeviceAuthorization answered without a code or verification URL")
 	}
 	return out, nil
+}
+
+// deref is *p, "" for nil.
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

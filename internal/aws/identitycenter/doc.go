@@ -11,10 +11,12 @@
 // token, client secret, code verifier or authorization code appears in an
 // error or on the user's terminal.
 //
-// The calls go through the SDK's ssooidc and sso clients, which read no
+// The calls go through package restjson, made as the SDK's ssooidc and
+// sso clients make them (whose package initialisation every stscred
+// process, a cache hit included, would otherwise pay for); they read no
 // shared config and no environment: the caller hands in everything
 // (Session, Endpoints, the clock, the lock, the browser opener).
 //
-// It may import creds, hint, keystore, internal/textsafe and the SDK; it
-// must not import awsconfig, cache, resolve, console or cmd/stscred.
+// It may import creds, hint, keystore, textsafe and restjson; it must not
+// import awsconfig, cache, resolve, console or cmd/stscred.
 package identitycenter

@@ -5,11 +5,13 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/stscred/stscred/internal/aws/restjson"
 	"github.com/stscred/stscred/internal/base/hint"
 )
 
-// Endpoints override where the APIs are; "" means AWS's for the region
-// (https://oidc.<region>.amazonaws.com, https://portal.sso.<region>.amazonaws.com).
+// Endpoints override where the APIs are; "" means AWS's for the region, as
+// the SDK resolves them in its partition (https://oidc.<region>.amazonaws.com,
+// https://portal.sso.<region>.amazonaws.com in the aws partition).
 type Endpoints struct{ OIDC, Portal string }
 
 // EndpointsFrom reads the endpoints the AWS SDKs honour: the OIDC API's
@@ -35,7 +37,7 @@ func (e Endpoints) oidcURL(region string) string {
 	if e.OIDC != "" {
 		return strings.TrimSuffix(e.OIDC, "/")
 	}
-	return "https://oidc." + region + ".amazonaws.com"
+	return restjson.OIDC(region)
 }
 
 // portalURL is the portal API's base URL for region.
@@ -43,7 +45,7 @@ func (e Endpoints) portalURL(region string) string {
 	if e.Portal != "" {
 		return strings.TrimSuffix(e.Portal, "/")
 	}
-	return "https://portal.sso." + region + ".amazonaws.com"
+	return restjson.Portal(region)
 }
 
 // check refuses an override that is no http(s) URL with a host.

@@ -4,14 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 
-	"github.com/stscred/stscred/internal/sys/sdkhttp"
-
-	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
-
+	"github.com/stscred/stscred/internal/aws/restjson"
 	"github.com/stscred/stscred/internal/base/hint"
 )
 
@@ -47,7 +41,7 @@ func NeedsSignIn(err error) (Session, bool) {
 
 // APIError is an exception an Identity Center API answered with. Its text
 // is the exception's code and message, never the request (which may carry
-// a token); the SDK's error stays reachable through Unwrap.
+// a token); restjson's error stays reachable through Unwrap.
 type APIError struct {
 	Op      string // the operation, e.g. "CreateToken"
 	Code    string // the exception, e.g. "InvalidGrantException"
@@ -76,35 +70,24 @@ func (e *UnreachableError) Error() string {
 }
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
-// wrap turns an SDK error into an APIError or an UnreachableError; ctx is
-// the call's budget, endpoint the base URL as users should see it.
+// wrap turns a call's error into an APIError or an UnreachableError; ctx
+// is the call's, endpoint the base URL as users should see it.
 func (c *Client) wrap(ctx context.Context, op, endpoint string, err error) error {
 	if errors.Is(err, context.Canceled) && ctx.Err() == context.Canceled {
 		return fmt.Errorf("IAM Identity Center %s: %w", op, context.Canceled)
 	}
-	var apiErr smithy.APIError
+	var apiErr *restjson.Error
 	if errors.As(err, &apiErr) {
-		e := &APIError{Op: op, Code: apiErr.ErrorCode(), Message: messageOf(apiErr), err: err}
-		var re *awshttp.ResponseError
-		if errors.As(err, &re) {
-			e.Status = re.HTTPStatusCode()
-		}
-		return e
+		return &APIError{Op: op, Code: apiErr.Code, Message: messageOf(apiErr, oidcOp(op)), Status: apiErr.Status, err: err}
 	}
-	var sendErr *smithyhttp.RequestSendError
-	var oerr *net.OpError
-	var dnsErr *net.DNSError
-	if errors.As(err, &sendErr) || errors.As(err, &oerr) || errors.As(err, &dnsErr) || errors.Is(err, context.DeadlineExceeded) || ctx.Err() != nil {
-		cause := sdkhttp.RootCause(err)
-		if sdkhttp.OutOfTime(ctx, err) {
-			cause = fmt.Errorf("no answer within %s", c.timeout())
-		}
-		return hint.With(&UnreachableError{Op: op, Endpoint: endpoint, Err: cause},
+	var noAnswer *restjson.NoAnswerError
+	if errors.As(err, &noAnswer) {
+		return hint.With(&UnreachableError{Op: op, Endpoint: endpoint, Err: noAnswer.Cause()},
 			"check the network; AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO and AWS_ENDPOINT_URL move the endpoints")
 	}
-	var re *awshttp.ResponseError
-	if errors.As(err, &re) {
-		return &APIError{Op: op, Code: fmt.Sprintf("HTTP %d", re.HTTPStatusCode()), Message: "unexpected answer", Status: re.HTTPStatusCode(), err: err}
+	var ae *restjson.AnswerError
+	if errors.As(err, &ae) {
+		return &APIError{Op: op, Code: fmt.Sprintf("HTTP %d", ae.Status), Message: "unexpected answer", Status: ae.Status, err: err}
 	}
 	return fmt.Errorf("IAM Identity Center %s: %w", op, err)
 }

@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
-
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/keystore"
 )
@@ -134,19 +131,17 @@ func deniedErr(s Session) error {
 }
 
 // createToken exchanges a grant for tokens, once (never retried).
-func (c *Client) createToken(ctx context.Context, s Session, in *ssooidc.CreateTokenInput) (*grant, error) {
-	bctx, cancel := c.budget(ctx)
-	defer cancel()
-	out, err := c.oidc(s).CreateToken(bctx, in, noRetry)
+func (c *Client) createToken(ctx context.Context, s Session, in *createTokenInput) (*grant, error) {
+	out, err := c.callCreateToken(ctx, s, in)
 	if err != nil {
-		return nil, c.wrap(bctx, "CreateToken", c.Endpoints.oidcURL(s.Region), err)
+		return nil, c.wrap(ctx, "CreateToken", c.Endpoints.oidcURL(s.Region), err)
 	}
-	if aws.ToString(out.AccessToken) == "" || out.ExpiresIn <= 0 {
+	if out.AccessToken == "" || out.ExpiresIn <= 0 {
 		return nil, errors.New("IAM Identity Center CreateToken answered without an access token")
 	}
 	return &grant{
-		access:  aws.ToString(out.AccessToken),
-		refresh: aws.ToString(out.RefreshToken),
+		access:  out.AccessToken,
+		refresh: out.RefreshToken,
 		expires: c.now().Add(time.Duration(out.ExpiresIn) * time.Second).UTC(),
 	}, nil
 }

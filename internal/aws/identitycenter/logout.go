@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sso"
-
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/textsafe"
 )
@@ -45,7 +42,7 @@ func (c *Client) Logout(ctx context.Context, s Session) error {
 	var revokeErr error
 	bctx, cancel := c.budget(ctx)
 	defer cancel()
-	if _, err := c.portal(s).Logout(bctx, &sso.LogoutInput{AccessToken: aws.String(t.AccessToken)}); err != nil {
+	if err := logout(bctx, c.portal(s), t.AccessToken); err != nil {
 		if err = c.wrap(bctx, "Logout", c.Endpoints.portalURL(s.Region), err); codeOf(err) != "UnauthorizedException" {
 			revokeErr = err
 		}

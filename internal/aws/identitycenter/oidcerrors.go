@@ -1,50 +1,30 @@
 package identitycenter
 
-import (
-	"github.com/aws/aws-sdk-go-v2/service/ssooidc/types"
-	"github.com/aws/smithy-go"
-)
+import "github.com/stscred/stscred/internal/aws/restjson"
 
-// messageOf is an exception's message: the portal sends "message"; the
-// OIDC API sends the OAuth 2.0 error_description instead, which the SDK
-// keeps in a field of each exception type.
-func messageOf(e smithy.APIError) string {
-	if m := e.ErrorMessage(); m != "" {
-		return m
+// oidcOp reports whether op is a call of the SSO OIDC API (else the
+// portal's).
+func oidcOp(op string) bool {
+	switch op {
+	case "RegisterClient", "StartDeviceAuthorization", "CreateToken":
+		return true
 	}
-	var d *string
-	switch v := e.(type) {
-	case *types.AccessDeniedException:
-		d = v.Error_description
-	case *types.AuthorizationPendingException:
-		d = v.Error_description
-	case *types.ExpiredTokenException:
-		d = v.Error_description
-	case *types.InternalServerException:
-		d = v.Error_description
-	case *types.InvalidClientException:
-		d = v.Error_description
-	case *types.InvalidClientMetadataException:
-		d = v.Error_description
-	case *types.InvalidGrantException:
-		d = v.Error_description
-	case *types.InvalidRedirectUriException:
-		d = v.Error_description
-	case *types.InvalidRequestException:
-		d = v.Error_description
-	case *types.InvalidRequestRegionException:
-		d = v.Error_description
-	case *types.InvalidScopeException:
-		d = v.Error_description
-	case *types.SlowDownException:
-		d = v.Error_description
-	case *types.UnauthorizedClientException:
-		d = v.Error_description
-	case *types.UnsupportedGrantTypeException:
-		d = v.Error_description
+	return false
+}
+
+// messageOf is an exception's message, as the SDK's clients gave it: the
+// OIDC API's exceptions carry the OAuth 2.0 error_description (their model
+// has no message); the portal's, their message; an exception neither
+// model names, its message, or "UnknownError" without one.
+func messageOf(e *restjson.Error, oidc bool) string {
+	switch {
+	case !e.Modeled:
+		if e.Message == "" {
+			return "UnknownError"
+		}
+		return e.Message
+	case oidc:
+		return e.Description
 	}
-	if d == nil {
-		return ""
-	}
-	return *d
+	return e.Message
 }

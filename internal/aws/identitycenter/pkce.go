@@ -15,9 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
-
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/textsafe"
 )
@@ -88,10 +85,10 @@ func (c *Client) pkceFlow(ctx context.Context, s Session, reg *registration) (*g
 		return nil, hint.With(fmt.Errorf("sign-in to %s failed in the browser: %s", s.Label(), cb.error),
 			"run it again: "+s.LoginCommand(), "or sign in with a code instead: stscred sso login --device-code "+s.Label())
 	}
-	g, err := c.createToken(ctx, s, &ssooidc.CreateTokenInput{
-		ClientId: aws.String(reg.ClientID), ClientSecret: aws.String(reg.ClientSecret),
-		GrantType: aws.String("authorization_code"), Code: aws.String(cb.code),
-		RedirectUri: aws.String(redirect), CodeVerifier: aws.String(verifier),
+	g, err := c.createToken(ctx, s, &createTokenInput{
+		ClientID: reg.ClientID, ClientSecret: reg.ClientSecret,
+		GrantType: "authorization_code", Code: cb.code,
+		RedirectURI: redirect, CodeVerifier: verifier,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("signing in to %s: %w", s.Label(), err)

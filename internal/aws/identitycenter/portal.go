@@ -8,9 +8,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/sso"
-
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/base/hint"
 )
@@ -24,11 +21,9 @@ type Account struct {
 // RoleCredentials returns the credentials of roleName in accountID that
 // the session gives (GetRoleCredentials), with their expiry and AccountID.
 func (c *Client) RoleCredentials(ctx context.Context, s Session, accountID, roleName string) (creds.Credentials, error) {
-	var out *sso.GetRoleCredentialsOutput
+	var out *roleCredentialsOutput
 	err := c.withToken(ctx, s, "GetRoleCredentials", func(bctx context.Context, tok string) (err error) {
-		out, err = c.portal(s).GetRoleCredentials(bctx, &sso.GetRoleCredentialsInput{
-			AccessToken: aws.String(tok), AccountId: aws.String(accountID), RoleName: aws.String(roleName),
-		})
+		out, err = getRoleCredentials(bctx, c.portal(s), tok, accountID, roleName)
 		return err
 	})
 	switch codeOf(err) {
@@ -43,7 +38,7 @@ func (c *Client) RoleCredentials(ctx context.Context, s Session, accountID, role
 		return creds.Credentials{}, err
 	}
 	rc := out.RoleCredentials
-	if rc == nil || aws.ToString(rc.AccessKeyId) == "" || aws.ToString(rc.SecretAccessKey) == "" || rc.Expiration == 0 {
+	if rc == nil || rc.AccessKeyID == "" || rc.SecretAccessKey == "" || rc.Expiration == 0 {
 		return creds.Credentials{}, errors.New("IAM Identity Center GetRoleCredentials answered without credentials")
 	}
 	if time.UnixMilli(rc.Expiration).UTC().Year() > 9999 {
@@ -51,8 +46,8 @@ func (c *Client) RoleCredentials(ctx context.Context, s Session, accountID, role
 		return creds.Credentials{}, errors.New("IAM Identity Center GetRoleCredentials answered with credentials that expire after the year 9999")
 	}
 	return creds.Credentials{
-		AccessKeyID: aws.ToString(rc.AccessKeyId), SecretAccessKey: aws.ToString(rc.SecretAccessKey),
-		SessionToken: aws.ToString(rc.SessionToken), Expiration: time.UnixMilli(rc.Expiration).UTC(),
+		AccessKeyID: rc.AccessKeyID, SecretAccessKey: rc.SecretAccessKey,
+		SessionToken: rc.SessionToken, Expiration: time.UnixMilli(rc.Expiration).UTC(),
 		AccountID: accountID,
 	}, nil
 }
@@ -61,33 +56,16 @@ func (c *Client) RoleCredentials(ctx context.Context, s Session, accountID, role
 // ListAccounts and ListAccountRoles), sorted by account name.
 func (c *Client) Accounts(ctx context.Context, s Session) ([]Account, error) {
 	var accounts []Account
-	err := c.withToken(ctx, s, "ListAccounts", func(bctx context.Context, tok string) error {
-		accounts = nil
+	// One budget for the whole listing; its errors, ListAccountRoles's
+	// included, are the listing's (ListAccounts).
+	err := c.withToken(ctx, s, "ListAccounts", func(bctx context.Context, tok string) (err error) {
 		portal := c.portal(s)
-		// A portal that answers a page with the token it was asked for
-		// would otherwise be asked again until the budget runs out.
-		pages := sso.NewListAccountsPaginator(portal, &sso.ListAccountsInput{AccessToken: aws.String(tok)},
-			func(o *sso.ListAccountsPaginatorOptions) { o.StopOnDuplicateToken = true })
-		for pages.HasMorePages() {
-			out, err := pages.NextPage(bctx)
-			if err != nil {
-				return err
-			}
-			for _, a := range out.AccountList {
-				accounts = append(accounts, Account{ID: aws.ToString(a.AccountId), Name: aws.ToString(a.AccountName), Email: aws.ToString(a.EmailAddress)})
-			}
+		if accounts, err = listAccounts(bctx, portal, tok); err != nil {
+			return err
 		}
 		for i := range accounts {
-			roles := sso.NewListAccountRolesPaginator(portal, &sso.ListAccountRolesInput{AccessToken: aws.String(tok), AccountId: aws.String(accounts[i].ID)},
-				func(o *sso.ListAccountRolesPaginatorOptions) { o.StopOnDuplicateToken = true })
-			for roles.HasMorePages() {
-				out, err := roles.NextPage(bctx)
-				if err != nil {
-					return err
-				}
-				for _, r := range out.RoleList {
-					accounts[i].Roles = append(accounts[i].Roles, aws.ToString(r.RoleName))
-				}
+			if accounts[i].Roles, err = listAccountRoles(bctx, portal, tok, accounts[i].ID); err != nil {
+				return err
 			}
 			slices.Sort(accounts[i].Roles)
 		}

@@ -135,7 +135,7 @@ func TestRoleNotGiven(t *testing.T) {
 	}
 }
 
-// Throttling is retried by the SDK's retryer.
+// Throttling is retried, as the SDK's retryer retries it.
 func TestTooManyRequestsRetried(t *testing.T) {
 	w := newWorld(t)
 	w.login(t, corp, identitycenter.LoginOptions{})

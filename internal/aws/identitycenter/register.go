@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 )
 
 // registrationMargin is how long before its clientSecretExpiresAt a stored
@@ -36,28 +33,26 @@ func (c *Client) registration(ctx context.Context, s Session, flow string) (*reg
 	if reg.validAt(c.now().Add(registrationMargin)) {
 		return reg, nil
 	}
-	in := &ssooidc.RegisterClientInput{
-		ClientName: aws.String("stscred"),
-		ClientType: aws.String("public"),
+	in := &registerClientInput{
+		ClientName: "stscred",
+		ClientType: "public",
 		Scopes:     scopesFor(s, flow),
 	}
 	if flow == flowPKCE {
 		in.GrantTypes = []string{"authorization_code", "refresh_token"}
-		in.RedirectUris = []string{redirectURI}
-		in.IssuerUrl = aws.String(s.StartURL)
+		in.RedirectURIs = []string{redirectURI}
+		in.IssuerURL = s.StartURL
 	}
-	bctx, cancel := c.budget(ctx)
-	defer cancel()
-	out, err := c.oidc(s).RegisterClient(bctx, in)
+	out, err := c.registerClient(ctx, s, in)
 	if err != nil {
-		return nil, c.wrap(bctx, "RegisterClient", c.Endpoints.oidcURL(s.Region), err)
+		return nil, c.wrap(ctx, "RegisterClient", c.Endpoints.oidcURL(s.Region), err)
 	}
-	if aws.ToString(out.ClientId) == "" || aws.ToString(out.ClientSecret) == "" {
+	if out.ClientID == "" || out.ClientSecret == "" {
 		return nil, errors.New("IAM Identity Center RegisterClient answered without a client id or secret")
 	}
 	reg = &registration{
-		ClientID:     aws.ToString(out.ClientId),
-		ClientSecret: aws.ToString(out.ClientSecret),
+		ClientID:     out.ClientID,
+		ClientSecret: out.ClientSecret,
 		Issued:       c.now(),
 		Expires:      time.Unix(out.ClientSecretExpiresAt, 0).UTC(),
 		Scopes:       scopesFor(s, flow),

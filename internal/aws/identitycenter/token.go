@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ssooidc"
 )
 
 // minValid is how long an access token must still be valid to be handed
@@ -122,9 +119,9 @@ func (c *Client) refreshLocked(ctx context.Context, s Session, t *Token) (*Token
 	if t.RefreshToken == "" || !reg.validAt(c.now()) || reg.ClientID != t.ClientID {
 		return nil, c.expiredErr(s)
 	}
-	g, err := c.createToken(ctx, s, &ssooidc.CreateTokenInput{
-		ClientId: aws.String(reg.ClientID), ClientSecret: aws.String(reg.ClientSecret),
-		GrantType: aws.String("refresh_token"), RefreshToken: aws.String(t.RefreshToken),
+	g, err := c.createToken(ctx, s, &createTokenInput{
+		ClientID: reg.ClientID, ClientSecret: reg.ClientSecret,
+		GrantType: "refresh_token", RefreshToken: t.RefreshToken,
 	})
 	switch codeOf(err) {
 	case "":

@@ -5,15 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/signin"
-	"github.com/aws/aws-sdk-go-v2/service/signin/types"
-	"github.com/aws/smithy-go/middleware"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
-
+	"github.com/stscred/stscred/internal/aws/restjson"
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/sys/sdkhttp"
@@ -81,105 +77,146 @@ type grant struct {
 	idToken      string
 }
 
-// token makes one CreateOAuth2Token call at s's endpoint, its DPoP proof
-// signed with the session's key. A code or a refresh token is accepted
-// once: the call is never retried.
-func (c *Client) token(ctx context.Context, s Session, e *entry, in *types.CreateOAuth2TokenRequestBody) (grant, error) {
+// tokenInput is CreateOAuth2Token's body (POST /v1/token), one of its
+// two grants: authorization_code (code, codeVerifier, redirectUri) or
+// refresh_token (refreshToken).
+type tokenInput struct {
+	ClientID     string `json:"clientId,omitempty"`
+	GrantType    string `json:"grantType,omitempty"`
+	Code         string `json:"code,omitempty"`
+	CodeVerifier string `json:"codeVerifier,omitempty"`
+	RedirectURI  string `json:"redirectUri,omitempty"`
+	RefreshToken string `json:"refreshToken,omitempty"`
+}
+
+// tokenOutput is CreateOAuth2Token's answer; idToken only for a code.
+type tokenOutput struct {
+	AccessToken *struct {
+		AccessKeyID     string `json:"accessKeyId"`
+		SecretAccessKey string `json:"secretAccessKey"`
+		SessionToken    string `json:"sessionToken"`
+	} `json:"accessToken"`
+	ExpiresIn    int32  `json:"expiresIn"`
+	RefreshToken string `json:"refreshToken"`
+	IDToken      string `json:"idToken"`
+}
+
+// exceptions are the exceptions Sign-In's model names; each carries the
+// OAuth2ErrorCode in "error" and a message.
+func exceptions() []string {
+	return []string{
+		"AccessDeniedException", "ConflictException", "InternalServerException", "InvalidGrantException",
+		"InvalidScopeException", "ResourceNotFoundException", "ServiceQuotaExceededException",
+		"ServiceUnavailableException", "TooManyRequestsError", "ValidationException",
+	}
+}
+
+// token makes one CreateOAuth2Token call at s's endpoint (package
+// restjson, as the SDK's signin client makes it), its DPoP proof signed
+// with the session's key. A code or a refresh token is accepted once:
+// the call is never retried.
+func (c *Client) token(ctx context.Context, s Session, e *entry, in *tokenInput) (grant, error) {
 	key, err := e.key()
 	if err != nil {
 		return grant{}, hint.With(fmt.Errorf("the stored sign-in of profile %s: %v", s.Profile, err), "sign in again: "+s.LoginCommand())
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout())
-	defer cancel()
-	client := signin.New(signin.Options{
-		Region: s.Region, BaseEndpoint: aws.String(s.baseURL()), HTTPClient: sdkhttp.Client(c.timeout()),
-		RetryMaxAttempts: 1,
-	})
 	now := c.now()
-	out, err := client.CreateOAuth2Token(ctx, &signin.CreateOAuth2TokenInput{TokenInput: in},
-		signin.WithAPIOptions(func(st *middleware.Stack) error {
-			return st.Finalize.Add(middleware.FinalizeMiddlewareFunc("stscredDPoP", func(ctx context.Context, fin middleware.FinalizeInput, next middleware.FinalizeHandler) (middleware.FinalizeOutput, middleware.Metadata, error) {
-				req, ok := fin.Request.(*smithyhttp.Request)
-				if !ok {
-					return middleware.FinalizeOutput{}, middleware.Metadata{}, fmt.Errorf("unexpected request type %T", fin.Request)
-				}
-				u := *req.URL
-				u.RawQuery, u.Fragment = "", ""
-				p, err := proof(key, u.String(), now)
-				if err != nil {
-					return middleware.FinalizeOutput{}, middleware.Metadata{}, err
-				}
-				req.Header.Set("DPoP", p)
-				return next.HandleFinalize(ctx, fin)
-			}), middleware.After)
-		}))
+	var b tokenOutput
+	err = restjson.New(s.baseURL(), c.timeout(), exceptions()...).Call(ctx, restjson.Request{
+		Method: http.MethodPost, Path: "/v1/token", Body: in, Once: true,
+		Sign: func(req *http.Request) error {
+			u := *req.URL
+			u.RawQuery, u.Fragment = "", ""
+			p, err := proof(key, u.String(), now)
+			if err != nil {
+				return err
+			}
+			req.Header.Set("DPoP", p)
+			return nil
+		},
+	}, &b)
 	if err != nil {
-		return grant{}, c.explain(ctx, s, err)
+		return grant{}, c.explain(s, err)
 	}
-	b := out.TokenOutput
-	if b == nil || b.AccessToken == nil || aws.ToString(b.AccessToken.AccessKeyId) == "" || aws.ToString(b.AccessToken.SecretAccessKey) == "" ||
-		aws.ToString(b.AccessToken.SessionToken) == "" || aws.ToString(b.RefreshToken) == "" {
+	if b.AccessToken == nil || b.AccessToken.AccessKeyID == "" || b.AccessToken.SecretAccessKey == "" ||
+		b.AccessToken.SessionToken == "" || b.RefreshToken == "" {
 		return grant{}, fmt.Errorf("AWS Sign-In answered profile %s's token request without credentials or a refresh token", s.Profile)
 	}
-	life := time.Duration(aws.ToInt32(b.ExpiresIn)) * time.Second
+	life := time.Duration(b.ExpiresIn) * time.Second
 	if life <= 0 || life > time.Hour {
 		life = 15 * time.Minute
 	}
 	return grant{
 		creds: creds.Credentials{
-			AccessKeyID: aws.ToString(b.AccessToken.AccessKeyId), SecretAccessKey: aws.ToString(b.AccessToken.SecretAccessKey),
-			SessionToken: aws.ToString(b.AccessToken.SessionToken), Expiration: now.Add(life).UTC().Truncate(time.Second),
+			AccessKeyID: b.AccessToken.AccessKeyID, SecretAccessKey: b.AccessToken.SecretAccessKey,
+			SessionToken: b.AccessToken.SessionToken, Expiration: now.Add(life).UTC().Truncate(time.Second),
 		},
-		refreshToken: aws.ToString(b.RefreshToken),
-		idToken:      aws.ToString(b.IdToken),
+		refreshToken: b.RefreshToken,
+		idToken:      b.IDToken,
 	}, nil
 }
 
 // explain turns a token call's error into the user's terms; the codes
 // that mean the session is over are NeedsSignIn errors.
-func (c *Client) explain(ctx context.Context, s Session, err error) error {
-	var code types.OAuth2ErrorCode
-	var msg string
-	var ad *types.AccessDeniedException
-	var ve *types.ValidationException
-	var tm *types.TooManyRequestsError
-	var ise *types.InternalServerException
-	switch {
-	case errors.As(err, &ad):
-		code, msg = ad.Error_, ad.ErrorMessage()
-	case errors.As(err, &ve):
-		code, msg = ve.Error_, ve.ErrorMessage()
-	case errors.As(err, &tm):
-		return hint.With(fmt.Errorf("AWS Sign-In is throttling profile %s's requests: %s", s.Profile, oneLine(tm.ErrorMessage())), "try again in a moment")
-	case errors.As(err, &ise):
-		return hint.With(fmt.Errorf("AWS Sign-In failed profile %s's request (%s): %s", s.Profile, ise.Error_, oneLine(ise.ErrorMessage())), "try again in a moment")
+func (c *Client) explain(s Session, err error) error {
+	var code, msg string
+	var e *restjson.Error
+	if !errors.As(err, &e) {
+		e = &restjson.Error{}
+	}
+	switch e.Code {
+	case "AccessDeniedException", "ValidationException":
+		code, msg = e.OAuthError, e.Message
+	case "TooManyRequestsError":
+		return hint.With(fmt.Errorf("AWS Sign-In is throttling profile %s's requests: %s", s.Profile, oneLine(e.Message)), "try again in a moment")
+	case "InternalServerException":
+		return hint.With(fmt.Errorf("AWS Sign-In failed profile %s's request (%s): %s", s.Profile, e.OAuthError, oneLine(e.Message)), "try again in a moment")
 	default:
-		if sdkhttp.OutOfTime(ctx, err) {
-			return hint.With(fmt.Errorf("AWS Sign-In at %s: no answer within %s", s.baseURL(), c.timeout()),
+		var noAnswer *restjson.NoAnswerError
+		isNoAnswer := errors.As(err, &noAnswer)
+		if isNoAnswer && noAnswer.OutOfTime {
+			return hint.With(fmt.Errorf("AWS Sign-In at %s: %v", s.baseURL(), noAnswer.Cause()),
 				"check the network, or raise --sts-timeout")
 		}
-		var re *smithyhttp.ResponseError
-		if errors.As(err, &re) {
-			return hint.With(fmt.Errorf("AWS Sign-In at %s refused profile %s's request: HTTP %d", s.baseURL(), s.Profile, re.HTTPStatusCode()), "try again in a moment")
+		if status := answerStatus(err); status != 0 {
+			return hint.With(fmt.Errorf("AWS Sign-In at %s refused profile %s's request: HTTP %d", s.baseURL(), s.Profile, status), "try again in a moment")
 		}
-		return hint.With(fmt.Errorf("cannot reach AWS Sign-In at %s: %v", s.baseURL(), sdkhttp.RootCause(err)),
+		cause := sdkhttp.RootCause(err)
+		if isNoAnswer {
+			cause = noAnswer.Cause()
+		}
+		return hint.With(fmt.Errorf("cannot reach AWS Sign-In at %s: %v", s.baseURL(), cause),
 			"check the network and the endpoint (AWS_ENDPOINT_URL_SIGNIN, AWS_ENDPOINT_URL, the profile's endpoint_url)")
 	}
 	switch code {
-	case types.OAuth2ErrorCodeTokenExpired:
+	case "TOKEN_EXPIRED":
 		return needSignIn(s, "the sign-in of profile %s has ended (a session lasts at most 12 hours)", s.Profile)
-	case types.OAuth2ErrorCodeUserCredentialsChanged:
+	case "USER_CREDENTIALS_CHANGED":
 		return needSignIn(s, "the sign-in of profile %s has ended: the password was changed", s.Profile)
-	case types.OAuth2ErrorCodeInsufficientPermissions:
+	case "INSUFFICIENT_PERMISSIONS":
 		return hint.With(fmt.Errorf("%s may not sign in for local development: %s", orProfile(s), oneLine(msg)),
 			"an administrator must allow signin:AuthorizeOAuth2Access and signin:CreateOAuth2Token (the AWS managed policy SignInLocalDevelopmentAccess)",
 			"then: "+s.LoginCommand())
-	case types.OAuth2ErrorCodeAuthcodeExpired:
+	case "AUTHCODE_EXPIRED":
 		return hint.With(fmt.Errorf("the sign-in of profile %s took too long: the code from the browser expired", s.Profile), "run it again: "+s.LoginCommand())
-	case types.OAuth2ErrorCodeInvalidRequest, types.OAuth2ErrorCodeOauthInvalidGrant:
+	case "INVALID_REQUEST", "invalid_grant":
 		return needSignIn(s, "the sign-in of profile %s no longer works (revoked, or its refresh token already used): %s", s.Profile, oneLine(msg))
 	}
 	return hint.With(fmt.Errorf("AWS Sign-In refused profile %s's request (%s): %s", s.Profile, code, oneLine(msg)), "try again: "+s.LoginCommand())
+}
+
+// answerStatus is the HTTP status of an answer that was no success, 0 when
+// none came.
+func answerStatus(err error) int {
+	var e *restjson.Error
+	if errors.As(err, &e) {
+		return e.Status
+	}
+	var a *restjson.AnswerError
+	if errors.As(err, &a) {
+		return a.Status
+	}
+	return 0
 }
 
 func orProfile(s Session) string {

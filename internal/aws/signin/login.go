@@ -18,9 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/signin/types"
-
 	"github.com/stscred/stscred/internal/aws/idtoken"
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/base/hint"
@@ -86,9 +83,9 @@ func (c *Client) Login(ctx context.Context, s Session, o LoginOptions) (Result, 
 		return Result{}, err
 	}
 	e := entry{Region: s.Region, Endpoint: s.Endpoint, ClientID: clientID, DPoPKey: pemKey}
-	g, err := c.token(ctx, s, &e, &types.CreateOAuth2TokenRequestBody{
-		ClientId: aws.String(clientID), GrantType: aws.String("authorization_code"),
-		Code: aws.String(code), CodeVerifier: aws.String(verifier), RedirectUri: aws.String(redirect),
+	g, err := c.token(ctx, s, &e, &tokenInput{
+		ClientID: clientID, GrantType: "authorization_code",
+		Code: code, CodeVerifier: verifier, RedirectURI: redirect,
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("signing in profile %s: %w", s.Profile, err)

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/signin/types"
-
 	"github.com/stscred/stscred/internal/base/creds"
 	"github.com/stscred/stscred/internal/base/hint"
 )
@@ -43,8 +40,8 @@ func (c *Client) Credentials(ctx context.Context, s Session) (creds.Credentials,
 	if e.Endpoint != s.Endpoint || e.Region != s.Region {
 		return creds.Credentials{}, needSignIn(s, "profile %s was signed in at another AWS Sign-In endpoint or region", s.Profile)
 	}
-	g, err := c.token(ctx, s, &e, &types.CreateOAuth2TokenRequestBody{
-		ClientId: aws.String(e.ClientID), GrantType: aws.String("refresh_token"), RefreshToken: aws.String(e.RefreshToken),
+	g, err := c.token(ctx, s, &e, &tokenInput{
+		ClientID: e.ClientID, GrantType: "refresh_token", RefreshToken: e.RefreshToken,
 	})
 	if err != nil {
 		return creds.Credentials{}, err

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/stscred/stscred/internal/aws/restjson"
 	"github.com/stscred/stscred/internal/base/hint"
 )
 
@@ -47,23 +48,14 @@ const storePrefix = "v1:login:"
 // IsStoreName reports whether a keystore entry's name is a session's.
 func IsStoreName(name string) bool { return strings.HasPrefix(name, storePrefix) }
 
-// baseURL is the Sign-In endpoint, without a trailing slash.
+// baseURL is the Sign-In endpoint, without a trailing slash: AWS's for
+// the region as the SDK resolves it in the region's partition, unless
+// Endpoint overrides it.
 func (s Session) baseURL() string {
 	if s.Endpoint != "" {
 		return strings.TrimSuffix(s.Endpoint, "/")
 	}
-	return "https://" + s.Region + "." + partitionHost(s.Region)
-}
-
-// partitionHost is the Sign-In host suffix of region's partition.
-func partitionHost(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "signin.amazonaws.cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "signin.amazonaws-us-gov.com"
-	}
-	return "signin.aws.amazon.com"
+	return restjson.SignIn(s.Region)
 }
 
 // check refuses what no call can use.

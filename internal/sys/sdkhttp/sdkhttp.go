@@ -1,6 +1,6 @@
-// Package sdkhttp holds what stscred's AWS clients (the SDK's STS client
-// and its own IAM client in awsapi, Identity Center in identitycenter)
-// share about the network: one HTTP client shape with bounded waits, the
+// Package sdkhttp holds what stscred's AWS clients (the SDK's STS client,
+// its own IAM client in awsapi, and restjson's clients of Identity Center
+// and AWS Sign-In) share about the network: one HTTP client shape with bounded waits, the
 // network error under the SDK's layers, whether a call ran out of its
 // budget, and a sleep that ends with its context. Imports nothing of
 // stscred's.
