@@ -28,6 +28,7 @@ type winWorld struct {
 	demo    demo.World
 	dir     string // the test's directory (Unix path)
 	service string
+	extra   []string // more variables for the Windows programs
 	outputs []string // everything stscred printed, to check for secrets
 }
 
@@ -48,14 +49,14 @@ func newWinWorld(t *testing.T) *winWorld {
 // env is what the Windows programs see besides the prefix's own
 // variables (Wine passes the Unix environment on).
 func (w *winWorld) env() []string {
-	return []string{
+	return append([]string{
 		"AWS_CONFIG_FILE=" + wine.WinPath(filepath.Join(w.dir, "config")),
 		"AWS_SHARED_CREDENTIALS_FILE=" + wine.WinPath(filepath.Join(w.dir, "credentials")),
 		"AWS_ENDPOINT_URL_STS=" + w.srv.URL(),
 		"AWS_PAGER=",
 		"STSCRED_CACHE_DIR=" + wine.WinPath(filepath.Join(w.dir, "cache")),
 		"STSCRED_KEYRING_SERVICE=" + w.service,
-	}
+	}, w.extra...)
 }
 
 type winResult struct {
@@ -130,7 +131,8 @@ func (w *winWorld) holdsKey(profile string) bool {
 // cache without calling STS, says who it is, exports for PowerShell, runs
 // a Windows command with the credentials endpoint (an AWS SDK for Go
 // program, built for Windows, gets its credentials there) and passes its
-// exit status back, checks the setup with doctor, and removes the key.
+// exit status back, opens the console in a browser given by a Windows
+// path, checks the setup with doctor, and removes the key.
 func TestWindowsWalkThrough(t *testing.T) {
 	w := newWinWorld(t)
 	key := w.demo.Key
@@ -175,6 +177,29 @@ func TestWindowsWalkThrough(t *testing.T) {
 	if r := w.stscred("exec", "prod-admin", "--", wine.WinPath(filepath.Join(the.bin, "wintool.exe")), "exit", "7"); r.code != 7 {
 		t.Errorf("stscred exec prod-admin -- wintool exit 7: %s, want exit 7", r)
 	}
+
+	// console with a --browser whose path holds backslashes and a blank,
+	// quoted as on Windows: the stand-in browser follows the one-time link
+	// to the federation endpoint's sign-in URL.
+	browserDir := filepath.Join(w.dir, "Program Files", "Stand In")
+	if err := os.MkdirAll(browserDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	browser := filepath.Join(browserDir, "browser.exe")
+	if err := os.Link(filepath.Join(the.bin, "wintool.exe"), browser); err != nil {
+		t.Fatal(err)
+	}
+	record := filepath.Join(w.dir, "opened")
+	w.extra = []string{"STSCRED_FEDERATION_URL=" + w.srv.URL() + "/federation"}
+	con := w.stscred("console", "prod-admin", "--browser", `"`+wine.WinPath(browser)+`" browser `+wine.WinPath(record))
+	if con.code != 0 {
+		t.Fatalf("stscred console --browser with a Windows path: %s", con)
+	}
+	opened, err := os.ReadFile(record)
+	if err != nil || !strings.HasPrefix(string(opened), w.srv.URL()+"/federation?") || !strings.Contains(string(opened), "SigninToken=") {
+		t.Errorf("the browser at %s was not sent to the sign-in URL: %q %v", wine.WinPath(browser), opened, err)
+	}
+	w.extra = nil
 
 	doc := w.stscred("doctor")
 	for _, want := range []string{"windows-credential-manager", "profile prod-admin assumes " + demo.AdminRole} {

@@ -5,15 +5,20 @@
 //	wintool env NAME=VALUE... -- PROGRAM ARGS...   run PROGRAM with those variables set (Wine sets USERPROFILE and the like itself)
 //	wintool exit N                                 exit with status N
 //	wintool print-env NAME...                      print NAME=VALUE for each variable set
+//	wintool browser RECORD ARGS...                 a stand-in browser: follows each http:// argument, or the page a file: argument refreshes to, once (as a browser loads it) and appends where it was sent, one a line, to RECORD
 package main
 
 import (
 	"errors"
 	"fmt"
+	"html"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func main() {
@@ -30,6 +35,11 @@ func main() {
 			fail(err.Error())
 		}
 		os.Exit(n)
+	case "browser":
+		if len(args) < 1 {
+			fail("browser: no record file")
+		}
+		os.Exit(browse(args[0], args[1:]))
 	case "print-env":
 		for _, name := range args {
 			if v, ok := os.LookupEnv(name); ok {
@@ -73,4 +83,63 @@ func runEnv(args []string) int {
 func fail(msg string) {
 	fmt.Fprintln(os.Stderr, "wintool:", msg)
 	os.Exit(2)
+}
+
+// refreshTarget is where the local page at the file: URL u sends the
+// browser (its meta refresh's url), or u when it sends it nowhere.
+func refreshTarget(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return u
+	}
+	page, err := os.ReadFile(strings.TrimPrefix(p.Path, "/"))
+	if err != nil {
+		fail("browser: " + err.Error())
+	}
+	_, rest, ok := strings.Cut(string(page), `content="0; url=`)
+	if !ok {
+		return u
+	}
+	target, _, _ := strings.Cut(rest, `"`)
+	return html.UnescapeString(target)
+}
+
+// browse fetches each http:// argument once, without following its
+// redirect, and appends the redirect's target (or the argument, when
+// there is none) to record.
+func browse(record string, args []string) int {
+	client := &http.Client{
+		Timeout:       time.Minute,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	var lines []string
+	for _, a := range args {
+		if strings.HasPrefix(a, "file:") {
+			// A page that sends the browser on (stscred's hand-off on
+			// Windows): its meta refresh is followed.
+			a = refreshTarget(a)
+		}
+		if !strings.HasPrefix(a, "http://") {
+			lines = append(lines, a)
+			continue
+		}
+		resp, err := client.Get(a)
+		if err != nil {
+			fail("browser: " + err.Error())
+		}
+		resp.Body.Close()
+		if loc := resp.Header.Get("Location"); loc != "" {
+			a = loc
+		}
+		lines = append(lines, a)
+	}
+	f, err := os.OpenFile(record, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		fail("browser: " + err.Error())
+	}
+	defer f.Close()
+	if _, err := f.WriteString(strings.Join(lines, "\n") + "\n"); err != nil {
+		fail("browser: " + err.Error())
+	}
+	return 0
 }
