@@ -225,3 +225,53 @@ func TestWindowsWalkThrough(t *testing.T) {
 		}
 	}
 }
+
+// The file keystore on Windows: with STSCRED_BACKEND=file the key goes to
+// age-encrypted files in %APPDATA%\stscred (the prefix's own AppData, as
+// Windows names it), nothing of it in the clear and nothing in the
+// Credential Manager, and a role is assumed from it.
+func TestWindowsFileKeystore(t *testing.T) {
+	w := newWinWorld(t)
+	profile, err := w.prefix.UserProfile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(profile, "AppData", "Roaming", "stscred")
+	if _, err := os.Stat(dir); err == nil {
+		t.Fatalf("%s exists before the test", dir)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	w.extra = []string{"STSCRED_BACKEND=file", "STSCRED_FILE_PASSPHRASE=correct horse battery staple"}
+	key := w.demo.Key
+
+	if r := w.run(key.ID+"\n"+key.Secret+"\n", filepath.Join(the.bin, "stscred.exe"), "add", "alice"); r.code != 0 {
+		t.Fatalf("stscred add alice with the file keystore: %s", r)
+	}
+	for _, name := range []string{"identity.age", "keys.age"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("the file keystore in %%APPDATA%%\\stscred: %v", err)
+		}
+		if bytes.Contains(b, []byte(key.Secret)) || bytes.Contains(b, []byte(key.ID)) {
+			t.Errorf("%s holds alice's key in the clear", name)
+		}
+	}
+	if w.holdsKey("alice") {
+		t.Error("the file keystore's key went to the Credential Manager too")
+	}
+	r := w.stscred("--mfa-token", w.srv.FreshCode(w.demo.MFA.Serial), "role", "prod-admin")
+	if r.code != 0 || !strings.Contains(r.stdout, `"AccessKeyId":"ASIA`) {
+		t.Fatalf("stscred role prod-admin from the file keystore: %s", r)
+	}
+	if r := w.stscred("remove", "--yes", "alice"); r.code != 0 {
+		t.Fatalf("stscred remove --yes alice: %s", r)
+	}
+	if r := w.stscred("remove", "--yes", "alice"); r.code == 0 {
+		t.Errorf("a second remove found alice's key still there: %s", r)
+	}
+	for _, out := range w.outputs {
+		if strings.Contains(out, key.Secret) {
+			t.Fatalf("alice's secret key was printed: %q", out)
+		}
+	}
+}
