@@ -27,16 +27,13 @@ import (
 // included, and fails on an entry that names no package any more.
 var notYetPorted = map[string]string{
 	"cmd/stscred":              "doctor's shell hook cases use Unix rc files and '/' paths; exec's not-found and credential_process lines expect sh",
-	"cmd/ststest":              "TestBinaryExitsOnSignal runs the go tool and sends SIGINT/SIGTERM",
 	"internal/app":             "expected paths written ~/.aws/config; printf as a credential_process program; HOME instead of USERPROFILE",
 	"internal/aws/idtoken":     "the token file's path is expected joined with '/'",
 	"internal/ops/doctor":      "cache, config, provider and shell-hook cases expect '/' paths under ~ and Unix rc files",
 	"internal/ops/importer":    "file modes (0640, 0644) checked on files, which Windows has not",
-	"internal/session/cache":   "the cache files' mode 0600 checked",
 	"internal/session/mfa":     "mfa_process lines written for sh; the desktop dialog stand-in is a shell script named zenity",
 	"internal/sys/safefile":    "a symbolic link made by the test (Wine makes none)",
 	"internal/testkit/ssotest": "the AWS SDK's SSO token cache path under HOME",
-	"keystore":                 "the file keystore's modes (0600) checked",
 	"shell":                    "sh, bash, zsh and fish run the generated scripts",
 }
 
