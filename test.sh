@@ -2,8 +2,8 @@
 # test.sh: the whole test suite.
 #
 # The tests use real components: a Secret Service (gnome-keyring on a
-# private D-Bus session), the AWS CLI v2 (/usr/bin/aws), boto3, and real
-# shells (the build tag realworld). Missing Debian packages are installed
+# private D-Bus session), the AWS CLI v2 (/usr/bin/aws), boto3, real
+# shells, and Wine for the Windows build (the build tag realworld). Missing Debian packages are installed
 # when running as root; otherwise test.sh says which to install. Nothing is
 # skipped.
 set -euo pipefail
@@ -50,15 +50,24 @@ for target in darwin/amd64 darwin/arm64 windows/amd64; do
 	CGO_ENABLED=0 GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null ./cmd/stscred
 done
 echo "== go test (everything: the unit and in-process tests and, with -tags realworld, the real components)"
-# The release's proof builds the whole release twice: it runs on its own,
-# below, not beside the other packages' tests.
-go test -tags realworld -count=1 -race -timeout 60m -skip '^TestReleaseProof$' ./...
+# The release's proof builds the whole release twice, and the Wine step
+# runs the Windows build: each runs on its own, below, not beside the
+# other packages' tests.
+go test -tags realworld -count=1 -race -timeout 60m -skip '^TestReleaseProof$' $(go list ./... | grep -v '/internal/e2e/wine$')
 # The release (./release.sh) built twice, as root and as another user,
 # and compared byte for byte; the packages checked with lintian and rpm
 # and installed in a Debian chroot; the SBOMs, formula and manifest
 # checked against the binaries and SHA256SUMS (README, Development).
 echo "== release: reproducible, packages, SBOMs, formula and manifest (TestReleaseProof)"
 go test -tags realworld -count=1 -timeout 45m -run '^TestReleaseProof$' -v ./internal/release/
+# The Windows build, run for real under Wine (wine64, with mingw-w64 for
+# the one DLL Wine 8 lacks): every package's Windows test binary, and
+# stscred.exe's end-to-end walk-through. In CI a missing Wine fails this
+# step (internal/e2e/wine's TestMain), it is never skipped.
+echo "== Windows under Wine (internal/e2e/wine)"
+wine_start=$SECONDS
+go test -tags realworld -count=1 -timeout 40m ./internal/e2e/wine/
+echo "test.sh: the Wine step took $((SECONDS - wine_start))s"
 # Every fuzz target (func FuzzX(f *testing.F)), found by go test -list so
 # a new one runs without an edit here, for a short fixed time each (go test
 # takes one -fuzz target at a time). Their seed corpora already ran above

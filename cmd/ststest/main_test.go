@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -9,12 +8,8 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -213,61 +208,5 @@ func TestBadArguments(t *testing.T) {
 	var stderr bytes.Buffer
 	if err := run(t.Context(), []string{"--help"}, io.Discard, &stderr); !errors.Is(err, flag.ErrHelp) || !strings.Contains(stderr.String(), "-date-offset") {
 		t.Errorf("--help: %v %q", err, stderr.String())
-	}
-}
-
-// TestBinaryExitsOnSignal builds the command and checks that SIGINT and
-// SIGTERM end it cleanly.
-func TestBinaryExitsOnSignal(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
-	}
-	bin := filepath.Join(t.TempDir(), "ststest")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
-		cmd := exec.Command(bin, "--listen", "127.0.0.1:0")
-		stdout, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var stderr syncBuffer
-		cmd.Stderr = &stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(stdout)
-		var text strings.Builder
-		for sc.Scan() && !strings.HasPrefix(sc.Text(), "Admin API:") {
-			text.WriteString(sc.Text() + "\n")
-		}
-		go func() { _, _ = io.Copy(io.Discard, stdout) }()
-		url := parseBanner(text.String())["endpoint"]
-		if url == "" {
-			_ = cmd.Process.Kill()
-			t.Fatalf("no endpoint in %q", text.String())
-		}
-		if _, err := stsClient(url, demo.FixedKeyID, demo.FixedSecret, "").GetCallerIdentity(t.Context(), &sts.GetCallerIdentityInput{}); err != nil {
-			t.Errorf("GetCallerIdentity: %v", err)
-		}
-		if err := cmd.Process.Signal(sig); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("exit after %v: %v\nstderr: %s", sig, err, stderr.String())
-			}
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			t.Fatalf("still running 10s after %v", sig)
-		}
-		if !strings.Contains(stderr.String(), "GetCallerIdentity "+demo.FixedKeyID+" 200 OK") {
-			t.Errorf("stderr %q lacks the request log line", stderr.String())
-		}
 	}
 }

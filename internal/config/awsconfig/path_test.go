@@ -35,14 +35,17 @@ func TestDefaultPath(t *testing.T) {
 	}
 }
 
+// The credentials file's path, with the home directory from homeEnv (HOME,
+// or USERPROFILE on Windows) and paths in the OS's own form.
 func TestCredentialsPath(t *testing.T) {
-	env := map[string]string{"HOME": "/h"}
+	h := filepath.FromSlash("/h")
+	env := map[string]string{homeEnv: h}
 	get := func(k string) string { return env[k] }
 	for _, tc := range []struct{ from, envVal, want string }{
-		{"", "", "/h/.aws/credentials"},
-		{"", "~/creds", "/h/creds"},
+		{"", "", filepath.Join(h, ".aws", "credentials")},
+		{"", "~/creds", filepath.Join(h, "creds")},
 		{"", "/x/creds", "/x/creds"},
-		{"~/other", "/x/creds", "/h/other"},
+		{"~/other", "/x/creds", filepath.Join(h, "other")},
 	} {
 		env["AWS_SHARED_CREDENTIALS_FILE"] = tc.envVal
 		env["AWS_CONFIG_FILE"] = "/elsewhere/config"

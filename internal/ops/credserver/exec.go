@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/stscred/stscred/internal/base/creds"
@@ -116,12 +115,8 @@ func (x Exec) Run(ctx context.Context) error {
 		return err
 	}
 	defer srv.Close()
-	// The child holds the endpoint's port too: if stscred dies first, no
-	// other process can bind it and serve the child its own credentials.
-	ln, err := srv.ListenerFile()
-	if err != nil {
-		return err
-	}
-	defer ln.Close()
-	return x.Runner.Exec(path, x.Command, append(env, srv.Env()...), []*os.File{ln}, srv.Serve)
+	// The child holds the endpoint's socket too: if stscred dies first,
+	// no other process can bind the port and serve the child credentials
+	// of its choosing.
+	return x.Runner.Exec(path, x.Command, append(env, srv.Env()...), []proc.Held{srv.Listener()}, srv.Serve)
 }

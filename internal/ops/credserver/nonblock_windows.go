@@ -1,5 +1,5 @@
 package credserver
 
-// setNonblock does nothing: on Windows the socket is not handed to the
-// child.
+// setNonblock does nothing: on Windows the child inherits the socket's
+// own handle, which leaves the listener as it was.
 func setNonblock(uintptr) {}

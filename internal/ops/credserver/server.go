@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
@@ -38,7 +37,7 @@ type Server struct {
 }
 
 // Listen listens on a random loopback port; Serve then serves it. Between
-// the two the listening socket can be handed to a child (ListenerFile).
+// the two the listening socket can be handed to a child (Listener).
 func Listen(get Source) (*Server, error) {
 	buf := make([]byte, 32)
 	if _, err := rand.Read(buf); err != nil {
@@ -55,9 +54,9 @@ func Listen(get Source) (*Server, error) {
 }
 
 // Serve serves the endpoint in the background. The listening socket is put
-// back into non-blocking mode first: handing a copy of it to a child
-// (os/exec's ExtraFiles) made it blocking, and the socket's open file
-// description, with that flag, is shared by every copy.
+// back into non-blocking mode first: on Unix handing a copy of it to a
+// child (os/exec's ExtraFiles) made it blocking, and the socket's open
+// file description, with that flag, is shared by every copy.
 func (s *Server) Serve() {
 	if raw, err := s.ln.(*net.TCPListener).SyscallConn(); err == nil {
 		_ = raw.Control(setNonblock)
@@ -76,19 +75,12 @@ func (s *Server) Env() []string {
 	return []string{"AWS_CONTAINER_CREDENTIALS_FULL_URI=" + s.url, "AWS_CONTAINER_AUTHORIZATION_TOKEN=" + s.token}
 }
 
-// ListenerFile is a duplicate of the listening socket, for the child to
-// inherit (exec.Cmd.ExtraFiles; start the child before Serve): while the
-// child holds it, the port stays
-// bound, so if stscred dies first no other process can take the port over
-// and serve the child credentials of its choosing. Connections then wait
-// unanswered and the child's SDK fails instead.
-func (s *Server) ListenerFile() (*os.File, error) {
-	tl, ok := s.ln.(*net.TCPListener)
-	if !ok {
-		return nil, fmt.Errorf("the endpoint's listener is not TCP")
-	}
-	return tl.File()
-}
+// Listener is the listening socket, for the child to hold (proc.Runner's
+// Exec; start the child before Serve): while the child holds it, the
+// port stays bound, so if stscred dies first no other process can take
+// the port over and serve the child credentials of its choosing.
+// Connections then wait unanswered and the child's SDK fails instead.
+func (s *Server) Listener() *net.TCPListener { return s.ln.(*net.TCPListener) }
 
 // Close stops serving.
 func (s *Server) Close() error {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -101,29 +100,4 @@ func TestOtherHostRefused(t *testing.T) {
 			t.Errorf("Host %s: %d, want %d", host, resp.StatusCode, want)
 		}
 	}
-}
-
-// The listening socket handed to a child keeps the port bound after the
-// server is gone: nobody else can take it.
-func TestListenerFileKeepsPort(t *testing.T) {
-	s, err := Start(func(context.Context) (creds.Credentials, error) { return creds.Credentials{}, nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := s.ListenerFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := strings.TrimSuffix(strings.TrimPrefix(s.URL(), "http://"), "/credentials")
-	s.Close()
-	if ln, err := net.Listen("tcp", addr); err == nil {
-		ln.Close()
-		t.Fatal("the port was free while a copy of the socket was held")
-	}
-	f.Close()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("the port stayed taken after the last copy closed: %v", err)
-	}
-	ln.Close()
 }

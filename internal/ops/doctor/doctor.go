@@ -163,8 +163,14 @@ func (d *doctor) add(id, profile string, status Status, msg string, hints ...str
 	})
 }
 
-// tilde shortens a path under HOME for display.
+// tilde shortens a path under HOME for display (on Windows one under
+// %USERPROFILE%).
 func (d *doctor) tilde(path string) string {
+	if profile := d.s.Getenv("USERPROFILE"); d.s.GOOS == "windows" && profile != "" &&
+		len(path) >= len(profile) && strings.EqualFold(path[:len(profile)], profile) &&
+		(len(path) == len(profile) || path[len(profile)] == '\\' || path[len(profile)] == '/') {
+		return "%USERPROFILE%" + path[len(profile):]
+	}
 	home := d.s.Getenv("HOME")
 	if home != "" && (path == home || strings.HasPrefix(path, home+string(filepath.Separator))) {
 		return "~" + path[len(home):]

@@ -150,8 +150,14 @@ func (d *doctor) checkCredentialProcess(p *profile.Profile) {
 	if err != nil {
 		hint := "install it with ./install.sh (into ~/.local/bin) and make sure that directory is on the PATH of the programs that read " + d.configShown() +
 			", or write stscred's full path in credential_process"
+		where := "`command -v stscred` shows where it is installed"
+		if d.s.GOOS == "windows" {
+			hint = `put stscred.exe in a folder on your user PATH (e.g. %USERPROFILE%\bin, added under Environment Variables in Settings; programs started afterwards see it) so that the programs that read ` + d.configShown() +
+				" find it, or write stscred.exe's full path in credential_process"
+			where = "`(Get-Command stscred).Source` in PowerShell shows where it is"
+		}
 		if isPath(call.Program) {
-			hint = "fix the path in credential_process of [profile " + p.Name + "] (`command -v stscred` shows where it is installed), or install stscred there"
+			hint = "fix the path in credential_process of [profile " + p.Name + "] (" + where + "), or install stscred there"
 		}
 		d.add(IDCredProcess, p.Name, Fail, prefix+"runs "+call.Program+", which "+err.Error(), hint)
 		return

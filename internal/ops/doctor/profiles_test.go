@@ -387,3 +387,34 @@ web_identity_token_process = 'get-token --client-secret `+totpSecret+`'
 `)
 	noSecret(t, w.run(""), totpSecret)
 }
+
+// On Windows the hints for a stscred that is not found name where a
+// Windows user puts it and how they find it, not install.sh and
+// ~/.local/bin.
+func TestCredentialProcessProgramOnWindows(t *testing.T) {
+	w := newWorld(t, "")
+	w.goos = "windows"
+	w.vars["HOME"] = ""
+	w.vars["USERPROFILE"] = w.home
+	missing := filepath.Join(w.home, "Tools", "stscred.exe")
+	w.write(".aws/config", baseConfig+`
+[profile a-path]
+credential_process = "`+missing+`" role prod-admin
+`)
+	delete(w.onPath, "stscred")
+	res := w.run("")
+	prod := one(t, res, doctor.IDCredProcess, "prod")
+	want(t, prod, doctor.Fail, "profile prod: credential_process runs stscred, which is not on PATH",
+		`put stscred.exe in a folder on your user PATH (e.g. %USERPROFILE%\bin`)
+	if !strings.Contains(prod.Hint, filepath.Join("%USERPROFILE%", ".aws", "config")) || !strings.Contains(prod.Hint, "stscred.exe's full path") {
+		t.Errorf("the PATH hint does not name the config and the full path: %q", prod.Hint)
+	}
+	want(t, one(t, res, doctor.IDCredProcess, "a-path"), doctor.Fail, "", "(`(Get-Command stscred).Source` in PowerShell shows where it is)")
+	for _, c := range of(res, doctor.IDCredProcess, "*") {
+		for _, unix := range []string{"install.sh", "~/.local/bin", "command -v"} {
+			if strings.Contains(c.Hint, unix) {
+				t.Errorf("a Windows hint names %s: %q", unix, c.Hint)
+			}
+		}
+	}
+}

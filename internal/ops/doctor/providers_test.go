@@ -338,3 +338,46 @@ func TestProviderClaimsAreOneLine(t *testing.T) {
 		oneLine(t, one(t, w.run(""), doctor.IDSAML, "corp"))
 	})
 }
+
+// On Windows there is no SHELL and no install.sh: the hook is looked for
+// in the PowerShell profiles under %USERPROFILE% (PowerShell 7's, then
+// Windows PowerShell 5.1's), which is where README's line goes; HOME,
+// usually unset there, is not needed.
+func TestShellHookOnWindows(t *testing.T) {
+	w := newWorld(t, baseConfig)
+	w.goos = "windows"
+	w.vars["HOME"] = ""
+	w.vars["USERPROFILE"] = w.home
+	w.vars["SHELL"] = "/bin/bash" // Wine passes the Unix one on, without HOME
+	ps7 := filepath.Join("%USERPROFILE%", "Documents", "PowerShell", "Microsoft.PowerShell_profile.ps1")
+	ps5 := filepath.Join("%USERPROFILE%", "Documents", "WindowsPowerShell", "Microsoft.PowerShell_profile.ps1")
+	const addLine = "add this line to your profile (notepad $PROFILE): Invoke-Expression (& stscred shell-init powershell | Out-String)"
+	c := one(t, w.run(""), doctor.IDShellHook, "")
+	want(t, c, doctor.Info, "shell hook not loaded: no line of "+ps7+" or "+ps5+" runs stscred shell-init powershell (optional)", addLine)
+	for _, s := range append([]string{c.Message}, c.Hints...) {
+		for _, unix := range []string{"SHELL", "HOME", "install.sh", "~/", ".bashrc"} {
+			if strings.Contains(s, unix) {
+				t.Errorf("the Windows check names %s: %q", unix, s)
+			}
+		}
+	}
+
+	w.write("Documents/WindowsPowerShell/Microsoft.PowerShell_profile.ps1", "# Invoke-Expression (& stscred shell-init powershell | Out-String)\nSet-PSReadLineOption -EditMode Emacs\n")
+	want(t, one(t, w.run(""), doctor.IDShellHook, ""), doctor.Info, "shell hook not loaded", addLine)
+
+	w.write("Documents/WindowsPowerShell/Microsoft.PowerShell_profile.ps1", "Set-PSReadLineOption -EditMode Emacs\r\nInvoke-Expression (& stscred shell-init powershell | Out-String)\r\n")
+	want(t, one(t, w.run(""), doctor.IDShellHook, ""), doctor.Pass, "shell hook loaded by the PowerShell profile "+ps5, "")
+
+	if err := os.MkdirAll(filepath.Join(w.home, "Documents", "PowerShell", "Microsoft.PowerShell_profile.ps1"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	want(t, one(t, w.run(""), doctor.IDShellHook, ""), doctor.Fail, "cannot read the PowerShell profile "+ps7+": it is a directory, not a regular file", "a PowerShell profile must be a regular file")
+	if err := os.Remove(filepath.Join(w.home, "Documents", "PowerShell", "Microsoft.PowerShell_profile.ps1")); err != nil {
+		t.Fatal(err)
+	}
+	w.write("Documents/PowerShell/Microsoft.PowerShell_profile.ps1", "iex (& 'C:\\Tools\\stscred.exe' shell-init pwsh | Out-String)\n")
+	want(t, one(t, w.run(""), doctor.IDShellHook, ""), doctor.Pass, "shell hook loaded by the PowerShell profile "+ps7, "")
+
+	w.vars["USERPROFILE"] = ""
+	want(t, one(t, w.run(""), doctor.IDShellHook, ""), doctor.Info, "shell hook not checked: USERPROFILE is not set", addLine)
+}

@@ -189,9 +189,20 @@ func (c Chooser) noSource(req Request, mode, asked string) error {
 		why = "there is no terminal to ask on and no mfa_process"
 	}
 	err := fmt.Errorf("%w for %s (profile %s): %s", ErrNoSource, req.Serial, req.Profile, why)
-	return hint.With(err,
+	hints := []string{
 		"pass the code: --mfa-token 123456 or STSCRED_MFA_TOKEN=123456",
 		"or let a YubiKey make it: mfa_prompt = ykman in the profile (or --prompt ykman), or set mfa_process to a command that prints a code",
 		"or run stscred once from a terminal (e.g. stscred role NAME) so later calls use the cached session",
-		"on a desktop without a terminal, stscred asks with zenity or kdialog (osascript on macOS) when DISPLAY or WAYLAND_DISPLAY is set")
+	}
+	switch c.GOOS {
+	case "windows":
+		// No dialog program to look for there: a terminal is PowerShell's
+		// or cmd's window, and mfa_process covers the rest.
+		hints[2] = "or run stscred once in a PowerShell or Command Prompt window (e.g. stscred role NAME) so later calls use the cached session"
+	case "darwin":
+		hints = append(hints, "on a desktop without a terminal, stscred asks with a dialog (osascript)")
+	default:
+		hints = append(hints, "on a desktop without a terminal, stscred asks with zenity or kdialog when DISPLAY or WAYLAND_DISPLAY is set")
+	}
+	return hint.With(err, hints...)
 }

@@ -179,3 +179,33 @@ func TestModesAreOneList(t *testing.T) {
 		t.Fatalf("--prompt %q, modes %q, mfa_prompt %q", flag, modes, awsconfig.MFAPrompts)
 	}
 }
+
+// Without a source the hints name what exists where stscred runs: no
+// zenity, kdialog or DISPLAY on Windows, but its own terminal windows.
+func TestNoSourceHintsFitTheOS(t *testing.T) {
+	req := Request{Profile: "alice", Serial: "arn:aws:iam::111111111111:mfa/alice"}
+	noTTY := func() (tty.TTY, error) { return nil, errors.New("no tty") }
+	noProgram := func(string) (string, error) { return "", errors.New("not found") }
+	for _, tc := range []struct {
+		goos, want string
+		not        []string
+	}{
+		{"windows", "PowerShell or Command Prompt window", []string{"zenity", "kdialog", "DISPLAY", "osascript"}},
+		{"linux", "zenity or kdialog when DISPLAY", []string{"PowerShell", "osascript"}},
+		{"darwin", "osascript", []string{"zenity", "DISPLAY", "PowerShell"}},
+	} {
+		_, err := Chooser{OpenTTY: noTTY, LookPath: noProgram, Getenv: func(string) string { return "" }, GOOS: tc.goos}.For(req, How{})
+		if !errors.Is(err, ErrNoSource) {
+			t.Fatalf("%s: err = %v", tc.goos, err)
+		}
+		hs := strings.Join(hint.Of(err), "\n")
+		if !strings.Contains(hs, tc.want) || !strings.Contains(hs, "mfa_process") {
+			t.Errorf("%s: hints do not say %q: %q", tc.goos, tc.want, hs)
+		}
+		for _, n := range tc.not {
+			if strings.Contains(hs, n) {
+				t.Errorf("%s: hints name %s: %q", tc.goos, n, hs)
+			}
+		}
+	}
+}

@@ -45,8 +45,14 @@ type Browser struct {
 func (b Browser) argv(u string) ([]string, error) {
 	line := b.Command
 	if line == "" {
-		// $BROWSER may list several, separated by colons: the first is used.
-		line, _, _ = strings.Cut(b.Getenv("BROWSER"), ":")
+		// $BROWSER may list several, separated as PATH's directories are
+		// (colons; semicolons on Windows, where a path holds a colon):
+		// the first is used.
+		sep := ":"
+		if b.GOOS == "windows" {
+			sep = ";"
+		}
+		line, _, _ = strings.Cut(b.Getenv("BROWSER"), sep)
 	}
 	if strings.TrimSpace(line) != "" {
 		words := proc.Words(line)

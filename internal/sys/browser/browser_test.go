@@ -3,10 +3,14 @@ package browser
 import (
 	"context"
 	"errors"
+	"fmt"
+	"html"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +28,18 @@ func TestMain(m *testing.M) {
 
 func standIn(rec, u string) int {
 	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.Get(u)
+	get := u
+	if strings.HasPrefix(u, "file://") {
+		// The private page (where a connection's owner cannot be told):
+		// a browser follows its refresh to the link.
+		next, err := pageLink(u)
+		if err != nil {
+			os.WriteFile(rec, []byte("error: "+err.Error()), 0o600)
+			return 1
+		}
+		get = next
+	}
+	resp, err := c.Get(get)
 	if err != nil {
 		os.WriteFile(rec, []byte("error: "+err.Error()), 0o600)
 		return 1
@@ -32,6 +47,29 @@ func standIn(rec, u string) int {
 	resp.Body.Close()
 	os.WriteFile(rec, []byte(u+"\n"+resp.Status+"\n"+resp.Header.Get("Location")), 0o600)
 	return 0
+}
+
+// pageLink reads the private page a file:// URL names and returns the
+// link its refresh goes to.
+func pageLink(fileURL string) (string, error) {
+	pu, err := url.Parse(fileURL)
+	if err != nil {
+		return "", err
+	}
+	path := pu.Path
+	if len(path) > 2 && path[0] == '/' && path[2] == ':' {
+		path = path[1:] // file:///C:/Users/...
+	}
+	page, err := os.ReadFile(filepath.FromSlash(path))
+	if err != nil {
+		return "", err
+	}
+	_, after, ok := strings.Cut(string(page), "url=")
+	next, _, ok2 := strings.Cut(after, "\"")
+	if !ok || !ok2 {
+		return "", fmt.Errorf("no refresh in the page: %s", page)
+	}
+	return html.UnescapeString(next), nil
 }
 
 func TestBrowserChoice(t *testing.T) {
@@ -162,7 +200,9 @@ func TestLinkAnswersOnceAndOnlyToItsUser(t *testing.T) {
 			t.Fatal(err)
 		}
 		di, _ := os.Stat(filepath.Dir(l.file))
-		if fi.Mode().Perm() != 0o600 || di.Mode().Perm() != 0o700 {
+		// Windows has no file modes: the page's directory is in the
+		// user's profile, whose ACL keeps other users out.
+		if runtime.GOOS != "windows" && (fi.Mode().Perm() != 0o600 || di.Mode().Perm() != 0o700) {
 			t.Fatalf("modes %v %v", fi.Mode(), di.Mode())
 		}
 		page, _ := os.ReadFile(l.file)
@@ -200,11 +240,7 @@ func TestOpenRefusesWhatIsNotAWebAddress(t *testing.T) {
 
 // A browser that fails is reported without the URL, its token or the link.
 func TestBrowserFailureHidesTheURL(t *testing.T) {
-	dir := t.TempDir()
-	script := filepath.Join(dir, "browser")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\necho \"cannot open $1\" >&2\nexit 3\n"), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	script := browserScript(t, scripts.failing)
 	const u = "https://signin.example/federation?Action=login&SigninToken=SECRETTOKEN&Destination=x"
 	b := Browser{Command: script, Getenv: func(string) string { return "" }, GOOS: "linux", LookPath: func(p string) (string, error) { return p, nil }}
 	err := b.Open(context.Background(), u)
@@ -215,11 +251,7 @@ func TestBrowserFailureHidesTheURL(t *testing.T) {
 
 // A browser that never takes the link: Open gives up after Wait.
 func TestOpenGivesUpWhenTheLinkIsNotTaken(t *testing.T) {
-	dir := t.TempDir()
-	script := filepath.Join(dir, "browser")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\nexit 0\n"), 0o700); err != nil {
-		t.Fatal(err)
-	}
+	script := browserScript(t, scripts.ignoring)
 	b := Browser{Command: script, Getenv: func(string) string { return "" }, GOOS: "linux", LookPath: func(p string) (string, error) { return p, nil }, Wait: 50 * time.Millisecond}
 	if err := b.Open(context.Background(), "https://x.example/"); !errors.Is(err, ErrNotTaken) {
 		t.Fatalf("err = %v, want ErrNotTaken", err)

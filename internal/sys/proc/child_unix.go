@@ -15,13 +15,20 @@ import (
 // runChild runs the command with stdio passed through, relays signals, and
 // ends with the child's status: its exit code, or the signal that killed
 // it, raised again on this process.
-// inherit are files the child gets as fd 3, 4, ...; started runs once the
-// child has started.
-func runChild(path string, argv, environ []string, inherit []*os.File, started func()) error {
+// The child gets a copy of each socket in hold as fd 3, 4, ...; started
+// runs once the child has started.
+func runChild(path string, argv, environ []string, hold []Held, started func()) error {
 	cmd := exec.Command(path, argv[1:]...)
 	cmd.Args = argv
 	cmd.Env = environ
-	cmd.ExtraFiles = inherit
+	for _, h := range hold {
+		f, err := dupSocket(h)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		cmd.ExtraFiles = append(cmd.ExtraFiles, f)
+	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	sigs := make(chan os.Signal, 16)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGQUIT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2)
@@ -77,4 +84,25 @@ func fromTerminal(sig os.Signal, child int) bool {
 		return err == nil && pg == fg
 	}
 	return false
+}
+
+// dupSocket is a copy of the socket's descriptor, for a child to inherit.
+// The copy shares the socket's open file description: handing it to the
+// child makes both blocking (os/exec's ExtraFiles), which the owner puts
+// right once the child has started (credserver's Serve).
+func dupSocket(h Held) (*os.File, error) {
+	rc, err := h.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	nfd := -1
+	var derr error
+	if err := rc.Control(func(fd uintptr) { nfd, derr = unix.Dup(int(fd)) }); err != nil {
+		return nil, err
+	}
+	if derr != nil {
+		return nil, os.NewSyscallError("dup", derr)
+	}
+	unix.CloseOnExec(nfd)
+	return os.NewFile(uintptr(nfd), "socket"), nil
 }

@@ -71,8 +71,10 @@ func Program(line string) string {
 		// --arg SECRET", and a secret may hold a slash): only what comes
 		// before the first blank is shown, marked as cut short (a path
 		// with a blank in it is shown short too).
+		// A program's path that ends in its name is shown by its name
+		// (C:\Program Files\Yubico\ykman.exe).
 		cut := ""
-		if f := strings.Fields(w); len(f) > 1 {
+		if f := strings.Fields(w); len(f) > 1 && !isProgramPath(w) {
 			w, cut = f[0], "…"
 		}
 		name := filepath.Base(strings.ReplaceAll(w, `\`, "/")) + cut
@@ -117,6 +119,21 @@ func ProgramWord(line string) string {
 	return ""
 }
 
+// isProgramPath reports a word with blanks that is the path of a Windows
+// program (it ends in .exe, .com, .bat or .cmd and its last element has no
+// blank), not a whole line quoted as one word.
+func isProgramPath(w string) bool {
+	base := filepath.Base(strings.ReplaceAll(w, `\`, "/"))
+	if strings.ContainsAny(base, " \t") || !strings.ContainsAny(w, `/\`) {
+		return false
+	}
+	switch strings.ToLower(filepath.Ext(base)) {
+	case ".exe", ".com", ".bat", ".cmd":
+		return true
+	}
+	return false
+}
+
 func isAssignment(w string) bool {
 	name, _, ok := strings.Cut(w, "=")
 	if !ok || name == "" {
@@ -128,56 +145,6 @@ func isAssignment(w string) bool {
 		}
 	}
 	return true
-}
-
-// Words splits a command line into words as a POSIX shell would for simple
-// lines (quotes and backslashes; no expansions), as the AWS CLI and boto3
-// split credential_process.
-func Words(line string) []string {
-	var words []string
-	var cur strings.Builder
-	inWord := false
-	var quote byte
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case quote == '\'':
-			if c == '\'' {
-				quote = 0
-			} else {
-				cur.WriteByte(c)
-			}
-		case quote == '"':
-			switch {
-			case c == '"':
-				quote = 0
-			case c == '\\' && i+1 < len(line) && strings.IndexByte("\"\\$`", line[i+1]) >= 0:
-				i++
-				cur.WriteByte(line[i])
-			default:
-				cur.WriteByte(c)
-			}
-		case c == '\'' || c == '"':
-			quote, inWord = c, true
-		case c == '\\' && i+1 < len(line):
-			i++
-			cur.WriteByte(line[i])
-			inWord = true
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r':
-			if inWord {
-				words = append(words, cur.String())
-				cur.Reset()
-				inWord = false
-			}
-		default:
-			cur.WriteByte(c)
-			inWord = true
-		}
-	}
-	if inWord {
-		words = append(words, cur.String())
-	}
-	return words
 }
 
 // Secrets returns the parts of a line that must never be shown: every
@@ -253,7 +220,7 @@ func (r *Runner) Line(ctx context.Context, l Line, o LineOptions) error {
 		timeout = DefaultTimeout
 	}
 	secrets := Secrets(l.Text)
-	if r != nil && r.LookPath != nil {
+	if r != nil && r.LookPath != nil && lookFirst {
 		if word := ProgramWord(l.Text); word != "" && simpleWord(word) {
 			if _, err := r.LookPath(word); err != nil {
 				return notFound(l)
@@ -298,7 +265,7 @@ func (r *Runner) Line(ctx context.Context, l Line, o LineOptions) error {
 	}
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		if ee.ExitCode() == 127 {
+		if ee.ExitCode() == notFoundStatus {
 			return notFound(l)
 		}
 		return hint.With(fmt.Errorf("%s failed: exit status %d", l.What(), ee.ExitCode()),

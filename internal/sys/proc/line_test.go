@@ -15,20 +15,25 @@ import (
 const seed = "JBSWY3DPEHPK3PXPSEEDSEEDSEED"
 
 func TestProgram(t *testing.T) {
-	for line, want := range map[string]string{
-		"oathtool --totp -b " + seed:              "oathtool",
-		"/usr/bin/ykman oath accounts code":       "ykman",
-		"'/opt/my tools/get-code' --x y":          "my…", // cut short at a blank: it could be a whole line quoted
-		"'oathtool --totp -b " + seed + "'":       "oathtool…",
-		`"get-token SE/CRET"`:                     "get-token…",
-		"TOKEN=" + seed + " mytool --go":          "mytool",
-		"A=1 B=" + seed + " env":                  "env",
-		`C:\tools\code.exe /a`:                    "code.exe",
-		"":                                        "",
-		"   ":                                     "",
-		"FOO=" + seed:                             "",
-		"sh -c 'oathtool --totp -b " + seed + "'": "sh",
-	} {
+	cases := map[string]string{
+		"oathtool --totp -b " + seed:        "oathtool",
+		"/usr/bin/ykman oath accounts code": "ykman",
+		`"get-token SE/CRET"`:               "get-token…", // cut short at a blank: it could be a whole line quoted
+		"TOKEN=" + seed + " mytool --go":    "mytool",
+		"A=1 B=" + seed + " env":            "env",
+		`C:\tools\code.exe /a`:              "code.exe",
+		"":                                  "",
+		"   ":                               "",
+		"FOO=" + seed:                       "",
+		"sh -c 'oathtool --totp -b " + seed + "'":  "sh",
+		`"C:\Program Files\Yubico\ykman.exe" oath`: "ykman.exe", // a program's path is shown by its name
+		`"C:\tools\otp.exe -b ` + seed + `"`:       "otp.exe…",
+		`"/opt/otp -b ` + seed + `"`:               "otp…",
+	}
+	for line, want := range programCases {
+		cases[line] = want
+	}
+	for line, want := range cases {
 		if got := Program(line); got != want {
 			t.Errorf("Program(%q) = %q, want %q", line, got, want)
 		}
@@ -76,9 +81,9 @@ func TestRunFailuresNameTheProgramOnly(t *testing.T) {
 		want string
 	}{
 		"not installed":       {"no-such-tool-xyz --totp -b " + seed, "program no-such-tool-xyz not found"},
-		"not installed, path": {"/nonexistent/tool --totp -b " + seed, "not found"},
-		"exits non-zero":      {"sh -c 'echo bad seed $0 >&2; exit 3' " + seed, "exit status 3"},
-		"echoes on stderr":    {"sh -c 'echo $0 >&2; exit 1' " + seed, "exit status 1"},
+		"not installed, path": {lines.missingPath, "not found"},
+		"exits non-zero":      {lines.exits3, "exit status 3"},
+		"echoes on stderr":    {lines.echoesSeed, "exit status 1"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var out, errb bytes.Buffer
@@ -95,8 +100,9 @@ func TestRunFailuresNameTheProgramOnly(t *testing.T) {
 }
 
 func TestRunPassesOutputAndRedactedStderr(t *testing.T) {
+	t.Setenv("PROC_TEST_MESSAGE", "touch your key") // for cmd's echo
 	var out, errb bytes.Buffer
-	err := (&Runner{Environ: os.Environ()}).Line(context.Background(), line("sh -c 'echo touch your key >&2; echo 123456' "+seed), LineOptions{Stdout: &out, Stderr: &errb})
+	err := (&Runner{Environ: os.Environ()}).Line(context.Background(), line(lines.output), LineOptions{Stdout: &out, Stderr: &errb})
 	if err != nil || strings.TrimSpace(out.String()) != "123456" || !strings.Contains(errb.String(), "touch your key") {
 		t.Fatalf("err %v out %q stderr %q", err, out.String(), errb.String())
 	}
@@ -107,7 +113,7 @@ func TestRunPassesOutputAndRedactedStderr(t *testing.T) {
 func TestRunEnvironmentDropsPrivateVariables(t *testing.T) {
 	var out bytes.Buffer
 	r := &Runner{Environ: []string{"PATH=" + os.Getenv("PATH"), "STSCRED_FILE_PASSPHRASE=pp", "STSCRED_MFA_TOKEN=123456", "KEEP=1"}}
-	err := r.Line(context.Background(), line("env"), LineOptions{Stdout: &out})
+	err := r.Line(context.Background(), line(lines.env), LineOptions{Stdout: &out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,22 +126,25 @@ func TestRunEnvironmentDropsPrivateVariables(t *testing.T) {
 func TestRunCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := (&Runner{Environ: os.Environ()}).Line(ctx, line("sleep 5"), LineOptions{Stdout: &bytes.Buffer{}})
+	err := (&Runner{Environ: os.Environ()}).Line(ctx, line(lines.sleep), LineOptions{Stdout: &bytes.Buffer{}})
 	if err == nil || !strings.Contains(err.Error(), "interrupted") {
 		t.Fatalf("err = %v", err)
 	}
 }
 
 func TestExecutable(t *testing.T) {
-	for line, want := range map[string]string{
+	cases := map[string]string{
 		"ykman oath accounts code -s aws":         "ykman",
 		"oathtool --totp -b SECRETSECRET":         "oathtool",
 		"env YKMAN_X=1 /usr/local/bin/ykman oath": "/usr/local/bin/ykman",
 		"exec op item get aws --otp":              "op",
 		"$(cat ~/.mfa-cmd)":                       "",
 		"FOO=bar":                                 "",
-		"'/opt/with space/otp' --x":               "/opt/with space/otp",
-	} {
+	}
+	for line, want := range executableCases {
+		cases[line] = want
+	}
+	for line, want := range cases {
 		if got := Executable(line); got != want {
 			t.Errorf("%q: got %q, want %q", line, got, want)
 		}

@@ -22,3 +22,10 @@ func shellCommand(ctx context.Context, line string) *exec.Cmd {
 	}
 	return cmd
 }
+
+// sh exits 127 when it finds no program by the line's name. A line's
+// program is looked up on PATH first, so that a missing one is named.
+const (
+	notFoundStatus = 127
+	lookFirst      = true
+)

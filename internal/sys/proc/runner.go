@@ -6,8 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"os/exec"
+	"syscall"
 	"time"
 )
 
@@ -146,10 +146,18 @@ func (e *StartError) Unwrap() error { return e.Err }
 // Exec runs the command `stscred exec` runs: path with argv, stdio passed
 // through, signals relayed, ending with the child's status (see
 // runChild). Its environment is env without stscred's private variables;
-// inherit are files the child gets as fd 3, 4, ...; started runs once the
-// child has started.
-func (r *Runner) Exec(path string, argv, env []string, inherit []*os.File, started func()) error {
-	return runChild(path, argv, ChildEnv(env), inherit, started)
+// the child holds the sockets in hold (the credentials endpoint's
+// listener) for as long as it runs, so that their ports stay bound even
+// if stscred dies first (on Unix as fd 3, 4, ...; on Windows as inherited
+// handles); started runs once the child has started.
+func (r *Runner) Exec(path string, argv, env []string, hold []Held, started func()) error {
+	return runChild(path, argv, ChildEnv(env), hold, started)
+}
+
+// Held is a socket a child holds: a *net.TCPListener. It must stay open
+// until Exec returns.
+type Held interface {
+	SyscallConn() (syscall.RawConn, error)
 }
 
 // cappedWriter passes at most max bytes on; past that it records the
