@@ -5,6 +5,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"os/exec"
 	"runtime"
@@ -16,6 +17,7 @@ import (
 	"github.com/stscred/stscred/internal/cli/buildinfo"
 	"github.com/stscred/stscred/internal/config/credline"
 	"github.com/stscred/stscred/internal/sys/proc"
+	"github.com/stscred/stscred/internal/sys/safefile"
 	"github.com/stscred/stscred/internal/sys/tty"
 	"golang.org/x/term"
 )
@@ -47,6 +49,10 @@ func main() {
 		ParentName: proc.ParentName,
 		GOOS:       runtime.GOOS,
 		Version:    buildinfo.Version(version, debug.ReadBuildInfo),
+
+		ReadKernelFile: func(path string) ([]byte, error) {
+			return safefile.ReadRegular(context.Background(), path, 4096)
+		},
 	}
 	os.Exit(run(os.Args[1:], p, app.NewServices(p)))
 }

@@ -43,6 +43,10 @@ type Process struct {
 	ParentName func() string
 	Version    string
 
+	// ReadKernelFile reads a small file the kernel publishes
+	// (/proc/sys/...): where WSL shows itself. nil reads none.
+	ReadKernelFile func(string) ([]byte, error)
+
 	// Flags are the global flags, set once they are parsed.
 	Flags Flags
 }
