@@ -25,7 +25,7 @@ type SSOSessionArg struct {
 type SSOLoginCmd struct {
 	SSOSessionArg `embed:""`
 	DeviceCode    bool   `name:"device-code" help:"Sign in with a code shown here, in a browser anywhere (for SSH sessions), instead of a browser on this machine."`
-	Browser       string `name:"browser" placeholder:"CMD" help:"The command that opens the sign-in page (default: $BROWSER, else xdg-open, open or rundll32)."`
+	Browser       string `name:"browser" placeholder:"CMD" help:"The command that opens the sign-in page, which goes where %s is, else last (default: $BROWSER, else xdg-open, open or rundll32; under WSL wslview or Windows' rundll32.exe)."`
 	NoBrowser     bool   `name:"no-browser" help:"Open no browser: print the URL to open."`
 }
 
