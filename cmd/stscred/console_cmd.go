@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/stscred/stscred/internal/app"
@@ -37,12 +38,12 @@ func (c *ConsoleCmd) Run(p *app.Process, s *app.Services) error {
 	req := console.Request{Role: c.RoleFlags.Request(name), Duration: c.Duration, Path: c.Path, Region: c.Region}
 	b := s.Browser(c.Browser)
 	if b.Container = c.Container; b.Container != "" {
-		addon := c.ContainerAddon
+		addon, from := c.ContainerAddon, "--container-addon"
 		if addon == "" {
-			addon = p.Getenv("STSCRED_CONTAINER_ADDON")
+			addon, from = p.Getenv("STSCRED_CONTAINER_ADDON"), "STSCRED_CONTAINER_ADDON"
 		}
 		if b.Addon, err = browser.Addon(addon); err != nil {
-			return err
+			return fmt.Errorf("%s: %w", from, err)
 		}
 	}
 	return app.Console(p, m, s.Resolver, b, req, c.URL)

@@ -84,6 +84,14 @@ func TestConsoleInAFirefoxContainer(t *testing.T) {
 	}
 	follow(t, w, parseSignIn(t, w, q.Get("url")), consoleHome)
 	// An add-on stscred does not know is refused before any sign-in.
+	signIns := w.srv.Calls("getSigninToken")
+	defer func() {
+		if n := w.srv.Calls("getSigninToken"); n != signIns {
+			t.Errorf("%d sign-in tokens fetched for an unknown add-on", n-signIns)
+		}
+	}()
 	res = w.stscredEnv([]string{fedEnv(w)}, "console", "prod-admin", "--container", "x", "--container-addon", "containerise")
-	w.assertCleanFailure(res, "no container add-on stscred knows")
+	w.assertCleanFailure(res, `--container-addon: "containerise" is no container add-on stscred knows`)
+	res = w.stscredEnv([]string{fedEnv(w), "STSCRED_CONTAINER_ADDON=containerise"}, "console", "prod-admin", "--container", "x")
+	w.assertCleanFailure(res, `STSCRED_CONTAINER_ADDON: "containerise" is no container add-on stscred knows`)
 }

@@ -56,7 +56,7 @@ func Addon(name string) (string, error) {
 		return AddonGranted, nil
 	}
 	return "", hint.With(fmt.Errorf("%q is no container add-on stscred knows", name),
-		"use --container-addon open-url-in-container (ext+container: URLs) or --container-addon granted (ext+granted-containers:)")
+		"the add-ons stscred knows: open-url-in-container (ext+container: URLs, the default) and granted (ext+granted-containers:)")
 }
 
 // containerURL is the URL that makes the container add-on open u in the
