@@ -46,5 +46,10 @@ func (c *ConsoleCmd) Run(p *app.Process, s *app.Services) error {
 			return fmt.Errorf("%s: %w", from, err)
 		}
 	}
+	if !c.URL {
+		if err := b.Check(); err != nil {
+			return err // before the sign-in, not after it
+		}
+	}
 	return app.Console(p, m, s.Resolver, b, req, c.URL)
 }

@@ -34,9 +34,12 @@ func (c *SSOLoginCmd) Run(p *app.Process, svc *app.Services) error {
 	if err != nil {
 		return err
 	}
-	ic.Open = svc.Browser(c.Browser).Open
+	b := svc.Browser(c.Browser)
+	ic.Open = b.Open
 	if c.NoBrowser {
 		ic.Open = nil
+	} else if err := b.Check(); err != nil {
+		return err
 	}
 	st, err := ic.Login(p.Context(), s, identitycenter.LoginOptions{DeviceCode: c.DeviceCode})
 	if err != nil {

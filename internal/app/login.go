@@ -77,6 +77,10 @@ func Login(p *Process, s *Services, req LoginRequest) error {
 	}
 	if req.NoBrowser {
 		client.Open = nil
+	} else if !req.Remote {
+		if err := s.Browser(req.Browser).Check(); err != nil {
+			return err // before the sign-in, not after it
+		}
 	}
 	res, err := client.Login(p.Context(), sess, signin.LoginOptions{Remote: req.Remote})
 	if err != nil {

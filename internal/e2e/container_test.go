@@ -95,3 +95,29 @@ func TestConsoleInAFirefoxContainer(t *testing.T) {
 	res = w.stscredEnv([]string{fedEnv(w), "STSCRED_CONTAINER_ADDON=containerise"}, "console", "prod-admin", "--container", "x")
 	w.assertCleanFailure(res, `STSCRED_CONTAINER_ADDON: "containerise" is no container add-on stscred knows`)
 }
+
+// A --browser (or $BROWSER) command that starts with the placeholder
+// cannot run: console refuses it before it signs in (no MFA code used, no
+// STS call, no sign-in token), naming where it came from.
+func TestConsoleBrowserCommandCheckedBeforeSignIn(t *testing.T) {
+	w := newWorldOn(t, "file", ststest.Options{})
+	w.addAlice()
+	for _, tc := range []struct {
+		env  []string
+		args []string
+		want string
+	}{
+		{nil, []string{"--browser", "%s --new-tab"}, "--browser: cannot run the browser command"},
+		{[]string{"BROWSER=%s:firefox"}, nil, "$BROWSER: cannot run the browser command"},
+		{nil, []string{"--container", "prod", "--browser", `"%s" -P work`}, "--browser: cannot run the browser command"},
+	} {
+		gst, ar, _ := w.counts()
+		tokens := w.srv.Calls("getSigninToken")
+		res := w.stscredEnv(append([]string{fedEnv(w), "STSCRED_MFA_TOKEN=" + w.code()}, tc.env...),
+			append([]string{"console", "prod-admin"}, tc.args...)...)
+		w.assertCleanFailure(res, tc.want)
+		if g, a, _ := w.counts(); g != gst || a != ar || w.srv.Calls("getSigninToken") != tokens {
+			t.Fatalf("console %q signed in before refusing the browser command: %s", tc.args, res)
+		}
+	}
+}

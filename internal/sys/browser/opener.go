@@ -74,23 +74,44 @@ func containerURL(addon, name, u string) string {
 func (b Browser) ContainerURL(u string) string { return containerURL(b.Addon, b.Container, u) }
 
 // errPlaceholderFirst is a command line that starts with the placeholder.
-var errPlaceholderFirst = errors.New("cannot run the browser command: it must start with a program, not %s (e.g. --browser 'firefox --new-window %s')")
+var errPlaceholderFirst = errors.New("cannot run the browser command: it must start with a program, not %s")
+
+// command is the browser command line's words: --browser, else $BROWSER
+// (the first of a colon-separated list); nil when neither names one.
+func (b Browser) command() ([]string, error) {
+	line, from := b.Command, "--browser"
+	if line == "" && b.Getenv != nil {
+		line, _, _ = strings.Cut(b.Getenv("BROWSER"), ":")
+		from = "$BROWSER"
+	}
+	if strings.TrimSpace(line) == "" {
+		return nil, nil
+	}
+	words := proc.Words(line)
+	if len(words) == 0 || strings.Contains(words[0], "%s") {
+		return nil, hint.With(fmt.Errorf("%s: %w", from, errPlaceholderFirst),
+			"put the program first, then where the URL goes: --browser 'firefox --new-window %s'")
+	}
+	return words, nil
+}
+
+// Check refuses a browser command that cannot run (one that starts with
+// the placeholder), so that a command can refuse it before it signs in.
+func (b Browser) Check() error {
+	_, err := b.command()
+	return err
+}
 
 // opener chooses the command: --browser, else $BROWSER, else (with a
 // container) Firefox, else the system's opener. Under WSL that opener is
 // on the Windows side (wslview, else rundll32.exe through interop), and a
 // command's program says which form it takes the page in.
 func (b Browser) opener(w wsl) (opener, error) {
-	line := b.Command
-	if line == "" {
-		// $BROWSER may list several, separated by colons: the first is used.
-		line, _, _ = strings.Cut(b.Getenv("BROWSER"), ":")
+	words, err := b.command()
+	if err != nil {
+		return opener{}, err
 	}
-	if strings.TrimSpace(line) != "" {
-		words := proc.Words(line)
-		if len(words) == 0 || strings.Contains(words[0], "%s") {
-			return opener{}, errPlaceholderFirst
-		}
+	if words != nil {
 		return programOpener(words, w), nil
 	}
 	if b.Container != "" {

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stscred/stscred/internal/base/hint"
 )
 
 // The placeholder is filled after the command line is split: the value is
@@ -163,5 +165,46 @@ func TestOpenInAContainerThroughThePage(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Dir(filepath.FromSlash(strings.ReplaceAll(strings.TrimPrefix(r.Argv[0], `\\wsl$\Test-Distro`), `\`, "/")))); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("the page is still there: %v", err)
+	}
+}
+
+// A command line that starts with the placeholder is refused by Check
+// (which commands call before they sign in), naming where it came from,
+// with a hint; a command that can run passes, and so does none at all.
+func TestCheckCommand(t *testing.T) {
+	env := func(browser string) func(string) string {
+		return func(k string) string {
+			if k == "BROWSER" {
+				return browser
+			}
+			return ""
+		}
+	}
+	for _, tc := range []struct {
+		command, browserEnv, want string
+	}{
+		{"", "", ""},
+		{"firefox -P work %s", "", ""},
+		{`google-chrome --profile-directory="Profile 1" %s`, "%s", ""},
+		{"", "chromium --profile-directory=Work %s:firefox", ""},
+		{"%s --new-tab", "", "--browser: cannot run the browser command"},
+		{`"%s"`, "firefox", "--browser: cannot run the browser command"},
+		{"", "%s:firefox", "$BROWSER: cannot run the browser command"},
+	} {
+		b := Browser{Command: tc.command, Getenv: env(tc.browserEnv)}
+		err := b.Check()
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("--browser %q, $BROWSER %q: %v", tc.command, tc.browserEnv, err)
+			}
+			continue
+		}
+		if err == nil || !strings.HasPrefix(err.Error(), tc.want) || !errors.Is(err, errPlaceholderFirst) || len(hint.Of(err)) != 1 {
+			t.Errorf("--browser %q, $BROWSER %q: %v (hints %q), want %q...", tc.command, tc.browserEnv, err, hint.Of(err), tc.want)
+		}
+		// Open refuses it the same way, starting nothing.
+		if _, oerr := b.opener(wsl{}); oerr == nil || oerr.Error() != err.Error() {
+			t.Errorf("opener: %v, want %v", oerr, err)
+		}
 	}
 }
