@@ -9,6 +9,7 @@ import (
 
 	"github.com/alecthomas/kong"
 	"github.com/stscred/stscred/internal/session/cache"
+	"github.com/stscred/stscred/internal/sys/proc"
 	"github.com/stscred/stscred/keystore"
 )
 
@@ -77,7 +78,7 @@ func exampleCommand(line string) []string {
 	for _, sep := range []string{" |", " >"} {
 		line, _, _ = strings.Cut(line, sep)
 	}
-	return strings.Fields(line)
+	return proc.Words(line) // as a shell splits it: a quoted --browser command is one word
 }
 
 // An error in a subcommand's flags points at that subcommand's help.

@@ -12,7 +12,7 @@ type LoginCmd struct {
 	Profile   string `arg:"" optional:"" complete:"profile=login" help:"The profile to sign in (an IAM user's, or a new name; default: STSCRED_PROFILE, then AWS_PROFILE; else chosen in a picker on a terminal, or default)."`
 	Region    string `name:"region" help:"The region to sign in to (default: the profile's, else AWS_REGION)."`
 	Remote    bool   `name:"remote" help:"Sign in on another device: print the URL, then paste the code its page shows (for SSH sessions and machines without a browser)."`
-	Browser   string `name:"browser" placeholder:"CMD" help:"The command that opens the sign-in page (default: $BROWSER, else xdg-open, open or rundll32)."`
+	Browser   string `name:"browser" placeholder:"CMD" help:"The command that opens the sign-in page, which goes where %s is, else last (default: $BROWSER, else xdg-open, open or rundll32; under WSL wslview or Windows' rundll32.exe)."`
 	NoBrowser bool   `name:"no-browser" help:"Open no browser: print the URL to open."`
 }
 

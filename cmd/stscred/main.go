@@ -5,6 +5,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"os"
 	"os/exec"
 	"runtime"
@@ -17,6 +18,7 @@ import (
 	"github.com/stscred/stscred/internal/config/credline"
 	"github.com/stscred/stscred/internal/sys/picker"
 	"github.com/stscred/stscred/internal/sys/proc"
+	"github.com/stscred/stscred/internal/sys/safefile"
 	"github.com/stscred/stscred/internal/sys/tty"
 	"golang.org/x/term"
 )
@@ -49,6 +51,10 @@ func main() {
 		GOOS:       runtime.GOOS,
 		Version:    buildinfo.Version(version, debug.ReadBuildInfo),
 		Pick:       picker.OnTerminal,
+
+		ReadKernelFile: func(path string) ([]byte, error) {
+			return safefile.ReadRegular(context.Background(), path, 4096)
+		},
 	}
 	os.Exit(run(os.Args[1:], p, app.NewServices(p)))
 }

@@ -25,7 +25,7 @@ type SSOSessionArg struct {
 type SSOLoginCmd struct {
 	SSOSessionArg `embed:""`
 	DeviceCode    bool   `name:"device-code" help:"Sign in with a code shown here, in a browser anywhere (for SSH sessions), instead of a browser on this machine."`
-	Browser       string `name:"browser" placeholder:"CMD" help:"The command that opens the sign-in page (default: $BROWSER, else xdg-open, open or rundll32)."`
+	Browser       string `name:"browser" placeholder:"CMD" help:"The command that opens the sign-in page, which goes where %s is, else last (default: $BROWSER, else xdg-open, open or rundll32; under WSL wslview or Windows' rundll32.exe)."`
 	NoBrowser     bool   `name:"no-browser" help:"Open no browser: print the URL to open."`
 }
 
@@ -34,13 +34,18 @@ func (c *SSOLoginCmd) Run(p *app.Process, svc *app.Services) error {
 	if err != nil {
 		return err
 	}
+	b := svc.Browser(c.Browser)
 	switch {
 	case c.NoBrowser:
 		ic.Open = nil
-	case c.DeviceCode || s.Legacy():
-		ic.Open = svc.Browser(c.Browser).Open
 	default:
-		ic.Open = app.SignInOpener(p, svc.Browser(c.Browser), "stscred sso login --device-code "+s.Label())
+		if err := b.Check(); err != nil {
+			return err // before the sign-in, not after it
+		}
+		ic.Open = b.Open
+		if !c.DeviceCode && !s.Legacy() {
+			ic.Open = app.SignInOpener(p, b, "stscred sso login --device-code "+s.Label())
+		}
 	}
 	st, err := ic.Login(p.Context(), s, identitycenter.LoginOptions{DeviceCode: c.DeviceCode})
 	if err != nil {

@@ -14,8 +14,9 @@ import (
 )
 
 // Console signs in to the AWS console as req says (package console) and
-// opens the URL with browser, or prints it when printURL or when there is
-// no browser here.
+// opens the URL with browser (in its Firefox container, if it names one),
+// or prints it when printURL (as the container add-on's URL, with a
+// container) or when there is no browser here.
 func Console(p *Process, m *profile.Model, r func() (*resolve.Resolver, error), open browser.Browser, req console.Request, printURL bool) error {
 	setup := console.Setup{
 		Model:         m,
@@ -33,7 +34,11 @@ func Console(p *Process, m *profile.Model, r func() (*resolve.Resolver, error), 
 		in.Until.Local().Format("15:04"), human.Left(in.Until, p.Now()))
 	if printURL {
 		fmt.Fprint(p.Stderr, until)
-		_, err := fmt.Fprintln(p.Stdout, in.URL)
+		u := in.URL
+		if open.Container != "" {
+			u = open.ContainerURL(u) // for Firefox, with the container add-on
+		}
+		_, err := fmt.Fprintln(p.Stdout, u)
 		return err
 	}
 	if err := open.Open(p.Context(), in.URL); err != nil {

@@ -78,7 +78,11 @@ func Login(p *Process, s *Services, req LoginRequest) error {
 	case req.Remote:
 		client.Open = s.Browser(req.Browser).Open
 	default:
-		client.Open = SignInOpener(p, s.Browser(req.Browser), "stscred login --remote "+req.Profile)
+		b := s.Browser(req.Browser)
+		if err := b.Check(); err != nil {
+			return err // before the sign-in, not after it
+		}
+		client.Open = SignInOpener(p, b, "stscred login --remote "+req.Profile)
 	}
 	res, err := client.Login(p.Context(), sess, signin.LoginOptions{Remote: req.Remote})
 	if err != nil {

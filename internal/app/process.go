@@ -47,6 +47,10 @@ type Process struct {
 	// returns the row chosen (picker.OnTerminal); nil for none.
 	Pick func(ctx context.Context, req picker.Request) (int, error)
 
+	// ReadKernelFile reads a small file the kernel publishes
+	// (/proc/sys/...): where WSL shows itself. nil reads none.
+	ReadKernelFile func(string) ([]byte, error)
+
 	// Flags are the global flags, set once they are parsed.
 	Flags Flags
 }

@@ -202,9 +202,10 @@ func (s *Services) Tokens() idtoken.Setup {
 }
 
 // Browser opens URLs with command (--browser), else as console and sso
-// login open them.
+// login open them (on the Windows side under WSL).
 func (s *Services) Browser(command string) browser.Browser {
-	return browser.Browser{Command: command, Getenv: s.p.Getenv, GOOS: s.p.GOOS, LookPath: s.p.LookPath, Runner: s.Runner()}
+	return browser.Browser{Command: command, Getenv: s.p.Getenv, GOOS: s.p.GOOS, LookPath: s.p.LookPath,
+		ReadFile: s.p.ReadKernelFile, Runner: s.Runner()}
 }
 
 // SignInOpener is what opens an explicit sign-in's page (sso login,

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stscred/stscred/internal/testkit/signintest"
 	"github.com/stscred/stscred/internal/testkit/ssotest"
@@ -121,5 +122,63 @@ func TestRealBrowserLogin(t *testing.T) {
 	c := w.decode(w.sc("session", "alice"))
 	if c.AccountID == "" || w.refreshes() != 0 {
 		t.Fatalf("after the sign-in: account %q, %d renewals", c.AccountID, w.refreshes())
+	}
+}
+
+// console with Chromium in a named profile (issue 25): --browser is a
+// command line with the %s placeholder, split as a shell splits it, so
+// the quoted profile name stays one argument; Chromium is given the
+// one-time link there (never the sign-in URL), follows it to the
+// federation endpoint, which signs it in, and keeps its state in the
+// profile named.
+func TestRealBrowserConsoleInAChromiumProfile(t *testing.T) {
+	chromium := requireTool(t, "chromium", "chromium")
+	w := newWorldOn(t, "file", ststest.Options{})
+	w.addAlice()
+	dir := t.TempDir()
+	script, record, data := filepath.Join(dir, "chromium-headless"), filepath.Join(dir, "opened"), filepath.Join(dir, "data")
+	dom, done := filepath.Join(dir, "dom.html"), filepath.Join(dir, "done")
+	body := "#!/bin/sh\n{ printf '%s\\n' \"$#\"; for a in \"$@\"; do printf '%s\\n' \"$a\"; done; } >> '" + record + "'\n" +
+		"d=$(mktemp -d /tmp/chr.XXXXXX)\nTMPDIR=$d '" + chromium + "' " + strings.Join(chromiumFlags(data), " ") +
+		" --dump-dom \"$@\" > '" + dom + "' 2> '" + filepath.Join(dir, "chromium.log") + "'\nrc=$?\nrm -rf \"$d\"\n" +
+		"echo $rc > '" + done + "'\nexit $rc\n"
+	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// Chromium may still be loading (the console's own page, which is
+	// unreachable here) when stscred ends: wait for it before cleaning up.
+	t.Cleanup(func() { waitFor(t, func() bool { _, err := os.Stat(done); return err == nil }) })
+	before := len(w.srv.Logins())
+	res := w.stscredEnv([]string{fedEnv(w), "STSCRED_MFA_TOKEN=" + w.code()},
+		"console", "prod-admin", "--browser", script+` --profile-directory="Work profile" %s`)
+	if res.code != 0 || res.stdout != "" || !strings.Contains(res.stderr, "stscred: console session of prod-admin as "+adminRole) {
+		t.Fatalf("console with Chromium: %s", res)
+	}
+	raw := opened(t, record)
+	if len(raw) != 1 || len(raw[0]) != 2 || raw[0][0] != "--profile-directory=Work profile" || !isLink(raw[0][1]) {
+		t.Fatalf("Chromium was given %q, want --profile-directory=Work profile LINK", raw)
+	}
+	waitFor(t, func() bool { return len(w.srv.Logins()) > before })
+	l := w.srv.Logins()[before]
+	if l.RoleARN != adminRole || l.Destination != consoleHome {
+		t.Fatalf("Chromium signed in as %+v, want the Admin role to %s", l, consoleHome)
+	}
+	for _, a := range raw[0] {
+		assertNoToken(t, w, "Chromium's command line", a)
+	}
+	if _, err := os.Stat(filepath.Join(data, "Work profile")); err != nil {
+		t.Fatalf("Chromium did not use the profile named: %v", err)
+	}
+}
+
+// waitFor waits up to a minute for cond.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("gave up waiting after a minute")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -91,6 +91,8 @@ var byCommand = map[string][]string{
 		"stscred console alice", "an IAM user's profile: as a federated user (GetFederationToken)",
 		"stscred console prod-admin --path s3", "land on a service's page (or ec2/home#Instances:)",
 		"stscred console prod-admin --url", "print the sign-in URL instead (it signs in whoever opens it, for 15 minutes)",
+		"stscred console prod-admin --container prod", "in Firefox's container prod (the Open external links in a container add-on; --container-addon granted for granted's)",
+		"stscred console prod-admin --browser 'google-chrome --profile-directory=\"Profile 1\" %s'", "in a Chrome profile: the URL goes where %s is",
 	},
 	"login": {
 		"stscred login alice", "the browser signs alice in (with the account's MFA); login_session is written into [profile alice]",

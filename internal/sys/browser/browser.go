@@ -1,8 +1,9 @@
 // Package browser opens a URL in the user's browser: the browser named by
-// --browser or $BROWSER, else the system's opener. The URL itself never
-// goes on the browser's command line, where every local user could read
-// it: the browser gets a link that only this user can follow (see link),
-// answered once with a redirect to the URL.
+// --browser or $BROWSER, else the system's opener (on the Windows side
+// under WSL), or Firefox for a container. The URL itself never goes on
+// the browser's command line, where every local user could read it: the
+// browser gets a link that only this user can follow (see link), answered
+// once with a redirect to the URL.
 package browser
 
 import (
@@ -21,15 +22,32 @@ import (
 var ErrNoBrowser = errors.New("no browser to open the sign-in URL")
 
 // Browser opens a URL: with Command (--browser), else $BROWSER, else the
-// system's opener (xdg-open, open, rundll32). A command line's words are
-// its program and arguments; the link to the URL replaces a %s among
-// them, or is added last. It is an argument of the browser's process,
-// never passed through a shell.
+// system's opener (xdg-open, open, rundll32; under WSL wslview, else
+// Windows' rundll32.exe), or with Container Firefox. A command line's
+// words are its program and arguments; what the browser is handed
+// replaces a %s among them (%% is a percent sign), or is added last. It
+// is an argument of the browser's process, never passed through a shell.
+//
+// Under WSL the browser is on the Windows side, and its connection to the
+// link reaches this system through WSL's localhost forwarding: WSL 2's
+// relay (a socket of root's) or, with mirrored networking and in WSL 1, no
+// socket of this system at all, from any Windows user's process. The
+// link's owner check cannot tell the user's browser there, so the browser
+// is handed the private file (as a Windows path to a Windows program), and
+// the link answers whoever brings its secret from that file.
 type Browser struct {
 	Command  string
 	Getenv   func(string) string
 	GOOS     string
 	LookPath func(string) (string, error)
+	// ReadFile reads a file of the kernel's (/proc/sys/...), where WSL
+	// shows itself; nil reads none.
+	ReadFile func(string) ([]byte, error)
+	// Container opens the URL in this Firefox container, through Addon's
+	// URL (AddonOpenURLInContainer when ""); the default browser is then
+	// Firefox, not the system's opener.
+	Container string
+	Addon     string
 	// Patience is how long to wait for the browser command to end before
 	// leaving it running (a browser started directly may stay until its
 	// window closes); 0 means 5 s.
@@ -41,48 +59,13 @@ type Browser struct {
 	Runner *proc.Runner
 }
 
-// argv is the command that opens u, or ErrNoBrowser.
-func (b Browser) argv(u string) ([]string, error) {
-	line := b.Command
-	if line == "" {
-		// $BROWSER may list several, separated as PATH's directories are
-		// (colons; semicolons on Windows, where a path holds a colon):
-		// the first is used.
-		sep := ":"
-		if b.GOOS == "windows" {
-			sep = ";"
-		}
-		line, _, _ = strings.Cut(b.Getenv("BROWSER"), sep)
+// wrap is what the browser opens to reach u: u, or the container add-on's
+// URL around it.
+func (b Browser) wrap(u string) string {
+	if b.Container == "" {
+		return u
 	}
-	if strings.TrimSpace(line) != "" {
-		words := proc.Words(line)
-		if len(words) == 0 || strings.Contains(words[0], "%s") {
-			return nil, errors.New("cannot run the browser command: it must start with a program, not %s (e.g. --browser 'firefox --new-window %s')")
-		}
-		sub := false
-		for i, w := range words {
-			if i > 0 && strings.Contains(w, "%s") {
-				words[i], sub = strings.ReplaceAll(w, "%s", u), true
-			}
-		}
-		if !sub {
-			words = append(words, u)
-		}
-		return words, nil
-	}
-	switch b.GOOS {
-	case "darwin":
-		return []string{"open", u}, nil
-	case "windows":
-		return []string{"rundll32", "url.dll,FileProtocolHandler", u}, nil
-	}
-	if b.Getenv("DISPLAY") == "" && b.Getenv("WAYLAND_DISPLAY") == "" {
-		return nil, ErrNoBrowser
-	}
-	if _, err := b.LookPath("xdg-open"); err != nil {
-		return nil, ErrNoBrowser
-	}
-	return []string{"xdg-open", u}, nil
+	return containerURL(b.Addon, b.Container, u)
 }
 
 // Open opens u and returns once the browser has taken the link to it (or
@@ -94,22 +77,35 @@ func (b Browser) Open(ctx context.Context, u string) error {
 	if err := checkTarget(u); err != nil {
 		return err
 	}
-	if _, err := b.argv("about:blank"); err != nil {
+	w := detectWSL(b.GOOS, b.Getenv, b.ReadFile)
+	op, err := b.opener(w)
+	if err != nil {
 		return err
 	}
-	l, err := newLink(u, socketOwner, currentUID())
+	peer := socketOwner
+	if w.on {
+		peer = nil
+	}
+	l, err := newLink(u, peer, currentUID())
 	if err != nil {
 		return err
 	}
 	defer l.close()
-	to, err := l.browserURL(os.TempDir())
+	to, isFile, err := l.handOver(os.TempDir(), b.wrap)
 	if err != nil {
 		return err
 	}
-	argv, err := b.argv(to)
-	if err != nil {
-		return err
+	if isFile {
+		switch op.form {
+		case formURL:
+			to = fileURL(to)
+		case formWindowsPath:
+			if to, err = b.windowsPath(ctx, w, to); err != nil {
+				return err
+			}
+		}
 	}
+	argv := fill(op.words, to)
 	name := argv[0]
 	path, err := b.LookPath(name)
 	if err != nil {
@@ -138,6 +134,7 @@ func (b Browser) Open(ctx context.Context, u string) error {
 		case err := <-started:
 			var se *proc.StartError
 			switch {
+			case errors.As(err, &se) && op.exitSaysNothing:
 			case errors.As(err, &se):
 				msg := strings.TrimSpace(blank(blank(se.Stderr, to), u))
 				if len(msg) > 300 {

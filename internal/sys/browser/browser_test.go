@@ -2,6 +2,7 @@ package browser
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -16,60 +17,127 @@ import (
 	"time"
 )
 
-// TestMain lets the test binary stand in for a browser: given a URL, it
-// fetches it once without following the redirect and records where it was
-// sent (the standIn variable names the record).
+// TestMain lets the test binary stand in for a browser (see standIn).
 func TestMain(m *testing.M) {
 	if rec := os.Getenv("STSCRED_TEST_BROWSER_RECORD"); rec != "" {
-		os.Exit(standIn(rec, os.Args[len(os.Args)-1]))
+		os.Exit(standIn(rec, os.Getenv("STSCRED_TEST_BROWSER_AS"), os.Args[1:]))
 	}
 	os.Exit(m.Run())
 }
 
-func standIn(rec, u string) int {
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	get := u
-	if strings.HasPrefix(u, "file://") {
-		// The private page (where a connection's owner cannot be told):
-		// a browser follows its refresh to the link.
-		next, err := pageLink(u)
-		if err != nil {
-			os.WriteFile(rec, []byte("error: "+err.Error()), 0o600)
-			return 1
+// record is what a stand-in browser was given and where the page it
+// opened sent it.
+type record struct {
+	Argv     []string // its arguments
+	Page     string   // where the page it was given led
+	Opened   string   // the http(s) URL it loaded
+	Status   string   // the answer
+	Location string   // where the answer sent it
+	Err      string
+}
+
+// standIn is a browser given its arguments: the last is what it opens,
+// which as is "" (a browser) is a URL, as "wslview" a path of this
+// system, as "windows" a Windows path of a WSL file (\\wsl$\DISTRO\... or
+// \\wsl.localhost\DISTRO\...). A file's page is followed to where its
+// refresh leads, a container add-on's URL to the URL it holds (as the
+// add-on reads it); that URL is fetched once without following the
+// redirect, and the record written.
+func standIn(rec, as string, args []string) int {
+	r := record{Argv: args}
+	err := func() error {
+		if len(args) == 0 {
+			return errors.New("nothing to open")
 		}
-		get = next
-	}
-	resp, err := c.Get(get)
+		target := args[len(args)-1]
+		switch as {
+		case "wslview":
+			target = fileURL(target)
+		case "windows":
+			p, ok := strings.CutPrefix(target, `\\wsl$\`)
+			if !ok {
+				p, ok = strings.CutPrefix(target, `\\wsl.localhost\`)
+			}
+			_, p, found := strings.Cut(p, `\`)
+			if !ok || !found {
+				return fmt.Errorf("not a WSL file's Windows path: %q", target)
+			}
+			target = fileURL("/" + strings.ReplaceAll(p, `\`, "/"))
+		}
+		if strings.HasPrefix(target, "file://") {
+			page, err := os.ReadFile(fileURLPath(target))
+			if err != nil {
+				return err
+			}
+			_, next, ok := strings.Cut(string(page), `content="0; url=`)
+			next, _, ok2 := strings.Cut(next, `"`)
+			if !ok || !ok2 {
+				return fmt.Errorf("the page leads nowhere: %s", page)
+			}
+			target = html.UnescapeString(next)
+			r.Page = target
+		}
+		for _, scheme := range []string{"ext+container:", "ext+granted-containers:"} {
+			if q, ok := strings.CutPrefix(target, scheme); ok {
+				v, err := url.ParseQuery(q)
+				if err != nil || v.Get("name") == "" {
+					return fmt.Errorf("not a container URL: %q", target)
+				}
+				target = v.Get("url")
+			}
+		}
+		r.Opened = target
+		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := c.Get(target)
+		if err != nil {
+			return err
+		}
+		resp.Body.Close()
+		r.Status, r.Location = resp.Status, resp.Header.Get("Location")
+		return nil
+	}()
 	if err != nil {
-		os.WriteFile(rec, []byte("error: "+err.Error()), 0o600)
+		r.Err = err.Error()
+	}
+	b, _ := json.Marshal(r)
+	os.WriteFile(rec+".tmp", b, 0o600)
+	os.Rename(rec+".tmp", rec)
+	if err != nil {
 		return 1
 	}
-	resp.Body.Close()
-	os.WriteFile(rec, []byte(u+"\n"+resp.Status+"\n"+resp.Header.Get("Location")), 0o600)
 	return 0
 }
 
-// pageLink reads the private page a file:// URL names and returns the
-// link its refresh goes to.
-func pageLink(fileURL string) (string, error) {
-	pu, err := url.Parse(fileURL)
-	if err != nil {
-		return "", err
+// fileURLPath is the local path a file:// URL names (file:///C:/... on
+// Windows).
+func fileURLPath(fileURL string) string {
+	path := strings.TrimPrefix(fileURL, "file://")
+	if pu, err := url.Parse(fileURL); err == nil {
+		path = pu.Path
 	}
-	path := pu.Path
 	if len(path) > 2 && path[0] == '/' && path[2] == ':' {
-		path = path[1:] // file:///C:/Users/...
+		path = path[1:]
 	}
-	page, err := os.ReadFile(filepath.FromSlash(path))
-	if err != nil {
-		return "", err
+	return filepath.FromSlash(path)
+}
+
+// readRecord waits for the stand-in's record (Open returns once the link
+// was taken; the stand-in writes its record a moment later).
+func readRecord(t *testing.T, rec string) record {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		b, err := os.ReadFile(rec)
+		if err == nil {
+			var r record
+			if err := json.Unmarshal(b, &r); err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the stand-in browser wrote no record")
+		}
 	}
-	_, after, ok := strings.Cut(string(page), "url=")
-	next, _, ok2 := strings.Cut(after, "\"")
-	if !ok || !ok2 {
-		return "", fmt.Errorf("no refresh in the page: %s", page)
-	}
-	return html.UnescapeString(next), nil
 }
 
 func TestBrowserChoice(t *testing.T) {
@@ -92,7 +160,11 @@ func TestBrowserChoice(t *testing.T) {
 		{"macOS", Browser{Getenv: env(nil), GOOS: "darwin", LookPath: found}, []string{"open", u}, nil},
 		{"Windows", Browser{Getenv: env(nil), GOOS: "windows", LookPath: found}, []string{"rundll32", "url.dll,FileProtocolHandler", u}, nil},
 	} {
-		got, err := tc.b.argv(u)
+		var got []string
+		op, err := tc.b.opener(detectWSL(tc.b.GOOS, tc.b.Getenv, nil))
+		if err == nil {
+			got = fill(op.words, u)
+		}
 		if !errors.Is(err, tc.err) || strings.Join(got, " ") != strings.Join(tc.want, " ") {
 			t.Errorf("%s: %q %v, want %q %v", tc.name, got, err, tc.want, tc.err)
 		}
@@ -122,23 +194,12 @@ func TestOpenHandsTheURLOverALink(t *testing.T) {
 	if err := b.Open(context.Background(), u); err != nil {
 		t.Fatal(err)
 	}
-	// Open returns once the link was taken; the stand-in writes its
-	// record a moment later.
-	var got []byte
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if got, _ = os.ReadFile(rec); strings.Count(string(got), "\n") == 2 {
-			break
-		}
+	r := readRecord(t, rec)
+	if len(r.Argv) != 1 || strings.Contains(r.Argv[0], "SECRETTOKEN") || strings.Contains(r.Argv[0], "signin.example") {
+		t.Fatalf("the browser's command line holds the URL: %q", r.Argv)
 	}
-	lines := strings.Split(string(got), "\n")
-	if len(lines) != 3 {
-		t.Fatalf("the stand-in recorded %q", got)
-	}
-	if strings.Contains(lines[0], "SECRETTOKEN") || strings.Contains(lines[0], "signin.example") {
-		t.Fatalf("the browser's command line holds the URL: %s", lines[0])
-	}
-	if lines[1] != "302 Found" || lines[2] != u {
-		t.Fatalf("the link answered %s, to %q", lines[1], lines[2])
+	if r.Status != "302 Found" || r.Location != u {
+		t.Fatalf("the link answered %+v", r)
 	}
 }
 
@@ -188,11 +249,11 @@ func TestLinkAnswersOnceAndOnlyToItsUser(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer l.close()
-		to, err := l.browserURL(t.TempDir())
+		to, isFile, err := l.handOver(t.TempDir(), func(s string) string { return s })
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.HasPrefix(to, "file://") || strings.Contains(to, l.secret) || strings.Contains(to, "STATE") {
+		if to = fileURL(to); !isFile || !strings.HasPrefix(to, "file://") || strings.Contains(to, l.secret) || strings.Contains(to, "STATE") {
 			t.Fatalf("the browser would get %q", to)
 		}
 		fi, err := os.Stat(l.file)
@@ -255,5 +316,41 @@ func TestOpenGivesUpWhenTheLinkIsNotTaken(t *testing.T) {
 	b := Browser{Command: script, Getenv: func(string) string { return "" }, GOOS: "linux", LookPath: func(p string) (string, error) { return p, nil }, Wait: 50 * time.Millisecond}
 	if err := b.Open(context.Background(), "https://x.example/"); !errors.Is(err, ErrNotTaken) {
 		t.Fatalf("err = %v, want ErrNotTaken", err)
+	}
+}
+
+// Only a GET takes the link: wslview (given a URL) first checks it with
+// curl --head, and a link preview may look first; neither may use it up.
+func TestHeadLeavesTheLink(t *testing.T) {
+	const u = "https://portal.example/authorize?state=STATE"
+	l, err := newLink(u, func(net.Addr, net.Addr) (int, bool) { return 1000, true }, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.close()
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, method := range []string{http.MethodHead, http.MethodPost, http.MethodHead} {
+		req, _ := http.NewRequest(method, l.base()+openPath, nil)
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.Header.Get("Location") != "" || resp.StatusCode == http.StatusFound {
+			t.Fatalf("%s got %s to %q", method, resp.Status, resp.Header.Get("Location"))
+		}
+	}
+	select {
+	case <-l.Taken():
+		t.Fatal("taken by a HEAD")
+	default:
+	}
+	resp, err := noRedirect.Get(l.base() + openPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != u {
+		t.Fatalf("the GET after them: %s %q", resp.Status, resp.Header.Get("Location"))
 	}
 }

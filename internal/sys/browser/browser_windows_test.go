@@ -23,7 +23,11 @@ func TestBrowserPathKeepsBackslashes(t *testing.T) {
 		{"$BROWSER list", Browser{Getenv: env(map[string]string{"BROWSER": `C:\tools\browser.exe;C:\other\b.exe`}), GOOS: "windows", LookPath: found},
 			[]string{`C:\tools\browser.exe`, u}},
 	} {
-		got, err := tc.b.argv(u)
+		op, err := tc.b.opener(wsl{})
+		var got []string
+		if err == nil {
+			got = fill(op.words, u)
+		}
 		if err != nil || !slices.Equal(got, tc.want) {
 			t.Errorf("%s: %q %v, want %q", tc.name, got, err, tc.want)
 		}

@@ -30,12 +30,15 @@ import (
 //   - on Linux, the link is http://127.0.0.1:PORT/stscred/open, and the
 //     server answers only a connection whose socket belongs to this user
 //     (the kernel's table of TCP sockets says whose it is);
-//   - elsewhere (or where that table cannot be read), the browser is given
-//     a file in a private directory (mode 0700, the file 0600) that sends it
-//     on to http://127.0.0.1:PORT/stscred/open/SECRET; other users can read
-//     the file's name but not its content.
+//   - elsewhere (or where that table cannot be read, or under WSL, where a
+//     Windows browser's connection is not a socket of this user's: see
+//     Browser), the browser is given a file in a private directory (mode
+//     0700, the file 0600) that sends it on to
+//     http://127.0.0.1:PORT/stscred/open/SECRET; other users can read the
+//     file's name but not its content.
 //
-// The link answers once: afterwards it says the page was opened already.
+// The link answers one GET, once: afterwards it says the page was opened
+// already. A HEAD is answered without taking it.
 type link struct {
 	target string
 	ln     net.Listener
@@ -73,39 +76,62 @@ func newLink(target string, peer func(remote, local net.Addr) (int, bool), uid i
 // base is the loopback server's address.
 func (l *link) base() string { return "http://" + l.ln.Addr().String() }
 
-// browserURL is what the browser is given: the loopback link when the
-// owner of a connection can be told here, else a private file.
-func (l *link) browserURL(tmp string) (string, error) {
-	if l.peer != nil && peerKnowable() {
-		return l.base() + openPath, nil
+// peerMode reports whether the link answers by the owner of the
+// connection (on Linux, where the kernel's table tells it), rather than
+// to whoever holds its secret.
+func (l *link) peerMode() bool { return l.peer != nil && peerKnowable() }
+
+// handOver is what the browser is given, and whether it is a file: in
+// peer mode the loopback link, else the path of a private file whose page
+// sends the browser on to the link's secret path. wrap turns the link
+// into what the browser opens (a container add-on's URL around it).
+func (l *link) handOver(tmp string, wrap func(string) string) (string, bool, error) {
+	if l.peerMode() {
+		return wrap(l.base() + openPath), false, nil
 	}
 	dir, err := os.MkdirTemp(tmp, "stscred-open-")
 	if err != nil {
-		return "", fmt.Errorf("making a private directory for the browser's page: %w", err)
+		return "", false, fmt.Errorf("making a private directory for the browser's page: %w", err)
 	}
 	if err := os.Chmod(dir, 0o700); err != nil {
 		os.RemoveAll(dir)
-		return "", err
+		return "", false, err
 	}
 	l.file = filepath.Join(dir, "open.html")
-	next := l.base() + openPath + "/" + l.secret
+	next := html.EscapeString(wrap(l.base() + openPath + "/" + l.secret))
 	page := "<!doctype html>\n<html><head><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">" +
-		"<meta http-equiv=\"refresh\" content=\"0; url=" + html.EscapeString(next) + "\"><title>stscred</title></head>" +
-		"<body><p><a href=\"" + html.EscapeString(next) + "\">Continue</a></p></body></html>\n"
+		"<meta http-equiv=\"refresh\" content=\"0; url=" + next + "\"><title>stscred</title></head>" +
+		"<body><p><a href=\"" + next + "\">Continue</a></p></body></html>\n"
 	if err := os.WriteFile(l.file, []byte(page), 0o600); err != nil {
 		os.RemoveAll(dir)
-		return "", err
+		return "", false, err
 	}
-	u := url.URL{Scheme: "file", Path: filepath.ToSlash(l.file)}
-	if filepath.VolumeName(l.file) != "" {
+	return l.file, true, nil
+}
+
+// fileURL is the file:// URL of a path of this system.
+func fileURL(path string) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path)}
+	if filepath.VolumeName(path) != "" {
 		u.Path = "/" + u.Path // file:///C:/Users/...
 	}
-	return u.String(), nil
+	return u.String()
 }
 
 func (l *link) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
+	if r.Method != http.MethodGet {
+		// Only a GET takes the link: a HEAD (wslview's check that a
+		// URL answers, a link preview) is answered and leaves it.
+		w.Header().Set("Allow", "GET")
+		status := http.StatusMethodNotAllowed
+		if r.Method == http.MethodHead {
+			status = http.StatusOK
+		}
+		w.WriteHeader(status)
+		return
+	}
 	ok := false
 	switch {
 	case r.URL.Path == openPath && l.peer != nil && l.file == "":
