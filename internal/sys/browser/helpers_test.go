@@ -22,3 +22,5 @@ func browserScript(t *testing.T, text string) string {
 	}
 	return script
 }
+
+func vars(m map[string]string) func(string) string { return func(k string) string { return m[k] } }

@@ -1,3 +1,8 @@
+//go:build !windows
+
+// WSL is Linux: these tests make a Linux system that shows itself as WSL,
+// with stand-ins for Windows' programs that are shell scripts.
+
 package browser
 
 import (
@@ -5,7 +10,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,8 +24,6 @@ func kernel(files map[string]string) func(string) ([]byte, error) {
 		return nil, fs.ErrNotExist
 	}
 }
-
-func vars(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 const (
 	osrelease = "/proc/sys/kernel/osrelease"
@@ -122,37 +124,6 @@ func TestWSLBrowserChoice(t *testing.T) {
 	op, err := Browser{GOOS: "linux", Getenv: vars(map[string]string{"DISPLAY": ":0"}), LookPath: on("wslview", "rundll32.exe", "xdg-open")}.opener(detectWSL("linux", vars(nil), kernel(map[string]string{osrelease: "6.1.0-18-amd64"})))
 	if err != nil || op.words[0] != "xdg-open" || op.form != formURL {
 		t.Errorf("plain Linux: %q %v", op.words, err)
-	}
-}
-
-// standInDir writes stand-in programs that run this test binary as a
-// browser (standIn) taking its page in the form as says, and returns
-// their directory and a LookPath that finds programs there only (a path
-// with a slash as it is).
-func standInDir(t *testing.T, programs map[string]string) (string, func(string) (string, error)) {
-	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for name, as := range programs {
-		script := "#!/bin/sh\nSTSCRED_TEST_BROWSER_AS='" + as + "' exec '" + exe + "' \"$@\"\n"
-		if as == "exit 1" { // explorer.exe: hands the page on and ends with 1 at once
-			script = "#!/bin/sh\n'" + exe + "' \"$@\" </dev/null >/dev/null 2>&1 &\nexit 1\n"
-		}
-		if name == "wslpath" { // as WSL's: wslpath -w PATH
-			script = "#!/bin/sh\n[ \"$1\" = -w ] || exit 2\nprintf '\\\\\\\\wsl.localhost\\\\Test-Distro%s\\n' \"$(printf '%s' \"$2\" | tr / '\\\\')\"\n"
-		}
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir, func(p string) (string, error) {
-		if strings.Contains(p, "/") {
-			return exec.LookPath(p)
-		}
-		return exec.LookPath(filepath.Join(dir, p))
 	}
 }
 
