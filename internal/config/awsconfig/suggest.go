@@ -12,7 +12,7 @@ import (
 // sections that look like what the user meant.
 func (f *File) notFound(name string) error {
 	hints := f.suggest(name)
-	hints = append(hints, "add a "+sectionFor(name)+" section to "+f.Path+`, or run "stscred list" to see the profiles it has`)
+	hints = append(hints, "add a "+SectionFor(name)+" section to "+f.Path+`, or run "stscred list" to see the profiles it has`)
 	return hint.With(&refError{
 		msg: "profile " + strconv.Quote(name) + " not found in " + f.Path,
 		err: ErrProfileNotFound,
@@ -36,9 +36,9 @@ func (f *File) suggest(name string) []string {
 			h := squash(header)
 			switch {
 			case header == name:
-				out = append(out, lineOf(s)+" has ["+header+"], but in the config file a profile's header must read "+sectionFor(name))
+				out = append(out, lineOf(s)+" has ["+header+"], but in the config file a profile's header must read "+SectionFor(name))
 			case h == want || h == "profile"+want:
-				out = append(out, lineOf(s)+" has ["+header+"], which is not a profile header: write "+sectionFor(name))
+				out = append(out, lineOf(s)+" has ["+header+"], which is not a profile header: write "+SectionFor(name))
 			}
 		case kindSSOSession:
 			if s.name == name {
