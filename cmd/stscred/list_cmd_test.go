@@ -83,11 +83,14 @@ func TestNullPathsFindsNulls(t *testing.T) {
 // list --json has no null anywhere, whatever the rows hold: a profile of
 // every kind, with a key and without, with cached sessions and without,
 // an Identity Center session signed out, a login profile not signed in,
-// and the sessions of an inline role.
+// the sessions of an inline role, and a key no profile names.
 func TestListJSONHasNoNull(t *testing.T) {
 	env, out, errb := testEnv(t, everyKindConfig)
 	now := time.Now()
 	if err := keystore.PutKey(env.KeyStore, "alice", keystore.Key{AccessKeyID: "AKIAABCDEFGHIJKLMNOP", SecretAccessKey: "sekrit", Added: now.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := keystore.PutKey(env.KeyStore, "alcie", keystore.Key{AccessKeyID: "AKIAABCDEFGHIJKLMNOQ", SecretAccessKey: "sekrit2"}); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range []cache.Entry{
@@ -121,10 +124,29 @@ func TestListJSONHasNoNull(t *testing.T) {
 	// Every kind of row was there to be walked.
 	for name, typ := range map[string]string{
 		"alice": "user", "bob": "user", "prod-admin": "role", "prod": "tool", "other": "process", "broken": "invalid",
-		"dev": "sso", "corp": "sso-session", "lina": "login", "arn:aws:iam::222222222222:role/Inline": "not in config",
+		"dev": "sso", "corp": "sso-session", "lina": "login", "arn:aws:iam::222222222222:role/Inline": "not in config", "alcie": "not in config",
 	} {
 		if types[name] != typ {
 			t.Errorf("row %s: type %q, want %q (rows: %v)", name, types[name], typ, types)
 		}
+	}
+}
+
+// list names a key stored under a name the config lacks, on stderr with
+// what was meant; stdout keeps only the table.
+func TestListNotesAKeyNoProfileNames(t *testing.T) {
+	env, out, errb := testEnv(t, cfg)
+	if err := keystore.PutKey(env.KeyStore, "alcie", keystore.Key{AccessKeyID: "AKIAABCDEFGHIJKLMNOQ", SecretAccessKey: "sekrit"}); err != nil {
+		t.Fatal(err)
+	}
+	if code := runFake([]string{"list"}, env); code != 0 {
+		t.Fatalf("exit %d\n%s", code, errb)
+	}
+	if !strings.Contains(out.String(), "alcie") || strings.Contains(out.String(), "note:") {
+		t.Errorf("stdout:\n%s", out)
+	}
+	want := "stscred: note: the key stored for alcie belongs to no profile of " + env.Getenv("AWS_CONFIG_FILE") + ` (did you mean "alice"?): add [profile alcie] there, or if the name is a typo: stscred remove alcie, then stscred add the right one` + "\n"
+	if errb.String() != want {
+		t.Errorf("stderr %q\nwant   %q", errb, want)
 	}
 }

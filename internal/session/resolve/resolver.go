@@ -327,13 +327,7 @@ func (r *Resolver) LongTermKey(profile string) (keystore.Key, error) {
 	}
 	k, err := keystore.GetKey(r.Keys, profile)
 	if errors.Is(err, keystore.ErrNotFound) {
-		hints := []string{"store the IAM user's access key: stscred add " + profile}
-		if r.KeysNote != nil {
-			if note := r.KeysNote(); note != "" {
-				hints = append(hints, note+"; if the key is in an OS keyring, make it reachable (DBUS_SESSION_BUS_ADDRESS) and set STSCRED_BACKEND=keyring")
-			}
-		}
-		return k, hint.With(fmt.Errorf("no access key is stored for profile %s (%s backend)", profile, r.Keys.Backend()), hints...)
+		return k, r.noKey(profile)
 	}
 	if err != nil {
 		return k, fmt.Errorf("reading the key of profile %s: %w", profile, err)
@@ -343,6 +337,29 @@ func (r *Resolver) LongTermKey(profile string) (keystore.Key, error) {
 	}
 	r.keys[profile] = k
 	return k, nil
+}
+
+// noKey explains a profile without a stored key. When auto took the file
+// keystore (it exists) while the OS keyring holds keys, that is said
+// first: above all when the OS keyring holds this very key, where adding
+// it again is not the fix.
+func (r *Resolver) noKey(profile string) error {
+	msg := fmt.Sprintf("no access key is stored for profile %s (%s backend)", profile, r.Keys.Backend())
+	add := "store the IAM user's access key: stscred add " + profile
+	if st := keystore.StrandedOf(r.Keys); st != nil {
+		if st.Holds(profile) {
+			return hint.With(fmt.Errorf("%s: stscred uses the file keystore (%s) because it exists, and the OS keyring (%s) holds the key of %s", msg, st.FileDir, st.Keyring, profile),
+				st.WaysOut()...)
+		}
+		return hint.With(errors.New(msg), add, st.Note())
+	}
+	hints := []string{add}
+	if r.KeysNote != nil {
+		if note := r.KeysNote(); note != "" {
+			hints = append(hints, note+"; if the key is in an OS keyring, make it reachable (DBUS_SESSION_BUS_ADDRESS) and set STSCRED_BACKEND=keyring")
+		}
+	}
+	return hint.With(errors.New(msg), hints...)
 }
 
 func (r *Resolver) fetchSession(ctx context.Context, p *awsconfig.Profile, c *call) (cache.Entry, error) {

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -341,6 +342,38 @@ func TestMissingKey(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no access key is stored for profile alice") ||
 		!strings.Contains(strings.Join(hint.Of(err), "\n"), "stscred add alice") {
 		t.Fatalf("err = %v hints %q", err, hint.Of(err))
+	}
+}
+
+// When auto took the file keystore (it exists) while the OS keyring holds
+// keys, a missing key says so: for a key the OS keyring holds, the ways
+// back to one keystore, not "stscred add"; for another, add first and the
+// note after.
+func TestMissingKeyStrandedInTheOSKeyring(t *testing.T) {
+	r := newRig(t)
+	keystore.DeleteKey(r.keys, "alice")
+	keystore.DeleteKey(r.keys, "bob")
+	st := &keystore.Stranded{FileDir: "/home/u/.local/share/stscred", Keyring: "secret-service", Profiles: []string{"alice"}}
+	rs := r.resolver()
+	rs.Keys = keystore.NewLazy(func() keystore.Choice { return keystore.Choice{Store: r.keys, Note: st.Note(), Stranded: st} })
+	p, _ := r.cfg.Resolve("prod-admin")
+	_, err := rs.Credentials(context.Background(), p)
+	want := "no access key is stored for profile alice (memory backend): stscred uses the file keystore (/home/u/.local/share/stscred) because it exists, and the OS keyring (secret-service) holds the key of alice"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant    %s", err, want)
+	}
+	if hints := hint.Of(err); !slices.Equal(hints, st.WaysOut()) {
+		t.Errorf("hints %q", hints)
+	}
+	bob, _ := r.cfg.Resolve("bob")
+	rs = r.resolver()
+	rs.Keys = keystore.NewLazy(func() keystore.Choice { return keystore.Choice{Store: r.keys, Note: st.Note(), Stranded: st} })
+	_, err = rs.Credentials(context.Background(), bob)
+	if hints := hint.Of(err); err == nil || len(hints) != 2 || hints[0] != "store the IAM user's access key: stscred add bob" || hints[1] != st.Note() {
+		t.Errorf("bob: %v, hints %q", err, hints)
+	}
+	if len(r.sts.Calls) != 0 {
+		t.Errorf("STS called: %v", r.sts.Calls)
 	}
 }
 
