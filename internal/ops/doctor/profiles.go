@@ -165,12 +165,12 @@ func (d *doctor) checkCredentialProcess(p *profile.Profile) {
 	t, err := d.model.Resolve(call.Request)
 	if err != nil {
 		msg := err.Error()
-		if target := call.Profile; target != "" && !d.cfg.Has(target) {
-			msg = d.configShown() + " has no profile " + target
-		}
 		hints := hint.Of(err)
 		if target := call.Profile; target != "" && !d.cfg.Has(target) {
-			hints = append([]string{"add [profile " + target + "], or fix credential_process in [profile " + p.Name + "]"}, hints...)
+			// The error's own hint to add the section says what this one
+			// does, less precisely: one hint, and what was meant.
+			msg = d.configShown() + " has no profile " + target
+			hints = append(awsconfig.Suggestions(err), "add "+awsconfig.SectionFor(target)+", or fix credential_process in "+awsconfig.SectionFor(p.Name))
 		}
 		d.add(IDCredProcess, p.Name, Fail, prefix+"runs "+shown+", but "+msg, hints...)
 		return
