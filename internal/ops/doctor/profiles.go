@@ -120,6 +120,9 @@ func (d *doctor) checkChain(p *profile.Profile) {
 	case profile.KeyHolder:
 		d.needKey[root.Name] = append(d.needKey[root.Name], p.Name)
 		d.add(IDSourceChain, p.Name, Pass, fmt.Sprintf("profile %s assumes %s (source chain %s)", p.Name, role, chain))
+		if p.MFASerial == "" {
+			d.noMFA[root.Name] = append(d.noMFA[root.Name], p.Name)
+		}
 	case profile.WebIdentity, profile.SAML:
 		d.add(IDSourceChain, p.Name, Pass, fmt.Sprintf("profile %s assumes %s (source chain %s, from the identity provider's token of %s)", p.Name, role, chain, root.Name))
 	case profile.Tool, profile.Foreign:

@@ -58,7 +58,7 @@ func Build(m *profile.Model, headers []cache.Header, keys keystore.Store, now ti
 	l := Listing{now: now}
 	byProfile := map[string][]Session{}
 	for _, h := range headers {
-		if h.Kind == cache.KindKeyID {
+		if !h.HoldsCredentials() {
 			continue
 		}
 		byProfile[h.Profile] = append(byProfile[h.Profile], Session{Kind: h.Kind, MFA: h.MFA, Expires: h.Expires, Left: human.Left(h.Expires, now)})

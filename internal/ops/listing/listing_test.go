@@ -667,3 +667,20 @@ func TestBuildKeyNoProfileNames(t *testing.T) {
 	}
 	assertNoSecret(t, "the table", buf.String())
 }
+
+// What the cache remembers besides credentials (a key id, a role STS
+// refused without MFA) is never a session: list does not show it, clear
+// does not count it.
+func TestRememberedEntriesAreNotSessions(t *testing.T) {
+	w := newWorld(t)
+	refused := cache.Header{Key: cache.RefusedKey("prod-admin"), Kind: cache.KindRefused, Profile: "prod-admin", Chain: []string{"prod-admin", "alice"}, Expires: now.Add(time.Hour)}
+	w.headers = append(w.headers, refused)
+	if got := sessions(rowOf(t, w.build(), "prod-admin")); len(got) != 2 {
+		t.Errorf("prod-admin's sessions %v", got)
+	}
+	for _, c := range []listing.Clearing{{}, {Named: "prod-admin", Target: "prod-admin"}} {
+		if c.Match(refused) || c.Match(cache.Header{Kind: cache.KindKeyID, Profile: "alice"}) {
+			t.Errorf("%+v clears what is not a session", c)
+		}
+	}
+}

@@ -517,6 +517,7 @@ func (r *Resolver) fetchRoleDirect(ctx context.Context, p *awsconfig.Profile, c 
 	if c.serial == "" {
 		c.doing(what)
 		cr, err = api.AssumeRole(ctx, signer, in)
+		r.noteRefusal(p, false, err)
 		if err != nil {
 			return cache.Entry{}, r.explainRole(err, p, false)
 		}
@@ -566,12 +567,32 @@ func (r *Resolver) fetchRole(ctx context.Context, p *awsconfig.Profile, c *call)
 		c.doing("calling STS at " + ep.String() + " (AssumeRole " + p.RoleARN + ")")
 		cr, err = api.AssumeRole(ctx, parent.Creds, in)
 	}
+	r.noteRefusal(p, parent.MFA, err)
 	if err != nil {
 		return cache.Entry{}, r.explainRole(err, p, parent.MFA)
 	}
 	e := r.entry(cache.KindRole, p, parent.MFA, cr)
 	e.Creds.AccountID = accountOfARN(p.RoleARN)
 	return e, nil
+}
+
+// refusalMemory is how long doctor is told of a refusal (noteRefusal).
+const refusalMemory = 24 * time.Hour
+
+// noteRefusal remembers for doctor that STS refused role p (AccessDenied)
+// to a session without MFA, as a role that requires MFA does; an answer
+// that is not a refusal, or a signer with MFA, forgets it. Best effort:
+// the cache is not the answer's to fail on.
+func (r *Resolver) noteRefusal(p *awsconfig.Profile, withMFA bool, err error) {
+	key := cache.RefusedKey(p.Name)
+	switch {
+	case err == nil || withMFA:
+		_ = r.Cache.Delete(key)
+	case awsapi.Code(err) == "AccessDenied":
+		e := r.entry(cache.KindRefused, p, false, creds.Credentials{Expiration: r.Now().Add(refusalMemory).UTC()})
+		e.Key = key
+		_ = r.Cache.Put(e)
+	}
 }
 
 func (r *Resolver) entry(kind string, p *awsconfig.Profile, mfaAuth bool, cr creds.Credentials) cache.Entry {

@@ -544,3 +544,56 @@ func TestFloor(t *testing.T) {
 		}
 	}
 }
+
+// refusedHeaders are the cache's records of roles STS refused without MFA.
+func (r *rig) refusedHeaders() []cache.Header {
+	r.t.Helper()
+	hs, err := r.cache.List()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var out []cache.Header
+	for _, h := range hs {
+		if h.Kind == cache.KindRefused {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// A role STS refuses (AccessDenied) to a session without MFA is
+// remembered for doctor, a day at most, with no credentials; the next
+// success forgets it. A refusal of a session with MFA is not remembered:
+// MFA is not what the role lacks.
+func TestRefusalWithoutMFARemembered(t *testing.T) {
+	r := newRig(t)
+	cfg, err := awsconfig.Parse("config", []byte(strings.Replace(testConfig, "mfa_serial = arn:aws:iam::111111111111:mfa/alice\n", "", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.cfg = cfg
+	denied := &awsapi.APIError{Op: "AssumeRole", Code: "AccessDenied", Status: 403, Message: "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole"}
+	r.sts.Fail["AssumeRole"] = []error{denied}
+	_, err = r.get("prod-admin")
+	if err == nil || !strings.Contains(strings.Join(hint.Of(err), "\n"), "if the role requires MFA, set mfa_serial in [profile alice]") {
+		t.Fatalf("err = %v %q", err, hint.Of(err))
+	}
+	hs := r.refusedHeaders()
+	if len(hs) != 1 || hs[0].Profile != "prod-admin" || hs[0].Key != cache.RefusedKey("prod-admin") || hs[0].MFA ||
+		!hs[0].Expires.Equal(r.now.Add(24*time.Hour)) || !slices.Equal(hs[0].Chain, []string{"prod-admin", "alice"}) || hs[0].HoldsCredentials() {
+		t.Fatalf("refusals %+v", hs)
+	}
+	r.must("prod-admin")
+	if hs := r.refusedHeaders(); len(hs) != 0 {
+		t.Errorf("a success left %+v", hs)
+	}
+	// With MFA, a refusal says nothing about MFA.
+	r = newRig(t)
+	r.sts.Fail["AssumeRole"] = []error{denied}
+	if _, err := r.get("prod-admin"); err == nil {
+		t.Fatal("no error")
+	}
+	if hs := r.refusedHeaders(); len(hs) != 0 {
+		t.Errorf("a refusal with MFA was remembered: %+v", hs)
+	}
+}
