@@ -56,7 +56,7 @@ type Lister interface {
 // s can list its entries, else those in the index.
 func StoredProfiles(s Store) ([]string, error) {
 	var names []string
-	if l, ok := s.(Lister); ok {
+	if l, ok := Unwrap(s).(Lister); ok {
 		all, err := l.Names()
 		if err != nil {
 			return nil, err

@@ -9,10 +9,22 @@ import (
 	"github.com/stscred/stscred/internal/sys/tty"
 )
 
-// MinPassphrase is the length under which a new passphrase gets a warning:
-// anyone who copies the keystore's files can try passphrases offline,
-// scrypt or not, and a short one falls quickly.
+// MinPassphrase is the fewest characters a new file keystore's passphrase
+// may have. Anyone who gets a copy of the keystore's files (a backup, a
+// stolen laptop, a synced home directory) can try passphrases offline, at
+// their own pace and with no lockout; scrypt makes each try cost about a
+// second of a CPU, which stops nothing against a word or a short string
+// tried from a list. Twelve characters is a few words, which a person can
+// remember and a list does not hold.
 const MinPassphrase = 12
+
+// passphraseTries is how often a new passphrase is asked for on the
+// terminal before giving up.
+const passphraseTries = 3
+
+// ErrShortPassphrase means a new file keystore's passphrase has fewer than
+// MinPassphrase characters.
+var ErrShortPassphrase = errors.New("passphrase too short")
 
 // PassphraseAsker gets the file keystore's passphrase for a person: from
 // Given (STSCRED_FILE_PASSPHRASE) when set, else asked on the terminal
@@ -28,6 +40,10 @@ type PassphraseAsker struct {
 // Passphrase implements File.Passphrase.
 func (a PassphraseAsker) Passphrase(create bool) (string, error) {
 	if a.Given != "" {
+		if n := len([]rune(a.Given)); create && n < MinPassphrase {
+			return "", hint.With(fmt.Errorf("%w: STSCRED_FILE_PASSPHRASE has %d characters, and a new file keystore needs at least %d: anyone with a copy of %s could guess a shorter one offline", ErrShortPassphrase, n, MinPassphrase, a.Dir),
+				fmt.Sprintf("set STSCRED_FILE_PASSPHRASE to a passphrase of %d characters or more (a few words), then run the command again; nothing was stored", MinPassphrase))
+		}
 		return a.Given, nil
 	}
 	later := "set STSCRED_FILE_PASSPHRASE, or run any stscred command once from a terminal: the passphrase is then remembered for this login session"
@@ -39,14 +55,13 @@ func (a PassphraseAsker) Passphrase(create bool) (string, error) {
 		return "", hint.With(fmt.Errorf("%w: the file keystore needs its passphrase, and there is no terminal to ask on", ErrNoPassphrase), later)
 	}
 	defer term.Close()
-	prompt := fmt.Sprintf("stscred: passphrase for the file keystore (%s): ", a.Dir)
-	if create {
-		fmt.Fprintf(term, "stscred: there is no OS keyring here; keys will be kept in %s, encrypted with a passphrase.\n", a.Dir)
-		prompt = "stscred: choose a passphrase: "
+	if !create {
+		return readPassphrase(term, fmt.Sprintf("stscred: passphrase for the file keystore (%s): ", a.Dir))
 	}
-	pass, err := readPassphrase(term, prompt)
-	if err != nil || !create {
-		return pass, err
+	fmt.Fprintf(term, "stscred: there is no OS keyring here; keys will be kept in %s, encrypted with a passphrase of at least %d characters.\n", a.Dir, MinPassphrase)
+	pass, err := a.choose(term)
+	if err != nil {
+		return "", err
 	}
 	again, err := readPassphrase(term, "stscred: repeat it: ")
 	if err != nil {
@@ -55,10 +70,25 @@ func (a PassphraseAsker) Passphrase(create bool) (string, error) {
 	if again != pass {
 		return "", hint.With(errors.New("the two passphrases differ"), "run the command again and type the same passphrase twice")
 	}
-	if n := len([]rune(pass)); n < MinPassphrase {
-		fmt.Fprintf(term, "stscred: warning: a %d-character passphrase is easy to guess for anyone who gets a copy of %s; %d or more (or a few words) is better\n", n, a.Dir, MinPassphrase)
-	}
 	return pass, nil
+}
+
+// choose asks for a new passphrase until one is long enough (see
+// MinPassphrase), a few times at most.
+func (a PassphraseAsker) choose(term tty.TTY) (string, error) {
+	n := 0
+	for range passphraseTries {
+		pass, err := readPassphrase(term, "stscred: choose a passphrase: ")
+		if err != nil {
+			return "", err
+		}
+		if n = len([]rune(pass)); n >= MinPassphrase {
+			return pass, nil
+		}
+		fmt.Fprintf(term, "stscred: %d characters is too short: anyone who gets a copy of %s could guess it offline; use %d or more (a few words are easy to remember)\n", n, a.Dir, MinPassphrase)
+	}
+	return "", hint.With(fmt.Errorf("%w: a new file keystore needs a passphrase of at least %d characters", ErrShortPassphrase, MinPassphrase),
+		"run the command again and choose a longer passphrase (a few words); nothing was stored")
 }
 
 func readPassphrase(term tty.TTY, prompt string) (string, error) {

@@ -3,6 +3,7 @@ package keystore
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -42,42 +43,96 @@ func (s Settings) File() *File {
 	return f
 }
 
+// Choice is the store Select chose, and why when that may surprise.
+type Choice struct {
+	Store Store
+	// Note says why, when that may surprise ("" otherwise).
+	Note string
+	// Stranded is set when auto chose the file keystore while the OS
+	// keyring holds stscred keys too.
+	Stranded *Stranded
+}
+
 // Select returns the keystore s names: the one asked for, or with "auto"
 // the file keystore when one exists, else the OS keyring when there is one
 // (a locked or unreachable one counts: its error is reported, not hidden
-// behind another backend), else the file keystore. note says why, when
-// that may surprise ("" otherwise).
-func Select(s Settings) (store Store, note string) {
+// behind another backend), else the file keystore.
+func Select(s Settings) Choice {
 	switch s.Backend {
 	case "keyring":
-		return s.Keyring(), ""
+		return Choice{Store: s.Keyring()}
 	case "file":
-		return s.File(), ""
+		return Choice{Store: s.File()}
 	}
 	fs := s.File()
 	switch {
 	case fs.Exists():
-		return fs, strandedInKeyring(s, fs)
+		c := Choice{Store: fs, Stranded: strandedInKeyring(s, fs)}
+		if c.Stranded != nil {
+			c.Note = c.Stranded.Note()
+		}
+		return c
 	case s.Keyring().Present(s.BusAddress, 5*time.Second):
-		return s.Keyring(), ""
+		return Choice{Store: s.Keyring()}
 	}
-	return fs, "there is no OS keyring here (no Secret Service on the session bus), so stscred uses its file keystore (" + fs.Dir + ")"
+	return Choice{Store: fs, Note: "there is no OS keyring here (no Secret Service on the session bus), so stscred uses its file keystore (" + fs.Dir + ")"}
 }
 
-// strandedInKeyring says, when the OS keyring also holds stscred keys, that
-// auto chose the file keystore over them ("" when it holds none, or there
-// is no OS keyring to ask).
-func strandedInKeyring(s Settings, fs *File) string {
+// Stranded are the keys of the OS keyring that auto does not see: it
+// takes the file keystore whenever one exists.
+type Stranded struct {
+	FileDir  string   // the file keystore in use
+	Keyring  string   // the OS keyring's backend
+	Profiles []string // the profiles whose keys the OS keyring holds
+}
+
+// Summary says which keystore stscred uses, why, and what the OS keyring
+// holds.
+func (st *Stranded) Summary() string {
+	return fmt.Sprintf("stscred uses the file keystore (%s) because it exists, but the OS keyring (%s) also holds keys of %s",
+		st.FileDir, st.Keyring, strings.Join(st.Profiles, ", "))
+}
+
+// Note is Summary with the ways out, in one line: for list and errors.
+func (st *Stranded) Note() string { return st.Summary() + ": " + strings.Join(st.WaysOut(), "; or ") }
+
+// Holds reports whether the OS keyring holds profile's key.
+func (st *Stranded) Holds(profile string) bool { return slices.Contains(st.Profiles, profile) }
+
+// WaysOut are the ways to one keystore again: the OS keyring's keys used
+// as they are, the file keystore's moved to the OS keyring (after which
+// auto takes it again), or the OS keyring's moved into the file keystore.
+func (st *Stranded) WaysOut() []string {
+	return []string{
+		"set STSCRED_BACKEND=keyring to use those",
+		"move the file keystore's keys to the OS keyring, which auto then uses again: stscred migrate --to keyring",
+		"move the OS keyring's keys into the file keystore: stscred --backend keyring migrate --to file",
+	}
+}
+
+// strandedInKeyring is set when the OS keyring also holds stscred keys
+// (nil when it holds none, or there is no OS keyring to ask).
+func strandedInKeyring(s Settings, fs *File) *Stranded {
 	if s.BusAddress == "" || strings.HasPrefix(s.BusAddress, "disabled:") {
-		return ""
+		return nil
 	}
 	kr := NewKeyring(s.Service, 2*time.Second)
 	names, err := StoredProfiles(kr)
 	if err != nil || len(names) == 0 {
-		return ""
+		return nil
 	}
-	return fmt.Sprintf("stscred uses the file keystore (%s) because it exists, but the OS keyring (%s) also holds keys of %s: set STSCRED_BACKEND=keyring to use those, or move them with stscred migrate --to file",
-		fs.Dir, kr.Backend(), strings.Join(names, ", "))
+	return &Stranded{FileDir: fs.Dir, Keyring: kr.Backend(), Profiles: names}
+}
+
+// StrandedOf is what the OS keyring holds while auto chose the file
+// keystore for s (nil when s is not a Lazy store, or nothing is
+// stranded). It chooses the store if it was not yet.
+func StrandedOf(s Store) *Stranded {
+	if l, ok := s.(*Lazy); ok {
+		l.Store()
+		return l.choice.Stranded
+	}
+	return nil
 }
 
 // Lazy is a Store chosen on first use. Choosing may ask the session bus
@@ -85,23 +140,22 @@ func strandedInKeyring(s Settings, fs *File) string {
 // hit: the cache's data key (read only when the kernel keyring has no
 // copy) and the resolver (only on a miss) must not pay it otherwise.
 type Lazy struct {
-	choose func() (Store, string)
+	choose func() Choice
 	once   sync.Once
-	store  Store
-	note   string
+	choice Choice
 }
 
 // NewLazy returns a Store that calls choose on first use.
-func NewLazy(choose func() (Store, string)) *Lazy { return &Lazy{choose: choose} }
+func NewLazy(choose func() Choice) *Lazy { return &Lazy{choose: choose} }
 
 // Store is the chosen store.
 func (l *Lazy) Store() Store {
-	l.once.Do(func() { l.store, l.note = l.choose() })
-	return l.store
+	l.once.Do(func() { l.choice = l.choose() })
+	return l.choice.Store
 }
 
 // Note is why the store was chosen, when that may surprise.
-func (l *Lazy) Note() string { l.Store(); return l.note }
+func (l *Lazy) Note() string { l.Store(); return l.choice.Note }
 
 func (l *Lazy) Get(name string) (string, error) { return l.Store().Get(name) }
 func (l *Lazy) Set(name, secret string) error   { return l.Store().Set(name, secret) }

@@ -104,6 +104,12 @@ func (p *Process) Warnf(format string, args ...any) {
 	fmt.Fprintf(p.Stderr, "stscred: warning: %s\n", textsafe.Escape(fmt.Sprintf(format, args...)))
 }
 
+// Notef writes a note to stderr: something a person should know besides
+// what the command did, one line whatever its arguments hold.
+func (p *Process) Notef(format string, args ...any) {
+	fmt.Fprintf(p.Stderr, "stscred: note: %s\n", textsafe.Escape(fmt.Sprintf(format, args...)))
+}
+
 // Context is the context commands run in.
 func (p *Process) Context() context.Context { return context.Background() }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/stscred/stscred/internal/aws/signin"
 	"github.com/stscred/stscred/internal/base/human"
@@ -13,6 +14,7 @@ import (
 	"github.com/stscred/stscred/internal/ops/listing"
 	"github.com/stscred/stscred/internal/session/cache"
 	"github.com/stscred/stscred/internal/session/resolve"
+	"github.com/stscred/stscred/keystore"
 	"github.com/stscred/stscred/shell"
 )
 
@@ -65,6 +67,18 @@ func List(p *Process, s *Services, asJSON bool) error {
 		})
 	if l.KeysErr != nil {
 		p.Warnf("could not read stored keys: %v", l.KeysErr)
+	}
+	for _, name := range l.Unnamed {
+		_, err := m.File.Resolve(name)
+		meant := ""
+		if dym := awsconfig.DidYouMean(err); len(dym) > 0 {
+			meant = " (" + strings.Join(dym, "; ") + ")"
+		}
+		p.Notef("the key stored for %s belongs to no profile of %s%s: add %s there, or if the name is a typo: stscred remove %s, then stscred add the right one",
+			name, m.File.Path, meant, awsconfig.SectionFor(name), name)
+	}
+	if st := keystore.StrandedOf(s.Keys()); st != nil {
+		p.Notef("%s", st.Note())
 	}
 	if asJSON {
 		return l.WriteJSON(p.Stdout)

@@ -133,7 +133,7 @@ func (s *Services) KeySettings() keystore.Settings {
 func (s *Services) Keys() keystore.Store {
 	if s.KeyStore == nil {
 		s.build("keystore")
-		s.KeyStore = keystore.NewLazy(func() (keystore.Store, string) { return keystore.Select(s.KeySettings()) })
+		s.KeyStore = keystore.NewLazy(func() keystore.Choice { return keystore.Select(s.KeySettings()) })
 	}
 	return s.KeyStore
 }
@@ -144,6 +144,15 @@ func (s *Services) KeysNote() string {
 		return l.Note()
 	}
 	return ""
+}
+
+// KeysExist reports whether the keystore exists: the file keystore does
+// not until its first entry (see keystore.Lazy.Exists); any other does.
+func (s *Services) KeysExist() bool {
+	if l, ok := s.Keys().(*keystore.Lazy); ok {
+		return l.Exists()
+	}
+	return true
 }
 
 // DescribeKeys says where keys are kept, for messages.

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/human"
+	"github.com/stscred/stscred/internal/base/textsafe"
+	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/ops/accesskey"
 	"github.com/stscred/stscred/keystore"
 )
@@ -28,15 +30,21 @@ func userKeys(p *Process, s *Services) (accesskey.Setup, error) {
 
 // AddKey stores the key of profile name, read from the environment
 // (fromEnv) or stdin, verified with STS unless noVerify, and says what it
-// did.
+// did (stdout), then on stderr what the config needs for the AWS tools
+// to use the key, and what a new file keystore means.
 func AddKey(p *Process, s *Services, name string, fromEnv, noVerify bool) error {
 	keys, err := userKeys(p, s)
 	if err != nil {
 		return err
 	}
-	if err := keys.Check(name); err != nil {
+	inConfig, err := keys.Check(name)
+	if err != nil {
 		return err
 	}
+	if !inConfig {
+		p.Notef("%s has no %s yet: the key will be stored under that name all the same (what to add follows)", keys.Model.File.Path, awsconfig.SectionFor(name))
+	}
+	newStore := !s.KeysExist()
 	id, secret, err := keystore.Input{
 		Profile: name, FromEnv: fromEnv, Getenv: p.Getenv,
 		Terminal: p.StdinTerminal, Stdin: p.Stdin, Prompts: p.Stderr, ReadSecret: p.ReadSecret,
@@ -57,11 +65,18 @@ func AddKey(p *Process, s *Services, name string, fromEnv, noVerify bool) error 
 		verb = "replaced the stored key with"
 	}
 	fmt.Fprintf(p.Human(), "stscred: %s access key %s for profile %s%s in %s\n", verb, keystore.MaskID(id), name, who, s.DescribeKeys())
-	if !added.InConfig {
-		path, _ := s.ConfigPath()
-		fmt.Fprintf(p.Human(), "stscred: note: %s has no [profile %s] yet; add one (with region and mfa_serial) so roles can use it as source_profile\n", path, name)
+	if newStore && s.KeysExist() {
+		newFileKeystore(p, s)
 	}
-	return nil
+	return keys.Next(name, added.Key.UserARN).Write(textsafe.Writer{W: p.Stderr})
+}
+
+// newFileKeystore says what the file keystore an add just made means:
+// auto picks it from now on, wherever it runs, over an OS keyring that
+// answers, whose keys stscred then does not see; and how to go back.
+func newFileKeystore(p *Process, s *Services) {
+	p.Notef("this made %s; from now on stscred uses it in every session where STSCRED_BACKEND is unset or auto, also where an OS keyring answers, and does not see the keys kept there", s.DescribeKeys())
+	p.Notef("to go back to the OS keyring: in a session where it answers (a desktop login), run stscred migrate --to keyring, which moves these keys there and removes the file keystore")
 }
 
 // RemoveKey deletes the key of profile name and the sessions made from it,

@@ -218,6 +218,8 @@ func TestMFACodeNeverSentTwice(t *testing.T) {
 	w := newWorld(t)
 	w.addAlice()
 	key2 := w.alice.AddAccessKey()
+	// add refuses a name the config lacks but nearly has (alice2: alice).
+	w.writeConfig(w.standardConfig() + "\n[profile alice2]\nregion = eu-west-1\n")
 	if res := w.run(key2.ID+"\n"+key2.Secret+"\n", w.env(), w.bin, "add", "alice2"); res.code != 0 {
 		t.Fatalf("add alice2: %s", res)
 	}

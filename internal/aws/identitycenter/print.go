@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/stscred/stscred/internal/base/textsafe"
+	"github.com/stscred/stscred/internal/config/profile"
 )
 
 // WriteAccounts writes the accounts and roles a session may use, a line
@@ -62,7 +63,7 @@ func WriteProfiles(w io.Writer, s Session, accounts []Account) error {
 				fmt.Fprintf(&b, "sso_session = %s\n", s.Name)
 			}
 			fmt.Fprintf(&b, "sso_account_id = %s\nsso_role_name = %s\n", a.ID, r)
-			fmt.Fprintf(&b, "\n[profile %s-tools]\ncredential_process = stscred role %s\n", name, name)
+			fmt.Fprintf(&b, "\n%s\n", profile.Section(name+"-tools", profile.RoleProcess("", name)))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

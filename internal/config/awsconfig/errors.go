@@ -149,8 +149,9 @@ func found(line string) string {
 	return ""
 }
 
-// sectionFor returns the header that defines profile name.
-func sectionFor(name string) string {
+// SectionFor returns the header that defines profile name in the config
+// file: [default], or [profile NAME].
+func SectionFor(name string) string {
 	if name == "default" {
 		return "[default]"
 	}
@@ -186,11 +187,11 @@ func (f *File) badReference(profile string, e entry, target string) error {
 		}
 	}
 	if len(hints) == 0 {
-		hints = []string{"add a " + sectionFor(target) + " section to " + f.Path + ", or fix " + e.key + " on line " + itoa(e.line)}
+		hints = []string{"add a " + SectionFor(target) + " section to " + f.Path + ", or fix " + e.key + " on line " + itoa(e.line)}
 	}
 	return hint.With(&refError{
 		msg: "profile " + strconv.Quote(profile) + " has " + e.key + " = " + strconv.Quote(target) +
-			", but " + f.Path + " has no " + sectionFor(target),
+			", but " + f.Path + " has no " + SectionFor(target),
 		err: ErrBadReference,
 	}, hints...)
 }
@@ -202,7 +203,7 @@ func (f *File) noSource(p *Profile, ents []entry) error {
 		line = e.line
 	}
 	where := "profile " + strconv.Quote(p.Name) + " (" + f.Path + " line " + itoa(line) + ") has role_arn"
-	add := "add source_profile = <the IAM user profile whose key is in the keyring> to " + sectionFor(p.Name)
+	add := "add source_profile = <the IAM user profile whose key is in the keyring> to " + SectionFor(p.Name)
 	var msg string
 	var hints []string
 	switch {
@@ -227,7 +228,7 @@ func (f *File) noSource(p *Profile, ents []entry) error {
 		msg = where + " but no source_profile"
 		hints = []string{
 			add + " in " + f.Path,
-			"or, to assume it without a stored key, set web_identity_token_file in " + sectionFor(p.Name) + " (in a GitHub Actions job with id-token: write, the runner's token is used by itself)",
+			"or, to assume it without a stored key, set web_identity_token_file in " + SectionFor(p.Name) + " (in a GitHub Actions job with id-token: write, the runner's token is used by itself)",
 		}
 	}
 	return hint.With(&refError{msg: msg, err: ErrNoSource}, hints...)

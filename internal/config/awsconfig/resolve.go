@@ -271,7 +271,7 @@ func (f *File) servicesEndpoint(p *Profile, service string) (string, error) {
 			msg: "profile " + strconv.Quote(p.Name) + " has services = " + strconv.Quote(p.Services) +
 				", but " + f.Path + " has no [services " + p.Services + "]",
 			err: ErrBadReference,
-		}, "add a [services "+p.Services+"] section to "+f.Path+", or remove the services key from "+sectionFor(p.Name))
+		}, "add a [services "+p.Services+"] section to "+f.Path+", or remove the services key from "+SectionFor(p.Name))
 	}
 	ents, err := f.entries(j)
 	if err != nil {

@@ -93,7 +93,7 @@ func (f *File) ssoOf(p *Profile, ents []entry) error {
 		if len(missing) > 0 {
 			return hint.With(&ValueError{Path: f.Path, Profile: p.Name, Key: missing[0], Line: p.Line,
 				Msg: "an IAM Identity Center profile needs sso_session (or " + strings.Join(missing, " and ") + ")"},
-				"add sso_session = <name> to "+sectionFor(p.Name)+" and an [sso-session <name>] section with sso_start_url and sso_region")
+				"add sso_session = <name> to "+SectionFor(p.Name)+" and an [sso-session <name>] section with sso_start_url and sso_region")
 		}
 	}
 	p.SSO = s

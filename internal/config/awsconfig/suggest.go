@@ -12,7 +12,7 @@ import (
 // sections that look like what the user meant.
 func (f *File) notFound(name string) error {
 	hints := f.suggest(name)
-	hints = append(hints, "add a "+sectionFor(name)+" section to "+f.Path+`, or run "stscred list" to see the profiles it has`)
+	hints = append(hints, addSection(name, f.Path))
 	return hint.With(&refError{
 		msg: "profile " + strconv.Quote(name) + " not found in " + f.Path,
 		err: ErrProfileNotFound,
@@ -36,9 +36,9 @@ func (f *File) suggest(name string) []string {
 			h := squash(header)
 			switch {
 			case header == name:
-				out = append(out, lineOf(s)+" has ["+header+"], but in the config file a profile's header must read "+sectionFor(name))
+				out = append(out, lineOf(s)+" has ["+header+"], but in the config file a profile's header must read "+SectionFor(name))
 			case h == want || h == "profile"+want:
-				out = append(out, lineOf(s)+" has ["+header+"], which is not a profile header: write "+sectionFor(name))
+				out = append(out, lineOf(s)+" has ["+header+"], which is not a profile header: write "+SectionFor(name))
 			}
 		case kindSSOSession:
 			if s.name == name {
@@ -90,6 +90,25 @@ func DidYouMean(err error) []string {
 	var out []string
 	for _, h := range hint.Of(err) {
 		if strings.HasPrefix(h, "did you mean") {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// addSection is the hint of a profile-not-found error to add the section.
+func addSection(name, path string) string {
+	return "add a " + SectionFor(name) + " section to " + path + `, or run "stscred list" to see the profiles it has`
+}
+
+// Suggestions keeps the hints of a profile-not-found error that point at
+// what was meant (a near name, a header written another way), without
+// the one to add the section: for a caller that says that in its own
+// words.
+func Suggestions(err error) []string {
+	var out []string
+	for _, h := range hint.Of(err) {
+		if !strings.HasPrefix(h, "add a [") || !strings.Contains(h, "] section to ") {
 			out = append(out, h)
 		}
 	}

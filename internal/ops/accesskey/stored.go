@@ -43,10 +43,11 @@ type Added struct {
 }
 
 // Check refuses, before a key is typed, a name no key can be stored
-// under (a role, a web identity profile, no name at all).
-func (s Setup) Check(name string) error {
-	_, _, err := s.profile(name)
-	return err
+// under (a role, a web identity profile, no name at all, a typo of a
+// profile the config has), and says whether the config has the profile.
+func (s Setup) Check(name string) (inConfig bool, err error) {
+	_, inConfig, err = s.profile(name)
+	return inConfig, err
 }
 
 // Add stores an IAM user's key under profile name, checked with STS
@@ -96,6 +97,14 @@ func (s Setup) profile(name string) (*awsconfig.Profile, bool, error) {
 	}
 	f := s.Model.File
 	if !f.Has(name) {
+		// A name the config lacks but nearly has is a typo: a key stored
+		// under it would serve no profile. Another name is a new user's,
+		// whose section may come after the key.
+		_, err := f.Resolve(name)
+		if meant := awsconfig.DidYouMean(err); len(meant) > 0 {
+			return nil, false, hint.With(fmt.Errorf("%s has no profile %s; nothing was stored", f.Path, name),
+				append(meant, "if "+name+" is another IAM user, add "+awsconfig.SectionFor(name)+" to "+f.Path+" first (with region and mfa_serial), then run stscred add "+name+" again")...)
+		}
 		return &awsconfig.Profile{Name: name}, false, nil
 	}
 	p, err := f.Resolve(name)

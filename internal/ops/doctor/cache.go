@@ -76,7 +76,7 @@ func (d *doctor) checkCache() {
 func (d *doctor) scoped(headers []cache.Header) []cache.Header {
 	var out []cache.Header
 	for _, h := range headers {
-		if h.Kind == cache.KindKeyID {
+		if !h.HoldsCredentials() {
 			continue
 		}
 		if d.scope != nil && !d.scope[h.Profile] {

@@ -5,7 +5,9 @@
 // The checks change nothing, ask for no MFA code and run no mfa_process
 // (reading the file keystore may ask for its passphrase, as every command
 // does); the only network call is one GetCallerIdentity, to check the
-// clock. Nothing secret is ever in a message, nor a config value that
+// clock. What STS answered before is known from the cache: a role it
+// refused to a session without MFA (cache.KindRefused) is reported with
+// the runtime's hints. Nothing secret is ever in a message, nor a config value that
 // could be one: a command line is named by its program.
 package doctor
 
@@ -44,6 +46,7 @@ const (
 	IDShellHook    = "shell_hook"
 	IDWebIdentity  = "web_identity"
 	IDSAML         = "saml"
+	IDMFA          = "mfa"
 	skewWarn       = time.Minute
 	skewFail       = 5 * time.Minute
 	keyringProbe   = "v1:doctor-probe"
@@ -111,18 +114,21 @@ type doctor struct {
 	keyringOK bool
 	keys      map[string]keystore.Key // stored keys read, by profile
 	needKey   map[string][]string     // key holder -> profiles that need its key
+	noMFA     map[string][]string     // key holder without MFA -> the roles assumed with its key
+	refused   map[string]cache.Header // role -> the runtime's last refusal without MFA (nil: not read yet)
 }
 
 // Run runs every check, or those of one profile's chain when only is a
 // profile name. The config it loaded (nil when none) is returned too.
 func Run(ctx context.Context, s Setup, only string) ([]Check, *awsconfig.File) {
-	d := &doctor{ctx: ctx, s: s, keys: map[string]keystore.Key{}, needKey: map[string][]string{}}
+	d := &doctor{ctx: ctx, s: s, keys: map[string]keystore.Key{}, needKey: map[string][]string{}, noMFA: map[string][]string{}}
 	d.checkConfig()
 	d.checkKeyring()
 	if d.cfg != nil {
 		d.model = &profile.Model{File: d.cfg, Getenv: s.Getenv}
 		d.setScope(only)
 		d.checkProfiles()
+		d.checkMFA()
 		d.checkKeys()
 	} else if only != "" {
 		d.scope = map[string]bool{only: true}

@@ -91,6 +91,9 @@ type world struct {
 	eps      []awsapi.Endpoint // the endpoints NewAPI was asked for
 	onPath   map[string]string // what LookPath finds
 	keysNote string
+	// stranded, when set, makes Keys the Lazy store auto chose over an OS
+	// keyring holding these keys.
+	stranded *keystore.Stranded
 	settings awsapi.Settings
 	goos     string
 	// ssoStatus answers SSOStatus by session label; nil leaves SSOStatus
@@ -166,6 +169,12 @@ func (w *world) setup() doctor.Setup {
 	}
 	if w.keysNote != "" {
 		s.KeysNote = func() string { return w.keysNote }
+	}
+	if w.stranded != nil {
+		lazy := keystore.NewLazy(func() keystore.Choice {
+			return keystore.Choice{Store: w.keys, Note: w.stranded.Note(), Stranded: w.stranded}
+		})
+		s.Keys, s.KeysNote = lazy, lazy.Note
 	}
 	if w.ssoStatus != nil || w.ssoErr != nil {
 		s.SSOStatus = func(sess identitycenter.Session) (identitycenter.Status, error) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/human"
+	"github.com/stscred/stscred/internal/config/awsconfig"
 	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/internal/ops/accesskey"
 	"github.com/stscred/stscred/keystore"
@@ -24,7 +25,9 @@ func (d *doctor) checkKeyring() {
 	}
 	d.keyringOK = true
 	d.add(IDKeyring, "", Pass, "keys are kept in the "+name+" backend, which answers")
-	if d.note() != "" {
+	if st := keystore.StrandedOf(keys); st != nil {
+		d.add(IDKeyring, "", Info, st.Summary(), st.WaysOut()...)
+	} else if d.note() != "" {
 		d.add(IDKeyring, "", Info, d.note(),
 			"if your keys are in the OS keyring, make it reachable (a desktop login, or a D-Bus session with a Secret Service), or set STSCRED_BACKEND=keyring to see why it does not answer")
 	}
@@ -71,7 +74,10 @@ func (d *doctor) checkKeys() {
 					"finish it: stscred rotate "+name)
 			}
 		case errors.Is(err, keystore.ErrNotFound):
-			if len(users) > 0 {
+			if st := keystore.StrandedOf(d.s.Keys); len(users) > 0 && st != nil && st.Holds(name) {
+				d.add(IDKey, name, Fail, "profile "+name+": no access key stored in the file keystore (needed by "+strings.Join(users, ", ")+"); the OS keyring ("+st.Keyring+") holds it, but stscred uses the file keystore because it exists",
+					st.WaysOut()...)
+			} else if len(users) > 0 {
 				hints := []string{"store the IAM user's access key: stscred add " + name}
 				if d.note() != "" {
 					hints = append(hints, "stscred looked in the "+d.s.Keys.Backend()+" backend: "+d.note())
@@ -81,5 +87,28 @@ func (d *doctor) checkKeys() {
 		default:
 			d.add(IDKey, name, Fail, "profile "+name+": "+err.Error(), append(hint.Of(err), "store the key again: stscred add "+name)...)
 		}
+	}
+	d.checkUnnamedKeys()
+}
+
+// checkUnnamedKeys warns of keys stored under names the config lacks (a
+// typo at stscred add, or a profile since removed): no role can use them.
+func (d *doctor) checkUnnamedKeys() {
+	if d.scope != nil || !d.keyringOK {
+		return
+	}
+	stored, err := keystore.StoredProfiles(d.s.Keys)
+	if err != nil {
+		return // the keys the config names were checked above
+	}
+	for _, name := range stored {
+		if d.cfg.Has(name) {
+			continue
+		}
+		_, rerr := d.cfg.Resolve(name)
+		hints := append(awsconfig.DidYouMean(rerr),
+			"add "+awsconfig.SectionFor(name)+" to "+d.configShown()+" (with region and mfa_serial) so roles can use it as source_profile",
+			"or, if the name is a typo: stscred remove "+name+", then stscred add the right one")
+		d.add(IDKey, name, Warn, "a key is stored for "+name+", which "+d.configShown()+" does not have: no profile uses it", hints...)
 	}
 }

@@ -123,6 +123,9 @@ func (d *doctor) checkChain(p *profile.Profile) {
 	case profile.KeyHolder:
 		d.needKey[root.Name] = append(d.needKey[root.Name], p.Name)
 		d.add(IDSourceChain, p.Name, Pass, fmt.Sprintf("profile %s assumes %s (source chain %s)", p.Name, role, chain))
+		if p.MFASerial == "" {
+			d.noMFA[root.Name] = append(d.noMFA[root.Name], p.Name)
+		}
 	case profile.WebIdentity, profile.SAML:
 		d.add(IDSourceChain, p.Name, Pass, fmt.Sprintf("profile %s assumes %s (source chain %s, from the identity provider's token of %s)", p.Name, role, chain, root.Name))
 	case profile.Tool, profile.Foreign:
@@ -174,12 +177,12 @@ func (d *doctor) checkCredentialProcess(p *profile.Profile) {
 	t, err := d.model.Resolve(call.Request)
 	if err != nil {
 		msg := err.Error()
-		if target := call.Profile; target != "" && !d.cfg.Has(target) {
-			msg = d.configShown() + " has no profile " + target
-		}
 		hints := hint.Of(err)
 		if target := call.Profile; target != "" && !d.cfg.Has(target) {
-			hints = append([]string{"add [profile " + target + "], or fix credential_process in [profile " + p.Name + "]"}, hints...)
+			// The error's own hint to add the section says what this one
+			// does, less precisely: one hint, and what was meant.
+			msg = d.configShown() + " has no profile " + target
+			hints = append(awsconfig.Suggestions(err), "add "+awsconfig.SectionFor(target)+", or fix credential_process in "+awsconfig.SectionFor(p.Name))
 		}
 		d.add(IDCredProcess, p.Name, Fail, prefix+"runs "+shown+", but "+msg, hints...)
 		return

@@ -3,6 +3,7 @@ package doctor_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -416,5 +417,17 @@ credential_process = "`+missing+`" role prod-admin
 				t.Errorf("a Windows hint names %s: %q", unix, c.Hint)
 			}
 		}
+	}
+}
+
+// A typo in credential_process's profile gets one hint to add or fix, and
+// what was meant: not a second hint saying the same.
+func TestCredentialProcessTypoHints(t *testing.T) {
+	w := newWorld(t, baseConfig+"\n[profile stage]\ncredential_process = stscred role prod-admn\n")
+	w.storeAlice()
+	c := one(t, w.run(""), doctor.IDCredProcess, "stage")
+	want(t, c, doctor.Fail, "profile stage: credential_process runs stscred role prod-admn, but ~/.aws/config has no profile prod-admn", "")
+	if wantHints := []string{`did you mean "prod-admin"?`, "add [profile prod-admn], or fix credential_process in [profile stage]"}; !slices.Equal(c.Hints, wantHints) {
+		t.Errorf("hints %q\nwant  %q", c.Hints, wantHints)
 	}
 }

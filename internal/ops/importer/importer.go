@@ -358,12 +358,7 @@ func checkName(name string) error {
 		return hint.With(fmt.Errorf("[%s]: credentials-file sections have no \"profile \" prefix, so the AWS tools read this as a profile named %q", name, name),
 			"rename the section to ["+strings.TrimSpace(rest)+"] if that is the profile you mean, then run stscred import again")
 	}
-	ok := name != "" && name[0] != '-'
-	for i := 0; i < len(name) && ok; i++ {
-		c := name[i]
-		ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("._-@+=,:/", c) >= 0
-	}
-	if !ok {
+	if !profile.LineSafe(name) {
 		return hint.With(fmt.Errorf("profile name %q cannot be used in a credential_process line as is", name),
 			"rename the section (letters, digits and . _ - @ + = , : /), or store the key yourself: stscred add NAME")
 	}
@@ -375,10 +370,7 @@ func checkName(name string) error {
 func (im *Importer) planConfig(p *Profile, cfg *awsconfig.File, doc *credfile.File) error {
 	if !cfg.Has(p.Name) {
 		p.Config = ConfigAppend
-		p.Header = "[profile " + p.Name + "]"
-		if p.Name == "default" {
-			p.Header = "[default]"
-		}
+		p.Header = awsconfig.SectionFor(p.Name)
 		return nil
 	}
 	c, err := cfg.Resolve(p.Name)
@@ -395,13 +387,13 @@ func (im *Importer) planConfig(p *Profile, cfg *awsconfig.File, doc *credfile.Fi
 	switch {
 	case c.IsRole():
 		return hint.With(fmt.Errorf("profile %s in %s is a role (role_arn): the AWS tools use this key to assume it, and a credential_process line cannot stand in for it there", p.Name, im.ConfigPath),
-			"to move the key anyway: stscred add "+p.Name+" (stscred role "+p.Name+" then assumes the role with it), delete the two lines from the credentials file, and have tools use a profile with credential_process = stscred role "+p.Name)
+			"to move the key anyway: stscred add "+p.Name+" (stscred role "+p.Name+" then assumes the role with it), delete the two lines from the credentials file, and have tools use a profile with "+profile.RoleProcess(im.Command, p.Name))
 	case c.CredentialProcess != "" && (&profile.Model{File: cfg, Getenv: im.Getenv}).Classify(c).Kind == profile.KeyHolder:
 		p.Config = ConfigAlready
 		return nil
 	case c.CredentialProcess != "":
 		return hint.With(fmt.Errorf("profile %s in %s has a credential_process of its own, which the AWS tools would use once this key left the credentials file", p.Name, im.ConfigPath),
-			"if the key should move to stscred, set credential_process = stscred session "+p.Name+" in "+p.Header+" and run stscred import again")
+			"if the key should move to stscred, set "+profile.SessionProcess(im.Command, p.Name)+" in "+p.Header+" and run stscred import again")
 	case c.SSO != nil:
 		return fmt.Errorf("profile %s in %s is an SSO profile; %s", p.Name, im.ConfigPath, keep)
 	case c.WebIdentityTokenFile != "" || c.CredentialSource != "":
@@ -538,7 +530,7 @@ func (im *Importer) configEdit(doc *credfile.File, moved []*Profile) *credfile.E
 	e := doc.Edit()
 	first := true
 	for _, p := range moved {
-		line := "credential_process = " + im.processLine(p.Name)
+		line := profile.SessionProcess(im.Command, p.Name)
 		switch p.Config {
 		case ConfigInsert:
 			e.InsertAfterHeader(p.cfgSection, BeginMarker, p.cfgSection.Indent()+line, EndMarker)
@@ -551,12 +543,4 @@ func (im *Importer) configEdit(doc *credfile.File, moved []*Profile) *credfile.E
 		}
 	}
 	return e
-}
-
-func (im *Importer) processLine(name string) string {
-	cmd := im.Command
-	if cmd == "" {
-		cmd = "stscred"
-	}
-	return cmd + " session " + name
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stscred/stscred/internal/base/hint"
 	"github.com/stscred/stscred/internal/base/human"
+	"github.com/stscred/stscred/internal/config/profile"
 	"github.com/stscred/stscred/keystore"
 )
 
@@ -66,7 +67,7 @@ func Print(w io.Writer, res *Result) error {
 		added = "would add"
 	}
 	for _, p := range moved {
-		line := "credential_process = stscred session " + p.Name
+		line := profile.SessionProcess("", p.Name)
 		switch p.Config {
 		case ConfigInsert:
 			pw.say("%s: %s %s to %s", res.ConfigPath, added, line, p.Header)
@@ -160,7 +161,7 @@ func PrintLogin(w io.Writer, res *LoginResult, now time.Time) error {
 		if len(f.Tools) > 0 {
 			pw.say("%s; the AWS tools reach it through [profile %s]", works, strings.Join(f.Tools, "], [profile "))
 		} else {
-			pw.say("%s; the AWS CLI and SDKs read login_session themselves and will not find the file: give them a profile with credential_process = stscred session %s", works, name)
+			pw.say("%s; the AWS CLI and SDKs read login_session themselves and will not find the file: give them a profile with %s", works, profile.SessionProcess("", name))
 		}
 	}
 	return pw.err

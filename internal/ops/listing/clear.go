@@ -19,7 +19,7 @@ type Clearing struct {
 
 // Match reports whether an entry is to go.
 func (c Clearing) Match(h cache.Header) bool {
-	return h.Kind != cache.KindKeyID && (c.Target == "" || h.Involves(c.Target))
+	return h.HoldsCredentials() && (c.Target == "" || h.Involves(c.Target))
 }
 
 // What names what is cleared, for the report.

@@ -46,6 +46,9 @@ type Row struct {
 type Listing struct {
 	Rows    []Row
 	KeysErr error
+	// Unnamed are the profiles with a stored key that the config does
+	// not have: no role can use their keys.
+	Unnamed []string
 	now     time.Time
 }
 
@@ -55,7 +58,7 @@ func Build(m *profile.Model, headers []cache.Header, keys keystore.Store, now ti
 	l := Listing{now: now}
 	byProfile := map[string][]Session{}
 	for _, h := range headers {
-		if h.Kind == cache.KindKeyID {
+		if !h.HoldsCredentials() {
 			continue
 		}
 		byProfile[h.Profile] = append(byProfile[h.Profile], Session{Kind: h.Kind, MFA: h.MFA, Expires: h.Expires, Left: human.Left(h.Expires, now)})
@@ -82,17 +85,56 @@ func Build(m *profile.Model, headers []cache.Header, keys keystore.Store, now ti
 		}
 		l.Rows = append(l.Rows, row)
 	}
-	// Sessions of inline roles or of profiles since removed from the config.
+	// Keys stored under names the config lacks (a typo, or a profile
+	// since removed), and the sessions of inline roles or of profiles
+	// since removed.
+	orphans := map[string]bool{}
+	if l.KeysErr == nil {
+		stored, err := keystore.StoredProfiles(keys)
+		if err != nil {
+			l.KeysErr = err
+		}
+		for _, name := range stored {
+			if !m.File.Has(name) {
+				orphans[name] = true
+			}
+		}
+	}
 	var rest []string
 	for name := range byProfile {
+		if !orphans[name] {
+			rest = append(rest, name)
+		}
+	}
+	for name := range orphans {
 		rest = append(rest, name)
 	}
 	sort.Strings(rest)
 	for _, name := range rest {
-		l.Rows = append(l.Rows, Row{Profile: name, Type: "not in config", Sessions: byProfile[name]})
+		row := Row{Profile: name, Type: NotInConfig, Sessions: byProfile[name]}
+		if orphans[name] {
+			k, err := keystore.GetKey(keys, name)
+			switch {
+			case err == nil:
+				row.Key = keystore.MaskID(k.AccessKeyID)
+				if !k.Added.IsZero() {
+					added := k.Added
+					row.KeyAdded = &added
+				}
+				l.Unnamed = append(l.Unnamed, name)
+			case !errors.Is(err, keystore.ErrNotFound) && l.KeysErr == nil:
+				l.KeysErr = err
+			}
+		}
+		l.Rows = append(l.Rows, row)
 	}
 	return l
 }
+
+// NotInConfig is the Type of a row whose name the config does not have:
+// the sessions of an inline role or of a profile since removed, or a key
+// stored under a name no profile has.
+const NotInConfig = "not in config"
 
 // WriteJSON writes the rows as a JSON array ([] when there are none;
 // a row's sessions are [] too when it has none).

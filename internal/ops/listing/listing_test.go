@@ -620,3 +620,67 @@ func TestClearingOfEmptyCache(t *testing.T) {
 		t.Errorf("ClearingOf(\"\") = %+v, %v", c, err)
 	}
 }
+
+// A key stored under a name the config lacks (a typo at stscred add, a
+// profile since removed) has a row of its own, with its sessions if it
+// has any, and is named in Unnamed; the table shows its key.
+func TestBuildKeyNoProfileNames(t *testing.T) {
+	w := newWorld(t)
+	for _, name := range []string{"alcie", "old-user"} {
+		if err := keystore.PutKey(w.keys, name, keystore.Key{AccessKeyID: keyID, SecretAccessKey: keySecret, Added: now.Add(-2 * time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := w.build()
+	if got := strings.Join(l.Unnamed, " "); got != "alcie old-user" {
+		t.Errorf("Unnamed = %q", got)
+	}
+	alcie := rowOf(t, l, "alcie")
+	if alcie.Type != listing.NotInConfig || alcie.Key != keystore.MaskID(keyID) || alcie.KeyAdded == nil || len(alcie.Sessions) != 0 {
+		t.Errorf("alcie: %+v", alcie)
+	}
+	old := rowOf(t, l, "old-user")
+	if old.Key != keystore.MaskID(keyID) || len(old.Sessions) != 1 {
+		t.Errorf("old-user: %+v", old)
+	}
+	n := 0
+	for _, r := range l.Rows {
+		if r.Profile == "old-user" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d rows of old-user", n)
+	}
+	var buf bytes.Buffer
+	if err := l.WriteTable(&buf, "the memory keystore"); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if strings.Join(strings.Fields(line), " ") == "alcie not in config "+keystore.MaskID(keyID)+" (2h00m old) -" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no row for alcie's key in\n%s", buf.String())
+	}
+	assertNoSecret(t, "the table", buf.String())
+}
+
+// What the cache remembers besides credentials (a key id, a role STS
+// refused without MFA) is never a session: list does not show it, clear
+// does not count it.
+func TestRememberedEntriesAreNotSessions(t *testing.T) {
+	w := newWorld(t)
+	refused := cache.Header{Key: cache.RefusedKey("prod-admin"), Kind: cache.KindRefused, Profile: "prod-admin", Chain: []string{"prod-admin", "alice"}, Expires: now.Add(time.Hour)}
+	w.headers = append(w.headers, refused)
+	if got := sessions(rowOf(t, w.build(), "prod-admin")); len(got) != 2 {
+		t.Errorf("prod-admin's sessions %v", got)
+	}
+	for _, c := range []listing.Clearing{{}, {Named: "prod-admin", Target: "prod-admin"}} {
+		if c.Match(refused) || c.Match(cache.Header{Kind: cache.KindKeyID, Profile: "alice"}) {
+			t.Errorf("%+v clears what is not a session", c)
+		}
+	}
+}

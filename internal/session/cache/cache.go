@@ -48,7 +48,15 @@ const (
 	// they last 15 minutes in all, and have a floor of their own.
 	KindLogin = "login"
 	KindKeyID = "keyid" // which access key id is stored for a profile
+	// KindRefused remembers, for doctor, that STS refused a role
+	// (AccessDenied) to a session without MFA: what a role that
+	// requires MFA answers. It holds no credentials.
+	KindRefused = "refused"
 )
+
+// HoldsCredentials reports whether an entry is credentials, not what the
+// cache remembers besides (a key id, a refusal).
+func (h Header) HoldsCredentials() bool { return h.Kind != KindKeyID && h.Kind != KindRefused }
 
 // Header is the part of an entry anyone may read: never a secret.
 type Header struct {

@@ -95,6 +95,10 @@ func RoleKey(parent string, p RoleParams) string {
 // reading the OS keyring.
 func KeyIDKey(profile string) string { return "v1:keyid:" + digest("keyid", profile) }
 
+// RefusedKey is the key of the entry remembering that STS refused role
+// profile to a session without MFA (KindRefused).
+func RefusedKey(profile string) string { return "v1:refused:" + digest("refused", profile) }
+
 func digest(parts ...string) string {
 	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
 	return hex.EncodeToString(h[:20])

@@ -51,26 +51,11 @@ func (r *Resolver) explainRole(err error, p *awsconfig.Profile, withMFA bool) er
 	}
 	switch ae.Code {
 	case "AccessDenied":
-		hints := []string{"check that the trust policy of " + p.RoleARN + " allows the source (" + p.Root().Name + ") to assume it"}
-		if !withMFA {
-			hints = append(hints, "if the role requires MFA, set mfa_serial in [profile "+p.Root().Name+"]")
-		}
-		inline := p.Name == p.RoleARN // stscred role --role-arn
-		switch {
-		case p.ExternalID != "" && inline:
-			hints = append(hints, "check --external-id")
-		case p.ExternalID != "":
-			hints = append(hints, "check external_id in [profile "+p.Name+"]")
-		case inline:
-			hints = append(hints, "if the role's trust policy requires an external id, pass --external-id")
-		default:
-			hints = append(hints, "if the role's trust policy requires an external id, set external_id in [profile "+p.Name+"]")
-		}
 		what := "for profile " + p.Name
-		if inline {
+		if p.Name == p.RoleARN {
 			what = "(--role-arn, source " + p.Root().Name + ")"
 		}
-		return hint.With(fmt.Errorf("not allowed to assume %s %s: %s", p.RoleARN, what, ae.Message), hints...)
+		return hint.With(fmt.Errorf("not allowed to assume %s %s: %s", p.RoleARN, what, ae.Message), RoleRefusedHints(p, withMFA)...)
 	case "ValidationError":
 		return hint.With(fmt.Errorf("STS rejected the AssumeRole request for profile %s: %s", p.Name, ae.Message),
 			"check duration_seconds, role_session_name, external_id and session_tags in [profile "+p.Name+"]")
@@ -79,4 +64,27 @@ func (r *Resolver) explainRole(err error, p *awsconfig.Profile, withMFA bool) er
 			"drop the cached sessions and try again: stscred clear "+p.Root().Name)
 	}
 	return hint.With(err, "check profile "+p.Name+" in your AWS config")
+}
+
+// RoleRefusedHints are what to check when STS refuses to let p's source
+// assume its role (AccessDenied): the trust policy, MFA when the session
+// had none, the external id. doctor says the same of a refusal the
+// runtime met (cache.KindRefused).
+func RoleRefusedHints(p *awsconfig.Profile, withMFA bool) []string {
+	hints := []string{"check that the trust policy of " + p.RoleARN + " allows the source (" + p.Root().Name + ") to assume it"}
+	if !withMFA {
+		hints = append(hints, "if the role requires MFA, set mfa_serial in "+awsconfig.SectionFor(p.Root().Name))
+	}
+	inline := p.Name == p.RoleARN // stscred role --role-arn
+	switch {
+	case p.ExternalID != "" && inline:
+		hints = append(hints, "check --external-id")
+	case p.ExternalID != "":
+		hints = append(hints, "check external_id in [profile "+p.Name+"]")
+	case inline:
+		hints = append(hints, "if the role's trust policy requires an external id, pass --external-id")
+	default:
+		hints = append(hints, "if the role's trust policy requires an external id, set external_id in [profile "+p.Name+"]")
+	}
+	return hints
 }

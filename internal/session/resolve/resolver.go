@@ -341,13 +341,7 @@ func (r *Resolver) LongTermKey(profile string) (keystore.Key, error) {
 	}
 	k, err := keystore.GetKey(r.Keys, profile)
 	if errors.Is(err, keystore.ErrNotFound) {
-		hints := []string{"store the IAM user's access key: stscred add " + profile}
-		if r.KeysNote != nil {
-			if note := r.KeysNote(); note != "" {
-				hints = append(hints, note+"; if the key is in an OS keyring, make it reachable (DBUS_SESSION_BUS_ADDRESS) and set STSCRED_BACKEND=keyring")
-			}
-		}
-		return k, hint.With(fmt.Errorf("no access key is stored for profile %s (%s backend)", profile, r.Keys.Backend()), hints...)
+		return k, r.noKey(profile)
 	}
 	if err != nil {
 		return k, fmt.Errorf("reading the key of profile %s: %w", profile, err)
@@ -357,6 +351,29 @@ func (r *Resolver) LongTermKey(profile string) (keystore.Key, error) {
 	}
 	r.keys[profile] = k
 	return k, nil
+}
+
+// noKey explains a profile without a stored key. When auto took the file
+// keystore (it exists) while the OS keyring holds keys, that is said
+// first: above all when the OS keyring holds this very key, where adding
+// it again is not the fix.
+func (r *Resolver) noKey(profile string) error {
+	msg := fmt.Sprintf("no access key is stored for profile %s (%s backend)", profile, r.Keys.Backend())
+	add := "store the IAM user's access key: stscred add " + profile
+	if st := keystore.StrandedOf(r.Keys); st != nil {
+		if st.Holds(profile) {
+			return hint.With(fmt.Errorf("%s: stscred uses the file keystore (%s) because it exists, and the OS keyring (%s) holds the key of %s", msg, st.FileDir, st.Keyring, profile),
+				st.WaysOut()...)
+		}
+		return hint.With(errors.New(msg), add, st.Note())
+	}
+	hints := []string{add}
+	if r.KeysNote != nil {
+		if note := r.KeysNote(); note != "" {
+			hints = append(hints, note+"; if the key is in an OS keyring, make it reachable (DBUS_SESSION_BUS_ADDRESS) and set STSCRED_BACKEND=keyring")
+		}
+	}
+	return hint.With(errors.New(msg), hints...)
 }
 
 func (r *Resolver) fetchSession(ctx context.Context, p *awsconfig.Profile, c *call) (cache.Entry, error) {
@@ -514,6 +531,7 @@ func (r *Resolver) fetchRoleDirect(ctx context.Context, p *awsconfig.Profile, c 
 	if c.serial == "" {
 		c.doing(what)
 		cr, err = api.AssumeRole(ctx, signer, in)
+		r.noteRefusal(p, false, err)
 		if err != nil {
 			return cache.Entry{}, r.explainRole(err, p, false)
 		}
@@ -563,12 +581,32 @@ func (r *Resolver) fetchRole(ctx context.Context, p *awsconfig.Profile, c *call)
 		c.doing("calling STS at " + ep.String() + " (AssumeRole " + p.RoleARN + ")")
 		cr, err = api.AssumeRole(ctx, parent.Creds, in)
 	}
+	r.noteRefusal(p, parent.MFA, err)
 	if err != nil {
 		return cache.Entry{}, r.explainRole(err, p, parent.MFA)
 	}
 	e := r.entry(cache.KindRole, p, parent.MFA, cr)
 	e.Creds.AccountID = accountOfARN(p.RoleARN)
 	return e, nil
+}
+
+// refusalMemory is how long doctor is told of a refusal (noteRefusal).
+const refusalMemory = 24 * time.Hour
+
+// noteRefusal remembers for doctor that STS refused role p (AccessDenied)
+// to a session without MFA, as a role that requires MFA does; an answer
+// that is not a refusal, or a signer with MFA, forgets it. Best effort:
+// the cache is not the answer's to fail on.
+func (r *Resolver) noteRefusal(p *awsconfig.Profile, withMFA bool, err error) {
+	key := cache.RefusedKey(p.Name)
+	switch {
+	case err == nil || withMFA:
+		_ = r.Cache.Delete(key)
+	case awsapi.Code(err) == "AccessDenied":
+		e := r.entry(cache.KindRefused, p, false, creds.Credentials{Expiration: r.Now().Add(refusalMemory).UTC()})
+		e.Key = key
+		_ = r.Cache.Put(e)
+	}
 }
 
 func (r *Resolver) entry(kind string, p *awsconfig.Profile, mfaAuth bool, cr creds.Credentials) cache.Entry {

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -343,6 +344,38 @@ func TestMissingKey(t *testing.T) {
 	}
 }
 
+// When auto took the file keystore (it exists) while the OS keyring holds
+// keys, a missing key says so: for a key the OS keyring holds, the ways
+// back to one keystore, not "stscred add"; for another, add first and the
+// note after.
+func TestMissingKeyStrandedInTheOSKeyring(t *testing.T) {
+	r := newRig(t)
+	keystore.DeleteKey(r.keys, "alice")
+	keystore.DeleteKey(r.keys, "bob")
+	st := &keystore.Stranded{FileDir: "/home/u/.local/share/stscred", Keyring: "secret-service", Profiles: []string{"alice"}}
+	rs := r.resolver()
+	rs.Keys = keystore.NewLazy(func() keystore.Choice { return keystore.Choice{Store: r.keys, Note: st.Note(), Stranded: st} })
+	p, _ := r.cfg.Resolve("prod-admin")
+	_, err := rs.Credentials(context.Background(), p)
+	want := "no access key is stored for profile alice (memory backend): stscred uses the file keystore (/home/u/.local/share/stscred) because it exists, and the OS keyring (secret-service) holds the key of alice"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant    %s", err, want)
+	}
+	if hints := hint.Of(err); !slices.Equal(hints, st.WaysOut()) {
+		t.Errorf("hints %q", hints)
+	}
+	bob, _ := r.cfg.Resolve("bob")
+	rs = r.resolver()
+	rs.Keys = keystore.NewLazy(func() keystore.Choice { return keystore.Choice{Store: r.keys, Note: st.Note(), Stranded: st} })
+	_, err = rs.Credentials(context.Background(), bob)
+	if hints := hint.Of(err); err == nil || len(hints) != 2 || hints[0] != "store the IAM user's access key: stscred add bob" || hints[1] != st.Note() {
+		t.Errorf("bob: %v, hints %q", err, hints)
+	}
+	if len(r.sts.Calls) != 0 {
+		t.Errorf("STS called: %v", r.sts.Calls)
+	}
+}
+
 func TestKeyringErrorIsReported(t *testing.T) {
 	r := newRig(t)
 	r.keys.Err = errors.New("bus unreachable")
@@ -508,5 +541,58 @@ func TestFloor(t *testing.T) {
 		if h.Kind == cache.KindRole {
 			t.Fatalf("credentials below the floor were cached: %+v", h)
 		}
+	}
+}
+
+// refusedHeaders are the cache's records of roles STS refused without MFA.
+func (r *rig) refusedHeaders() []cache.Header {
+	r.t.Helper()
+	hs, err := r.cache.List()
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	var out []cache.Header
+	for _, h := range hs {
+		if h.Kind == cache.KindRefused {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// A role STS refuses (AccessDenied) to a session without MFA is
+// remembered for doctor, a day at most, with no credentials; the next
+// success forgets it. A refusal of a session with MFA is not remembered:
+// MFA is not what the role lacks.
+func TestRefusalWithoutMFARemembered(t *testing.T) {
+	r := newRig(t)
+	cfg, err := awsconfig.Parse("config", []byte(strings.Replace(testConfig, "mfa_serial = arn:aws:iam::111111111111:mfa/alice\n", "", 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.cfg = cfg
+	denied := &awsapi.APIError{Op: "AssumeRole", Code: "AccessDenied", Status: 403, Message: "User: arn:aws:iam::111111111111:user/alice is not authorized to perform: sts:AssumeRole"}
+	r.sts.Fail["AssumeRole"] = []error{denied}
+	_, err = r.get("prod-admin")
+	if err == nil || !strings.Contains(strings.Join(hint.Of(err), "\n"), "if the role requires MFA, set mfa_serial in [profile alice]") {
+		t.Fatalf("err = %v %q", err, hint.Of(err))
+	}
+	hs := r.refusedHeaders()
+	if len(hs) != 1 || hs[0].Profile != "prod-admin" || hs[0].Key != cache.RefusedKey("prod-admin") || hs[0].MFA ||
+		!hs[0].Expires.Equal(r.now.Add(24*time.Hour)) || !slices.Equal(hs[0].Chain, []string{"prod-admin", "alice"}) || hs[0].HoldsCredentials() {
+		t.Fatalf("refusals %+v", hs)
+	}
+	r.must("prod-admin")
+	if hs := r.refusedHeaders(); len(hs) != 0 {
+		t.Errorf("a success left %+v", hs)
+	}
+	// With MFA, a refusal says nothing about MFA.
+	r = newRig(t)
+	r.sts.Fail["AssumeRole"] = []error{denied}
+	if _, err := r.get("prod-admin"); err == nil {
+		t.Fatal("no error")
+	}
+	if hs := r.refusedHeaders(); len(hs) != 0 {
+		t.Errorf("a refusal with MFA was remembered: %+v", hs)
 	}
 }
