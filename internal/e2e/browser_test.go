@@ -31,11 +31,33 @@ func headlessBrowser(t *testing.T) (browser, dom string) {
 	browser, dom = filepath.Join(dir, "chromium-headless"), filepath.Join(dir, "dom.html")
 	// Chromium keeps a socket under TMPDIR, whose path must be short.
 	script := "#!/bin/sh\nd=$(mktemp -d /tmp/chr.XXXXXX)\nTMPDIR=$d '" + chromium + "' " + strings.Join(chromiumFlags(filepath.Join(dir, "profile")), " ") +
-		" --dump-dom \"$1\" > '" + dom + "' 2> '" + filepath.Join(dir, "chromium.log") + "'\nrc=$?\nrm -rf \"$d\"\nexit $rc\n"
+		" --dump-dom \"$1\" > '" + dom + "' 2> '" + filepath.Join(dir, "chromium.log") + "'\nrc=$?\nrm -rf \"$d\"\necho $rc > '" + dom + ".done'\nexit $rc\n"
 	if err := os.WriteFile(browser, []byte(script), 0o700); err != nil {
 		t.Fatal(err)
 	}
+	// stscred is done once the browser has reached its listener; Chromium
+	// goes on to write the page and its profile as it ends. The test's
+	// directory goes only once it has (cleanups run last first).
+	t.Cleanup(func() { browserDone(t, dom) })
 	return browser, dom
+}
+
+// browserDone waits until the headless browser that writes dom has ended
+// (if it was started at all: a test that failed before may not have).
+func browserDone(t *testing.T, dom string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(filepath.Dir(dom), "chromium.log")); err != nil {
+		return // never started
+	}
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(20 * time.Millisecond) {
+		if _, err := os.Stat(dom + ".done"); err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("the headless browser did not end within 2m")
+			return
+		}
+	}
 }
 
 func chromiumFlags(profile string) []string {
@@ -73,6 +95,7 @@ func keepScreenshot(t *testing.T, dom string) {
 // has nothing of them).
 func checkSignedInPage(t *testing.T, dom string, secrets []string) {
 	t.Helper()
+	browserDone(t, dom) // the page is written as Chromium ends
 	b, err := os.ReadFile(dom)
 	if err != nil {
 		t.Fatalf("the browser wrote no page: %v", err)

@@ -27,6 +27,11 @@ func TestExecWithoutCommandStartsTheShell(t *testing.T) {
 			path := requireTool(t, sh.name, sh.name)
 			w := newWorld(t)
 			w.addAlice()
+			// fish's first interactive start generates completions from
+			// the man pages in the background, a process that outlives
+			// the shell and holds the terminal open: as on a machine
+			// where fish ran before, they are there already.
+			os.MkdirAll(filepath.Join(w.home, ".local", "share", "fish", "generated_completions"), 0o700)
 			rc := filepath.Join(w.home, sh.rcFile)
 			os.MkdirAll(filepath.Dir(rc), 0o700)
 			if err := os.WriteFile(rc, []byte(sh.rc), 0o600); err != nil {

@@ -168,7 +168,9 @@ func TestWhoamiEnvironmentMatchesAWSCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(res.stdout), &v); err != nil {
 		t.Fatalf("%v: %s", err, res)
 	}
-	if v["Source"] != "environment" || v["Profile"] != "prod" || v["MFAAuthenticated"] != nil ||
+	// The credentials stscred exported for prod say MFAAuthenticated as
+	// whoami prod -v does (issue 25): prod-admin's session had MFA.
+	if v["Source"] != "environment" || v["Profile"] != "prod" || v["MFAAuthenticated"] != true ||
 		v["Expiration"] != cr.Expiration.UTC().Format(time.RFC3339) {
 		t.Errorf("--verbose with exported credentials: %v", v)
 	}
