@@ -49,7 +49,7 @@ func main() {
 		PID:        os.Getpid(),
 		ParentName: proc.ParentName,
 		GOOS:       runtime.GOOS,
-		Version:    buildinfo.Version(version, debug.ReadBuildInfo),
+		Version:    func() string { return buildinfo.Version(version, debug.ReadBuildInfo) },
 		Pick:       picker.OnTerminal,
 
 		ReadKernelFile: func(path string) ([]byte, error) {

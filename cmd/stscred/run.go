@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/alecthomas/kong"
 	"github.com/stscred/stscred/internal/app"
@@ -190,7 +191,7 @@ func parse(grammar any, g *credline.Globals, args []string, p *app.Process, svc 
 		kong.Description("AWS credentials from keys kept in the OS keyring: credential_process, shell and exec, with MFA and caching."),
 		kong.Writers(p.Stdout, p.Stderr),
 		kong.Exit(func(code int) { panic(exitCode(code)) }),
-		kong.Vars{"version": "stscred " + p.Version},
+		kong.Vars{"version": versionFlag(args, p)},
 		kong.Bind(p, svc),
 		kong.BindSingletonProvider(func() (*resolve.Tools, error) { return svc.Tools() }),
 		kong.BindSingletonProvider(func() (*profile.Model, error) { return svc.Model() }),
@@ -215,3 +216,17 @@ func parse(grammar any, g *credline.Globals, args []string, p *app.Process, svc 
 
 // printError writes err and its hints in stscred's format (hint.Print).
 func printError(w io.Writer, err error) { hint.Print(w, err) }
+
+// versionFlag is what --version prints: the version when args ask for it,
+// else nothing, so that no other call reads the build info.
+func versionFlag(args []string, p *app.Process) string {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "--version" || strings.HasPrefix(a, "--version=") {
+			return "stscred " + p.Version()
+		}
+	}
+	return ""
+}

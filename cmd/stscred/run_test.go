@@ -59,7 +59,7 @@ func testEnv(t *testing.T, config string) (*fakeEnv, *bytes.Buffer, *bytes.Buffe
 		Getenv: func(k string) string { return vars[k] }, Now: time.Now,
 		OpenTTY:  func() (tty.TTY, error) { return nil, errors.New("no tty") },
 		LookPath: func(string) (string, error) { return "", errors.New("none") },
-		GOOS:     "linux", Version: "test",
+		GOOS:     "linux", Version: func() string { return "test" },
 	}}
 	env.KeyStore = keystoretest.NewMemory()
 	key := bytes.Repeat([]byte{7}, 32)

@@ -13,7 +13,7 @@ import (
 type VersionCmd struct{}
 
 func (c *VersionCmd) Run(p *app.Process) error {
-	_, err := fmt.Fprintf(p.Stdout, "stscred %s\n", p.Version)
+	_, err := fmt.Fprintf(p.Stdout, "stscred %s\n", p.Version())
 	return err
 }
 

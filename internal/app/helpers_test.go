@@ -90,7 +90,7 @@ func newEnv(t *testing.T, config string) *env {
 			}
 			return "", errors.New("not found")
 		},
-		PID: 4242, GOOS: "linux", Version: "test",
+		PID: 4242, GOOS: "linux", Version: func() string { return "test" },
 		Flags: app.Flags{MinRemaining: 15 * time.Minute, LockTimeout: 5 * time.Second, STSTimeout: 10 * time.Second},
 	}
 	return e

@@ -42,7 +42,9 @@ type Process struct {
 	// ParentName is the command name of the process that ran stscred ("" if
 	// unknown): export writes the syntax of the shell that will read it.
 	ParentName func() string
-	Version    string
+	// Version is what `stscred version` and --version print: asked only
+	// by them (reading the build info is work no other call needs).
+	Version func() string
 	// Pick shows the profile picker on the controlling terminal and
 	// returns the row chosen (picker.OnTerminal); nil for none.
 	Pick func(ctx context.Context, req picker.Request) (int, error)

@@ -33,18 +33,17 @@ type Info struct {
 	Go, Platform string
 }
 
-// releaseVersion is the version of a release tag: vMAJOR.MINOR.PATCH
-// with an optional pre-release, no build metadata (Go writes +dirty
-// there).
-var releaseVersion = regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`)
-
-// notRelease matches what looks like a version but names a commit
-// between tags: git describe's -N-gHASH and -dirty, Go's pseudo-versions
-// (yyyymmddhhmmss-hash of 12 hex digits).
-var notRelease = regexp.MustCompile(`-[0-9]+-g[0-9a-f]{4,}(-dirty)?$|-dirty$|[0-9]{14}-[0-9a-f]{12}$`)
-
-// IsRelease reports whether v is the version of a release tag.
-func IsRelease(v string) bool { return releaseVersion.MatchString(v) && !notRelease.MatchString(v) }
+// IsRelease reports whether v is the version of a release tag:
+// vMAJOR.MINOR.PATCH with an optional pre-release, no build metadata (Go
+// writes +dirty there), and not what looks like a version but names a
+// commit between tags (git describe's -N-gHASH and -dirty, Go's
+// pseudo-versions: yyyymmddhhmmss-hash of 12 hex digits). The patterns
+// are compiled here, not at package init: every start would pay for them.
+func IsRelease(v string) bool {
+	releaseVersion := regexp.MustCompile(`^v[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$`)
+	notRelease := regexp.MustCompile(`-[0-9]+-g[0-9a-f]{4,}(-dirty)?$|-dirty$|[0-9]{14}-[0-9a-f]{12}$`)
+	return releaseVersion.MatchString(v) && !notRelease.MatchString(v)
+}
 
 // commit and commitDate are set at link time by release.sh (-ldflags -X
 // github.com/stscred/stscred/internal/cli/buildinfo.commit=...), which
