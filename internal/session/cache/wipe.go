@@ -11,11 +11,14 @@ import (
 
 // ownName matches what stscred writes in the cache directory: sealed
 // entries, used MFA codes (mfa.UsedCodes), and the temporary files of
-// their atomic writes; ownLock what it writes in locks/.
-var (
-	ownName = regexp.MustCompile(`^([0-9a-f]{32}\.json|used-mfa-[0-9a-f]{24}|\..+\.stscred-.*)$`)
-	ownLock = regexp.MustCompile(`^[0-9a-f]{32}\.lock$`)
-)
+// their atomic writes; ownLock what it writes in locks/. Compiled when
+// asked, not at package init, which every start (a cache hit's too) would
+// pay for.
+func ownName() *regexp.Regexp {
+	return regexp.MustCompile(`^([0-9a-f]{32}\.json|used-mfa-[0-9a-f]{24}|\..+\.stscred-.*)$`)
+}
+
+func ownLock() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{32}\.lock$`) }
 
 // Wipe deletes the cache directory dir: every sealed entry, lock file and
 // used MFA code stscred wrote there, then the directory itself when
@@ -52,7 +55,7 @@ func Wipe(dir string) (entries int, left []string, err error) {
 		}
 		return nil
 	}
-	if err := clear(dir, ownName); err != nil {
+	if err := clear(dir, ownName()); err != nil {
 		return entries, left, err
 	}
 	if len(left) == 0 {
@@ -70,10 +73,10 @@ func clearLocks(dir string, left *[]string) error {
 	if err != nil {
 		return fmt.Errorf("reading the session cache's locks %s: %w", dir, err)
 	}
-	kept := false
+	kept, own := false, ownLock()
 	for _, de := range des {
 		path := filepath.Join(dir, de.Name())
-		if de.IsDir() || !ownLock.MatchString(de.Name()) {
+		if de.IsDir() || !own.MatchString(de.Name()) {
 			*left = append(*left, path)
 			kept = true
 			continue
