@@ -138,7 +138,7 @@ func TestServicesRunner(t *testing.T) {
 	if !slices.Contains(env, "PATH=/usr/bin:/bin") {
 		t.Errorf("PATH is not passed on: %v", env)
 	}
-	if s.Runner() != s.Runner() {
+	if first, again := s.Runner(), s.Runner(); first != again {
 		t.Error("two runners")
 	}
 	if got := s.Built(); !slices.Equal(got, []string{"runner"}) {

@@ -201,7 +201,7 @@ func (s *Server) parseJWK(raw json.RawMessage) (*ecdsa.PublicKey, bool, error) {
 // verifyJOSE verifies a proof with go-jose against the key its header
 // carries.
 func verifyJOSE(token string, key *ecdsa.PublicKey) ([]byte, error) {
-	obj, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.ES256})
+	obj, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.ES256})
 	if err != nil {
 		return nil, fmt.Errorf("%v", err)
 	}
