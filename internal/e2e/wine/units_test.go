@@ -31,7 +31,6 @@ var notYetPorted = map[string]string{
 	"internal/ops/doctor":      "cache, config, provider and shell-hook cases expect '/' paths under ~ and Unix rc files",
 	"internal/ops/importer":    "file modes (0640, 0644) checked on files, which Windows has not",
 	"internal/session/mfa":     "mfa_process lines written for sh; the desktop dialog stand-in is a shell script named zenity",
-	"internal/sys/safefile":    "a symbolic link made by the test (Wine makes none)",
 	"internal/testkit/ssotest": "the AWS SDK's SSO token cache path under HOME",
 	"shell":                    "sh, bash, zsh and fish run the generated scripts",
 }
