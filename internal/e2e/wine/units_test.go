@@ -29,7 +29,6 @@ var notYetPorted = map[string]string{
 	"cmd/stscred":              "doctor's shell hook cases use Unix rc files and '/' paths; exec's not-found and credential_process lines expect sh",
 	"internal/app":             "expected paths written ~/.aws/config; printf as a credential_process program; HOME instead of USERPROFILE",
 	"internal/ops/doctor":      "cache, config, provider and shell-hook cases expect '/' paths under ~ and Unix rc files",
-	"internal/ops/importer":    "file modes (0640, 0644) checked on files, which Windows has not",
 	"internal/session/mfa":     "mfa_process lines written for sh; the desktop dialog stand-in is a shell script named zenity",
 	"internal/testkit/ssotest": "the AWS SDK's SSO token cache path under HOME",
 	"shell":                    "sh, bash, zsh and fish run the generated scripts",
