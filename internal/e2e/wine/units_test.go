@@ -30,7 +30,6 @@ var notYetPorted = map[string]string{
 	"internal/app":             "expected paths written ~/.aws/config; printf as a credential_process program; HOME instead of USERPROFILE",
 	"internal/ops/doctor":      "cache, config, provider and shell-hook cases expect '/' paths under ~ and Unix rc files",
 	"internal/session/mfa":     "mfa_process lines written for sh; the desktop dialog stand-in is a shell script named zenity",
-	"internal/testkit/ssotest": "the AWS SDK's SSO token cache path under HOME",
 	"shell":                    "sh, bash, zsh and fish run the generated scripts",
 }
 
