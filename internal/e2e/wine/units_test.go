@@ -29,7 +29,6 @@ var notYetPorted = map[string]string{
 	"cmd/stscred":              "doctor's shell hook cases use Unix rc files and '/' paths; exec's not-found and credential_process lines expect sh",
 	"internal/app":             "expected paths written ~/.aws/config; printf as a credential_process program; HOME instead of USERPROFILE",
 	"internal/ops/doctor":      "cache, config, provider and shell-hook cases expect '/' paths under ~ and Unix rc files",
-	"shell":                    "sh, bash, zsh and fish run the generated scripts",
 }
 
 // TestWindowsPackageTests builds every package's tests for Windows (go
