@@ -218,9 +218,9 @@ func digest(s string) string {
 	return hex.EncodeToString(h[:12])
 }
 
+// expandHome expands a leading "~/" to the home directory: $HOME, and
+// %USERPROFILE% on Windows (where HOME is usually not set), as the AWS
+// config's own paths.
 func expandHome(path string, getenv func(string) string) string {
-	if strings.HasPrefix(path, "~/") && getenv("HOME") != "" {
-		return getenv("HOME") + path[1:]
-	}
-	return path
+	return awsconfig.ExpandHome(path, getenv)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -51,7 +52,7 @@ func TestWebIdentitySources(t *testing.T) {
 	file := filepath.Join(dir, "token")
 	fileTok := gh.Token("sts.amazonaws.com")
 	os.WriteFile(file, []byte("  "+fileTok+"\n"), 0o600)
-	vars := map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": gh.RequestURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN": gh.RequestToken(), "HOME": dir}
+	vars := map[string]string{"ACTIONS_ID_TOKEN_REQUEST_URL": gh.RequestURL(), "ACTIONS_ID_TOKEN_REQUEST_TOKEN": gh.RequestToken(), homeVar(): dir}
 	s := Setup{Getenv: env(vars), Runner: &proc.Runner{LookPath: func(p string) (string, error) { return "/bin/" + p, nil }}}
 	ctx := context.Background()
 
@@ -62,11 +63,12 @@ func TestWebIdentitySources(t *testing.T) {
 	if tok, err := src.Token(ctx); err != nil || tok != fileTok {
 		t.Fatalf("file token: %q %v", tok, err)
 	}
-	src, _ = s.WebIdentity(&awsconfig.Profile{Name: "ci", WebIdentityTokenProcess: "printf '%s' '" + fileTok + "'"})
+	line, program := printLine(fileTok)
+	src, _ = s.WebIdentity(&awsconfig.Profile{Name: "ci", WebIdentityTokenProcess: line})
 	if tok, err := src.Token(ctx); src.Kind != "process" || err != nil || tok != fileTok {
 		t.Fatalf("process token: %q %v", tok, err)
 	}
-	if strings.Contains(src.ID(), fileTok) || strings.Contains(src.ID(), "printf") {
+	if strings.Contains(src.ID(), fileTok) || strings.Contains(src.ID(), program) {
 		t.Fatalf("the ID shows the command line: %s", src.ID())
 	}
 	src, _ = s.WebIdentity(&awsconfig.Profile{Name: "ci", WebIdentityAudience: "custom-aud"})
@@ -207,4 +209,23 @@ func TestClaimsIdentity(t *testing.T) {
 	if strings.Contains(first, strings.Split(tok, ".")[2]) || strings.Contains(first, tok) {
 		t.Fatal("the identity holds the token")
 	}
+}
+
+// homeVar names the home directory's variable: USERPROFILE on Windows,
+// where HOME is usually not set, else HOME.
+func homeVar() string {
+	if runtime.GOOS == "windows" {
+		return "USERPROFILE"
+	}
+	return "HOME"
+}
+
+// printLine is a web_identity_token_process line that prints s, and its
+// program: printf under sh, cmd's echo on Windows (proc runs lines with
+// cmd /C there).
+func printLine(s string) (line, program string) {
+	if runtime.GOOS == "windows" {
+		return "echo " + s, "echo"
+	}
+	return "printf '%s' '" + s + "'", "printf"
 }

@@ -63,3 +63,18 @@ func CredentialsPath(getenv func(string) string, from string) (string, error) {
 	}
 	return filepath.Join(filepath.Dir(cfg), "credentials"), nil
 }
+
+// ExpandHome expands a leading "~/" of a path from the config (also "~\"
+// on Windows) to the home directory, as DefaultPath does; the path is
+// returned as it is when it has no such start or the home directory's
+// variable is not set.
+func ExpandHome(p string, getenv func(string) string) string {
+	if !strings.HasPrefix(p, "~/") && !(pathSepIsBackslash && strings.HasPrefix(p, `~\`)) {
+		return p
+	}
+	home, err := homeDir(getenv)
+	if err != nil {
+		return p
+	}
+	return filepath.Join(home, p[2:])
+}

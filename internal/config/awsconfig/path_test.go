@@ -54,3 +54,23 @@ func TestCredentialsPath(t *testing.T) {
 		}
 	}
 }
+
+// A path of the config's that starts with ~/ is under the home directory
+// of homeEnv (USERPROFILE on Windows, where HOME is usually not set).
+func TestExpandHome(t *testing.T) {
+	home := filepath.FromSlash("/home/u")
+	env := func(k string) string { return map[string]string{homeEnv: home}[k] }
+	for in, want := range map[string]string{
+		"~/ci/token": filepath.Join(home, "ci", "token"),
+		"~bob/token": "~bob/token",
+		"/abs/token": "/abs/token",
+		"rel/token":  "rel/token",
+	} {
+		if got := ExpandHome(in, env); got != want {
+			t.Errorf("ExpandHome(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := ExpandHome("~/token", func(string) string { return "" }); got != "~/token" {
+		t.Errorf("ExpandHome without a home directory = %q, want it unchanged", got)
+	}
+}

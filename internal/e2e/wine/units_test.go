@@ -18,23 +18,17 @@ import (
 
 // notYetPorted are the packages whose Windows test binaries still fail
 // under Wine, each with what fails: their tests assume a Unix system
-// (expected paths written with '/', file modes, sh/bash/zsh/fish, printf
-// and echo as programs, zenity scripts, the go tool, symbolic links)
+// (expected paths written with '/', file modes, sh as the shell of
+// credential_process lines, Unix rc files)
 // where stscred's Windows code may well be right. Porting one means
 // marking its Unix-only tests with the reason (a build constraint) and
 // writing the Windows expectation for the rest, then taking it off this
 // list. TestWindowsPackageTests runs every other package, a new one
 // included, and fails on an entry that names no package any more.
 var notYetPorted = map[string]string{
-	"cmd/stscred":              "doctor's shell hook cases use Unix rc files and '/' paths; exec's not-found and credential_process lines expect sh",
-	"internal/app":             "expected paths written ~/.aws/config; printf as a credential_process program; HOME instead of USERPROFILE",
-	"internal/aws/idtoken":     "the token file's path is expected joined with '/'",
-	"internal/ops/doctor":      "cache, config, provider and shell-hook cases expect '/' paths under ~ and Unix rc files",
-	"internal/ops/importer":    "file modes (0640, 0644) checked on files, which Windows has not",
-	"internal/session/mfa":     "mfa_process lines written for sh; the desktop dialog stand-in is a shell script named zenity",
-	"internal/sys/safefile":    "a symbolic link made by the test (Wine makes none)",
-	"internal/testkit/ssotest": "the AWS SDK's SSO token cache path under HOME",
-	"shell":                    "sh, bash, zsh and fish run the generated scripts",
+	"cmd/stscred":         "doctor's shell hook cases use Unix rc files and '/' paths; exec's not-found and credential_process lines expect sh",
+	"internal/app":        "expected paths written ~/.aws/config; printf as a credential_process program; HOME instead of USERPROFILE",
+	"internal/ops/doctor": "the tests play Linux (GOOS linux, HOME) on the host's real files: on Windows the cache directory reads mode 0777, paths are joined with '\\', programs in a temporary bin are not executable; config, provider and shell-hook cases expect '/' paths under ~ and Unix rc files",
 }
 
 // TestWindowsPackageTests builds every package's tests for Windows (go

@@ -291,9 +291,7 @@ func TestImport(t *testing.T) {
 		t.Fatalf("backup %q is not the original", res.Backup)
 	}
 	for path, mode := range map[string]fs.FileMode{s.cred: 0o640, s.cfg: 0o644, backup: 0o600} {
-		if st, err := os.Stat(path); err != nil || st.Mode().Perm() != mode {
-			t.Errorf("%s: mode %v, want %v", path, st.Mode().Perm(), mode)
-		}
+		checkMode(t, path, mode)
 	}
 	if got := files(t, s.dir); len(got) != 3 {
 		t.Errorf("files left: %v", got)
@@ -727,9 +725,7 @@ func TestNoFileAndNoConfig(t *testing.T) {
 	if got := read(t, s.cfg); got != BeginMarker+"\n[default]\ncredential_process = stscred session default\n"+EndMarker+"\n" {
 		t.Fatalf("config %q", got)
 	}
-	if st, _ := os.Stat(s.cfg); st.Mode().Perm() != 0o600 {
-		t.Fatalf("mode %v", st.Mode())
-	}
+	checkMode(t, s.cfg, 0o600)
 	if got := read(t, s.cred); got != "[default]\n" {
 		t.Fatalf("credentials %q", got)
 	}
@@ -745,28 +741,6 @@ func TestParseErrorsChangeNothing(t *testing.T) {
 	_, out, err = s.run(t, false)
 	if err == nil || !strings.Contains(out, "line 2") || len(s.sts.calls) != 0 {
 		t.Fatalf("%s", out)
-	}
-}
-
-// A symlinked credentials file: the link stays, its target is rewritten,
-// the backup is next to the link.
-func TestSymlink(t *testing.T) {
-	s := newSetup(t, credText, cfgText)
-	real := filepath.Join(s.dir, "dotfiles-credentials")
-	if err := os.Rename(s.cred, real); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(real, s.cred); err != nil {
-		t.Fatal(err)
-	}
-	if _, out, err := s.run(t, false); err != nil {
-		t.Fatalf("%v\n%s", err, out)
-	}
-	if st, err := os.Lstat(s.cred); err != nil || st.Mode()&fs.ModeSymlink == 0 {
-		t.Fatal("the symlink was replaced")
-	}
-	if read(t, real) != credAfter {
-		t.Fatal("the target was not rewritten")
 	}
 }
 

@@ -1,3 +1,9 @@
+//go:build !windows
+
+// Not on Windows yet: ykmantest builds its ykman stand-in with the go
+// tool, which a Windows test binary run under Wine has not (ykman.exe
+// itself is found and run on Windows like any program: package proc).
+
 package mfa
 
 import (

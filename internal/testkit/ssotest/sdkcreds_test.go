@@ -101,7 +101,10 @@ func TestGoSDKCredentialProvider(t *testing.T) {
 	}
 	cache := tokenCachePath(home, "corp")
 	writeTokenCache(t, cache, reg, tok, time.Now().Add(time.Hour))
+	// The SDK's token cache is under the home directory: HOME, and
+	// USERPROFILE on Windows.
 	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
 	t.Setenv("AWS_ENDPOINT_URL_SSO", w.url)
 	t.Setenv("AWS_ENDPOINT_URL_SSO_OIDC", w.url)
 	t.Setenv("AWS_ENDPOINT_URL_STS", w.stsURL)

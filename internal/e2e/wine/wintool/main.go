@@ -6,6 +6,7 @@
 //	wintool exit N                                 exit with status N
 //	wintool print-env NAME...                      print NAME=VALUE for each variable set
 //	wintool browser RECORD ARGS...                 a stand-in browser: follows each http:// argument, or the page a file: argument refreshes to, once (as a browser loads it) and appends where it was sent, one a line, to RECORD
+//	wintool signin RECORD ARGS...                  as browser, then loads the page it was sent to, following its redirects to the end (a sign-in that comes back to a loopback listener)
 package main
 
 import (
@@ -39,7 +40,12 @@ func main() {
 		if len(args) < 1 {
 			fail("browser: no record file")
 		}
-		os.Exit(browse(args[0], args[1:]))
+		os.Exit(browse(args[0], args[1:], false))
+	case "signin":
+		if len(args) < 1 {
+			fail("signin: no record file")
+		}
+		os.Exit(browse(args[0], args[1:], true))
 	case "print-env":
 		for _, name := range args {
 			if v, ok := os.LookupEnv(name); ok {
@@ -106,8 +112,9 @@ func refreshTarget(u string) string {
 
 // browse fetches each http:// argument once, without following its
 // redirect, and appends the redirect's target (or the argument, when
-// there is none) to record.
-func browse(record string, args []string) int {
+// there is none) to record. With onward it then loads that target,
+// following every redirect, and fails unless the last page answers 200.
+func browse(record string, args []string, onward bool) int {
 	client := &http.Client{
 		Timeout:       time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -132,6 +139,9 @@ func browse(record string, args []string) int {
 			a = loc
 		}
 		lines = append(lines, a)
+		if onward && a != "" {
+			follow(a)
+		}
 	}
 	f, err := os.OpenFile(record, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
 	if err != nil {
@@ -142,4 +152,17 @@ func browse(record string, args []string) int {
 		fail("browser: " + err.Error())
 	}
 	return 0
+}
+
+// follow loads u as a browser does, following its redirects, and fails
+// unless the page it ends on answers 200.
+func follow(u string) {
+	resp, err := (&http.Client{Timeout: time.Minute}).Get(u)
+	if err != nil {
+		fail("browser: " + err.Error())
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		fail(fmt.Sprintf("browser: %s answered %s", resp.Request.URL.Redacted(), resp.Status))
+	}
 }
