@@ -39,7 +39,39 @@ type command struct {
 	page helpPage
 }
 
-var sectionHeader = regexp.MustCompile(`^(Flags|Arguments|Commands|Examples):$`)
+// sectionHeader is a heading of kong's help: Flags, Arguments, Examples,
+// the root's command groups (Every day, Setup, ...: stscred --help lists
+// its commands under them) and its global flags.
+var sectionHeader = regexp.MustCompile(`^[A-Z][A-Za-z ()]*:$`)
+
+// isHeading reports whether line, followed by next, is a heading: a
+// known one, or a line like one whose first entry follows at once,
+// indented two spaces (a description's sentence that ends with a colon is
+// followed by a blank line or a deeper indent).
+func isHeading(line string, next []string) bool {
+	if !sectionHeader.MatchString(line) {
+		return false
+	}
+	switch strings.TrimSuffix(line, ":") {
+	case "Flags", "Arguments", "Commands", "Examples":
+		return true
+	}
+	return len(next) > 0 && strings.HasPrefix(next[0], "  ") && len(next[0]) > 2 && next[0][2] != ' '
+}
+
+// sectionOf is the list a heading's entries go to: "Flags",
+// "Arguments", "Examples", or "Commands" for any other heading (a group
+// of commands); the root's "Global flags (...)" are flags.
+func sectionOf(header string) string {
+	name := strings.TrimSuffix(header, ":")
+	switch {
+	case name == "Flags" || strings.HasPrefix(name, "Global flags"):
+		return "Flags"
+	case name == "Arguments" || name == "Examples":
+		return name
+	}
+	return "Commands"
+}
 
 // parseHelp parses kong's help as stscred prints it with COLUMNS=1000.
 func parseHelp(text string) (helpPage, error) {
@@ -57,10 +89,10 @@ func parseHelp(text string) (helpPage, error) {
 			block = nil
 		}
 	}
-	for _, line := range lines[1:] {
-		if sectionHeader.MatchString(line) {
+	for i, line := range lines[1:] {
+		if isHeading(line, lines[i+2:]) {
 			endBlock()
-			section = strings.TrimSuffix(line, ":")
+			section = sectionOf(line)
 			continue
 		}
 		switch section {

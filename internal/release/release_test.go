@@ -493,3 +493,27 @@ func untar(t *testing.T, tgz []byte) map[string]tarFile {
 		m[h.Name] = tarFile{h.Mode, fmt.Sprintf("%d/%d %s/%s", h.Uid, h.Gid, h.Uname, h.Gname), h.ModTime, data}
 	}
 }
+
+// The root help lists its commands under groups and its global flags
+// under a heading of their own; a sentence ending in a colon is no
+// heading.
+func TestParseGroupedHelp(t *testing.T) {
+	text := "Usage: stscred <command> [flags]\n\nAWS credentials.\n\nFor example:\n    stscred role x\n\nEvery day:\n  use       Switch.\n  exec      Run.\n\nSetup:\n  doctor    Check.\n\nFlags:\n  -h, --help    Help.\n\nGlobal flags (any command takes them):\n  --prompt=\"auto\"    Where.\n\nRun \"stscred <command> --help\" for more.\n"
+	p, err := parseHelp(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cmds, flags []string
+	for _, c := range p.commands {
+		cmds = append(cmds, c.spec)
+	}
+	for _, f := range p.flags {
+		flags = append(flags, f.spec)
+	}
+	if strings.Join(cmds, ",") != "use,exec,doctor" || strings.Join(flags, ",") != `-h, --help,--prompt="auto"` {
+		t.Fatalf("commands %q, flags %q", cmds, flags)
+	}
+	if len(p.desc) != 2 || p.desc[1][0] != "For example:" {
+		t.Fatalf("description %q", p.desc)
+	}
+}
