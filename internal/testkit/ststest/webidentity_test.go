@@ -1,6 +1,7 @@
 package ststest_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -236,8 +237,6 @@ func TestWebIdentityRefusals(t *testing.T) {
 			msg: `1 validation error detected: Value 'ci run' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*`},
 		{name: "token too short", token: "abc", code: "ValidationError", status: 400,
 			msg: "1 validation error detected: Value 'abc' at 'webIdentityToken' failed to satisfy constraint: Member must have length greater than or equal to 4"},
-		{name: "token too long", token: strings.Repeat("a", 20001), code: "ValidationError", status: 400,
-			re: regexp.MustCompile(`at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000$`)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			role, session := tc.role, tc.session
@@ -264,6 +263,35 @@ func TestWebIdentityRefusals(t *testing.T) {
 			}
 		})
 	}
+	// A token over the limit goes as a plain form POST, as the over-long
+	// SAML assertion does (TestSAMLRefusals): the SDK closes a request
+	// body as soon as the response is in, and with a 20 KB body net/http's
+	// writer may still be reading it then, so the SDK's client sometimes
+	// fails to read the error document of a response that is right (once
+	// in CI under -race: "failed to copy error response body ... use of
+	// closed network connection").
+	t.Run("token too long", func(t *testing.T) {
+		resp, err := http.PostForm(w.url, url.Values{
+			"Action": {"AssumeRoleWithWebIdentity"}, "Version": {"2011-06-15"},
+			"RoleArn": {deployARN}, "RoleSessionName": {"sess"}, "WebIdentityToken": {strings.Repeat("a", 20001)},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != 400 {
+			t.Fatalf("HTTP status %d, want 400\n%s", resp.StatusCode, body)
+		}
+		e := parseError(t, string(body))
+		re := regexp.MustCompile(`at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000$`)
+		if e.Code != "ValidationError" || e.Type != "Sender" || !re.MatchString(e.Message) {
+			t.Fatalf("error %s/%s %.120q..., want Sender/ValidationError matching %s", e.Type, e.Code, e.Message, re)
+		}
+	})
 	if n := len(w.srv.Sessions()); n != 0 {
 		t.Errorf("%d sessions issued by refused calls", n)
 	}
