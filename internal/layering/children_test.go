@@ -20,11 +20,19 @@ var starters = map[string][]string{
 	"golang.org/x/sys/unix": {"Exec"},
 }
 
-// processStarts lists where the Go files under root (relative paths,
-// tests excluded) start a process, outside the directories in allowed.
-func processStarts(t *testing.T, root string, allowed []string) []string {
+// goFile is one parsed Go file of goFiles, with the import path each
+// local package name stands for.
+type goFile struct {
+	fset  *token.FileSet
+	ast   *ast.File
+	names map[string]string // local name -> import path
+}
+
+// goFiles parses each Go file under root (tests and the directories in
+// skip, relative to root, excluded; so are hidden directories,
+// node_modules and testdata) and hands it to visit.
+func goFiles(t *testing.T, root string, skip []string, visit func(goFile)) {
 	t.Helper()
-	var found []string
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -32,11 +40,12 @@ func processStarts(t *testing.T, root string, allowed []string) []string {
 		rel, _ := filepath.Rel(root, path)
 		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			for _, a := range allowed {
-				if rel == a {
+			for _, s := range skip {
+				if rel == s {
 					return filepath.SkipDir
 				}
 			}
+			// The root itself may be "..", which is no hidden directory.
 			if rel != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "testdata") {
 				return filepath.SkipDir
 			}
@@ -50,7 +59,7 @@ func processStarts(t *testing.T, root string, allowed []string) []string {
 		if err != nil {
 			return err
 		}
-		names := map[string]string{} // local name -> import path
+		names := map[string]string{}
 		for _, imp := range f.Imports {
 			p, _ := strconv.Unquote(imp.Path.Value)
 			name := p[strings.LastIndex(p, "/")+1:]
@@ -59,27 +68,47 @@ func processStarts(t *testing.T, root string, allowed []string) []string {
 			}
 			names[name] = p
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			sel, ok := n.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			id, ok := sel.X.(*ast.Ident)
-			if !ok {
-				return true
-			}
-			for _, fn := range starters[names[id.Name]] {
-				if sel.Sel.Name == fn || names[id.Name] == "os/exec" && sel.Sel.Name == "Cmd" {
-					found = append(found, fset.Position(sel.Pos()).String()+": "+id.Name+"."+sel.Sel.Name)
-				}
-			}
-			return true
-		})
+		visit(goFile{fset: fset, ast: f, names: names})
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// call is the package path and name of a qualified selector (exec.Command
+// -> "os/exec", "Command"), or ok false.
+func (g goFile) call(n ast.Node) (sel *ast.SelectorExpr, path string, ok bool) {
+	sel, ok = n.(*ast.SelectorExpr)
+	if !ok {
+		return nil, "", false
+	}
+	id, ok := sel.X.(*ast.Ident)
+	if !ok {
+		return nil, "", false
+	}
+	return sel, g.names[id.Name], true
+}
+
+// processStarts lists where the Go files under root (relative paths,
+// tests excluded) start a process, outside the directories in allowed.
+func processStarts(t *testing.T, root string, allowed []string) []string {
+	t.Helper()
+	var found []string
+	goFiles(t, root, allowed, func(g goFile) {
+		ast.Inspect(g.ast, func(n ast.Node) bool {
+			sel, path, ok := g.call(n)
+			if !ok {
+				return true
+			}
+			for _, fn := range starters[path] {
+				if sel.Sel.Name == fn || path == "os/exec" && sel.Sel.Name == "Cmd" {
+					found = append(found, g.fset.Position(sel.Pos()).String()+": "+sel.X.(*ast.Ident).Name+"."+sel.Sel.Name)
+				}
+			}
+			return true
+		})
+	})
 	return found
 }
 

@@ -2,11 +2,8 @@ package layering
 
 import (
 	"go/ast"
-	"go/parser"
 	"go/token"
-	"io/fs"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -25,45 +22,12 @@ var compilers = map[string][]string{
 func initWork(t *testing.T, root string, skip []string) []string {
 	t.Helper()
 	var found []string
-	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(root, path)
-		rel = filepath.ToSlash(rel)
-		if d.IsDir() {
-			for _, s := range skip {
-				if rel == s {
-					return filepath.SkipDir
-				}
-			}
-			if rel != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "testdata") {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if !strings.HasSuffix(rel, ".go") || strings.HasSuffix(rel, "_test.go") {
-			return nil
-		}
-		fset := token.NewFileSet()
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		if err != nil {
-			return err
-		}
-		names := map[string]string{} // local name -> import path
-		for _, imp := range f.Imports {
-			p, _ := strconv.Unquote(imp.Path.Value)
-			name := p[strings.LastIndex(p, "/")+1:]
-			if imp.Name != nil {
-				name = imp.Name.Name
-			}
-			names[name] = p
-		}
-		for _, decl := range f.Decls {
+	goFiles(t, root, skip, func(g goFile) {
+		for _, decl := range g.ast.Decls {
 			switch decl := decl.(type) {
 			case *ast.FuncDecl:
 				if decl.Recv == nil && decl.Name.Name == "init" {
-					found = append(found, fset.Position(decl.Pos()).String()+": func init")
+					found = append(found, g.fset.Position(decl.Pos()).String()+": func init")
 				}
 			case *ast.GenDecl:
 				if decl.Tok != token.VAR {
@@ -73,28 +37,20 @@ func initWork(t *testing.T, root string, skip []string) []string {
 					if _, ok := n.(*ast.FuncLit); ok {
 						return false // a function's body runs when it is called
 					}
-					sel, ok := n.(*ast.SelectorExpr)
+					sel, path, ok := g.call(n)
 					if !ok {
 						return true
 					}
-					id, ok := sel.X.(*ast.Ident)
-					if !ok {
-						return true
-					}
-					for _, fn := range compilers[names[id.Name]] {
+					for _, fn := range compilers[path] {
 						if sel.Sel.Name == fn {
-							found = append(found, fset.Position(sel.Pos()).String()+": "+id.Name+"."+fn+" at package init")
+							found = append(found, g.fset.Position(sel.Pos()).String()+": "+sel.X.(*ast.Ident).Name+"."+fn+" at package init")
 						}
 					}
 					return true
 				})
 			}
 		}
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return found
 }
 
